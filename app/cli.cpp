@@ -1,0 +1,143 @@
+#include "app/cli.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include <fmt/format.h>
+
+namespace wt::app {
+
+std::filesystem::path CliContext::library_root() const {
+    return library.empty() ? catalog::default_library_root() : std::filesystem::path(library);
+}
+
+Result<std::unique_ptr<catalog::Library>> CliContext::open() const {
+    catalog::OpenOptions options;
+    if (!as.empty()) {
+        options.acting_person = as;
+    } else if (const char* user = std::getenv("WALKTHROUGH_USER"); user && *user) {
+        options.acting_person = user;
+    }
+    const char* login = std::getenv("USER");
+    options.default_person_name = login && *login ? login : "me";
+    return catalog::open_library(library_root(), options);
+}
+
+void CliContext::emit(const nlohmann::json& j, const std::string& human) const {
+    if (json) {
+        // Invalid UTF-8 in stored text is replaced rather than aborting the whole output.
+        std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    } else if (!human.empty()) {
+        std::cout << human << (human.back() == '\n' ? "" : "\n");
+    }
+}
+
+std::string one_line(const std::string& text) {
+    std::string out = text;
+    for (auto& c : out) {
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    return out;
+}
+
+std::string fit(const std::string& raw, size_t width) {
+    // Counts code points, a fair stand-in for terminal columns in the common cases.
+    std::string text = one_line(raw);
+    std::string out;
+    size_t chars = 0, i = 0;
+    while (i < text.size()) {
+        size_t len = 1;
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c >= 0xF0) len = 4;
+        else if (c >= 0xE0) len = 3;
+        else if (c >= 0xC0) len = 2;
+        if (chars + 1 == width && i + len < text.size()) {
+            out += "…";
+            ++chars;
+            break;
+        }
+        out.append(text, i, len);
+        ++chars;
+        i += len;
+        if (chars == width) break;
+    }
+    if (chars < width) out.append(width - chars, ' ');
+    return out;
+}
+
+std::string human_size(std::int64_t bytes) {
+    if (bytes < 1024) return fmt::format("{} B", bytes);
+    if (bytes < 1024 * 1024) return fmt::format("{:.1f} kB", static_cast<double>(bytes) / 1024);
+    if (bytes < 1024LL * 1024 * 1024) return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1024 * 1024));
+    return fmt::format("{:.2f} GB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
+}
+
+std::optional<std::int64_t> parse_seconds(const std::string& text, std::string& error) {
+    auto ms = parse_moment(text);
+    if (!ms) {
+        error = ms.error().message;
+        return std::nullopt;
+    }
+    return *ms;
+}
+
+namespace {
+
+int exit_code(ErrorCode code) {
+    switch (code) {
+    case ErrorCode::not_found:
+    case ErrorCode::ambiguous: return 3;
+    case ErrorCode::bad_media: return 4;
+    case ErrorCode::busy: return 5;
+    case ErrorCode::invalid_input: return 2;
+    default: return 1;
+    }
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    CLI::App app{"walkthrough: record, catalog and replay screen walkthroughs and training videos.\n"
+                 "With no arguments it opens the desktop app.",
+                 "walkthrough"};
+    app.require_subcommand(1);
+    app.fallthrough();  // global options may also follow the subcommand
+    app.set_help_all_flag("--help-all", "Show help for every command");
+    CliContext ctx;
+    app.add_option("--library", ctx.library,
+                   "Library folder (default: $WALKTHROUGH_LIBRARY, else $XDG_DATA_HOME/walkthrough, else "
+                   "~/.local/share/walkthrough)");
+    app.add_option("--as", ctx.as, "Act as this person (default: $WALKTHROUGH_USER, else the library's default person)");
+    app.add_flag("--json", ctx.json, "Machine-readable output on stdout (objects with snake_case keys)");
+
+    Action action;
+    add_recording_commands(app, action);
+    add_media_commands(app, action);
+    add_comment_commands(app, action);
+    add_people_commands(app, action);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "walkthrough: " << e.what() << "\nRun `walkthrough --help` for the commands, or "
+                  << "`walkthrough COMMAND --help` for one.\n";
+        return 2;
+    }
+    if (!action) return 2;
+    auto result = action(ctx);
+    if (!result) {
+        std::cerr << "walkthrough: " << result.error().message << '\n';
+        return exit_code(result.error().code);
+    }
+    return 0;
+}
+
+}  // namespace wt::app

@@ -1,0 +1,45 @@
+#pragma once
+// The command line of DESIGN.md §5. Each cli_*.cpp registers the subcommands of one area;
+// a subcommand's callback only records what to run, and run_cli runs it once parsing is done.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog.hpp"
+
+namespace wt::app {
+
+struct CliContext {
+    std::string library;  // --library
+    std::string as;       // --as
+    bool json = false;    // --json
+
+    // Opens the library named by --library / WALKTHROUGH_LIBRARY / XDG, acting as --as /
+    // WALKTHROUGH_USER / the library's default person.
+    Result<std::unique_ptr<catalog::Library>> open() const;
+    std::filesystem::path library_root() const;
+    // Prints a result: JSON on stdout with --json, else the human text.
+    void emit(const nlohmann::json& j, const std::string& human) const;
+};
+
+using Action = std::function<Result<void>(CliContext&)>;
+
+void add_recording_commands(CLI::App& app, Action& action);
+void add_media_commands(CLI::App& app, Action& action);
+void add_comment_commands(CLI::App& app, Action& action);
+void add_people_commands(CLI::App& app, Action& action);
+
+// Parses and runs; returns the process exit code (0 ok, 1 failed, 2 usage, 3 not found or
+// ambiguous, 4 damaged or unusable media, 5 library busy).
+int run_cli(int argc, char** argv);
+
+// Text helpers for the human output.
+std::string fit(const std::string& text, size_t width);  // pad or cut to `width` characters
+std::string one_line(const std::string& text);           // newlines and tabs to spaces
+std::string human_size(std::int64_t bytes);
+std::optional<std::int64_t> parse_seconds(const std::string& text, std::string& error);
+
+}  // namespace wt::app

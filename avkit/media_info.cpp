@@ -1,0 +1,138 @@
+#include "avkit/media_info.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "avkit/av_ptr.hpp"
+#include "avkit/open_input.hpp"
+
+extern "C" {
+#include <libavutil/pixdesc.h>
+}
+
+namespace wt::av {
+
+namespace {
+
+// Packets read, other streams included (they are discarded at demux level, so few arrive). Enough for
+// any real stream to yield its first picture (codecs with long reorder delay, a few
+// damaged packets at the start), yet a file that never decodes gives up quickly.
+constexpr int kMaxPacketsForFirstFrame = 500;
+
+std::string codec_name(AVCodecID id) { return id == AV_CODEC_ID_NONE ? "unknown" : avcodec_get_name(id); }
+
+StreamInfo describe(const AVStream* st) {
+    const AVCodecParameters* par = st->codecpar;
+    StreamInfo s;
+    s.index = st->index;
+    const char* type = av_get_media_type_string(par->codec_type);
+    s.type = type ? type : "unknown";
+    s.codec = codec_name(par->codec_id);
+    s.bit_rate = par->bit_rate;
+    if (par->codec_type == AVMEDIA_TYPE_VIDEO) {
+        s.width = par->width;
+        s.height = par->height;
+        if (st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0) s.frame_rate = av_q2d(st->avg_frame_rate);
+        const char* fmt = av_get_pix_fmt_name(static_cast<AVPixelFormat>(par->format));
+        if (fmt) s.pixel_format = fmt;
+    } else {
+        // Video is judged by decoding a frame (see decodes_first_frame); for the rest a decoder suffices.
+        s.decodable = avcodec_find_decoder(par->codec_id) != nullptr;
+        if (par->codec_type == AVMEDIA_TYPE_AUDIO) {
+            s.sample_rate = par->sample_rate;
+            s.channels = par->ch_layout.nb_channels;
+        }
+    }
+    return s;
+}
+
+std::int64_t duration_ms(const AVFormatContext* ctx) {
+    if (ctx->duration != AV_NOPTS_VALUE) return av_rescale(ctx->duration, 1000, AV_TIME_BASE);
+    // Some containers only know per-stream durations.
+    std::int64_t best = 0;
+    for (unsigned i = 0; i < ctx->nb_streams; ++i) {
+        const AVStream* st = ctx->streams[i];
+        if (st->duration != AV_NOPTS_VALUE)
+            best = std::max(best, av_rescale_q(st->duration, st->time_base, AVRational{1, 1000}));
+    }
+    return best;
+}
+
+// A header can claim h264 while every packet is garbage; only a decoded picture proves the video
+// is usable. Any failure here just means "not decodable", never an error of probe() itself.
+bool decodes_first_frame(AVFormatContext* ctx, int index) {
+    AVStream* st = ctx->streams[index];
+    const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
+    if (!codec) return false;
+    CodecContextPtr dec(avcodec_alloc_context3(codec));
+    if (!dec || avcodec_parameters_to_context(dec.get(), st->codecpar) < 0) return false;
+    dec->thread_count = 1;  // frame threading would hold the first picture back until threads fill up
+    if (avcodec_open2(dec.get(), codec, nullptr) < 0) return false;
+
+    // Let the demuxer skip the other streams' payloads.
+    for (unsigned i = 0; i < ctx->nb_streams; ++i)
+        if (static_cast<int>(i) != index) ctx->streams[i]->discard = AVDISCARD_ALL;
+
+    PacketPtr pkt = make_packet();
+    FramePtr frame = make_frame();
+    if (!pkt || !frame) return false;
+    // As in the ffmpeg tool, a read error ends the input and a damaged packet is skipped: a later
+    // keyframe may still decode. Failed steps count towards the limit so the loop stays bounded.
+    bool draining = false;
+    for (int steps = 0; steps < kMaxPacketsForFirstFrame; ++steps) {
+        if (!draining) {
+            if (av_read_frame(ctx, pkt.get()) < 0) {
+                draining = true;  // end of input: take what the decoder still holds
+                if (avcodec_send_packet(dec.get(), nullptr) < 0) return false;
+            } else if (pkt->stream_index != index) {
+                av_packet_unref(pkt.get());
+                continue;
+            } else {
+                const int sent = avcodec_send_packet(dec.get(), pkt.get());
+                av_packet_unref(pkt.get());
+                if (sent == AVERROR(ENOMEM)) return false;
+            }
+        }
+        const int got = avcodec_receive_frame(dec.get(), frame.get());
+        if (got >= 0) return true;
+        if (got == AVERROR_EOF || (draining && got == AVERROR(EAGAIN))) return false;
+    }
+    return false;
+}
+
+}  // namespace
+
+Result<MediaInfo> probe(const std::filesystem::path& file) {
+    auto opened = detail::open_input(file);
+    if (!opened) return std::unexpected(opened.error());
+    AVFormatContext* ctx = opened->get();
+
+    MediaInfo info;
+    info.container = ctx->iformat->name;
+    info.duration_ms = duration_ms(ctx);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (ec) return fail(ErrorCode::io, fmt::format("cannot read the size of {}: {}", detail::quoted(file), ec.message()));
+    info.size_bytes = static_cast<std::int64_t>(size);
+
+    for (unsigned i = 0; i < ctx->nb_streams; ++i) info.streams.push_back(describe(ctx->streams[i]));
+
+    const int audio = av_find_best_stream(ctx, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+    if (audio >= 0) info.audio_codec = info.streams[audio].codec;
+
+    const int video = detail::best_video_stream(ctx);
+    if (video >= 0) {
+        StreamInfo& v = info.streams[video];
+        info.width = v.width;
+        info.height = v.height;
+        info.video_codec = v.codec;
+        v.decodable = decodes_first_frame(ctx, video);
+        info.has_decodable_video = v.decodable;
+    }
+    return info;
+}
+
+bool has_encoder(const char* name) { return name && avcodec_find_encoder_by_name(name) != nullptr; }
+
+}  // namespace wt::av

@@ -1,0 +1,253 @@
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "avkit/av_ptr.hpp"
+#include "avkit/media_info.hpp"
+#include "avkit/open_input.hpp"
+
+namespace wt::av {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Covers a keyframe interval of several seconds at high frame rates between the seek point and the
+// target, yet bounds the work on a file whose packets never decode.
+constexpr int kMaxPackets = 3000;
+
+// JPEG quantiser scale 3: visually clean at thumbnail size, a few tens of KB.
+constexpr int kJpegQuality = FF_QP2LAMBDA * 3;
+
+// Deletes the temporary file unless the thumbnail made it to its final name.
+struct TempFile {
+    fs::path path;
+    bool keep = false;
+    ~TempFile() {
+        std::error_code ignored;
+        if (!keep) fs::remove(path, ignored);
+    }
+};
+
+Error media_error(const fs::path& video, const std::string& what, int ret) {
+    return Error{ErrorCode::bad_media,
+                 fmt::format("cannot draw a thumbnail from {}: {} ({})", detail::quoted(video), what, error_text(ret))};
+}
+
+struct Decoded {
+    FramePtr frame;     // without data when nothing decoded at all
+    bool late = false;  // the first frame decoded was already past the target
+};
+
+// Decodes forward to the first frame stamped at or after `target` (in stream time base). Reaching the
+// end first yields the last frame decoded, since a frame near the target beats none.
+// Like the ffmpeg tool, damaged data is skipped rather than fatal: a read error ends the input and a
+// decode error drops that packet, so one bad spot cannot cost the whole thumbnail.
+Result<Decoded> decode_until(AVFormatContext* ctx, AVCodecContext* dec, int index, std::int64_t target) {
+    PacketPtr pkt = make_packet();
+    FramePtr frame = make_frame();
+    FramePtr last = make_frame();
+    if (!pkt || !frame || !last) return fail(ErrorCode::internal, "out of memory decoding a thumbnail");
+    const auto out_of_memory = [] { return fail(ErrorCode::internal, "out of memory decoding a thumbnail"); };
+    for (int steps = 0; steps < kMaxPackets; ++steps) {
+        int ret = av_read_frame(ctx, pkt.get());
+        if (ret < 0) {
+            ret = avcodec_send_packet(dec, nullptr);  // end of input: drain the decoder
+        } else if (pkt->stream_index != index) {
+            av_packet_unref(pkt.get());
+            continue;
+        } else {
+            ret = avcodec_send_packet(dec, pkt.get());
+            av_packet_unref(pkt.get());
+        }
+        if (ret == AVERROR(ENOMEM)) return out_of_memory();
+        // Take every frame the decoder has ready; each failed one counts as a step to stay bounded.
+        for (; steps < kMaxPackets; ++steps) {
+            ret = avcodec_receive_frame(dec, frame.get());
+            if (ret == AVERROR(EAGAIN)) break;
+            if (ret == AVERROR_EOF) return Decoded{std::move(last)};
+            if (ret == AVERROR(ENOMEM)) return out_of_memory();
+            if (ret < 0) continue;
+            const std::int64_t ts = frame->best_effort_timestamp;
+            if (ts == AV_NOPTS_VALUE || ts >= target)
+                return Decoded{std::move(frame), ts != AV_NOPTS_VALUE && ts > target && !last->data[0]};
+            av_frame_unref(last.get());
+            av_frame_move_ref(last.get(), frame.get());
+        }
+    }
+    return Decoded{std::move(last)};
+}
+
+// Seeks the video stream to `pos` (stream time base) or before it.
+int seek(AVFormatContext* ctx, AVCodecContext* dec, int index, std::int64_t pos) {
+    int ret = av_seek_frame(ctx, index, pos, AVSEEK_FLAG_BACKWARD);
+    if (ret >= 0) avcodec_flush_buffers(dec);  // no frame from before the seek may come out
+    return ret;
+}
+
+// MPEG-TS/PS index by decode time, which starts before the first picture's start_time, so seeking to
+// start_time lands just past the first keyframe; aim a second earlier. MP4, MKV and WebM accept that too,
+// AVI and FLV refuse it and take start_time itself.
+int seek_to_start(AVFormatContext* ctx, AVCodecContext* dec, int index, std::int64_t start, std::int64_t second) {
+    const int ret = seek(ctx, dec, index, start - second);
+    return ret >= 0 ? ret : seek(ctx, dec, index, start);
+}
+
+// The frame to show: about 10 % in, past the first second (often a blank or title frame) when the
+// video is longer than 2 s; otherwise, or when seeking fails or finds nothing, the first frame.
+Result<FramePtr> pick_frame(AVFormatContext* ctx, AVCodecContext* dec, int index) {
+    const AVStream* st = ctx->streams[index];
+    std::int64_t duration_us = ctx->duration;
+    if (duration_us == AV_NOPTS_VALUE && st->duration != AV_NOPTS_VALUE)
+        duration_us = av_rescale_q(st->duration, st->time_base, AV_TIME_BASE_Q);
+    const std::int64_t start = st->start_time == AV_NOPTS_VALUE ? 0 : st->start_time;
+    const auto seconds = [&](std::int64_t s) { return av_rescale_q(s * AV_TIME_BASE, AV_TIME_BASE_Q, st->time_base); };
+
+    FramePtr picture;
+    bool moved = false;
+    if (duration_us != AV_NOPTS_VALUE && duration_us > 2 * AV_TIME_BASE) {
+        const std::int64_t target =
+            start + av_rescale_q(std::max<std::int64_t>(duration_us / 10, AV_TIME_BASE), AV_TIME_BASE_Q, st->time_base);
+        // MPEG-TS/PS seek to any packet rather than a keyframe, so decoding resumes at the next
+        // keyframe, possibly far past the target. Then step back further and try again.
+        for (std::int64_t back : {0, 2, 10, -1}) {
+            const bool from_start = back < 0 || target - seconds(back) <= start;
+            const int ret = from_start ? seek_to_start(ctx, dec, index, start, seconds(1))
+                                       : seek(ctx, dec, index, target - seconds(back));
+            if (ret < 0) break;
+            moved = true;
+            auto got = decode_until(ctx, dec, index, target);
+            if (!got) return std::unexpected(got.error());
+            if (got->frame->data[0]) picture = std::move(got->frame);
+            if (!got->late || from_start) break;
+        }
+    }
+    if (!picture) {
+        // Not moved means still at the start, where opening left us.
+        if (moved && seek_to_start(ctx, dec, index, start, seconds(1)) < 0) return picture;
+        auto got = decode_until(ctx, dec, index, std::numeric_limits<std::int64_t>::min());
+        if (!got) return std::unexpected(got.error());
+        picture = std::move(got->frame);
+    }
+    return picture;
+}
+
+// The output size: at most max_width wide, never wider than the picture is shown, aspect kept
+// (including non-square pixels), both sides even as 4:2:0 chroma needs.
+std::pair<int, int> thumbnail_size(const AVFrame* f, int max_width) {
+    const AVRational sar = f->sample_aspect_ratio;
+    double shown_w = f->width;
+    if (sar.num > 0 && sar.den > 0) shown_w = f->width * av_q2d(sar);
+    const double w = std::min<double>(max_width, shown_w);
+    const double h = w * f->height / shown_w;
+    const int out_w = std::max(2, static_cast<int>(w) / 2 * 2);  // rounding down keeps it within max_width
+    const int out_h = std::max(2, static_cast<int>(h / 2 + 0.5) * 2);
+    return {out_w, out_h};
+}
+
+Result<PacketPtr> encode_jpeg(const AVFrame* picture, int max_width) {
+    const auto [w, h] = thumbnail_size(picture, max_width);
+    const AVCodec* codec = avcodec_find_encoder_by_name("mjpeg");
+    if (!codec) return fail(ErrorCode::internal, "this libavcodec has no mjpeg encoder");
+    CodecContextPtr enc(avcodec_alloc_context3(codec));
+    FramePtr out = make_frame();
+    PacketPtr pkt = make_packet();
+    if (!enc || !out || !pkt) return fail(ErrorCode::internal, "out of memory encoding a thumbnail");
+
+    // Plain 4:2:0 tagged full range is what JFIF means; the yuvj formats say the same but are deprecated.
+    out->format = AV_PIX_FMT_YUV420P;
+    out->width = w;
+    out->height = h;
+    out->color_range = AVCOL_RANGE_JPEG;
+    SwsPtr sws(sws_getContext(picture->width, picture->height, static_cast<AVPixelFormat>(picture->format), w, h,
+                              AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
+    if (!sws) return fail(ErrorCode::internal, "cannot set up scaling for the thumbnail");
+    int *src_table = nullptr, *dst_table = nullptr;
+    int src_full = 0, dst_full = 0, brightness = 0, contrast = 0, saturation = 0;
+    // Video is usually limited range; stretch it to JPEG's full range so blacks stay black. Should
+    // swscale refuse, the thumbnail is merely a little flat, so that is no reason to fail.
+    if (sws_getColorspaceDetails(sws.get(), &src_table, &src_full, &dst_table, &dst_full, &brightness, &contrast,
+                                 &saturation) >= 0) {
+        src_full = picture->color_range == AVCOL_RANGE_JPEG || src_full;
+        (void)sws_setColorspaceDetails(sws.get(), src_table, src_full, dst_table, 1, brightness, contrast, saturation);
+    }
+    int ret = sws_scale_frame(sws.get(), out.get(), picture);
+    if (ret < 0) return fail(ErrorCode::internal, fmt::format("scaling the thumbnail failed ({})", error_text(ret)));
+
+    enc->width = w;
+    enc->height = h;
+    enc->pix_fmt = AV_PIX_FMT_YUV420P;
+    enc->color_range = AVCOL_RANGE_JPEG;
+    enc->time_base = AVRational{1, 25};
+    enc->flags |= AV_CODEC_FLAG_QSCALE;
+    enc->global_quality = kJpegQuality;
+    out->quality = kJpegQuality;  // with QSCALE the encoder takes the scale from the frame
+    out->pts = 0;
+    if ((ret = avcodec_open2(enc.get(), codec, nullptr)) < 0 || (ret = avcodec_send_frame(enc.get(), out.get())) < 0 ||
+        (ret = avcodec_send_frame(enc.get(), nullptr)) < 0 || (ret = avcodec_receive_packet(enc.get(), pkt.get())) < 0)
+        return fail(ErrorCode::internal, fmt::format("encoding the thumbnail as JPEG failed ({})", error_text(ret)));
+    return pkt;
+}
+
+Result<void> write_file(const fs::path& target, const AVPacket* pkt) {
+    TempFile tmp{fs::path(target) += ".tmp"};
+    std::FILE* f = std::fopen(tmp.path.c_str(), "wb");
+    if (!f) return fail(ErrorCode::io, fmt::format("cannot write {}: {}", detail::quoted(tmp.path), std::strerror(errno)));
+    const bool written = std::fwrite(pkt->data, 1, pkt->size, f) == static_cast<size_t>(pkt->size);
+    const int write_errno = errno;
+    // fclose flushes, so its result is part of whether the bytes reached the disk.
+    if (std::fclose(f) != 0 || !written)
+        return fail(ErrorCode::io, fmt::format("cannot write {}: {}", detail::quoted(tmp.path),
+                                               std::strerror(written ? errno : write_errno)));
+    std::error_code ec;
+    fs::rename(tmp.path, target, ec);
+    if (ec) return fail(ErrorCode::io, fmt::format("cannot write {}: {}", detail::quoted(target), ec.message()));
+    tmp.keep = true;
+    return {};
+}
+
+}  // namespace
+
+Result<void> write_thumbnail(const fs::path& video, const fs::path& jpeg_out, int max_width) {
+    if (max_width < 2)
+        return fail(ErrorCode::invalid_input, fmt::format("a thumbnail must be at least 2 pixels wide, not {}", max_width));
+    auto opened = detail::open_input(video);
+    if (!opened) return std::unexpected(opened.error());
+    AVFormatContext* ctx = opened->get();
+
+    const int index = detail::best_video_stream(ctx);
+    if (index < 0)
+        return fail(ErrorCode::bad_media, fmt::format("{} has no video to draw a thumbnail from", detail::quoted(video)));
+    AVStream* st = ctx->streams[index];
+    const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
+    if (!codec)
+        return fail(ErrorCode::bad_media, fmt::format("{}: no decoder for its {} video", detail::quoted(video),
+                                                      avcodec_get_name(st->codecpar->codec_id)));
+    CodecContextPtr dec(avcodec_alloc_context3(codec));
+    if (!dec) return fail(ErrorCode::internal, "out of memory decoding a thumbnail");
+    int ret = avcodec_parameters_to_context(dec.get(), st->codecpar);
+    if (ret < 0) return std::unexpected(media_error(video, "its video parameters are unusable", ret));
+    dec->thread_count = 0;  // auto: decoding from a keyframe up to the target can take many frames
+    if ((ret = avcodec_open2(dec.get(), codec, nullptr)) < 0)
+        return std::unexpected(media_error(video, "its video decoder would not open", ret));
+    for (unsigned i = 0; i < ctx->nb_streams; ++i)
+        if (static_cast<int>(i) != index) ctx->streams[i]->discard = AVDISCARD_ALL;
+
+    auto picture = pick_frame(ctx, dec.get(), index);
+    if (!picture) return std::unexpected(picture.error());
+    if (!*picture || !(*picture)->data[0])
+        return fail(ErrorCode::bad_media,
+                    fmt::format("cannot draw a thumbnail from {}: no frame of its video decodes; it is damaged",
+                                detail::quoted(video)));
+
+    auto jpeg = encode_jpeg(picture->get(), max_width);
+    if (!jpeg) return std::unexpected(jpeg.error());
+    return write_file(jpeg_out, jpeg->get());
+}
+
+}  // namespace wt::av

@@ -1,0 +1,246 @@
+#pragma once
+// The catalog: recordings, people, tags, comments, views, assignments and search, kept in
+// <library>/catalog.db (SQLite) with media under <library>/media/.
+//
+// Everything the app and the CLI may do with a library goes through `Library`, so a remote
+// library (a team server, later) can implement the same operations. Objects are plain data;
+// media are addressed by recording id, never by absolute path.
+//
+// Thread-safety: a Library is not thread-safe; use one per thread (SQLite allows several
+// connections, also from several processes, on the same library).
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "common/timefmt.hpp"
+
+namespace wt::catalog {
+
+// What the person acting on the library calls things: a name ("alice") or an id prefix.
+using Ref = std::string;
+
+struct Person {
+    std::string id;
+    std::string name;
+    std::string email;
+    std::string role;
+    EpochMs created_at = 0;
+};
+
+enum class Kind { walkthrough, training };
+enum class Status { recording, ready, recovered, failed };
+const char* to_string(Kind);
+const char* to_string(Status);
+Result<Kind> parse_kind(std::string_view);
+
+struct Recording {
+    std::string id;
+    std::string title;
+    std::string description;
+    Kind kind = Kind::walkthrough;
+    std::string author;            // person name
+    EpochMs created_at = 0;
+    std::int64_t duration_ms = 0;
+    int width = 0;
+    int height = 0;
+    std::int64_t size_bytes = 0;
+    std::string video_codec;
+    std::string audio_codec;
+    std::string media_path;        // relative to the library, e.g. "media/<id>.mp4"
+    std::string thumbnail_path;    // relative to the library; empty when none could be made
+    Status status = Status::ready;
+    std::string note;              // why a recording is 'recovered'/'failed', warnings at capture
+    std::vector<std::string> tags; // sorted
+    int comment_count = 0;
+    int open_comment_count = 0;    // top-level comments not resolved
+};
+
+struct Comment {
+    std::string id;
+    std::string recording_id;
+    std::string author;
+    std::string parent_id;                 // empty for a top-level comment
+    std::string thread_id;                 // the top-level comment of the thread (own id if top-level)
+    std::optional<std::int64_t> at_ms;     // moment in the video; nullopt = about the whole video
+    std::string body;
+    EpochMs created_at = 0;
+    std::optional<EpochMs> edited_at;
+    std::optional<EpochMs> resolved_at;
+    std::string resolved_by;
+};
+
+struct Interval {
+    std::int64_t start_ms = 0;
+    std::int64_t end_ms = 0;  // exclusive
+    bool operator==(const Interval&) const = default;
+};
+
+enum class WatchedHow { coverage, explicit_mark };
+const char* to_string(WatchedHow);
+
+struct View {
+    std::string recording_id;
+    std::string person;
+    std::vector<Interval> intervals;   // sorted, disjoint, merged
+    std::int64_t covered_ms = 0;
+    double coverage = 0;               // covered_ms / duration, 0..1
+    std::int64_t last_position_ms = 0; // where to resume
+    std::optional<EpochMs> watched_at;
+    std::optional<WatchedHow> how;
+    EpochMs updated_at = 0;
+};
+
+enum class AssignmentState { not_started, in_progress, done, overdue };
+const char* to_string(AssignmentState);
+
+struct Assignment {
+    std::string id;
+    std::string recording_id;
+    std::string recording_title;
+    std::string assignee;
+    std::string assigned_by;
+    EpochMs assigned_at = 0;
+    std::optional<std::string> due;     // "YYYY-MM-DD": due by the end of that (local) day
+    std::optional<EpochMs> completed_at;
+    double coverage = 0;                // the assignee's current coverage
+    AssignmentState state = AssignmentState::not_started;
+};
+
+struct InboxItem {
+    Comment comment;
+    std::string recording_title;
+    std::string reason;        // "on your recording" | "reply to your comment"
+    std::int64_t age_ms = 0;
+    bool overdue = false;      // older than the response window
+};
+
+struct SearchHit {
+    std::string recording_id;
+    std::string recording_title;
+    Kind kind = Kind::walkthrough;
+    std::string matched_in;                // "recording" (title/description/tags) or "comment"
+    std::string comment_id;                // when matched_in == "comment"
+    std::optional<std::int64_t> at_ms;     // the comment's moment
+    std::string excerpt;                   // the text that matched, shortened, matches in [brackets]
+    double score = 0;                      // higher is better
+};
+
+struct ListFilter {
+    std::optional<Kind> kind;
+    std::optional<std::string> tag;
+    std::optional<Ref> author;
+    bool unwatched = false;                // not watched by the acting person
+    std::optional<Ref> assigned_to;
+    int limit = 50;
+    int offset = 0;
+};
+
+struct NewRecording {
+    std::filesystem::path file;   // a video file anywhere; copied into the library
+    std::optional<std::string> title;  // nullopt: the file's name; empty: a dated default
+    std::string description;
+    Kind kind = Kind::walkthrough;
+    std::vector<std::string> tags;
+    Status status = Status::ready;
+    std::string note;
+    bool move_file = false;       // take the file (rename) instead of copying: for finished recordings
+};
+
+struct RecordingEdit {
+    std::optional<std::string> title;
+    std::optional<std::string> description;
+    std::optional<Kind> kind;
+    std::vector<std::string> add_tags;
+    std::vector<std::string> remove_tags;
+};
+
+struct NewComment {
+    Ref recording;
+    std::string body;
+    std::optional<std::int64_t> at_ms;
+    std::optional<Ref> reply_to;  // comment id prefix
+};
+
+struct ExportResult {
+    std::filesystem::path media;
+    std::filesystem::path sidecar;
+};
+
+struct LibraryStats {
+    std::filesystem::path root;
+    int schema_version = 0;
+    std::int64_t recordings = 0;
+    std::int64_t comments = 0;
+    std::int64_t people = 0;
+    std::int64_t media_bytes = 0;
+    int response_window_hours = 24;
+};
+
+// Progress of long work: fraction 0..1 and what is being done. Return false to cancel.
+using Progress = std::function<bool(double fraction, std::string_view what)>;
+
+struct OpenOptions {
+    std::optional<std::string> acting_person;  // name; nullopt = the library's default person
+    std::string default_person_name;           // used to create the default person on first use
+    int busy_timeout_ms = 3000;
+    std::function<EpochMs()> clock;            // for tests; defaults to the wall clock
+};
+
+class Library {
+public:
+    virtual ~Library() = default;
+
+    virtual const Person& me() const = 0;
+    virtual Result<LibraryStats> stats() = 0;
+
+    // Recordings
+    virtual Result<Recording> import_recording(const NewRecording&, const Progress& = {}) = 0;
+    virtual Result<std::vector<Recording>> list(const ListFilter&) = 0;
+    virtual Result<Recording> get(const Ref& recording) = 0;
+    virtual Result<Recording> edit(const Ref& recording, const RecordingEdit&) = 0;
+    virtual Result<Recording> remove(const Ref& recording) = 0;  // returns what was deleted
+    virtual Result<ExportResult> export_to(const Ref& recording, const std::filesystem::path& dest) = 0;
+    virtual std::filesystem::path absolute(const std::string& library_relative) const = 0;
+
+    // People
+    virtual Result<std::vector<Person>> people() = 0;
+    virtual Result<Person> add_person(const std::string& name, const std::string& email, const std::string& role) = 0;
+    virtual Result<Person> person(const Ref& name_or_id) = 0;
+
+    // Comments
+    virtual Result<Comment> comment(const NewComment&) = 0;
+    virtual Result<std::vector<Comment>> comments(const Ref& recording) = 0;  // threads in order
+    virtual Result<Comment> resolve(const Ref& comment) = 0;
+
+    // Views and watching (always of the acting person)
+    virtual Result<View> record_progress(const Ref& recording, std::int64_t from_ms, std::int64_t to_ms) = 0;
+    virtual Result<View> mark_watched(const Ref& recording) = 0;
+    virtual Result<std::vector<View>> views(const Ref& recording) = 0;  // everyone's
+
+    // Assignments
+    virtual Result<Assignment> assign(const Ref& recording, const Ref& person, std::optional<std::string> due) = 0;
+    virtual Result<std::vector<Assignment>> assignments(const std::optional<Ref>& person, bool overdue_only) = 0;
+
+    // Inbox and search
+    virtual Result<std::vector<InboxItem>> inbox() = 0;
+    virtual Result<std::vector<SearchHit>> search(const std::string& query, int limit = 20) = 0;
+
+    // Settings
+    virtual Result<void> set_response_window_hours(int hours) = 0;
+};
+
+// Opens (creating and migrating as needed) the library rooted at `root`.
+Result<std::unique_ptr<Library>> open_library(const std::filesystem::path& root, const OpenOptions& = {});
+
+// <library> as DESIGN.md §3 says: WALKTHROUGH_LIBRARY, else $XDG_DATA_HOME/walkthrough, else ~/.local/share/walkthrough.
+std::filesystem::path default_library_root();
+
+// The newest schema version this build writes.
+int latest_schema_version();
+
+}  // namespace wt::catalog

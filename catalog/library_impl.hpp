@@ -1,0 +1,92 @@
+#pragma once
+// The SQLite implementation of Library. Split by concern across library.cpp (open, people,
+// settings), recordings.cpp, media_files.cpp, comments.cpp, watching.cpp and search.cpp.
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.hpp"
+#include "catalog/sqlite_ptr.hpp"
+
+namespace wt::catalog {
+
+// A row reference resolved from what a person typed.
+struct Resolved {
+    std::int64_t seq = 0;
+    std::string id;
+};
+
+// "Recording 2026-11-22 14:03": the title of a recording whose title was left empty.
+std::string dated_title(EpochMs at);
+
+// Random, stable, lowercase text ids (Crockford base32: no i, l, o, u).
+std::string new_id();
+
+class SqliteLibrary final : public Library {
+public:
+    static Result<std::unique_ptr<SqliteLibrary>> open(const std::filesystem::path& root, const OpenOptions& options);
+
+    const Person& me() const override { return me_; }
+    Result<LibraryStats> stats() override;
+
+    Result<Recording> import_recording(const NewRecording&, const Progress&) override;
+    Result<std::vector<Recording>> list(const ListFilter&) override;
+    Result<Recording> get(const Ref& recording) override;
+    Result<Recording> edit(const Ref& recording, const RecordingEdit&) override;
+    Result<Recording> remove(const Ref& recording) override;
+    Result<ExportResult> export_to(const Ref& recording, const std::filesystem::path& dest) override;
+    std::filesystem::path absolute(const std::string& library_relative) const override;
+
+    Result<std::vector<Person>> people() override;
+    Result<Person> add_person(const std::string& name, const std::string& email, const std::string& role) override;
+    Result<Person> person(const Ref& name_or_id) override;
+
+    Result<Comment> comment(const NewComment&) override;
+    Result<std::vector<Comment>> comments(const Ref& recording) override;
+    Result<Comment> resolve(const Ref& comment) override;
+
+    Result<View> record_progress(const Ref& recording, std::int64_t from_ms, std::int64_t to_ms) override;
+    Result<View> mark_watched(const Ref& recording) override;
+    Result<std::vector<View>> views(const Ref& recording) override;
+
+    Result<Assignment> assign(const Ref& recording, const Ref& person, std::optional<std::string> due) override;
+    Result<std::vector<Assignment>> assignments(const std::optional<Ref>& person, bool overdue_only) override;
+
+    Result<std::vector<InboxItem>> inbox() override;
+    Result<std::vector<SearchHit>> search(const std::string& query, int limit) override;
+
+    Result<void> set_response_window_hours(int hours) override;
+
+private:
+    SqliteLibrary(std::filesystem::path root, sql::Database db, OpenOptions options)
+        : root_(std::move(root)), db_(std::move(db)), options_(std::move(options)) {}
+
+    EpochMs now() const { return options_.clock ? options_.clock() : now_ms(); }
+
+    // Id prefix -> row, with the not-found / ambiguous errors of DESIGN.md §7.
+    Result<Resolved> resolve_recording(const Ref& ref);
+    Result<Resolved> resolve_comment(const Ref& ref);
+    Result<std::pair<std::int64_t, Person>> resolve_person(const Ref& ref);
+    Result<Recording> load_recording(std::int64_t seq);
+    Result<Comment> load_comment(std::int64_t seq);
+    Result<View> load_view(std::int64_t recording_seq, std::int64_t person_seq, std::int64_t duration_ms);
+    Result<void> set_tags(std::int64_t recording_seq, const std::vector<std::string>& add,
+                          const std::vector<std::string>& remove);
+    Result<void> complete_assignments(std::int64_t recording_seq, std::int64_t person_seq, EpochMs at);
+    Result<std::string> setting(const std::string& key, const std::string& fallback);
+    Result<void> set_setting(const std::string& key, const std::string& value);
+    Result<void> choose_acting_person();
+
+    std::filesystem::path root_;
+    sql::Database db_;
+    OpenOptions options_;
+    Person me_;
+    std::int64_t me_seq_ = 0;
+};
+
+// Shared column list and row reader for recordings, so every query returns the same shape.
+extern const char* const k_recording_columns;
+Recording read_recording(const sql::Statement& st);
+extern const char* const k_comment_columns;
+Comment read_comment(const sql::Statement& st);
+
+}  // namespace wt::catalog

@@ -1,0 +1,183 @@
+#include "catalog/schema.hpp"
+
+#include <array>
+
+#include <fmt/format.h>
+
+namespace wt::catalog {
+namespace {
+
+// Version 1: the data model of DESIGN.md §4. Text ids are what people see; seq is the stable
+// integer key joins use (implicit rowids may be renumbered by VACUUM).
+constexpr const char* k_v1 = R"sql(
+CREATE TABLE people(
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  email TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL);
+
+CREATE TABLE recordings(
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL CHECK (kind IN ('walkthrough', 'training')),
+  author_seq INTEGER NOT NULL REFERENCES people(seq),
+  created_at INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  width INTEGER NOT NULL DEFAULT 0,
+  height INTEGER NOT NULL DEFAULT 0,
+  size_bytes INTEGER NOT NULL DEFAULT 0,
+  video_codec TEXT NOT NULL DEFAULT '',
+  audio_codec TEXT NOT NULL DEFAULT '',
+  media_path TEXT NOT NULL,
+  thumbnail_path TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL CHECK (status IN ('recording', 'ready', 'recovered', 'failed')),
+  note TEXT NOT NULL DEFAULT '');
+CREATE INDEX recordings_by_created ON recordings(created_at DESC, seq DESC);
+CREATE INDEX recordings_by_author ON recordings(author_seq, created_at DESC);
+
+CREATE TABLE tags(
+  seq INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE);
+CREATE TABLE recording_tags(
+  recording_seq INTEGER NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
+  tag_seq INTEGER NOT NULL REFERENCES tags(seq) ON DELETE CASCADE,
+  PRIMARY KEY (recording_seq, tag_seq)) WITHOUT ROWID;
+CREATE INDEX recording_tags_by_tag ON recording_tags(tag_seq, recording_seq);
+
+-- thread_seq is the top-level comment of the thread (its own seq for a top-level comment).
+CREATE TABLE comments(
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  recording_seq INTEGER NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
+  author_seq INTEGER NOT NULL REFERENCES people(seq),
+  parent_seq INTEGER REFERENCES comments(seq) ON DELETE CASCADE,
+  thread_seq INTEGER REFERENCES comments(seq) ON DELETE CASCADE,
+  at_ms INTEGER,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  edited_at INTEGER,
+  resolved_at INTEGER,
+  resolved_by_seq INTEGER REFERENCES people(seq));
+CREATE INDEX comments_by_recording ON comments(recording_seq, seq);
+CREATE INDEX comments_by_thread ON comments(thread_seq, author_seq, seq);
+CREATE INDEX comments_by_parent ON comments(parent_seq);
+CREATE INDEX comments_by_author ON comments(author_seq, seq);
+
+-- intervals: the union of watched [start,end) ranges in ms, as "s-e,s-e" (sorted, disjoint).
+CREATE TABLE views(
+  recording_seq INTEGER NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
+  person_seq INTEGER NOT NULL REFERENCES people(seq) ON DELETE CASCADE,
+  intervals TEXT NOT NULL DEFAULT '',
+  covered_ms INTEGER NOT NULL DEFAULT 0,
+  last_position_ms INTEGER NOT NULL DEFAULT 0,
+  watched_at INTEGER,
+  watched_how TEXT CHECK (watched_how IN ('coverage', 'explicit')),
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (recording_seq, person_seq)) WITHOUT ROWID;
+CREATE INDEX views_by_person ON views(person_seq, recording_seq);
+
+-- due_on is a local calendar date: due by the end of that day.
+CREATE TABLE assignments(
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  recording_seq INTEGER NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
+  assignee_seq INTEGER NOT NULL REFERENCES people(seq) ON DELETE CASCADE,
+  assigned_by_seq INTEGER NOT NULL REFERENCES people(seq),
+  assigned_at INTEGER NOT NULL,
+  due_on TEXT,
+  completed_at INTEGER,
+  UNIQUE (recording_seq, assignee_seq));
+CREATE INDEX assignments_by_assignee ON assignments(assignee_seq, due_on);
+
+CREATE TABLE settings(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL) WITHOUT ROWID;
+)sql";
+
+// Version 2: full-text search. Contentless FTS5 (the text already lives in recordings and
+// comments); rowid -seq for a recording, +seq for a comment. Triggers keep it in step, and
+// hand FTS5 the exact old values it needs to delete a row from a contentless index.
+constexpr const char* k_v2 = R"sql(
+ALTER TABLE recordings ADD COLUMN tags_text TEXT NOT NULL DEFAULT '';
+UPDATE recordings SET tags_text = coalesce(
+  (SELECT group_concat(t.name, ' ') FROM recording_tags rt JOIN tags t ON t.seq = rt.tag_seq
+   WHERE rt.recording_seq = recordings.seq), '');
+
+CREATE VIRTUAL TABLE search USING fts5(
+  title, description, tags, body,
+  content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+INSERT INTO search(search, rank) VALUES ('rank', 'bm25(8.0, 2.0, 4.0, 1.0)');
+
+INSERT INTO search(rowid, title, description, tags, body)
+  SELECT -seq, title, description, tags_text, '' FROM recordings;
+INSERT INTO search(rowid, title, description, tags, body)
+  SELECT seq, '', '', '', body FROM comments;
+
+CREATE TRIGGER recordings_search_insert AFTER INSERT ON recordings BEGIN
+  INSERT INTO search(rowid, title, description, tags, body)
+    VALUES (-new.seq, new.title, new.description, new.tags_text, '');
+END;
+CREATE TRIGGER recordings_search_delete AFTER DELETE ON recordings BEGIN
+  INSERT INTO search(search, rowid, title, description, tags, body)
+    VALUES ('delete', -old.seq, old.title, old.description, old.tags_text, '');
+END;
+CREATE TRIGGER recordings_search_update AFTER UPDATE OF title, description, tags_text ON recordings BEGIN
+  INSERT INTO search(search, rowid, title, description, tags, body)
+    VALUES ('delete', -old.seq, old.title, old.description, old.tags_text, '');
+  INSERT INTO search(rowid, title, description, tags, body)
+    VALUES (-new.seq, new.title, new.description, new.tags_text, '');
+END;
+CREATE TRIGGER comments_search_insert AFTER INSERT ON comments BEGIN
+  INSERT INTO search(rowid, title, description, tags, body) VALUES (new.seq, '', '', '', new.body);
+END;
+CREATE TRIGGER comments_search_delete AFTER DELETE ON comments BEGIN
+  INSERT INTO search(search, rowid, title, description, tags, body) VALUES ('delete', old.seq, '', '', '', old.body);
+END;
+CREATE TRIGGER comments_search_update AFTER UPDATE OF body ON comments BEGIN
+  INSERT INTO search(search, rowid, title, description, tags, body) VALUES ('delete', old.seq, '', '', '', old.body);
+  INSERT INTO search(rowid, title, description, tags, body) VALUES (new.seq, '', '', '', new.body);
+END;
+)sql";
+
+constexpr std::array k_migrations = {k_v1, k_v2};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(k_migrations.size()); }
+
+Result<int> schema_version(sql::Database& db) {
+    auto st = db.prepare("PRAGMA user_version");
+    if (!st) return std::unexpected(st.error());
+    auto row = st->step();
+    if (!row) return std::unexpected(row.error());
+    return static_cast<int>(st->int64(0));
+}
+
+Result<void> migrate(sql::Database& db, int target) {
+    auto current = schema_version(db);
+    if (!current) return std::unexpected(current.error());
+    if (*current > latest_schema_version()) {
+        return fail(ErrorCode::conflict,
+                    fmt::format("this library was written by a newer walkthrough (schema {}, this build knows {}); "
+                                "update walkthrough to open it",
+                                *current, latest_schema_version()));
+    }
+    for (int v = *current; v < target; ++v) {
+        auto tx = sql::Transaction::begin(db);
+        if (!tx) return std::unexpected(tx.error());
+        // Another process may have migrated while we waited for the write lock.
+        auto now = schema_version(db);
+        if (!now) return std::unexpected(now.error());
+        if (*now > v) continue;
+        if (auto r = db.exec(k_migrations[static_cast<size_t>(v)]); !r) return r;
+        if (auto r = db.exec(fmt::format("PRAGMA user_version = {}", v + 1)); !r) return r;
+        if (auto r = tx->commit(); !r) return r;
+    }
+    return {};
+}
+
+}  // namespace wt::catalog

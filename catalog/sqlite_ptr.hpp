@@ -1,0 +1,111 @@
+#pragma once
+// RAII for SQLite handles, and the thin layer every catalog query goes through: prepared
+// statements with typed binding, errors turned into wt::Error values, and IMMEDIATE transactions.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+
+namespace wt::sql {
+
+struct ConnectionDeleter {
+    // close_v2 defers the close until the last statement is finalized, so destruction order
+    // between a connection and statements that outlive it can never leak or fail.
+    void operator()(sqlite3* p) const { sqlite3_close_v2(p); }
+};
+struct StatementDeleter {
+    void operator()(sqlite3_stmt* p) const { sqlite3_finalize(p); }
+};
+using ConnectionPtr = std::unique_ptr<sqlite3, ConnectionDeleter>;
+using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+class Statement;
+
+class Database {
+public:
+    // Opens or creates the file; WAL, foreign keys and the busy timeout are set here.
+    static Result<Database> open(const std::filesystem::path& file, int busy_timeout_ms);
+
+    Result<void> exec(std::string_view sql);
+    Result<Statement> prepare(std::string_view sql);
+    // An error value for the last failure on this connection.
+    Error error(int rc, std::string_view doing) const;
+    sqlite3* handle() const { return conn_.get(); }
+    std::int64_t changes() const { return sqlite3_changes64(conn_.get()); }
+
+private:
+    ConnectionPtr conn_;
+    std::filesystem::path file_;
+    int busy_timeout_ms_ = 0;
+};
+
+// A prepared statement. bind() takes 1-based positions in the order of the arguments.
+class Statement {
+public:
+    Statement(StatementPtr stmt, const Database* db) : stmt_(std::move(stmt)), db_(db) {}
+
+    template <class... Args>
+    Statement& bind(const Args&... args) {
+        int i = 0;
+        (bind_one(++i, args), ...);
+        return *this;
+    }
+    Statement& bind_one(int i, std::int64_t v);
+    Statement& bind_one(int i, int v) { return bind_one(i, static_cast<std::int64_t>(v)); }
+    Statement& bind_one(int i, double v);
+    Statement& bind_one(int i, std::string_view v);
+    Statement& bind_one(int i, const std::string& v) { return bind_one(i, std::string_view(v)); }
+    Statement& bind_one(int i, const char* v) { return bind_one(i, std::string_view(v)); }
+    Statement& bind_one(int i, std::nullopt_t);
+    template <class T>
+    Statement& bind_one(int i, const std::optional<T>& v) {
+        return v ? bind_one(i, *v) : bind_one(i, std::nullopt);
+    }
+
+    // true: a row is ready; false: done.
+    Result<bool> step();
+    // Runs to completion, for statements that return no rows.
+    Result<void> run();
+    void reset();
+    sqlite3_stmt* handle() const { return stmt_.get(); }
+
+    std::string text(int col) const;
+    std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
+    double real(int col) const { return sqlite3_column_double(stmt_.get(), col); }
+    bool is_null(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }
+    std::optional<std::int64_t> opt_int64(int col) const {
+        return is_null(col) ? std::nullopt : std::optional(int64(col));
+    }
+    std::optional<std::string> opt_text(int col) const {
+        return is_null(col) ? std::nullopt : std::optional(text(col));
+    }
+
+private:
+    StatementPtr stmt_;
+    const Database* db_;
+    Error bind_error_{};
+    bool bind_failed_ = false;
+};
+
+// BEGIN IMMEDIATE: takes the write lock up front, so a busy library fails before any work is
+// done rather than halfway through. Rolls back unless commit() succeeded.
+class Transaction {
+public:
+    static Result<Transaction> begin(Database& db);
+    Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+    Transaction& operator=(Transaction&&) = delete;
+    ~Transaction();
+    Result<void> commit();
+
+private:
+    explicit Transaction(Database* db) : db_(db) {}
+    Database* db_;
+};
+
+}  // namespace wt::sql
