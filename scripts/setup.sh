@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine (as root):
+#   bash scripts/setup.sh run    install what is missing, build, open the app
+#   bash scripts/setup.sh test   install what is missing, build, run every test (plain and ASan+UBSan)
+set -euo pipefail
+
+mode=${1:-}
+case "$mode" in
+  run|test) ;;
+  *) echo "usage: bash scripts/setup.sh run|test" >&2; exit 2 ;;
+esac
+root=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc)
+
+# Every package the build, the app and the tests use. Tests make their clips with the ffmpeg CLI.
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libavdevice-dev libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
+  libsdl2-dev libimgui-dev libstb-dev libgl-dev libsqlite3-dev
+  doctest-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  ffmpeg
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: these packages are missing: ${missing[*]}" >&2
+    echo "setup: run this script as root (or install them with: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+build() {  # build DIR [cmake options...]
+  local dir=$1; shift
+  cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
+  ninja -C "$dir" -j "$jobs"
+}
+
+if [ "$mode" = run ]; then
+  build "$root/build" -DCMAKE_BUILD_TYPE=Release
+  exec "$root/build/app/walkthrough"
+fi
+
+build "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+ctest --test-dir "$root/build" -j "$jobs" --output-on-failure
+echo "setup: the same suites under AddressSanitizer + UndefinedBehaviorSanitizer"
+build "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DWT_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$root/build-asan" -j "$jobs" --output-on-failure

@@ -1,0 +1,94 @@
+#include <doctest/doctest.h>
+
+#include "catalog/schema.hpp"
+#include "tests/fixture.hpp"
+
+using namespace wt;
+using namespace wt::test;
+
+namespace {
+void exec(sql::Database& db, const char* q) {
+    auto r = db.exec(q);
+    REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
+}
+}  // namespace
+
+TEST_CASE("a version-1 library is migrated forward with its data, and the new search covers old rows") {
+    TempDir dir;
+    {
+        auto db = sql::Database::open(dir / "catalog.db", 1000);
+        REQUIRE(db.has_value());
+        REQUIRE(catalog::migrate(*db, 1).has_value());
+        CHECK(catalog::schema_version(*db).value() == 1);
+        CHECK_FALSE(db->exec("SELECT * FROM search").has_value());  // no search index in v1
+        exec(*db, "INSERT INTO people(id, name, created_at) VALUES ('p1', 'ann', 0), ('p2', 'bob', 0)");
+        exec(*db, "INSERT INTO settings(key, value) VALUES ('default_person', 'p1')");
+        exec(*db, "INSERT INTO recordings(id, title, description, kind, author_seq, created_at, duration_ms, "
+                  "media_path, status) VALUES ('rec1', 'Quarterly payroll run', 'how we close the month', 'training', "
+                  "1, 0, 300000, 'media/rec1.mp4', 'ready')");
+        exec(*db, "INSERT INTO tags(name) VALUES ('finance')");
+        exec(*db, "INSERT INTO recording_tags VALUES (1, 1)");
+        exec(*db, "INSERT INTO comments(id, recording_seq, author_seq, at_ms, body, created_at) "
+                  "VALUES ('c1', 1, 2, 61000, 'Which spreadsheet holds the overtime?', 0)");
+        exec(*db, "UPDATE comments SET thread_seq = seq");
+    }
+    catalog::OpenOptions o;
+    auto lib = catalog::open_library(dir.path, o);
+    REQUIRE_MESSAGE(lib.has_value(), (lib ? "" : lib.error().message));
+    auto stats = (*lib)->stats();
+    REQUIRE(stats.has_value());
+    CHECK(stats->schema_version == catalog::latest_schema_version());
+    CHECK(stats->recordings == 1);
+    CHECK(stats->comments == 1);
+    CHECK((*lib)->me().name == "ann");  // the stored default person survives
+
+    auto by_title = (*lib)->search("payroll", 10);
+    REQUIRE(by_title.has_value());
+    REQUIRE(by_title->size() == 1);
+    CHECK(by_title->at(0).recording_id == "rec1");
+    auto by_tag = (*lib)->search("finance", 10);
+    REQUIRE(by_tag.has_value());
+    CHECK(by_tag->size() == 1);
+    auto by_comment = (*lib)->search("overtime", 10);
+    REQUIRE(by_comment.has_value());
+    REQUIRE(by_comment->size() == 1);
+    CHECK(by_comment->at(0).comment_id == "c1");
+    CHECK(by_comment->at(0).at_ms == 61000);
+
+    // And the migrated file keeps working: a new comment is searchable.
+    catalog::NewComment c{"rec1", "the bonus sheet is elsewhere", std::nullopt, std::nullopt};
+    REQUIRE((*lib)->comment(c).has_value());
+    CHECK((*lib)->search("bonus", 10)->size() == 1);
+}
+
+TEST_CASE("reopening a current library does not migrate again") {
+    TempDir dir;
+    for (int i = 0; i < 3; ++i) {
+        auto lib = catalog::open_library(dir.path, {});
+        REQUIRE(lib.has_value());
+        CHECK((*lib)->stats()->schema_version == catalog::latest_schema_version());
+    }
+}
+
+TEST_CASE("a library from a newer walkthrough is refused and left untouched") {
+    TempDir dir;
+    {
+        auto db = sql::Database::open(dir / "catalog.db", 1000);
+        REQUIRE(db.has_value());
+        exec(*db, "PRAGMA user_version = 99");
+    }
+    auto lib = catalog::open_library(dir.path, {});
+    REQUIRE_FALSE(lib.has_value());
+    CHECK(lib.error().message.find("newer walkthrough") != std::string::npos);
+    auto db = sql::Database::open(dir / "catalog.db", 1000);
+    CHECK(catalog::schema_version(*db).value() == 99);
+}
+
+TEST_CASE("a file that is not a database gets a clear error, not a crash") {
+    TempDir dir;
+    write_file(dir / "catalog.db", std::string(4096, 'x'));
+    auto lib = catalog::open_library(dir.path, {});
+    REQUIRE_FALSE(lib.has_value());
+    CHECK(lib.error().message.find("is damaged or is not a walkthrough catalog") != std::string::npos);
+    CHECK(read_file(dir / "catalog.db") == std::string(4096, 'x'));  // nothing overwritten
+}

@@ -1,0 +1,42 @@
+#pragma once
+// What the suites share: scratch folders, generated clips, and running the real binary.
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace wt::test {
+
+// A fresh folder under $TMPDIR, removed with everything in it at scope exit.
+struct TempDir {
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    std::filesystem::path path;
+    std::filesystem::path operator/(const std::string& name) const { return path / name; }
+};
+
+struct RunResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+    nlohmann::json json() const;  // parses `out`; fails the test if it is not JSON
+};
+
+// Runs a program with arguments (no shell), extra environment variables, and no stdin.
+RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
+// Runs the walkthrough binary built with this tree.
+RunResult walkthrough(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+std::string binary_path();
+
+// A short H.264 clip (+ AAC tone unless audio=false) made with the ffmpeg CLI at test time.
+std::filesystem::path make_clip(const std::filesystem::path& dir, const std::string& name, double seconds,
+                                const std::string& size = "320x240", bool audio = true);
+
+std::string read_file(const std::filesystem::path& p);
+void write_file(const std::filesystem::path& p, const std::string& bytes);
+
+}  // namespace wt::test
