@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,16 @@ void draw(const LibraryState& s) {
     ImGui::End();
 }
 
+// Debian's DejaVu Sans (fonts-dejavu-core) when present: ImGui's built-in font is ASCII only,
+// and titles carry dashes, quotes and accents. Full Unicode coverage comes with the app issue.
+void load_font() {
+    constexpr const char* k_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    if (!std::filesystem::exists(k_font)) return;
+    static const ImWchar k_ranges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F,
+                                       0x20A0, 0x20CF, 0x2190, 0x21FF, 0};
+    ImGui::GetIO().Fonts->AddFontFromFileTTF(k_font, 16.0f, nullptr, k_ranges);
+}
+
 }  // namespace
 
 int run_desktop() {
@@ -128,6 +139,7 @@ int run_desktop() {
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;  // layout is fixed for now; no stray imgui.ini in the cwd
     ImGui::StyleColorsDark();
+    load_font();
     ImGui_ImplSDL2_InitForOpenGL(window, gl);
     ImGui_ImplOpenGL3_Init("#version 330");
 

@@ -18,7 +18,7 @@ packages=(
   libavdevice-dev libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
   libsdl2-dev libimgui-dev libstb-dev libgl-dev libsqlite3-dev
   doctest-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  ffmpeg
+  fonts-dejavu-core ffmpeg
 )
 missing=()
 for p in "${packages[@]}"; do
