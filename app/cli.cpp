@@ -118,6 +118,21 @@ int run_cli(int argc, char** argv) {
     add_comment_commands(app, action);
     add_people_commands(app, action);
 
+    // CLI11 would only say "A subcommand is required" for a mistyped command; name the word instead.
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--library" || arg == "--as") {
+            ++i;
+            continue;
+        }
+        if (arg.rfind("-", 0) == 0) continue;
+        auto known = app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(arg); });
+        if (known.empty()) {
+            std::cerr << "walkthrough: '" << arg << "' is not a command; `walkthrough --help` lists them\n";
+            return 2;
+        }
+        break;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

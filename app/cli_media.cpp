@@ -85,8 +85,12 @@ void add_media_commands(CLI::App& app, Action& action) {
                     if (!s.decodable) h += " (cannot be decoded)";
                     h += '\n';
                 }
-                if (!info->has_decodable_video) h += "  note       no decodable video: import would refuse this file\n";
                 ctx.emit(to_json(*info), h);
+                // DESIGN.md §7: a file without usable video is an error for probe too, after showing what it holds.
+                if (!info->has_decodable_video) {
+                    return fail(ErrorCode::bad_media,
+                                fmt::format("'{}' has no video that can be decoded; walkthrough cannot use it", *file));
+                }
                 return {};
             };
         });

@@ -79,17 +79,19 @@ std::string file_title(const fs::path& file) {
 }
 
 std::string safe_file_name(const std::string& title) {
+    // Whole UTF-8 characters only, at most 80 bytes; characters file systems or shells mind become '_'.
     std::string out;
-    for (unsigned char c : title) {
-        if (out.size() >= 80) break;
-        if (c == '/' || c == '\\' || c == ':' || c == '"' || c == '\'' || c == '*' || c == '?' || c == '<' ||
-            c == '>' || c == '|' || c < 0x20)
+    for (size_t i = 0; i < title.size();) {
+        unsigned char c = static_cast<unsigned char>(title[i]);
+        size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (i + len > title.size() || out.size() + len > 80) break;
+        if (len == 1 && (c == '/' || c == '\\' || c == ':' || c == '"' || c == '\'' || c == '*' || c == '?' ||
+                         c == '<' || c == '>' || c == '|' || c < 0x20 || c == 0x7f))
             out += '_';
         else
-            out += static_cast<char>(c);
+            out.append(title, i, len);
+        i += len;
     }
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();  // no split UTF-8
-    if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0x80)) out.pop_back();
     if (out.empty() || out[0] == '.') out = "recording" + out;
     return out;
 }

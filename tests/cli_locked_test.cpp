@@ -1,0 +1,199 @@
+// DESIGN.md §7 "catalog locked by another process": a second process holds the write lock;
+// writers wait briefly, then fail with exit 5 and a clear message; readers keep working; nothing
+// is half-written, and the same command succeeds once the lock is gone.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/support.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace wt::test;
+
+namespace {
+
+const std::map<std::string, std::string> k_env{{"WALKTHROUGH_LIBRARY", ""}, {"WALKTHROUGH_USER", ""}};
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+struct Library {
+    TempDir dir;
+    fs::path root() const { return dir / "lib"; }
+    RunResult run(std::vector<std::string> args) const {
+        args.insert(args.begin(), {"--library", root().string()});
+        return walkthrough(args, k_env);
+    }
+    json ok(std::vector<std::string> args) const {
+        args.insert(args.begin(), "--json");
+        auto r = run(args);
+        INFO("walkthrough " << args[1] << " stderr: " << r.err);
+        REQUIRE(r.exit_code == 0);
+        return r.json();
+    }
+    std::vector<std::string> media_files() const {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(root() / "media")) names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+};
+
+// The child's side: plain C calls only, then _exit without committing. Never returns.
+[[noreturn]] void hold_lock(const char* db_path, int ready_fd, unsigned seconds) {
+    sqlite3* db = nullptr;
+    char status = 'x';
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
+        sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK &&
+        sqlite3_exec(db, "INSERT INTO settings(key, value) VALUES ('lock_test', 'uncommitted')", nullptr, nullptr,
+                     nullptr) == SQLITE_OK) {
+        status = 'r';
+    }
+    ssize_t written = write(ready_fd, &status, 1);
+    close(ready_fd);
+    if (status != 'r' || written != 1) _exit(2);
+    sleep(seconds);
+    _exit(0);  // no COMMIT, no close: the transaction dies with the process
+}
+
+// A second process holding <lib>/catalog.db's write lock for `seconds`.
+class LockHolder {
+public:
+    LockHolder(const fs::path& db, unsigned seconds) {
+        const std::string path = db.string();
+        int fds[2];
+        REQUIRE(pipe(fds) == 0);
+        pid_ = fork();
+        REQUIRE(pid_ >= 0);
+        if (pid_ == 0) {
+            close(fds[0]);
+            hold_lock(path.c_str(), fds[1], seconds);
+        }
+        close(fds[1]);
+        char status = 0;
+        const ssize_t n = read(fds[0], &status, 1);
+        close(fds[0]);
+        REQUIRE_MESSAGE((n == 1 && status == 'r'), "the child could not take the write lock");
+    }
+    ~LockHolder() {
+        if (pid_ > 0) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+        }
+    }
+    LockHolder(const LockHolder&) = delete;
+    LockHolder& operator=(const LockHolder&) = delete;
+    // Waits for the child to give up the lock; returns its exit status.
+    int wait() {
+        int status = 0;
+        waitpid(pid_, &status, 0);
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+
+private:
+    pid_t pid_ = -1;
+};
+
+// Runs a command and returns how long it took, in seconds.
+double timed(const Library& lib, const std::vector<std::string>& args, RunResult& out) {
+    const auto start = std::chrono::steady_clock::now();
+    out = lib.run(args);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void check_busy(const RunResult& r, double seconds) {
+    INFO("exit " << r.exit_code << " after " << seconds << " s, stderr: " << r.err);
+    CHECK(r.exit_code == 5);
+    CHECK(contains(r.err, "busy"));
+    CHECK(contains(r.err, "try again"));
+    CHECK(seconds >= 2.0);  // waited for the lock (busy timeout) rather than failing at once
+    CHECK(seconds < 6.0);   // and gave up before the other process let go
+}
+
+// Reads the catalog directly, bypassing walkthrough: the first column of the first row, as text.
+std::string query_text(const fs::path& db_path, const char* sql) {
+    sqlite3* db = nullptr;
+    std::string out;
+    if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+            const unsigned char* text = sqlite3_column_text(st, 0);
+            out = text ? reinterpret_cast<const char*>(text) : "";
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a comment while another process holds the catalog: busy, then fine on retry") {
+    Library lib;
+    const auto clip = make_clip(lib.dir.path, "clip.mp4", 2, "160x120", false);
+    const std::string id = lib.ok({"import", clip.string(), "--title", "Locked out"}).at("id");
+    const fs::path db = lib.root() / "catalog.db";
+
+    {
+        LockHolder holder(db, 6);
+        // In WAL mode readers are not blocked by a writer.
+        auto read = lib.run({"--json", "list"});
+        CHECK(read.exit_code == 0);
+        if (read.exit_code == 0) CHECK(read.json().size() == 1);
+
+        RunResult r;
+        const double took = timed(lib, {"comment", id, "written while locked"}, r);
+        check_busy(r, took);
+        CHECK(holder.wait() == 0);  // the child held the lock the whole time
+    }
+
+    json listed = lib.ok({"list"});
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].at("id") == id);
+    CHECK(listed[0].at("comment_count") == 0);
+    CHECK(lib.ok({"comments", id}).empty());
+    CHECK(query_text(db, "SELECT count(*) FROM settings WHERE key = 'lock_test'") == "0");
+    CHECK(query_text(db, "PRAGMA integrity_check") == "ok");
+
+    json c = lib.ok({"comment", id, "written after the lock"});
+    CHECK(c.at("body") == "written after the lock");
+    json all = lib.ok({"comments", id});
+    REQUIRE(all.size() == 1);
+    CHECK(all[0].at("body") == "written after the lock");
+}
+
+TEST_CASE("an import while another process holds the catalog leaves no files behind") {
+    Library lib;
+    const auto clip = make_clip(lib.dir.path, "clip.mp4", 2, "160x120", false);
+    const std::string id = lib.ok({"import", clip.string(), "--title", "Already here"}).at("id");
+    const auto files_before = lib.media_files();
+
+    {
+        LockHolder holder(lib.root() / "catalog.db", 6);
+        RunResult r;
+        const double took = timed(lib, {"import", clip.string(), "--title", "Second"}, r);
+        check_busy(r, took);
+        CHECK(lib.media_files() == files_before);  // no copied media, thumbnail or .part left
+        CHECK(holder.wait() == 0);
+    }
+
+    json listed = lib.ok({"list"});
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].at("id") == id);
+    CHECK(lib.media_files() == files_before);
+    json again = lib.ok({"import", clip.string(), "--title", "Second"});
+    CHECK(again.at("title") == "Second");
+    CHECK(lib.ok({"list"}).size() == 2);
+}
