@@ -100,13 +100,7 @@ Result<std::vector<Comment>> SqliteLibrary::comments(const Ref& ref) {
         k_comment_columns));
     if (!st) return std::unexpected(st.error());
     st->bind(rec->seq);
-    std::vector<Comment> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) return out;
-        out.push_back(read_comment(*st));
-    }
+    return st->collect([&](const sql::Statement& row) { return read_comment(row); });
 }
 
 Result<Comment> SqliteLibrary::resolve(const Ref& ref) {
@@ -148,20 +142,16 @@ Result<std::vector<InboxItem>> SqliteLibrary::inbox() {
         k_comment_columns));
     if (!st) return std::unexpected(st.error());
     st->bind_one(sqlite3_bind_parameter_index(st->handle(), ":me"), me_seq_);
-    std::vector<InboxItem> out;
     const EpochMs at = now();
-    for (;;) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) return out;
+    return st->collect([&](const sql::Statement& row) {
         InboxItem item;
-        item.comment = read_comment(*st);
-        item.recording_title = st->text(11);
-        item.reason = st->text(12);
+        item.comment = read_comment(row);
+        item.recording_title = row.text(11);
+        item.reason = row.text(12);
         item.age_ms = at - item.comment.created_at;
         item.overdue = item.age_ms > window_ms;
-        out.push_back(std::move(item));
-    }
+        return item;
+    });
 }
 
 }  // namespace wt::catalog

@@ -174,13 +174,7 @@ std::string trimmed(const std::string& s) {
 Result<std::vector<Person>> SqliteLibrary::people() {
     auto st = db_.prepare("SELECT id, name, email, role, created_at FROM people ORDER BY name");
     if (!st) return std::unexpected(st.error());
-    std::vector<Person> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) return out;
-        out.push_back(read_person(*st, 0));
-    }
+    return st->collect([&](const sql::Statement& row) { return read_person(row, 0); });
 }
 
 Result<Person> SqliteLibrary::add_person(const std::string& raw_name, const std::string& email,
@@ -234,13 +228,9 @@ Result<std::vector<std::pair<Resolved, std::string>>> ids_with_prefix(sql::Datab
                                      label, table));
     if (!st) return std::unexpected(st.error());
     st->bind(prefix, prefix + '\x7f');
-    std::vector<std::pair<Resolved, std::string>> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) return out;
-        out.push_back({Resolved{st->int64(0), st->text(1)}, st->text(2)});
-    }
+    return st->collect([](const sql::Statement& row) {
+        return std::pair{Resolved{row.int64(0), row.text(1)}, row.text(2)};
+    });
 }
 
 std::string normalise_ref(const std::string& ref) {

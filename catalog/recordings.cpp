@@ -111,13 +111,7 @@ Result<std::vector<Recording>> SqliteLibrary::list(const ListFilter& f) {
     bind_named(":me", me_seq_);
     bind_named(":limit", std::clamp(f.limit, 1, 10000));
     bind_named(":offset", std::max(f.offset, 0));
-    std::vector<Recording> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) return out;
-        out.push_back(read_recording(*st));
-    }
+    return st->collect([&](const sql::Statement& row) { return read_recording(row); });
 }
 
 namespace {

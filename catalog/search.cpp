@@ -89,20 +89,15 @@ Result<std::vector<SearchHit>> SqliteLibrary::search(const std::string& text, in
     auto st = db_.prepare("SELECT rowid, rank FROM search WHERE search MATCH ? ORDER BY rank LIMIT ?");
     if (!st) return std::unexpected(st.error());
     st->bind(q.fts, std::clamp(limit, 1, 500));
-    std::vector<std::pair<std::int64_t, double>> rows;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) break;
-        rows.emplace_back(st->int64(0), -st->real(1));
-    }
+    auto rows = st->collect([](const sql::Statement& row) { return std::pair{row.int64(0), -row.real(1)}; });
+    if (!rows) return std::unexpected(rows.error());
     auto rec_q = db_.prepare("SELECT id, title, kind, description, tags_text FROM recordings WHERE seq = ?");
     auto com_q = db_.prepare("SELECT c.id, c.body, c.at_ms, r.id, r.title, r.kind FROM comments c "
                              "JOIN recordings r ON r.seq = c.recording_seq WHERE c.seq = ?");
     if (!rec_q) return std::unexpected(rec_q.error());
     if (!com_q) return std::unexpected(com_q.error());
     std::vector<SearchHit> hits;
-    for (auto [rowid, score] : rows) {
+    for (auto [rowid, score] : *rows) {
         SearchHit h;
         h.score = score;
         if (rowid < 0) {

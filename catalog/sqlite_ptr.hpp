@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/result.hpp"
 
@@ -70,6 +72,17 @@ public:
 
     // true: a row is ready; false: done.
     Result<bool> step();
+    // Steps through every row, turning each into a value with `read(const Statement&)`.
+    template <class Read>
+    auto collect(Read read) -> Result<std::vector<decltype(read(std::declval<const Statement&>()))>> {
+        std::vector<decltype(read(std::declval<const Statement&>()))> out;
+        for (;;) {
+            auto row = step();
+            if (!row) return std::unexpected(row.error());
+            if (!*row) return out;
+            out.push_back(read(*this));
+        }
+    }
     // Runs to completion, for statements that return no rows.
     Result<void> run();
     void reset();

@@ -132,13 +132,7 @@ Result<std::vector<View>> SqliteLibrary::views(const Ref& ref) {
                                       k_view_columns));
     if (!st) return std::unexpected(st.error());
     st->bind(rec_ref->seq);
-    std::vector<View> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) return out;
-        out.push_back(read_view(*st, rec->duration_ms));
-    }
+    return st->collect([&](const sql::Statement& row) { return read_view(row, rec->duration_ms); });
 }
 
 // ---- assignments ----
@@ -219,13 +213,7 @@ Result<std::vector<Assignment>> SqliteLibrary::assignments(const std::optional<R
     if (!st) return std::unexpected(st.error());
     if (int i = sqlite3_bind_parameter_index(st->handle(), ":person"); i > 0) st->bind_one(i, person_seq);
     st->bind_one(sqlite3_bind_parameter_index(st->handle(), ":today"), today);
-    std::vector<Assignment> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) return out;
-        out.push_back(read_assignment(*st, today));
-    }
+    return st->collect([&](const sql::Statement& row) { return read_assignment(row, today); });
 }
 
 }  // namespace wt::catalog

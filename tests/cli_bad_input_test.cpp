@@ -19,12 +19,6 @@ using namespace wt::test;
 
 namespace {
 
-const std::map<std::string, std::string> k_env{{"WALKTHROUGH_LIBRARY", ""}, {"WALKTHROUGH_USER", ""}};
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
-
 // A library holding one good recording, so "nothing was lost" has something to lose.
 struct Library {
     TempDir dir;
@@ -38,7 +32,7 @@ struct Library {
     fs::path root() const { return dir / "lib"; }
     RunResult run(std::vector<std::string> args) const {
         args.insert(args.begin(), {"--library", root().string()});
-        return walkthrough(args, k_env);
+        return walkthrough(args);
     }
     json ok(std::vector<std::string> args) const {
         args.insert(args.begin(), "--json");

@@ -17,8 +17,6 @@ using namespace wt::test;
 namespace {
 
 // Unsets the variables that could point the binary at someone else's library or person.
-const std::map<std::string, std::string> k_env{{"WALKTHROUGH_LIBRARY", ""}, {"WALKTHROUGH_USER", ""}};
-
 struct Library {
     TempDir dir;
     fs::path root() const { return dir / "lib"; }
@@ -30,7 +28,7 @@ struct Library {
             all.push_back(as);
         }
         all.insert(all.end(), args.begin(), args.end());
-        return walkthrough(all, k_env);
+        return walkthrough(all);
     }
     // Runs with --json, requires success, returns the parsed output.
     json ok(std::vector<std::string> args, const std::string& as = {}) const {
@@ -276,7 +274,7 @@ TEST_CASE("the whole flow: import, comment, reply, assign, watch, search, edit, 
 TEST_CASE("probe describes a clip's streams") {
     TempDir dir;
     const auto clip = make_clip(dir.path, "probe me.mp4", 2, "320x240", true);
-    auto r = walkthrough({"probe", clip.string(), "--json"}, k_env);
+    auto r = walkthrough({"probe", clip.string(), "--json"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     json j = r.json();

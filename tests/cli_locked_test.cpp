@@ -22,18 +22,12 @@ using namespace wt::test;
 
 namespace {
 
-const std::map<std::string, std::string> k_env{{"WALKTHROUGH_LIBRARY", ""}, {"WALKTHROUGH_USER", ""}};
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
-
 struct Library {
     TempDir dir;
     fs::path root() const { return dir / "lib"; }
     RunResult run(std::vector<std::string> args) const {
         args.insert(args.begin(), {"--library", root().string()});
-        return walkthrough(args, k_env);
+        return walkthrough(args);
     }
     json ok(std::vector<std::string> args) const {
         args.insert(args.begin(), "--json");

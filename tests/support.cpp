@@ -93,7 +93,9 @@ std::string binary_path() { return WT_BINARY; }
 RunResult walkthrough(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
     std::vector<std::string> argv{binary_path()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv, env);
+    std::map<std::string, std::string> hermetic{{"WALKTHROUGH_LIBRARY", ""}, {"WALKTHROUGH_USER", ""}};
+    for (const auto& [k, v] : env) hermetic[k] = v;
+    return run(argv, hermetic);
 }
 
 std::filesystem::path make_clip(const std::filesystem::path& dir, const std::string& name, double seconds,

@@ -28,7 +28,8 @@ struct RunResult {
 
 // Runs a program with arguments (no shell), extra environment variables, and no stdin.
 RunResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {});
-// Runs the walkthrough binary built with this tree.
+// Runs the walkthrough binary built with this tree. WALKTHROUGH_LIBRARY and WALKTHROUGH_USER
+// from the caller's environment are dropped so a test never touches a real library.
 RunResult walkthrough(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
 std::string binary_path();
 
@@ -37,6 +38,9 @@ std::filesystem::path make_clip(const std::filesystem::path& dir, const std::str
                                 const std::string& size = "320x240", bool audio = true);
 
 std::string read_file(const std::filesystem::path& p);
+inline bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
 void write_file(const std::filesystem::path& p, const std::string& bytes);
 
 }  // namespace wt::test
