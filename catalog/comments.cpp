@@ -122,23 +122,11 @@ Result<std::vector<InboxItem>> SqliteLibrary::inbox() {
     auto window_text = setting("response_window_hours", "24");
     if (!window_text) return std::unexpected(window_text.error());
     const std::int64_t window_ms = std::int64_t{std::atoi(window_text->c_str())} * 3600 * 1000;
-    // Waiting for me: others' comments on my recordings, and others' replies to my comments, in
-    // threads that are not resolved and where I have not written since. Two index-driven halves
-    // joined by UNION rather than one OR, which would scan every comment.
+    // The waiting table (schema v3) holds exactly the comments that wait for someone's answer.
     auto st = db_.prepare(fmt::format(
-        "WITH waiting(seq, reason) AS ("
-        "  SELECT c.seq, 'on your recording' FROM recordings mine JOIN comments c ON c.recording_seq = mine.seq "
-        "  WHERE mine.author_seq = :me AND c.author_seq != :me "
-        "  UNION ALL "
-        "  SELECT c.seq, 'reply to your comment' FROM comments mine JOIN comments c ON c.parent_seq = mine.seq "
-        "  JOIN recordings r ON r.seq = c.recording_seq "
-        "  WHERE mine.author_seq = :me AND c.author_seq != :me AND r.author_seq != :me) "
-        "SELECT {}, r.title, w.reason FROM waiting w JOIN comments c ON c.seq = w.seq "
+        "SELECT {}, r.title, w.reason FROM waiting w JOIN comments c ON c.seq = w.comment_seq "
         "JOIN recordings r ON r.seq = c.recording_seq JOIN people a ON a.seq = c.author_seq "
-        "JOIN comments root ON root.seq = c.thread_seq "
-        "WHERE root.resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM comments ans WHERE ans.thread_seq = c.thread_seq "
-        "  AND ans.author_seq = :me AND ans.seq > c.seq) "
-        "ORDER BY c.created_at, c.seq LIMIT 500",
+        "WHERE w.person_seq = :me ORDER BY w.created_at, w.comment_seq LIMIT 500",
         k_comment_columns));
     if (!st) return std::unexpected(st.error());
     st->bind_one(sqlite3_bind_parameter_index(st->handle(), ":me"), me_seq_);

@@ -143,7 +143,62 @@ CREATE TRIGGER comments_search_update AFTER UPDATE OF body ON comments BEGIN
 END;
 )sql";
 
-constexpr std::array k_migrations = {k_v1, k_v2};
+// Version 3: answers that stay fast at a million comments.
+// - recording_tags carries its recording's created_at (which never changes), so a tag's page
+//   is read newest-first straight off one index, however rare the tag.
+// - waiting: the inbox, kept by triggers instead of computed per call. A row says "this comment
+//   waits for this person's answer": a comment by someone else on their recording, or a reply to
+//   their comment. Writing in the thread answers everything before it; resolving clears the thread.
+//   (A new thread's root is inserted with thread_seq NULL and fixed right after: hence coalesce.)
+constexpr const char* k_v3 = R"sql(
+ALTER TABLE recording_tags ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+UPDATE recording_tags SET created_at = (SELECT created_at FROM recordings WHERE seq = recording_seq);
+DROP INDEX recording_tags_by_tag;
+CREATE INDEX recording_tags_by_tag ON recording_tags(tag_seq, created_at DESC, recording_seq DESC);
+
+CREATE TABLE waiting(
+  person_seq INTEGER NOT NULL REFERENCES people(seq) ON DELETE CASCADE,
+  comment_seq INTEGER NOT NULL REFERENCES comments(seq) ON DELETE CASCADE,
+  thread_seq INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('on your recording', 'reply to your comment')),
+  PRIMARY KEY (person_seq, comment_seq)) WITHOUT ROWID;
+CREATE INDEX waiting_by_age ON waiting(person_seq, created_at, comment_seq);
+CREATE INDEX waiting_by_thread ON waiting(thread_seq, person_seq);
+
+INSERT OR IGNORE INTO waiting
+  SELECT r.author_seq, c.seq, c.thread_seq, c.created_at, 'on your recording'
+  FROM comments c JOIN recordings r ON r.seq = c.recording_seq JOIN comments root ON root.seq = c.thread_seq
+  WHERE c.author_seq != r.author_seq AND root.resolved_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM comments ans WHERE ans.thread_seq = c.thread_seq
+                    AND ans.author_seq = r.author_seq AND ans.seq > c.seq);
+INSERT OR IGNORE INTO waiting
+  SELECT p.author_seq, c.seq, c.thread_seq, c.created_at, 'reply to your comment'
+  FROM comments c JOIN comments p ON p.seq = c.parent_seq JOIN comments root ON root.seq = c.thread_seq
+  WHERE c.author_seq != p.author_seq AND root.resolved_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM comments ans WHERE ans.thread_seq = c.thread_seq
+                    AND ans.author_seq = p.author_seq AND ans.seq > c.seq);
+
+CREATE TRIGGER comments_waiting_insert AFTER INSERT ON comments BEGIN
+  DELETE FROM waiting WHERE person_seq = new.author_seq AND thread_seq = coalesce(new.thread_seq, new.seq);
+END;
+CREATE TRIGGER comments_waiting_open AFTER INSERT ON comments
+  WHEN NOT EXISTS (SELECT 1 FROM comments root WHERE root.seq = new.thread_seq AND root.resolved_at IS NOT NULL)
+BEGIN
+  INSERT OR IGNORE INTO waiting
+    SELECT r.author_seq, new.seq, coalesce(new.thread_seq, new.seq), new.created_at, 'on your recording'
+    FROM recordings r WHERE r.seq = new.recording_seq AND r.author_seq != new.author_seq;
+  INSERT OR IGNORE INTO waiting
+    SELECT p.author_seq, new.seq, coalesce(new.thread_seq, new.seq), new.created_at, 'reply to your comment'
+    FROM comments p WHERE p.seq = new.parent_seq AND p.author_seq != new.author_seq;
+END;
+CREATE TRIGGER comments_waiting_resolved AFTER UPDATE OF resolved_at ON comments
+  WHEN new.resolved_at IS NOT NULL BEGIN
+  DELETE FROM waiting WHERE thread_seq = new.seq;
+END;
+)sql";
+
+constexpr std::array k_migrations = {k_v1, k_v2, k_v3};
 
 }  // namespace
 

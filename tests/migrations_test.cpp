@@ -55,6 +55,15 @@ TEST_CASE("a version-1 library is migrated forward with its data, and the new se
     CHECK(by_comment->at(0).comment_id == "c1");
     CHECK(by_comment->at(0).at_ms == 61000);
 
+    // Later versions' derived data is filled in: bob's question waits for ann, the tag page works.
+    auto waiting = (*lib)->inbox();
+    REQUIRE(waiting.has_value());
+    REQUIRE(waiting->size() == 1);
+    CHECK(waiting->at(0).comment.id == "c1");
+    catalog::ListFilter tagged;
+    tagged.tag = "finance";
+    CHECK((*lib)->list(tagged)->size() == 1);
+
     // And the migrated file keeps working: a new comment is searchable.
     catalog::NewComment c{"rec1", "the bonus sheet is elsewhere", std::nullopt, std::nullopt};
     REQUIRE((*lib)->comment(c).has_value());

@@ -13,7 +13,11 @@ TEST_CASE("typed text becomes a safe FTS5 query; the word being typed is a prefi
     CHECK(build_search_query("v").fts == "\"v\"");                       // one letter is not a prefix
     CHECK(build_search_query("say \"hi\"").fts == "\"say\" \"\"\"hi\"\"\"*");
     CHECK(build_search_query("-- ; ()").fts.empty());                     // nothing searchable
-    CHECK(build_search_query("NEAR(a b) OR NOT x*").words.size() == 5);
+    CHECK(build_search_query("NEAR(a b) OR NOT x*").words ==
+          std::vector<std::string>{"near", "a", "b", "or", "not", "x"});
+    CHECK(build_search_query("e-mail").words == std::vector<std::string>{"e", "mail"});
+    CHECK(build_search_query("vpn se").last_is_prefix);
+    CHECK_FALSE(build_search_query("vpn se ").last_is_prefix);
 }
 
 TEST_CASE("excerpts mark the matching word") {
@@ -24,6 +28,14 @@ TEST_CASE("excerpts mark the matching word") {
     auto e = catalog::excerpt(long_text, words, 40);
     CHECK(e.find("[token]") != std::string::npos);
     CHECK(e.size() < 120);
+}
+
+TEST_CASE("ranking counts words found as words, whole words above word starts") {
+    auto q = catalog::build_search_query("vpn set");
+    CHECK(catalog::word_hits("VPN setup", q) == doctest::Approx(1.5));   // vpn whole, set as a start
+    CHECK(catalog::word_hits("set up the VPN", q) == doctest::Approx(2));
+    CHECK(catalog::word_hits("openvpn reset", q) == doctest::Approx(0));  // inside words: no hit
+    CHECK(catalog::word_hits("vpn vpn vpn vpn", q) == doctest::Approx(2));  // capped
 }
 
 struct SearchFixture : LibraryFixture {
@@ -100,4 +112,23 @@ TEST_CASE_FIXTURE(SearchFixture, "query syntax and SQL in the search box are jus
     }
     CHECK(ann->stats()->recordings == 3);
     CHECK(ids("vpn OR payroll ").empty());  // OR is a word here, not an operator
+}
+
+TEST_CASE("a common word still finds an old title among hundreds of newer comment matches") {
+    LibraryFixture f;
+    auto ann = f.open_as("ann");
+    auto bob = f.open_as("bob");
+    f.add_recording("rold", "Budget report", "ann");
+    f.now += k_day;
+    f.add_recording("rnew", "Standup", "ann");
+    for (int i = 0; i < 300; ++i) {
+        f.now += 1000;
+        REQUIRE(bob->comment({"rnew", "see the report, part " + std::to_string(i), std::nullopt, std::nullopt}));
+    }
+    auto hits = ann->search("report", 10);
+    REQUIRE(hits.has_value());
+    REQUIRE(hits->size() == 10);
+    CHECK(hits->at(0).recording_id == "rold");
+    CHECK(hits->at(0).matched_in == "recording");
+    CHECK(hits->at(1).excerpt.find("part 299") != std::string::npos);  // then the newest comments
 }
