@@ -20,8 +20,7 @@ using namespace wt::test;
 namespace {
 
 // A library holding one good recording, so "nothing was lost" has something to lose.
-struct Library {
-    TempDir dir;
+struct Library : CliLibrary {
     fs::path tiny;
     std::string first_id;
 
@@ -29,25 +28,8 @@ struct Library {
         tiny = make_clip(dir.path, "tiny.mp4", 1, "160x120", false);
         first_id = ok({"import", tiny.string(), "--title", "Keep me"}).at("id");
     }
-    fs::path root() const { return dir / "lib"; }
-    RunResult run(std::vector<std::string> args) const {
-        args.insert(args.begin(), {"--library", root().string()});
-        return walkthrough(args);
-    }
-    json ok(std::vector<std::string> args) const {
-        args.insert(args.begin(), "--json");
-        auto r = run(args);
-        INFO("walkthrough " << args[1] << " stderr: " << r.err);
-        REQUIRE(r.exit_code == 0);
-        return r.json();
-    }
     // What must survive a refused command: the catalog's rows and the media folder's files.
-    std::pair<std::string, std::vector<std::string>> snapshot() const {
-        std::vector<std::string> files;
-        for (const auto& e : fs::directory_iterator(root() / "media")) files.push_back(e.path().filename().string());
-        std::sort(files.begin(), files.end());
-        return {ok({"list"}).dump(), files};
-    }
+    std::pair<std::string, std::vector<std::string>> snapshot() const { return {ok({"list"}).dump(), media_files()}; }
     std::string import_tiny(const std::string& title) const {
         return ok({"import", tiny.string(), "--title", title}).at("id");
     }

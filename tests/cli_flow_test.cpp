@@ -16,28 +16,7 @@ using namespace wt::test;
 
 namespace {
 
-// Unsets the variables that could point the binary at someone else's library or person.
-struct Library {
-    TempDir dir;
-    fs::path root() const { return dir / "lib"; }
-
-    RunResult run(const std::vector<std::string>& args, const std::string& as = {}) const {
-        std::vector<std::string> all{"--library", root().string()};
-        if (!as.empty()) {
-            all.push_back("--as");
-            all.push_back(as);
-        }
-        all.insert(all.end(), args.begin(), args.end());
-        return walkthrough(all);
-    }
-    // Runs with --json, requires success, returns the parsed output.
-    json ok(std::vector<std::string> args, const std::string& as = {}) const {
-        args.insert(args.begin(), "--json");
-        auto r = run(args, as);
-        INFO("walkthrough " << args[1] << " stderr: " << r.err);
-        REQUIRE(r.exit_code == 0);
-        return r.json();
-    }
+struct Library : CliLibrary {
     std::vector<std::string> list_ids(std::vector<std::string> filter = {}, const std::string& as = {}) const {
         filter.insert(filter.begin(), "list");
         std::vector<std::string> ids;

@@ -22,27 +22,7 @@ using namespace wt::test;
 
 namespace {
 
-struct Library {
-    TempDir dir;
-    fs::path root() const { return dir / "lib"; }
-    RunResult run(std::vector<std::string> args) const {
-        args.insert(args.begin(), {"--library", root().string()});
-        return walkthrough(args);
-    }
-    json ok(std::vector<std::string> args) const {
-        args.insert(args.begin(), "--json");
-        auto r = run(args);
-        INFO("walkthrough " << args[1] << " stderr: " << r.err);
-        REQUIRE(r.exit_code == 0);
-        return r.json();
-    }
-    std::vector<std::string> media_files() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(root() / "media")) names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-};
+using Library = CliLibrary;
 
 // The child's side: plain C calls only, then _exit without committing. Never returns.
 [[noreturn]] void hold_lock(const char* db_path, int ready_fd, unsigned seconds) {

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -96,6 +97,30 @@ RunResult walkthrough(const std::vector<std::string>& args, const std::map<std::
     std::map<std::string, std::string> hermetic{{"WALKTHROUGH_LIBRARY", ""}, {"WALKTHROUGH_USER", ""}};
     for (const auto& [k, v] : env) hermetic[k] = v;
     return run(argv, hermetic);
+}
+
+RunResult CliLibrary::run(std::vector<std::string> args, const std::string& as) const {
+    std::vector<std::string> all{"--library", root().string()};
+    if (!as.empty()) all.insert(all.end(), {"--as", as});
+    all.insert(all.end(), args.begin(), args.end());
+    return walkthrough(all);
+}
+
+nlohmann::json CliLibrary::ok(std::vector<std::string> args, const std::string& as) const {
+    args.insert(args.begin(), "--json");
+    auto r = run(args, as);
+    INFO("walkthrough " << args[1] << " stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return r.json();
+}
+
+std::vector<std::string> CliLibrary::media_files() const {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(root() / "media")) {
+        names.push_back(e.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 std::filesystem::path make_clip(const std::filesystem::path& dir, const std::string& name, double seconds,

@@ -33,6 +33,18 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
 RunResult walkthrough(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
 std::string binary_path();
 
+// A library in a scratch folder, driven through the binary.
+struct CliLibrary {
+    TempDir dir;
+    std::filesystem::path root() const { return dir / "lib"; }
+    // `walkthrough --library ROOT [--as AS] ARGS...`
+    RunResult run(std::vector<std::string> args, const std::string& as = {}) const;
+    // The same with --json; requires success and returns the parsed output.
+    nlohmann::json ok(std::vector<std::string> args, const std::string& as = {}) const;
+    // File names in <library>/media, sorted.
+    std::vector<std::string> media_files() const;
+};
+
 // A short H.264 clip (+ AAC tone unless audio=false) made with the ffmpeg CLI at test time.
 std::filesystem::path make_clip(const std::filesystem::path& dir, const std::string& name, double seconds,
                                 const std::string& size = "320x240", bool audio = true);
