@@ -34,13 +34,26 @@ void CliContext::emit(const nlohmann::json& j, const std::string& human) const {
     }
 }
 
-std::string one_line(const std::string& text) {
-    std::string out = text;
-    for (auto& c : out) {
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+std::string printable(const std::string& text, bool keep_newlines) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c == '\n' && keep_newlines) {
+            out += '\n';
+        } else if (c < 0x20 || c == 0x7f) {
+            out += ' ';
+        } else if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+            out += ' ';  // C1 controls (U+0080..U+009F) are two bytes in UTF-8
+            ++i;
+        } else {
+            out += static_cast<char>(c);
+        }
     }
     return out;
 }
+
+std::string one_line(const std::string& text) { return printable(text, false); }
 
 std::string fit(const std::string& raw, size_t width) {
     // Counts code points, a fair stand-in for terminal columns in the common cases.
@@ -147,7 +160,13 @@ int run_cli(int argc, char** argv) {
         return 2;
     }
     if (!action) return 2;
-    auto result = action(ctx);
+    Result<void> result;
+    try {
+        result = action(ctx);
+    } catch (const std::exception& e) {  // a bug, not a user error: say so rather than abort
+        std::cerr << "walkthrough: internal error: " << e.what() << "\nPlease report it with the command you ran.\n";
+        return 1;
+    }
     if (!result) {
         std::cerr << "walkthrough: " << result.error().message << '\n';
         return exit_code(result.error().code);

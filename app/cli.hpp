@@ -38,7 +38,9 @@ int run_cli(int argc, char** argv);
 
 // Text helpers for the human output.
 std::string fit(const std::string& text, size_t width);  // pad or cut to `width` characters
-std::string one_line(const std::string& text);           // newlines and tabs to spaces
+std::string one_line(const std::string& text);           // control characters (newlines too) to spaces
+// Control characters (which could drive the terminal) to spaces; newlines kept if asked.
+std::string printable(const std::string& text, bool keep_newlines);
 std::string human_size(std::int64_t bytes);
 std::optional<std::int64_t> parse_seconds(const std::string& text, std::string& error);
 

@@ -61,7 +61,7 @@ void add_comment_commands(CLI::App& app, Action& action) {
                     // Bodies are shown exactly, indented under their header.
                     std::string indent = reply ? "      " : "  ";
                     h += indent;
-                    for (char ch : c.body) {
+                    for (char ch : printable(c.body, true)) {
                         h += ch;
                         if (ch == '\n') h += indent;
                     }
@@ -94,23 +94,26 @@ void add_comment_commands(CLI::App& app, Action& action) {
             action = [](CliContext& ctx) -> Result<void> {
                 auto lib = ctx.open();
                 if (!lib) return std::unexpected(lib.error());
-                auto items = (*lib)->inbox();
-                if (!items) return std::unexpected(items.error());
-                auto stats = (*lib)->stats();
-                if (!stats) return std::unexpected(stats.error());
+                auto inbox = (*lib)->inbox();
+                if (!inbox) return std::unexpected(inbox.error());
                 nlohmann::json j = nlohmann::json::array();
                 std::string h;
-                for (const auto& i : *items) {
+                for (const auto& i : inbox->items) {
                     j.push_back(to_json(i));
                     h += fmt::format("{} {}  {} on '{}'{} · {}\n  {}\n  reply: walkthrough comment {} --reply-to {} \"…\"\n",
-                                     i.overdue ? "OVERDUE" : "waiting", format_age(i.age_ms), i.comment.author,
-                                     fit(i.recording_title, 40).substr(0, fit(i.recording_title, 40).find_last_not_of(' ') + 1),
-                                     i.comment.at_ms ? " at " + format_moment(*i.comment.at_ms) : "", i.reason,
-                                     fit(i.comment.body, 100), i.comment.recording_id, i.comment.id);
+                                     i.overdue ? "OVERDUE" : "waiting", format_age(i.age_ms), one_line(i.comment.author),
+                                     one_line(i.recording_title), i.comment.at_ms ? " at " + format_moment(*i.comment.at_ms) : "",
+                                     i.reason, one_line(i.comment.body.size() > 300 ? i.comment.body.substr(0, 300) + "…"
+                                                                                     : i.comment.body),
+                                     i.comment.recording_id, i.comment.id);
                 }
-                ctx.emit(j, h.empty() ? fmt::format("Nothing waits for a reply from {}.", (*lib)->me().name)
-                                      : fmt::format("{} waiting for {} (response window {} h)\n\n{}", items->size(),
-                                                    (*lib)->me().name, stats->response_window_hours, h));
+                const std::string shown = static_cast<std::int64_t>(inbox->items.size()) < inbox->total
+                                              ? fmt::format(" (the oldest {} shown)", inbox->items.size())
+                                              : "";
+                ctx.emit({{"items", j}, {"total", inbox->total}, {"response_window_hours", inbox->response_window_hours}},
+                         h.empty() ? fmt::format("Nothing waits for a reply from {}.", (*lib)->me().name)
+                                   : fmt::format("{} waiting for {}{} · response window {} h\n\n{}", inbox->total,
+                                                 (*lib)->me().name, shown, inbox->response_window_hours, h));
                 return {};
             };
         });

@@ -1,4 +1,6 @@
 // probe, doctor, settings
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -51,7 +53,8 @@ Check check_microphone() {
         return c;
     }
     const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-    std::filesystem::path socket = std::filesystem::path(runtime && *runtime ? runtime : "/run/user/0") / "pulse/native";
+    std::filesystem::path socket =
+        std::filesystem::path(runtime && *runtime ? runtime : fmt::format("/run/user/{}", getuid())) / "pulse/native";
     std::error_code ec;
     if (std::filesystem::exists(socket, ec)) {
         c.ok = true;

@@ -132,7 +132,10 @@ void add_people_commands(CLI::App& app, Action& action) {
             action = [o](CliContext& ctx) -> Result<void> {
                 auto lib = ctx.open();
                 if (!lib) return std::unexpected(lib.error());
-                auto all = (*lib)->assignments(o->person, o->overdue);
+                catalog::AssignmentFilter filter;
+                filter.person = o->person;
+                filter.overdue_only = o->overdue;
+                auto all = (*lib)->assignments(filter);
                 if (!all) return std::unexpected(all.error());
                 nlohmann::json j = nlohmann::json::array();
                 std::string h = fmt::format("{}  {}  {}  {}  {}\n", fit("ASSIGNEE", 14), fit("RECORDING", 36),

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <iostream>
 
 #include <fmt/format.h>
 
@@ -162,7 +163,9 @@ void add_recording_commands(CLI::App& app, Action& action) {
                 if (!rec) return std::unexpected(rec.error());
                 auto views = (*lib)->views(rec->id);
                 if (!views) return std::unexpected(views.error());
-                auto all = (*lib)->assignments(std::nullopt, false);
+                catalog::AssignmentFilter only_this;
+                only_this.recording = rec->id;
+                auto all = (*lib)->assignments(only_this);
                 if (!all) return std::unexpected(all.error());
                 nlohmann::json j = to_json(*rec);
                 j["media_file"] = (*lib)->absolute(rec->media_path).string();
@@ -185,7 +188,6 @@ void add_recording_commands(CLI::App& app, Action& action) {
                                                   : fmt::format(" · resume at {}", format_moment(v.last_position_ms)));
                 }
                 for (const auto& a : *all) {
-                    if (a.recording_id != rec->id) continue;
                     j["assignments"].push_back(to_json(a));
                     h += fmt::format("  assigned    {} · due {} · {}\n", a.assignee, a.due.value_or("-"),
                                      catalog::to_string(a.state));
@@ -244,9 +246,15 @@ void add_recording_commands(CLI::App& app, Action& action) {
                 if (!lib) return std::unexpected(lib.error());
                 auto gone = (*lib)->remove(*id);
                 if (!gone) return std::unexpected(gone.error());
-                ctx.emit(nlohmann::json{{"deleted", to_json(*gone)}},
-                         fmt::format("{}  deleted '{}' with its media and {} comments", gone->id, one_line(gone->title),
-                                     gone->comment_count));
+                const auto& rec = gone->recording;
+                nlohmann::json left = nlohmann::json::array();
+                for (const auto& f : gone->files_left) {
+                    left.push_back(f.string());
+                    std::cerr << "walkthrough: warning: could not remove " << f.string() << "; delete it by hand\n";
+                }
+                ctx.emit(nlohmann::json{{"deleted", to_json(rec)}, {"files_left", left}},
+                         fmt::format("{}  deleted '{}' with its media and {} comments", rec.id, one_line(rec.title),
+                                     rec.comment_count));
                 return {};
             };
         });

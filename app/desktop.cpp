@@ -97,7 +97,8 @@ void draw(const LibraryState& s) {
 // and titles carry dashes, quotes and accents. Full Unicode coverage comes with the app issue.
 void load_font() {
     constexpr const char* k_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-    if (!std::filesystem::exists(k_font)) return;
+    std::error_code ec;
+    if (!std::filesystem::exists(k_font, ec)) return;
     static const ImWchar k_ranges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F,
                                        0x20A0, 0x20CF, 0x2190, 0x21FF, 0};
     ImGui::GetIO().Fonts->AddFontFromFileTTF(k_font, 16.0f, nullptr, k_ranges);

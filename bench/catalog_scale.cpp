@@ -487,11 +487,11 @@ int main(int argc, char** argv) {
 
     fmt::print("inbox and assignments (median of 10)\n");
     size_t n = 0;
-    Stat s = timed(10, [&] { n = must(lib->inbox(), "inbox").size(); });
+    Stat s = timed(10, [&] { n = must(lib->inbox(), "inbox").items.size(); });
     line("inbox (person00)", s, fmt::format("   ({} items)", n));
     rows.push_back({"inbox (person00): median", s.median, 20});
     auto asg = [&](const std::string& name, std::optional<catalog::Ref> who, bool overdue) {
-        Stat st = timed(10, [&] { n = must(lib->assignments(who, overdue), "assignments").size(); });
+        Stat st = timed(10, [&] { n = must(lib->assignments({who, std::nullopt, overdue}), "assignments").size(); });
         line(name, st, fmt::format("   ({} rows)", n));
         rows.push_back({name + ": median", st.median, 20});
     };

@@ -111,12 +111,29 @@ struct Assignment {
     AssignmentState state = AssignmentState::not_started;
 };
 
+struct AssignmentFilter {
+    std::optional<Ref> person;      // only this assignee's
+    std::optional<Ref> recording;   // only this recording's
+    bool overdue_only = false;
+};
+
 struct InboxItem {
     Comment comment;
     std::string recording_title;
     std::string reason;        // "on your recording" | "reply to your comment"
     std::int64_t age_ms = 0;
     bool overdue = false;      // older than the response window
+};
+
+struct Inbox {
+    std::vector<InboxItem> items;  // oldest first, at most 500
+    std::int64_t total = 0;        // how many wait in all
+    int response_window_hours = 24;
+};
+
+struct Removal {
+    Recording recording;                              // what was deleted
+    std::vector<std::filesystem::path> files_left;    // media that could not be removed (reported, not fatal)
 };
 
 struct SearchHit {
@@ -203,7 +220,7 @@ public:
     virtual Result<std::vector<Recording>> list(const ListFilter&) = 0;
     virtual Result<Recording> get(const Ref& recording) = 0;
     virtual Result<Recording> edit(const Ref& recording, const RecordingEdit&) = 0;
-    virtual Result<Recording> remove(const Ref& recording) = 0;  // returns what was deleted
+    virtual Result<Removal> remove(const Ref& recording) = 0;
     virtual Result<ExportResult> export_to(const Ref& recording, const std::filesystem::path& dest) = 0;
     virtual std::filesystem::path absolute(const std::string& library_relative) const = 0;
 
@@ -224,10 +241,11 @@ public:
 
     // Assignments
     virtual Result<Assignment> assign(const Ref& recording, const Ref& person, std::optional<std::string> due) = 0;
-    virtual Result<std::vector<Assignment>> assignments(const std::optional<Ref>& person, bool overdue_only) = 0;
+    // Overdue first, then by due date (undated last), then oldest first.
+    virtual Result<std::vector<Assignment>> assignments(const AssignmentFilter&) = 0;
 
     // Inbox and search
-    virtual Result<std::vector<InboxItem>> inbox() = 0;
+    virtual Result<Inbox> inbox() = 0;
     virtual Result<std::vector<SearchHit>> search(const std::string& query, int limit = 20) = 0;
 
     // Settings

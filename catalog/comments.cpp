@@ -64,7 +64,9 @@ Result<Comment> SqliteLibrary::comment(const NewComment& in) {
         auto st = db_.prepare("SELECT recording_seq, thread_seq FROM comments WHERE seq = ?");
         if (!st) return std::unexpected(st.error());
         st->bind(parent->seq);
-        if (auto row = st->step(); !row || !*row) return fail(ErrorCode::not_found, "the comment was deleted meanwhile");
+        auto row = st->step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) return fail(ErrorCode::not_found, "the comment was deleted meanwhile");
         if (st->int64(0) != rec->seq) {
             return fail(ErrorCode::invalid_input,
                         fmt::format("comment {} belongs to another recording; reply on that recording instead",
@@ -114,24 +116,33 @@ Result<Comment> SqliteLibrary::resolve(const Ref& ref) {
     auto root = db_.prepare("SELECT thread_seq FROM comments WHERE seq = ?");
     if (!root) return std::unexpected(root.error());
     root->bind(c->seq);
-    if (auto row = root->step(); !row || !*row) return fail(ErrorCode::not_found, "the comment was deleted meanwhile");
+    auto row = root->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return fail(ErrorCode::not_found, "the comment was deleted meanwhile");
     return load_comment(root->int64(0));
 }
 
-Result<std::vector<InboxItem>> SqliteLibrary::inbox() {
+Result<Inbox> SqliteLibrary::inbox() {
+    Inbox out;
     auto window_text = setting("response_window_hours", "24");
     if (!window_text) return std::unexpected(window_text.error());
-    const std::int64_t window_ms = std::int64_t{std::atoi(window_text->c_str())} * 3600 * 1000;
+    out.response_window_hours = std::atoi(window_text->c_str());
+    const std::int64_t window_ms = std::int64_t{out.response_window_hours} * 3600 * 1000;
+    auto count = db_.prepare("SELECT count(*) FROM waiting WHERE person_seq = ?");
+    if (!count) return std::unexpected(count.error());
+    count->bind(me_seq_);
+    if (auto row = count->step(); !row) return std::unexpected(row.error());
+    out.total = count->int64(0);
     // The waiting table (schema v3) holds exactly the comments that wait for someone's answer.
     auto st = db_.prepare(fmt::format(
         "SELECT {}, r.title, w.reason FROM waiting w JOIN comments c ON c.seq = w.comment_seq "
         "JOIN recordings r ON r.seq = c.recording_seq JOIN people a ON a.seq = c.author_seq "
-        "WHERE w.person_seq = :me ORDER BY w.created_at, w.comment_seq LIMIT 500",
+        "WHERE w.person_seq = ? ORDER BY w.created_at, w.comment_seq LIMIT 500",
         k_comment_columns));
     if (!st) return std::unexpected(st.error());
-    st->bind_one(sqlite3_bind_parameter_index(st->handle(), ":me"), me_seq_);
+    st->bind(me_seq_);
     const EpochMs at = now();
-    return st->collect([&](const sql::Statement& row) {
+    auto items = st->collect([&](const sql::Statement& row) {
         InboxItem item;
         item.comment = read_comment(row);
         item.recording_title = row.text(11);
@@ -140,6 +151,9 @@ Result<std::vector<InboxItem>> SqliteLibrary::inbox() {
         item.overdue = item.age_ms > window_ms;
         return item;
     });
+    if (!items) return std::unexpected(items.error());
+    out.items = std::move(*items);
+    return out;
 }
 
 }  // namespace wt::catalog

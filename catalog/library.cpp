@@ -88,9 +88,10 @@ Result<void> SqliteLibrary::choose_acting_person() {
         auto p = resolve_person(name);
         if (!p) {
             if (p.error().code != ErrorCode::not_found) return std::unexpected(p.error());
+            // Another process may add the same person at the same moment: then theirs is ours.
             auto added = add_person(name, "", "");
-            if (!added) return std::unexpected(added.error());
-            p = resolve_person(added->id);
+            if (!added && added.error().code != ErrorCode::conflict) return std::unexpected(added.error());
+            p = resolve_person(name);
             if (!p) return std::unexpected(p.error());
         }
         std::tie(me_seq_, me_) = *p;

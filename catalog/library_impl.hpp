@@ -18,6 +18,9 @@ struct Resolved {
 // "Recording 2026-11-22 14:03": the title of a recording whose title was left empty.
 std::string dated_title(EpochMs at);
 
+// A tag as stored: trimmed, a leading '#' dropped; empty, over 100 bytes or control characters refused.
+Result<std::string> checked_tag(const std::string& raw);
+
 // Random, stable, lowercase text ids (Crockford base32: no i, l, o, u).
 std::string new_id();
 
@@ -32,7 +35,7 @@ public:
     Result<std::vector<Recording>> list(const ListFilter&) override;
     Result<Recording> get(const Ref& recording) override;
     Result<Recording> edit(const Ref& recording, const RecordingEdit&) override;
-    Result<Recording> remove(const Ref& recording) override;
+    Result<Removal> remove(const Ref& recording) override;
     Result<ExportResult> export_to(const Ref& recording, const std::filesystem::path& dest) override;
     std::filesystem::path absolute(const std::string& library_relative) const override;
 
@@ -49,9 +52,9 @@ public:
     Result<std::vector<View>> views(const Ref& recording) override;
 
     Result<Assignment> assign(const Ref& recording, const Ref& person, std::optional<std::string> due) override;
-    Result<std::vector<Assignment>> assignments(const std::optional<Ref>& person, bool overdue_only) override;
+    Result<std::vector<Assignment>> assignments(const AssignmentFilter&) override;
 
-    Result<std::vector<InboxItem>> inbox() override;
+    Result<Inbox> inbox() override;
     Result<std::vector<SearchHit>> search(const std::string& query, int limit) override;
 
     Result<void> set_response_window_hours(int hours) override;

@@ -1,17 +1,10 @@
 // Moving media in and out of the library: import (probe, copy, thumbnail, catalog row) and
-// export (media + JSON sidecar). Files are written under a temporary name and renamed, so a
-// crash never leaves a half-copied file under a real name.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-
+// export (media + JSON sidecar), both through files.hpp so nothing is half-written or clobbered.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "avkit/media_info.hpp"
+#include "catalog/files.hpp"
 #include "catalog/library_impl.hpp"
 
 namespace fs = std::filesystem;
@@ -19,18 +12,7 @@ namespace fs = std::filesystem;
 namespace wt::catalog {
 namespace {
 
-// RAII for a POSIX file descriptor.
-struct Fd {
-    int fd = -1;
-    explicit Fd(int f) : fd(f) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
-// Removes a path on scope exit unless released: the undo for a half-finished import.
+// Removes a path on scope exit unless disarmed: the undo for a half-finished import.
 struct RemoveOnFailure {
     fs::path path;
     ~RemoveOnFailure() {
@@ -39,54 +21,36 @@ struct RemoveOnFailure {
     }
 };
 
-Error io_error(const fs::path& p, std::string_view doing, int err) {
-    std::string hint = err == ENOSPC ? "; free some space and try again" : "";
-    return {ErrorCode::io, fmt::format("cannot {} {} ({}){}", doing, p.string(), std::strerror(err), hint)};
-}
-
-// Copies src to dst (which must not exist), flushing to disk, reporting progress.
-Result<void> copy_file(const fs::path& src, const fs::path& dst, std::int64_t total, const Progress& progress) {
-    Fd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
-    if (in.fd < 0) return std::unexpected(io_error(src, "read", errno));
-    Fd out(::open(dst.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-    if (out.fd < 0) return std::unexpected(io_error(dst, "create", errno));
-    std::vector<char> buf(1 << 20);
-    std::int64_t done = 0;
-    for (;;) {
-        ssize_t n = ::read(in.fd, buf.data(), buf.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return std::unexpected(io_error(src, "read", errno));
-        if (n == 0) break;
-        for (ssize_t off = 0; off < n;) {
-            ssize_t w = ::write(out.fd, buf.data() + off, static_cast<size_t>(n - off));
-            if (w < 0 && errno == EINTR) continue;
-            if (w < 0) return std::unexpected(io_error(dst, "write", errno));
-            off += w;
-        }
-        done += n;
-        if (progress && !progress(total > 0 ? 0.9 * static_cast<double>(done) / static_cast<double>(total) : 0.5,
-                                  "copying into the library")) {
-            return fail(ErrorCode::conflict, "cancelled; nothing was imported");
-        }
+// Gives a moved file back to where it came from unless disarmed.
+struct MoveBackOnFailure {
+    fs::path from, to;
+    ~MoveBackOnFailure() {
+        if (!from.empty()) (void)rename_no_replace(from, to);
     }
-    if (::fsync(out.fd) != 0) return std::unexpected(io_error(dst, "flush", errno));
-    return {};
-}
+};
 
 std::string file_title(const fs::path& file) {
     std::string stem = file.stem().string();
     return stem.find_first_not_of(" \t") == std::string::npos ? std::string() : stem;
 }
 
+// A file name from a title: whole, valid UTF-8 characters only, at most 80 bytes; characters that
+// file systems or shells mind, control characters and broken UTF-8 become '_'.
 std::string safe_file_name(const std::string& title) {
-    // Whole UTF-8 characters only, at most 80 bytes; characters file systems or shells mind become '_'.
     std::string out;
-    for (size_t i = 0; i < title.size();) {
+    for (size_t i = 0; i < title.size() && out.size() < 80;) {
         unsigned char c = static_cast<unsigned char>(title[i]);
-        size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-        if (i + len > title.size() || out.size() + len > 80) break;
-        if (len == 1 && (c == '/' || c == '\\' || c == ':' || c == '"' || c == '\'' || c == '*' || c == '?' ||
-                         c == '<' || c == '>' || c == '|' || c < 0x20 || c == 0x7f))
+        size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 1;
+        bool valid = len == 1 ? c < 0x80 : i + len <= title.size();
+        for (size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(title[i + k]) & 0xC0) == 0x80;
+        if (!valid) {
+            out += '_';
+            i += 1;
+            continue;
+        }
+        if (out.size() + len > 80) break;
+        if (len == 1 && (c < 0x20 || c == 0x7f || std::string_view("/\\:\"'*?<>|").find(static_cast<char>(c)) !=
+                                                       std::string_view::npos))
             out += '_';
         else
             out.append(title, i, len);
@@ -96,12 +60,27 @@ std::string safe_file_name(const std::string& title) {
     return out;
 }
 
+bool is_still_image(const av::MediaInfo& info) {
+    // libav reads JPEG/PNG/... through image2 or the *_pipe demuxers: one picture, not a video.
+    return info.container.find("image2") != std::string::npos ||
+           info.container.find("_pipe") != std::string::npos;
+}
+
 }  // namespace
 
 Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const Progress& progress) {
+    // Everything about the entry is checked before a byte is written.
+    if (in.tags.size() > 50) return fail(ErrorCode::invalid_input, "a recording can have at most 50 tags");
+    for (const auto& tag : in.tags) {
+        if (auto t = checked_tag(tag); !t) return std::unexpected(t.error());
+    }
     if (progress) progress(0.0, "checking the video");
     auto info = av::probe(in.file);
     if (!info) return std::unexpected(info.error());
+    if (is_still_image(*info)) {
+        return fail(ErrorCode::bad_media, fmt::format("'{}' is a still image ({}), not a video", in.file.string(),
+                                                      info->video_codec));
+    }
     if (!info->has_decodable_video) {
         std::string streams;
         for (const auto& s : info->streams) streams += fmt::format("{}{} {}", streams.empty() ? "" : ", ", s.type, s.codec);
@@ -109,33 +88,26 @@ Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const 
                     fmt::format("'{}' has no video that can be decoded (streams: {}); walkthrough keeps videos only",
                                 in.file.string(), streams.empty() ? "none" : streams));
     }
-    // Check everything about the entry before any file is written.
-    if (in.tags.size() > 50) return fail(ErrorCode::invalid_input, "a recording can have at most 50 tags");
 
     const std::string id = new_id();
     std::string ext = in.file.extension().string();
     if (ext.empty() || ext.size() > 8) ext = ".mp4";
     for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".jpg") ext = ".mjpeg";  // <id>.jpg is the thumbnail's name
     const std::string media_rel = "media/" + id + ext;
     const std::string thumb_rel = "media/" + id + ".jpg";
     const fs::path media_abs = absolute(media_rel);
-    const fs::path part = media_abs.string() + ".part";
 
-    bool moved = false;
-    if (in.move_file) {
-        std::error_code ec;
-        fs::rename(in.file, media_abs, ec);
-        moved = !ec;  // across file systems rename fails: fall back to copying
-    }
-    RemoveOnFailure undo_media;
-    if (!moved) {
-        RemoveOnFailure undo_part{part};
-        if (auto r = copy_file(in.file, part, info->size_bytes, progress); !r) return std::unexpected(r.error());
-        std::error_code ec;
-        fs::rename(part, media_abs, ec);
-        if (ec) return std::unexpected(io_error(media_abs, "create", ec.value()));
-        undo_part.path.clear();
-        undo_media.path = media_abs;
+    RemoveOnFailure undo_copy;
+    MoveBackOnFailure undo_move;
+    if (in.move_file && rename_no_replace(in.file, media_abs)) {
+        undo_move = {media_abs, in.file};
+    } else {  // copying, or moving across file systems
+        auto tmp = TempFile::create(media_abs);
+        if (!tmp) return std::unexpected(tmp.error());
+        if (auto r = tmp->copy_from(in.file, info->size_bytes, progress, 0.9); !r) return std::unexpected(r.error());
+        if (auto r = tmp->publish(media_abs); !r) return std::unexpected(r.error());
+        undo_copy.path = media_abs;
     }
 
     if (progress) progress(0.92, "making the thumbnail");
@@ -150,17 +122,11 @@ Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const 
 
     if (progress) progress(0.97, "adding to the catalog");
     const EpochMs created = now();
-    std::string title;
-    if (in.title) title = *in.title;
-    else title = file_title(in.file);
+    std::string title = in.title ? *in.title : file_title(in.file);
     if (title.find_first_not_of(" \t\r\n") == std::string::npos) title = dated_title(created);
 
     auto tx = sql::Transaction::begin(db_);
-    if (!tx) {
-        std::error_code ec;
-        if (moved) fs::rename(media_abs, in.file, ec);  // give the caller's file back
-        return std::unexpected(tx.error());
-    }
+    if (!tx) return std::unexpected(tx.error());
     auto st = db_.prepare(
         "INSERT INTO recordings(id, title, description, kind, author_seq, created_at, duration_ms, width, height, "
         "size_bytes, video_codec, audio_codec, media_path, thumbnail_path, status, note) "
@@ -169,17 +135,13 @@ Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const 
     st->bind(id, title, in.description, to_string(in.kind), me_seq_, created, info->duration_ms, info->width,
              info->height, info->size_bytes, info->video_codec, info->audio_codec, media_rel, thumbnail,
              to_string(in.status), note);
-    auto inserted = st->run();
-    if (inserted && !in.tags.empty()) inserted = set_tags(sqlite3_last_insert_rowid(db_.handle()), in.tags, {});
-    if (inserted) inserted = tx->commit();
-    if (!inserted) {
-        if (moved) {
-            std::error_code ec;
-            fs::rename(media_abs, in.file, ec);
-        }
-        return std::unexpected(inserted.error());
+    if (auto r = st->run(); !r) return std::unexpected(r.error());
+    if (!in.tags.empty()) {
+        if (auto r = set_tags(sqlite3_last_insert_rowid(db_.handle()), in.tags, {}); !r) return std::unexpected(r.error());
     }
-    undo_media.path.clear();
+    if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+    undo_copy.path.clear();
+    undo_move.from.clear();
     undo_thumb.path.clear();
     if (progress) progress(1.0, "imported");
     return get(id);
@@ -209,7 +171,12 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
     }
     out.sidecar = out.media;
     out.sidecar.replace_extension(".json");
-    for (const auto& p : {out.media, out.sidecar}) {
+    if (out.sidecar == out.media) {
+        return fail(ErrorCode::invalid_input, fmt::format("{} would be both the video and its .json sidecar; give the "
+                                                          "video's name, e.g. {}", out.media.string(),
+                                                          fs::path(out.media).replace_extension(media_src.extension()).string()));
+    }
+    for (const auto& p : {out.media, out.sidecar}) {  // said early; publish() checks again at the end
         if (fs::exists(p, ec)) {
             return fail(ErrorCode::conflict, fmt::format("{} already exists; nothing was overwritten, choose another "
                                                          "destination", p.string()));
@@ -234,14 +201,14 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
     j["media_file"] = out.media.filename().string();
     j["comments"] = nlohmann::json::array();
     for (const auto& c : *thread) {
-        nlohmann::json jc{{"id", c.id},
-                          {"author", c.author},
-                          {"parent_id", c.parent_id.empty() ? nlohmann::json() : nlohmann::json(c.parent_id)},
-                          {"at_ms", c.at_ms ? nlohmann::json(*c.at_ms) : nlohmann::json()},
-                          {"body", c.body},
-                          {"created_at", format_iso_utc(c.created_at)},
-                          {"resolved_at", c.resolved_at ? nlohmann::json(format_iso_utc(*c.resolved_at)) : nlohmann::json()}};
-        j["comments"].push_back(std::move(jc));
+        j["comments"].push_back({{"id", c.id},
+                                 {"author", c.author},
+                                 {"parent_id", c.parent_id.empty() ? nlohmann::json() : nlohmann::json(c.parent_id)},
+                                 {"at_ms", c.at_ms ? nlohmann::json(*c.at_ms) : nlohmann::json()},
+                                 {"body", c.body},
+                                 {"created_at", format_iso_utc(c.created_at)},
+                                 {"resolved_at", c.resolved_at ? nlohmann::json(format_iso_utc(*c.resolved_at))
+                                                               : nlohmann::json()}});
     }
     j["views"] = nlohmann::json::array();
     for (const auto& v : *watched) {
@@ -250,26 +217,18 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
                               {"watched_at", v.watched_at ? nlohmann::json(format_iso_utc(*v.watched_at)) : nlohmann::json()}});
     }
 
-    const fs::path media_part = out.media.string() + ".part";
-    RemoveOnFailure undo_part{media_part};
-    if (auto r = copy_file(media_src, media_part, rec->size_bytes, {}); !r) return std::unexpected(r.error());
-    {
-        const fs::path side_part = out.sidecar.string() + ".part";
-        RemoveOnFailure undo_side{side_part};
-        std::ofstream f(side_part, std::ios::binary);
-        f << j.dump(2) << '\n';
-        f.close();
-        if (!f) return std::unexpected(io_error(side_part, "write", errno ? errno : EIO));
-        fs::rename(side_part, out.sidecar, ec);
-        if (ec) return std::unexpected(io_error(out.sidecar, "create", ec.value()));
-        undo_side.path.clear();
-    }
-    fs::rename(media_part, out.media, ec);
-    if (ec) {
-        fs::remove(out.sidecar, ec);
-        return std::unexpected(io_error(out.media, "create", ec.value()));
-    }
-    undo_part.path.clear();
+    auto media = TempFile::create(out.media);
+    if (!media) return std::unexpected(media.error());
+    if (auto r = media->copy_from(media_src, rec->size_bytes, {}, 1.0); !r) return std::unexpected(r.error());
+    auto sidecar = TempFile::create(out.sidecar);
+    if (!sidecar) return std::unexpected(sidecar.error());
+    // Text that is not valid UTF-8 is written with replacement characters rather than failing.
+    if (auto r = sidecar->write(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"); !r)
+        return std::unexpected(r.error());
+    if (auto r = sidecar->publish(out.sidecar); !r) return std::unexpected(r.error());
+    RemoveOnFailure undo_sidecar{out.sidecar};
+    if (auto r = media->publish(out.media); !r) return std::unexpected(r.error());
+    undo_sidecar.path.clear();
     return out;
 }
 

@@ -112,28 +112,35 @@ Result<std::vector<Recording>> SqliteLibrary::list(const ListFilter& f) {
     };
     if (author_seq) bind_named(":author", *author_seq);
     if (assignee_seq) bind_named(":assignee", *assignee_seq);
-    if (f.tag) bind_named(":tag", *f.tag);
+    if (f.tag) {
+        auto tag = checked_tag(*f.tag);
+        if (!tag) return std::unexpected(tag.error());
+        bind_named(":tag", *tag);
+    }
     bind_named(":me", me_seq_);
     bind_named(":limit", std::clamp(f.limit, 1, 10000));
     bind_named(":offset", std::max(f.offset, 0));
     return st->collect([&](const sql::Statement& row) { return read_recording(row); });
 }
 
-namespace {
-std::string clean_tag(const std::string& raw) {
+Result<std::string> checked_tag(const std::string& raw) {
     auto b = raw.find_first_not_of(" \t\r\n#");
-    if (b == std::string::npos) return {};
     auto e = raw.find_last_not_of(" \t\r\n");
-    return raw.substr(b, e - b + 1);
+    std::string tag = b == std::string::npos ? std::string() : raw.substr(b, e - b + 1);
+    if (tag.empty()) return fail(ErrorCode::invalid_input, "a tag cannot be empty");
+    if (tag.size() > 100) return fail(ErrorCode::invalid_input, "a tag is limited to 100 bytes");
+    for (unsigned char c : tag) {
+        if (c < 0x20 || c == 0x7f) return fail(ErrorCode::invalid_input, "a tag cannot contain control characters");
+    }
+    return tag;
 }
-}  // namespace
 
 Result<void> SqliteLibrary::set_tags(std::int64_t recording_seq, const std::vector<std::string>& add,
                                      const std::vector<std::string>& remove) {
     for (const auto& raw : add) {
-        std::string tag = clean_tag(raw);
-        if (tag.empty()) return fail(ErrorCode::invalid_input, "a tag cannot be empty");
-        if (tag.size() > 100) return fail(ErrorCode::invalid_input, "a tag is limited to 100 bytes");
+        auto checked = checked_tag(raw);
+        if (!checked) return std::unexpected(checked.error());
+        const std::string& tag = *checked;
         auto ins = db_.prepare("INSERT INTO tags(name) VALUES (?) ON CONFLICT(name) DO NOTHING");
         if (!ins) return std::unexpected(ins.error());
         if (auto r = ins->bind(tag).run(); !r) return r;
@@ -144,7 +151,9 @@ Result<void> SqliteLibrary::set_tags(std::int64_t recording_seq, const std::vect
         if (auto r = link->bind(recording_seq, tag).run(); !r) return r;
     }
     for (const auto& raw : remove) {
-        std::string tag = clean_tag(raw);
+        auto checked = checked_tag(raw);
+        if (!checked) return std::unexpected(checked.error());
+        const std::string& tag = *checked;
         auto del = db_.prepare("DELETE FROM recording_tags WHERE recording_seq = ? AND "
                                "tag_seq = (SELECT seq FROM tags WHERE name = ?)");
         if (!del) return std::unexpected(del.error());
@@ -199,14 +208,17 @@ Result<Recording> SqliteLibrary::edit(const Ref& ref, const RecordingEdit& e) {
     return load_recording(rec->seq);
 }
 
-Result<Recording> SqliteLibrary::remove(const Ref& ref) {
-    auto rec = resolve_recording(ref);
-    if (!rec) return std::unexpected(rec.error());
-    auto gone = load_recording(rec->seq);
-    if (!gone) return std::unexpected(gone.error());
+Result<Removal> SqliteLibrary::remove(const Ref& ref) {
+    Removal out;
     {
+        // Resolved inside the write transaction, so the row deleted is the one that was named.
         auto tx = sql::Transaction::begin(db_);
         if (!tx) return std::unexpected(tx.error());
+        auto rec = resolve_recording(ref);
+        if (!rec) return std::unexpected(rec.error());
+        auto gone = load_recording(rec->seq);
+        if (!gone) return std::unexpected(gone.error());
+        out.recording = std::move(*gone);
         auto st = db_.prepare("DELETE FROM recordings WHERE seq = ?");
         if (!st) return std::unexpected(st.error());
         if (auto r = st->bind(rec->seq).run(); !r) return std::unexpected(r.error());
@@ -216,13 +228,13 @@ Result<Recording> SqliteLibrary::remove(const Ref& ref) {
             return std::unexpected(r.error());
         if (auto r = tx->commit(); !r) return std::unexpected(r.error());
     }
-    // Files go only after the catalog no longer points at them; a failure here leaves an
-    // orphan file, never a catalog entry without its media.
-    std::error_code ec;
-    for (const auto& rel : {gone->media_path, gone->thumbnail_path}) {
-        if (!rel.empty()) std::filesystem::remove(absolute(rel), ec);
+    // Files go only after the catalog no longer points at them: a failure here leaves a file
+    // behind (reported), never a catalog entry without its media.
+    for (const auto& rel : {out.recording.media_path, out.recording.thumbnail_path}) {
+        std::error_code ec;
+        if (!rel.empty() && !std::filesystem::remove(absolute(rel), ec) && ec) out.files_left.push_back(absolute(rel));
     }
-    return gone;
+    return out;
 }
 
 }  // namespace wt::catalog

@@ -91,9 +91,14 @@ std::string excerpt(const std::string& text, const std::vector<std::string>& wor
         while (p > 0 && p < text.size() && (static_cast<unsigned char>(text[p]) & 0xC0) == 0x80) --p;
         return p;
     };
-    if (best == std::string::npos) {
-        if (text.size() <= width) return text;
-        return text.substr(0, utf8_start(width)) + "…";
+    auto single_line = [](std::string s) {
+        for (auto& c : s) {
+            if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+        }
+        return s;
+    };
+    if (best == std::string::npos) {  // matched through folding the ASCII view cannot see (é, ß, ...)
+        return single_line(text.size() <= width ? text : text.substr(0, utf8_start(width)) + "…");
     }
     // Grow the marked match to the end of its word (prefix queries match the word's start).
     size_t end = best + best_len;
@@ -106,8 +111,7 @@ std::string excerpt(const std::string& text, const std::vector<std::string>& wor
     std::string out = from > 0 ? "…" : "";
     out += text.substr(from, best - from) + "[" + text.substr(best, end - best) + "]" + text.substr(end, to - end);
     if (to < text.size()) out += "…";
-    for (auto& c : out) if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    return out;
+    return single_line(out);
 }
 
 Result<std::vector<SearchHit>> SqliteLibrary::search(const std::string& text, int limit) {

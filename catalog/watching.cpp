@@ -191,27 +191,36 @@ Result<Assignment> SqliteLibrary::assign(const Ref& ref, const Ref& person_ref, 
     auto q = db_.prepare(std::string(k_assignment_select) + "WHERE a.recording_seq = ? AND a.assignee_seq = ?");
     if (!q) return std::unexpected(q.error());
     q->bind(rec->seq, who->first);
-    if (auto row = q->step(); !row || !*row) return fail(ErrorCode::internal, "the assignment vanished after saving");
+    auto row = q->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return fail(ErrorCode::internal, "the assignment vanished after saving");
     return read_assignment(*q, local_date(at));
 }
 
-Result<std::vector<Assignment>> SqliteLibrary::assignments(const std::optional<Ref>& person_ref, bool overdue_only) {
+Result<std::vector<Assignment>> SqliteLibrary::assignments(const AssignmentFilter& f) {
     const std::string today = local_date(now());
     std::string where = "WHERE 1";
-    std::int64_t person_seq = 0;
-    if (person_ref) {
-        auto who = resolve_person(*person_ref);
+    std::int64_t person_seq = 0, recording_seq = 0;
+    if (f.person) {
+        auto who = resolve_person(*f.person);
         if (!who) return std::unexpected(who.error());
         person_seq = who->first;
         where += " AND a.assignee_seq = :person";
     }
-    if (overdue_only) where += " AND a.completed_at IS NULL AND a.due_on < :today";
+    if (f.recording) {
+        auto rec = resolve_recording(*f.recording);
+        if (!rec) return std::unexpected(rec.error());
+        recording_seq = rec->seq;
+        where += " AND a.recording_seq = :recording";
+    }
+    if (f.overdue_only) where += " AND a.completed_at IS NULL AND a.due_on < :today";
     // Overdue first, then by due date (undated last), then oldest assignment first.
     auto st = db_.prepare(std::string(k_assignment_select) + where +
                           " ORDER BY (a.completed_at IS NULL AND a.due_on < :today) DESC, a.completed_at IS NOT NULL, "
                           "a.due_on IS NULL, a.due_on, a.assigned_at, a.seq");
     if (!st) return std::unexpected(st.error());
     if (int i = sqlite3_bind_parameter_index(st->handle(), ":person"); i > 0) st->bind_one(i, person_seq);
+    if (int i = sqlite3_bind_parameter_index(st->handle(), ":recording"); i > 0) st->bind_one(i, recording_seq);
     st->bind_one(sqlite3_bind_parameter_index(st->handle(), ":today"), today);
     return st->collect([&](const sql::Statement& row) { return read_assignment(row, today); });
 }

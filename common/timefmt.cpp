@@ -60,7 +60,7 @@ Result<std::int64_t> parse_moment(std::string_view text) {
     std::vector<long long> nums;
     for (auto p : parts) {
         auto v = parse_whole(p);
-        if (!v) return bad();
+        if (!v || *v > 10'000'000) return bad();  // bounded before any multiplication can overflow
         nums.push_back(*v);
     }
     long long seconds = 0;

@@ -8,7 +8,7 @@ using catalog::AssignmentState;
 
 namespace {
 AssignmentState state_of(catalog::Library& lib, const std::string& person) {
-    auto all = lib.assignments(person, false);
+    auto all = lib.assignments({person, std::nullopt, false});
     REQUIRE_MESSAGE(all.has_value(), (all ? "" : all.error().message));
     REQUIRE(all->size() == 1);
     return all->at(0).state;
@@ -31,16 +31,16 @@ TEST_CASE("an assignment goes not started -> in progress -> overdue -> done") {
 
     f.now += k_day;  // the due day itself: not yet overdue
     CHECK(state_of(*ann, "bob") == AssignmentState::in_progress);
-    CHECK(ann->assignments(std::nullopt, true)->empty());
+    CHECK(ann->assignments({std::nullopt, std::nullopt, true})->empty());
     f.now += k_day;  // the day after
     CHECK(state_of(*ann, "bob") == AssignmentState::overdue);
-    CHECK(ann->assignments(std::nullopt, true)->size() == 1);
+    CHECK(ann->assignments({std::nullopt, std::nullopt, true})->size() == 1);
 
     REQUIRE(bob->record_progress("r1", 30'000, 95'000).has_value());  // 95 %
-    auto done = ann->assignments("bob", false);
+    auto done = ann->assignments({"bob", std::nullopt, false});
     CHECK(done->at(0).state == AssignmentState::done);
     CHECK(done->at(0).completed_at == f.now);
-    CHECK(ann->assignments(std::nullopt, true)->empty());
+    CHECK(ann->assignments({std::nullopt, std::nullopt, true})->empty());
 }
 
 TEST_CASE("an explicit mark completes it; assigning something already watched is done at once") {
@@ -84,7 +84,7 @@ TEST_CASE("overdue ones are listed first; bad dates and unknown people are refus
     REQUIRE(ann->assign("r1", "bob", "2026-12-10").has_value());
     REQUIRE(ann->assign("r3", "bob", std::nullopt).has_value());
     REQUIRE(ann->assign("r2", "bob", "2026-11-02").has_value());
-    auto all = ann->assignments("bob", false);
+    auto all = ann->assignments({"bob", std::nullopt, false});
     REQUIRE(all->size() == 3);
     CHECK(all->at(0).recording_id == "r2");
     CHECK(all->at(1).recording_id == "r1");
@@ -96,5 +96,5 @@ TEST_CASE("overdue ones are listed first; bad dates and unknown people are refus
     auto nobody = ann->assign("r1", "zed", std::nullopt);
     REQUIRE_FALSE(nobody.has_value());
     CHECK(nobody.error().code == ErrorCode::not_found);
-    CHECK(ann->assignments("bob", false)->at(1).due == "2026-12-10");  // unchanged by the failures
+    CHECK(ann->assignments({"bob", std::nullopt, false})->at(1).due == "2026-12-10");  // unchanged by the failures
 }

@@ -100,6 +100,12 @@ TEST_CASE("damaged and non-video files are refused with a clear message; nothing
     }
     expect_refused(lib, {"import", (lib.dir / "voice.m4a").string()}, 4,
                    {(lib.dir / "voice.m4a").string(), "no video", "audio aac"});
+    // A still image decodes as one picture; it is not a video (and must not collide with thumbnails).
+    auto still = run({"ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240",
+                      "-frames:v", "1", (lib.dir / "slide.jpg").string()});
+    REQUIRE(still.exit_code == 0);
+    expect_refused(lib, {"import", (lib.dir / "slide.jpg").string()}, 4,
+                   {(lib.dir / "slide.jpg").string(), "still image"});
     expect_refused(lib, {"import", (lib.dir / "missing.mp4").string()}, 3,
                    {(lib.dir / "missing.mp4").string(), "does not exist"});
     CHECK(lib.ok({"list"}).size() == 1);
@@ -211,4 +217,48 @@ TEST_CASE("bad times, dates, people and commands are refused without storing any
     CHECK(lib.run({"import"}).exit_code == 2);  // a missing argument is a usage error too
     CHECK(lib.run({"import", lib.tiny.string(), "--kind", "movie"}).exit_code == 2);
     CHECK(lib.ok({"list"}).size() == 1);
+}
+
+TEST_CASE("export never deletes or overwrites someone else's files, and survives broken UTF-8") {
+    Library lib;
+    const fs::path out = lib.dir / "out";
+    fs::create_directory(out);
+    // Files that a naive "<name>.part" scheme would clobber or delete.
+    write_file(out / "clip.mp4.part", "user data 1");
+    write_file(out / "clip.json.part", "user data 2");
+    json exported = lib.ok({"export", lib.first_id, (out / "clip.mp4").string()});
+    CHECK(read_file(out / "clip.mp4.part") == "user data 1");
+    CHECK(read_file(out / "clip.json.part") == "user data 2");
+    CHECK(read_file(out / "clip.mp4") == read_file(lib.tiny));
+
+    // The sidecar would take the video's own name.
+    auto same = lib.run({"export", lib.first_id, (out / "x.json").string()});
+    CHECK(same.exit_code == 2);
+    CHECK(contains(same.err, "both the video and its .json sidecar"));
+    CHECK_FALSE(fs::exists(out / "x.json"));
+
+    // A title that is not valid UTF-8 is exported with replacement characters, not a crash.
+    const std::string bad_id = lib.import_tiny("bad\xff title\xc3");
+    json bad = lib.ok({"export", bad_id, out.string()});
+    json side = json::parse(read_file(bad.at("sidecar").get<std::string>()));
+    CHECK(side.at("title") == "bad\xef\xbf\xbd title\xef\xbf\xbd");
+    const std::string name = fs::path(bad.at("media").get<std::string>()).filename().string();
+    CHECK(name == "bad_ title_-" + bad_id + ".mp4");
+    for (const auto& f : fs::directory_iterator(out)) {
+        CHECK_MESSAGE(f.path().filename().string().find(".XXXXXX") == std::string::npos, f.path());
+    }
+}
+
+TEST_CASE("control characters never reach the terminal; tags cannot hold them") {
+    Library lib;
+    const std::string id = lib.import_tiny("evil \x1b]0;pwned\x07 title");
+    auto listed = lib.run({"list"});
+    CHECK(listed.exit_code == 0);
+    CHECK_FALSE(contains(listed.out, "\x1b"));
+    CHECK(contains(listed.out, "evil"));
+    CHECK(lib.ok({"show", id}).at("title") == "evil \x1b]0;pwned\x07 title");  // stored exactly
+    expect_refused(lib, {"edit", id, "--add-tag", "a\x1f" "b"}, 2, {"control characters"});
+    // A filter tag is read the way tags are stored: a leading '#' is dropped.
+    lib.ok({"edit", id, "--add-tag", "#vpn"});
+    CHECK(lib.ok({"list", "--tag", "#vpn"}).size() == 1);
 }

@@ -99,7 +99,10 @@ TEST_CASE("the whole flow: import, comment, reply, assign, watch, search, edit, 
     CHECK(question.at("author") == "alice");
     CHECK(question.at("parent_id").is_null());
 
-    json inbox = lib.ok({"inbox"}, "dana");
+    json dana_inbox = lib.ok({"inbox"}, "dana");
+    CHECK(dana_inbox.at("total") == 1);
+    CHECK(dana_inbox.at("response_window_hours") == 24);
+    json inbox = dana_inbox.at("items");
     REQUIRE(inbox.size() == 1);
     CHECK(inbox[0].at("comment").at("id") == qid);
     CHECK(inbox[0].at("reason") == "on your recording");
@@ -109,8 +112,8 @@ TEST_CASE("the whole flow: import, comment, reply, assign, watch, search, edit, 
     const std::string aid = answer.at("id");
     CHECK(answer.at("parent_id") == qid);
     CHECK(answer.at("thread_id") == qid);
-    CHECK(lib.ok({"inbox"}, "dana").empty());
-    json alice_inbox = lib.ok({"inbox"}, "alice");
+    CHECK(lib.ok({"inbox"}, "dana").at("items").empty());
+    json alice_inbox = lib.ok({"inbox"}, "alice").at("items");
     REQUIRE(alice_inbox.size() == 1);
     CHECK(alice_inbox[0].at("comment").at("id") == aid);
     CHECK(alice_inbox[0].at("comment").at("body") == "It shows the welcome screen.");
@@ -119,7 +122,7 @@ TEST_CASE("the whole flow: import, comment, reply, assign, watch, search, edit, 
     CHECK(resolved.at("id") == qid);  // a reply resolves its thread
     CHECK(!resolved.at("resolved_at").is_null());
     CHECK(resolved.at("resolved_by") == "dana");
-    CHECK(lib.ok({"inbox"}, "alice").empty());
+    CHECK(lib.ok({"inbox"}, "alice").at("items").empty());
 
     json thread = lib.ok({"comments", id});
     REQUIRE(thread.size() == 2);

@@ -5,6 +5,8 @@
 
 #include <signal.h>
 #include <sqlite3.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -170,4 +172,33 @@ TEST_CASE("an import while another process holds the catalog leaves no files beh
     json again = lib.ok({"import", clip.string(), "--title", "Second"});
     CHECK(again.at("title") == "Second");
     CHECK(lib.ok({"list"}).size() == 2);
+}
+
+TEST_CASE("several processes acting as the same new person at once all succeed, and make one person") {
+    Library lib;
+    lib.ok({"people"});  // the library exists
+    std::vector<pid_t> pids;
+    const std::string bin = binary_path(), root = lib.root().string();
+    for (int i = 0; i < 6; ++i) {
+        std::vector<std::string> args{bin, "--library", root, "--as", "newcomer", "people"};
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t quiet;
+        posix_spawn_file_actions_init(&quiet);
+        posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+        pid_t pid = 0;
+        REQUIRE(posix_spawn(&pid, bin.c_str(), &quiet, nullptr, argv.data(), environ) == 0);
+        posix_spawn_file_actions_destroy(&quiet);
+        pids.push_back(pid);
+    }
+    for (pid_t pid : pids) {
+        int status = 0;
+        REQUIRE(waitpid(pid, &status, 0) == pid);
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
+    }
+    int newcomers = 0;
+    for (const auto& p : lib.ok({"people"})) newcomers += p.at("name") == "newcomer";
+    CHECK(newcomers == 1);
 }

@@ -9,8 +9,9 @@ namespace {
 std::vector<std::string> bodies(catalog::Library& lib) {
     auto items = lib.inbox();
     REQUIRE_MESSAGE(items.has_value(), (items ? "" : items.error().message));
+    CHECK(items->total == static_cast<std::int64_t>(items->items.size()));
     std::vector<std::string> out;
-    for (const auto& i : *items) out.push_back(i.comment.body);
+    for (const auto& i : items->items) out.push_back(i.comment.body);
     return out;
 }
 }  // namespace
@@ -24,7 +25,9 @@ TEST_CASE("a question on my recording waits for me until I answer in its thread"
     auto q = bob->comment({"r1", "What if the build fails?", 60'000, std::nullopt});
     REQUIRE(q.has_value());
     CHECK(bodies(*bob).empty());  // my own comments never wait for me
-    auto items = ann->inbox();
+    auto inbox = ann->inbox();
+    REQUIRE(inbox.has_value());
+    auto* items = &inbox->items;
     REQUIRE(items->size() == 1);
     CHECK(items->at(0).reason == "on your recording");
     CHECK(items->at(0).recording_title == "Deploys");
@@ -32,7 +35,8 @@ TEST_CASE("a question on my recording waits for me until I answer in its thread"
     CHECK_FALSE(items->at(0).overdue);
 
     f.now += 25 * k_hour;  // past the default 24 h window
-    items = ann->inbox();
+    inbox = ann->inbox();
+    items = &inbox->items;
     CHECK(items->at(0).age_ms == 25 * k_hour);
     CHECK(items->at(0).overdue);
 
@@ -72,7 +76,9 @@ TEST_CASE("replies to my comments on someone else's recording wait for me too") 
     REQUIRE(mine.has_value());
     REQUIRE(carol->comment({"rd", "Because of caching", std::nullopt, mine->id}).has_value());
 
-    auto items = ann->inbox();
+    auto inbox = ann->inbox();
+    REQUIRE(inbox.has_value());
+    auto* items = &inbox->items;
     REQUIRE(items->size() == 1);
     CHECK(items->at(0).reason == "reply to your comment");
     CHECK(items->at(0).comment.body == "Because of caching");
@@ -93,11 +99,14 @@ TEST_CASE("overdue first, and the response window is a library setting") {
     f.now += 30 * 60'000;
 
     REQUIRE(ann->set_response_window_hours(2).has_value());
-    auto items = ann->inbox();
+    auto inbox = ann->inbox();
+    REQUIRE(inbox.has_value());
+    auto* items = &inbox->items;
     REQUIRE(items->size() == 2);
     CHECK(items->at(0).comment.body == "old question");
     CHECK(items->at(0).overdue);
     CHECK_FALSE(items->at(1).overdue);
     CHECK(ann->stats()->response_window_hours == 2);
+    CHECK(inbox->response_window_hours == 2);
     CHECK_FALSE(ann->set_response_window_hours(0).has_value());
 }

@@ -58,8 +58,9 @@ TEST_CASE("a version-1 library is migrated forward with its data, and the new se
     // Later versions' derived data is filled in: bob's question waits for ann, the tag page works.
     auto waiting = (*lib)->inbox();
     REQUIRE(waiting.has_value());
-    REQUIRE(waiting->size() == 1);
-    CHECK(waiting->at(0).comment.id == "c1");
+    REQUIRE(waiting->items.size() == 1);
+    CHECK(waiting->total == 1);
+    CHECK(waiting->items.at(0).comment.id == "c1");
     catalog::ListFilter tagged;
     tagged.tag = "finance";
     CHECK((*lib)->list(tagged)->size() == 1);

@@ -28,6 +28,8 @@ TEST_CASE("excerpts mark the matching word") {
     auto e = catalog::excerpt(long_text, words, 40);
     CHECK(e.find("[token]") != std::string::npos);
     CHECK(e.size() < 120);
+    // Matched only through folding the ASCII view cannot see: still one line.
+    CHECK(catalog::excerpt("Résumé\nsecond line", {"resume"}, 80) == "Résumé second line");
 }
 
 TEST_CASE("ranking counts words found as words, whole words above word starts") {
