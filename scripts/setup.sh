@@ -42,8 +42,9 @@ build() {  # build DIR [cmake options...]
   ninja -C "$dir" -j "$jobs"
 }
 
+# run and test share one optimised build with debug info, so switching between them rebuilds nothing.
 if [ "$mode" = run ]; then
-  build "$root/build" -DCMAKE_BUILD_TYPE=Release
+  build "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
   exec "$root/build/app/walkthrough"
 fi
 
