@@ -22,7 +22,15 @@ Result<std::unique_ptr<catalog::Library>> CliContext::open() const {
     }
     const char* login = std::getenv("USER");
     options.default_person_name = login && *login ? login : "me";
-    return catalog::open_library(library_root(), options);
+    auto lib = catalog::open_library(library_root(), options);
+    if (!lib) return lib;
+    recovered = recover_interrupted(**lib, library_root());
+    for (const auto& r : recovered.recordings) {
+        std::cerr << "walkthrough: recovered an interrupted recording as " << r.id << " ('" << one_line(r.title)
+                  << "', " << format_moment(r.duration_ms) << ")\n";
+    }
+    for (const auto& p : recovered.problems) std::cerr << "walkthrough: warning: " << p << '\n';
+    return lib;
 }
 
 void CliContext::emit(const nlohmann::json& j, const std::string& human) const {
@@ -130,6 +138,7 @@ int run_cli(int argc, char** argv) {
     add_media_commands(app, action);
     add_comment_commands(app, action);
     add_people_commands(app, action);
+    add_record_commands(app, action);
 
     // CLI11 would only say "A subcommand is required" for a mistyped command; name the word instead.
     for (int i = 1; i < argc; ++i) {

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "app/finishing.hpp"
 #include "catalog/catalog.hpp"
 
 namespace wt::app {
@@ -16,9 +17,11 @@ struct CliContext {
     std::string library;  // --library
     std::string as;       // --as
     bool json = false;    // --json
+    mutable Recovered recovered;  // what open() recovered from interrupted recordings
 
     // Opens the library named by --library / WALKTHROUGH_LIBRARY / XDG, acting as --as /
-    // WALKTHROUGH_USER / the library's default person.
+    // WALKTHROUGH_USER / the library's default person, and recovers interrupted recordings
+    // (DESIGN §7: every start does), telling stderr what it found.
     Result<std::unique_ptr<catalog::Library>> open() const;
     std::filesystem::path library_root() const;
     // Prints a result: JSON on stdout with --json, else the human text.
@@ -31,6 +34,7 @@ void add_recording_commands(CLI::App& app, Action& action);
 void add_media_commands(CLI::App& app, Action& action);
 void add_comment_commands(CLI::App& app, Action& action);
 void add_people_commands(CLI::App& app, Action& action);
+void add_record_commands(CLI::App& app, Action& action);
 
 // Parses and runs; returns the process exit code (0 ok, 1 failed, 2 usage, 3 not found or
 // ambiguous, 4 damaged or unusable media, 5 library busy).

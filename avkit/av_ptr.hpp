@@ -8,6 +8,7 @@ extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavfilter/avfilter.h>
 #include <libavformat/avformat.h>
+#include <libavutil/audio_fifo.h>
 #include <libavutil/error.h>
 #include <libavutil/frame.h>
 #include <libswresample/swresample.h>
@@ -21,8 +22,15 @@ struct InputFormatDeleter {
 };
 struct OutputFormatDeleter {
     void operator()(AVFormatContext* p) const {
-        if (p && p->pb && !(p->oformat->flags & AVFMT_NOFILE)) avio_closep(&p->pb);
+        // A custom AVIOContext belongs to whoever made it (see IoContextPtr), not to the format.
+        if (p && p->pb && !(p->oformat->flags & AVFMT_NOFILE) && !(p->flags & AVFMT_FLAG_CUSTOM_IO)) avio_closep(&p->pb);
         avformat_free_context(p);
+    }
+};
+struct IoContextDeleter {
+    void operator()(AVIOContext* p) const {
+        if (p) av_freep(&p->buffer);
+        avio_context_free(&p);
     }
 };
 struct CodecContextDeleter {
@@ -40,17 +48,22 @@ struct SwsDeleter {
 struct SwrDeleter {
     void operator()(SwrContext* p) const { swr_free(&p); }
 };
+struct AudioFifoDeleter {
+    void operator()(AVAudioFifo* p) const { av_audio_fifo_free(p); }
+};
 struct FilterGraphDeleter {
     void operator()(AVFilterGraph* p) const { avfilter_graph_free(&p); }
 };
 
 using InputFormatPtr = std::unique_ptr<AVFormatContext, InputFormatDeleter>;
 using OutputFormatPtr = std::unique_ptr<AVFormatContext, OutputFormatDeleter>;
+using IoContextPtr = std::unique_ptr<AVIOContext, IoContextDeleter>;
 using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
+using AudioFifoPtr = std::unique_ptr<AVAudioFifo, AudioFifoDeleter>;
 using FilterGraphPtr = std::unique_ptr<AVFilterGraph, FilterGraphDeleter>;
 
 inline FramePtr make_frame() { return FramePtr(av_frame_alloc()); }

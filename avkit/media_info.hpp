@@ -50,6 +50,10 @@ Result<MediaInfo> probe(const std::filesystem::path& file);
 Result<void> write_thumbnail(const std::filesystem::path& video, const std::filesystem::path& jpeg_out,
                              int max_width = 480);
 
+// libav prints warnings and encoder banners to stderr; every failure reaches callers as a Result
+// instead, so only its errors are kept (unless someone already chose a level).
+void quiet_logs();
+
 // Whether libavcodec has an encoder of this name ("libx264", "libopus", "libsvtav1", "mjpeg").
 bool has_encoder(const char* name);
 

@@ -13,8 +13,13 @@ namespace wt::catalog {
 namespace {
 
 // Removes a path on scope exit unless disarmed: the undo for a half-finished import.
+// Not copyable: a copied guard would run its undo twice, or from a temporary at once.
 struct RemoveOnFailure {
     fs::path path;
+    RemoveOnFailure() = default;
+    explicit RemoveOnFailure(fs::path p) : path(std::move(p)) {}
+    RemoveOnFailure(const RemoveOnFailure&) = delete;
+    RemoveOnFailure& operator=(const RemoveOnFailure&) = delete;
     ~RemoveOnFailure() {
         std::error_code ec;
         if (!path.empty()) fs::remove(path, ec);
@@ -24,6 +29,9 @@ struct RemoveOnFailure {
 // Gives a moved file back to where it came from unless disarmed.
 struct MoveBackOnFailure {
     fs::path from, to;
+    MoveBackOnFailure() = default;
+    MoveBackOnFailure(const MoveBackOnFailure&) = delete;
+    MoveBackOnFailure& operator=(const MoveBackOnFailure&) = delete;
     ~MoveBackOnFailure() {
         if (!from.empty()) (void)rename_no_replace(from, to);
     }
@@ -101,7 +109,8 @@ Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const 
     RemoveOnFailure undo_copy;
     MoveBackOnFailure undo_move;
     if (in.move_file && rename_no_replace(in.file, media_abs)) {
-        undo_move = {media_abs, in.file};
+        undo_move.from = media_abs;
+        undo_move.to = in.file;
     } else {  // copying, or moving across file systems
         auto tmp = TempFile::create(media_abs);
         if (!tmp) return std::unexpected(tmp.error());

@@ -1,23 +1,85 @@
 #pragma once
-// The recorder's public face: screen + microphone into a crash-safe file in <library>/incoming/.
-// The engine arrives with issue #3; these are the options `walkthrough record` maps onto.
+// The recorder: screen + microphone into a crash-safe file in <library>/incoming/.
+//
+//   capture-video ─┐  bounded queue (video: 8 frames, the newest dropped when full;
+//   capture-audio ─┴─ audio: never dropped) ─> output thread: skip unchanged frames,
+//                     encode (x264 / Opus), write (CrashSafeWriter, fdatasync thread)
+//
+// Thread-safety: start/stop from one thread; stats() and finished() from any thread.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "common/result.hpp"
 
 namespace wt::recorder {
 
 enum class Quality { compact, balanced, high };
+Result<Quality> parse_quality(std::string_view text);
+const char* to_string(Quality);
 
 struct RecordOptions {
-    std::string display;                 // ":0"; empty = $DISPLAY
-    std::optional<std::string> region;   // "X,Y,WxH"
-    int fps = 30;
-    std::optional<std::string> mic;      // PulseAudio source name; nullopt = default source
+    std::filesystem::path incoming_dir;      // where the file in progress is written
+    std::string display;                     // ":0"; empty = $DISPLAY
+    std::optional<std::string> region;       // "X,Y,WxH"
+    int fps = 30;                            // 1..60
+    std::optional<std::string> mic;          // PulseAudio source; nullopt = the default source
     bool no_mic = false;
-    double max_seconds = 0;              // 0 = until stopped
+    double max_seconds = 0;                  // 0 = until stop()
     Quality quality = Quality::compact;
     std::optional<std::string> video_input;  // "FMT:URL", any libavdevice/libavformat input
     std::optional<std::string> audio_input;
 };
+
+struct RecordStats {
+    std::int64_t elapsed_ms = 0;                // recorded media time so far
+    std::int64_t frames_captured = 0;           // pictures read from the screen source
+    std::int64_t frames_encoded = 0;            // pictures given to the encoder (new + duplicated)
+    std::int64_t frames_skipped_unchanged = 0;  // identical to the previous one: not converted, not encoded
+    std::int64_t frames_dropped = 0;            // the encoder fell behind: dropped before encoding
+    std::int64_t frames_duplicated = 0;         // an unchanged picture written again (≥ 4 a second, see recorder.cpp)
+    std::int64_t audio_drift_ms = 0;            // audio samples written minus audio time elapsed
+    std::int64_t bytes_written = 0;
+    bool has_audio = false;
+    float mic_peak = 0;                         // 0..1, the latest audio
+    float mic_rms = 0;
+};
+
+struct FinishedRecording {
+    std::filesystem::path file;          // the Matroska file in incoming/
+    std::int64_t duration_ms = 0;
+    RecordStats stats;
+    std::vector<std::string> warnings;   // things the person should know (a source that failed, ...)
+};
+
+class Recorder {
+public:
+    // Opens the sources and starts recording. Fails before writing anything when a source is
+    // missing (no display, no microphone) with a message that says what to do.
+    static Result<std::unique_ptr<Recorder>> start(const RecordOptions& options);
+    ~Recorder();  // stops (as stop() would) if still running
+
+    RecordStats stats() const;
+    // True once the maximum duration is reached or a source ended or failed: call stop().
+    bool finished() const;
+    // Stops capturing, encodes what is queued, and closes the file.
+    Result<FinishedRecording> stop();
+
+    struct Impl;
+
+private:
+    explicit Recorder(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Copies the streams of a recording (whole or cut short by a crash) into an MP4 with its index
+// at the front (faststart). Returns the duration that could be read, in ms.
+Result<std::int64_t> remux_to_mp4(const std::filesystem::path& in, const std::filesystem::path& out);
+
+// Recording files in `incoming_dir` that no running recorder is writing.
+std::vector<std::filesystem::path> interrupted_recordings(const std::filesystem::path& incoming_dir);
 
 }  // namespace wt::recorder

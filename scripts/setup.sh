@@ -12,13 +12,14 @@ esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
 
-# Every package the build, the app and the tests use. Tests make their clips with the ffmpeg CLI.
+# Every package the build, the app and the tests use. Tests make their clips with the ffmpeg CLI
+# and start their own Xvfb and PulseAudio (null sink) for capture.
 packages=(
   build-essential cmake ninja-build pkg-config
   libavdevice-dev libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
   libsdl2-dev libimgui-dev libstb-dev libgl-dev libsqlite3-dev
   doctest-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  fonts-dejavu-core ffmpeg
+  fonts-dejavu-core ffmpeg xvfb pulseaudio
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,161 @@
+// record, recover
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "app/cli.hpp"
+#include "app/finishing.hpp"
+#include "app/json_out.hpp"
+#include "recorder/recorder.hpp"
+
+namespace wt::app {
+
+namespace {
+
+std::atomic<int> g_stop_signal{0};
+
+void on_stop_signal(int sig) { g_stop_signal.store(sig); }
+
+// SIGINT and SIGTERM end a recording cleanly (the file is finished and added to the library).
+void catch_stop_signals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+}  // namespace
+
+void add_record_commands(CLI::App& app, Action& action) {
+    {
+        struct Opts {
+            std::optional<std::string> title;
+            std::string kind = "walkthrough";
+            std::vector<std::string> tags;
+            std::string display;
+            std::optional<std::string> region, mic, video_input, audio_input;
+            int fps = 30;
+            bool no_mic = false;
+            double duration = 0;
+            std::string quality = "compact";
+        };
+        auto o = std::make_shared<Opts>();
+        auto* cmd = app.add_subcommand("record", "Record the screen and microphone until --duration or Ctrl+C");
+        cmd->add_option("--title", o->title, "Title (default: a dated title)");
+        cmd->add_option("--kind", o->kind, "walkthrough or training")->capture_default_str();
+        cmd->add_option("--tag", o->tags, "Tag (repeatable)");
+        cmd->add_option("--display", o->display, "X display to record (default: $DISPLAY)");
+        cmd->add_option("--region", o->region, "Only this rectangle: X,Y,WxH");
+        cmd->add_option("--fps", o->fps, "Frames per second, 1-60")->capture_default_str()->check(CLI::Range(1, 60));
+        cmd->add_option("--mic", o->mic, "PulseAudio source (default: the default source)");
+        cmd->add_flag("--no-mic", o->no_mic, "Record without sound");
+        cmd->add_option("--duration", o->duration, "Stop after this many seconds")->check(CLI::NonNegativeNumber);
+        cmd->add_option("--quality", o->quality, "compact, balanced or high")->capture_default_str();
+        cmd->add_option("--video-input", o->video_input, "Any libavdevice input instead of the screen, FMT:URL");
+        cmd->add_option("--audio-input", o->audio_input, "Any libavdevice input instead of the microphone, FMT:URL");
+        cmd->callback([o, &action] {
+            action = [o](CliContext& ctx) -> Result<void> {
+                auto kind = catalog::parse_kind(o->kind);
+                if (!kind) return std::unexpected(kind.error());
+                auto quality = recorder::parse_quality(o->quality);
+                if (!quality) return std::unexpected(quality.error());
+                if (o->no_mic && (o->mic || o->audio_input)) {
+                    return fail(ErrorCode::invalid_input, "--no-mic cannot go with --mic or --audio-input");
+                }
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+
+                recorder::RecordOptions ro;
+                ro.incoming_dir = incoming_dir(ctx.library_root());
+                ro.display = o->display;
+                ro.region = o->region;
+                ro.fps = o->fps;
+                ro.mic = o->mic;
+                ro.no_mic = o->no_mic;
+                ro.max_seconds = o->duration;
+                ro.quality = *quality;
+                ro.video_input = o->video_input;
+                ro.audio_input = o->audio_input;
+                catch_stop_signals();
+                auto rec = recorder::Recorder::start(ro);
+                if (!rec) return std::unexpected(rec.error());
+                const bool talk = !ctx.json && isatty(STDERR_FILENO);
+                if (talk) std::fprintf(stderr, "recording… press Ctrl+C to stop\n");
+                while (!g_stop_signal.load() && !(*rec)->finished()) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                    if (talk) {
+                        auto s = (*rec)->stats();
+                        std::fprintf(stderr, "\r\033[K%s  %s", format_moment(s.elapsed_ms).c_str(),
+                                     human_size(s.bytes_written).c_str());
+                    }
+                }
+                auto done = (*rec)->stop();
+                if (talk) std::fprintf(stderr, "\r\033[K");
+                if (!done) return std::unexpected(done.error());
+                for (const auto& w : done->warnings) std::cerr << "walkthrough: warning: " << w << '\n';
+
+                const auto finish_start = std::chrono::steady_clock::now();
+                catalog::NewRecording details;
+                details.title = o->title.value_or("");
+                details.kind = *kind;
+                details.tags = o->tags;
+                details.note = fmt::format("{}", fmt::join(done->warnings, "; "));
+                auto added = finish_recording(**lib, done->file, details);
+                if (!added) {
+                    return fail(added.error().code,
+                                fmt::format("{}; the recording is kept at {} and `walkthrough recover` will add it",
+                                            added.error().message, done->file.string()));
+                }
+                const auto finish_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - finish_start)
+                                           .count();
+                const auto& s = done->stats;
+                nlohmann::json j = to_json(*added);
+                j.update({{"frames_captured", s.frames_captured},
+                          {"frames_encoded", s.frames_encoded},
+                          {"frames_skipped_unchanged", s.frames_skipped_unchanged},
+                          {"frames_dropped", s.frames_dropped},
+                          {"frames_duplicated", s.frames_duplicated},
+                          {"audio_drift_ms", s.audio_drift_ms},
+                          {"finish_ms", finish_ms},
+                          {"warnings", done->warnings}});
+                ctx.emit(j, fmt::format("{}  recorded '{}' ({} · {}x{} · {} · {} frames, {} unchanged skipped, {} "
+                                        "dropped)",
+                                        added->id, one_line(added->title), format_moment(added->duration_ms),
+                                        added->width, added->height, human_size(added->size_bytes), s.frames_captured,
+                                        s.frames_skipped_unchanged, s.frames_dropped));
+                return {};
+            };
+        });
+    }
+    {
+        auto* cmd = app.add_subcommand("recover", "Turn interrupted recordings into playable ones in the library");
+        cmd->callback([&action] {
+            action = [](CliContext& ctx) -> Result<void> {
+                auto lib = ctx.open();  // opening already recovers; this reports what it found
+                if (!lib) return std::unexpected(lib.error());
+                nlohmann::json j = nlohmann::json::array();
+                std::string h;
+                for (const auto& r : ctx.recovered.recordings) {
+                    j.push_back(to_json(r));
+                    h += fmt::format("{}  recovered '{}' ({})\n", r.id, one_line(r.title), format_moment(r.duration_ms));
+                }
+                ctx.emit(j, h.empty() ? "Nothing to recover." : h);
+                if (!ctx.recovered.problems.empty()) {
+                    return fail(ErrorCode::bad_media, fmt::format("{}", fmt::join(ctx.recovered.problems, "\n")));
+                }
+                return {};
+            };
+        });
+    }
+}
+
+}  // namespace wt::app

@@ -1,0 +1,129 @@
+#include <cmath>
+
+#include <fmt/format.h>
+
+extern "C" {
+#include <libavutil/opt.h>
+}
+
+#include "recorder/encoders.hpp"
+
+namespace wt::recorder {
+
+namespace {
+constexpr int k_rate = 48000;
+}
+
+Result<std::unique_ptr<AudioEncoder>> AudioEncoder::open(int bitrate) {
+    const AVCodec* codec = avcodec_find_encoder_by_name("libopus");
+    if (!codec) return fail(ErrorCode::internal, "this FFmpeg has no libopus encoder; install libavcodec59 from Debian");
+    auto enc = std::make_unique<AudioEncoder>();
+    enc->encoder_.reset(avcodec_alloc_context3(codec));
+    if (!enc->encoder_ || !enc->chunk_ || !enc->packet_) return fail(ErrorCode::internal, "out of memory");
+    AVCodecContext* c = enc->encoder_.get();
+    c->sample_rate = k_rate;
+    c->sample_fmt = AV_SAMPLE_FMT_S16;
+    av_channel_layout_default(&c->ch_layout, 1);
+    c->bit_rate = bitrate;
+    c->time_base = {1, k_rate};
+    c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    av_opt_set(c->priv_data, "application", "voip", 0);  // speech: better intelligibility per bit
+    int ret = avcodec_open2(c, codec, nullptr);
+    if (ret < 0) return fail(ErrorCode::internal, fmt::format("cannot open libopus: {}", av::error_text(ret)));
+    enc->fifo_.reset(av_audio_fifo_alloc(c->sample_fmt, 1, k_rate));
+    if (!enc->fifo_) return fail(ErrorCode::internal, "out of memory");
+    return enc;
+}
+
+Result<void> AudioEncoder::encode(const AVFrame* frame, std::int64_t start_us, const PacketSink& sink) {
+    if (!resampler_ || frame->sample_rate != in_rate_ || frame->format != in_format_ ||
+        frame->ch_layout.nb_channels != in_channels_) {
+        // Devices may not say which channel is which; then the usual layout for that count is meant.
+        AVChannelLayout in_layout{};
+        if (frame->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) {
+            av_channel_layout_default(&in_layout, frame->ch_layout.nb_channels);
+        } else {
+            av_channel_layout_copy(&in_layout, &frame->ch_layout);
+        }
+        SwrContext* raw = nullptr;
+        int ret = swr_alloc_set_opts2(&raw, &encoder_->ch_layout, encoder_->sample_fmt, k_rate, &in_layout,
+                                      static_cast<AVSampleFormat>(frame->format), frame->sample_rate, 0, nullptr);
+        av_channel_layout_uninit(&in_layout);
+        resampler_.reset(raw);
+        if (ret < 0 || (ret = swr_init(raw)) < 0) {
+            return fail(ErrorCode::bad_media, fmt::format("cannot convert the microphone's audio: {}", av::error_text(ret)));
+        }
+        in_rate_ = frame->sample_rate;
+        in_format_ = frame->format;
+        in_channels_ = frame->ch_layout.nb_channels;
+    }
+    if (first_pts_ < 0) {
+        first_pts_ = next_pts_ = av_rescale(std::max<std::int64_t>(start_us, 0), k_rate, 1'000'000);
+    }
+    const int out_max = swr_get_out_samples(resampler_.get(), frame->nb_samples);
+    std::vector<int16_t> out(static_cast<size_t>(std::max(out_max, 0)));
+    uint8_t* out_planes[1] = {reinterpret_cast<uint8_t*>(out.data())};
+    int got = swr_convert(resampler_.get(), out_planes, out_max, const_cast<const uint8_t**>(frame->extended_data),
+                          frame->nb_samples);
+    if (got < 0) return fail(ErrorCode::bad_media, fmt::format("resampling failed: {}", av::error_text(got)));
+    if (got > 0) {
+        float peak = 0;
+        double sum = 0;
+        for (int i = 0; i < got; ++i) {
+            float v = std::abs(static_cast<float>(out[static_cast<size_t>(i)]) / 32768.0f);
+            peak = std::max(peak, v);
+            sum += static_cast<double>(v) * v;
+        }
+        peak_.store(peak);
+        rms_.store(static_cast<float>(std::sqrt(sum / got)));
+        void* planes[1] = {out.data()};
+        if (av_audio_fifo_write(fifo_.get(), planes, got) < got) return fail(ErrorCode::internal, "out of memory");
+    }
+    return encode_from_fifo(false, sink);
+}
+
+Result<void> AudioEncoder::flush(const PacketSink& sink) {
+    if (auto r = encode_from_fifo(true, sink); !r) return r;
+    int ret = avcodec_send_frame(encoder_.get(), nullptr);
+    if (ret < 0 && ret != AVERROR_EOF) return fail(ErrorCode::internal, fmt::format("opus: {}", av::error_text(ret)));
+    for (;;) {
+        ret = avcodec_receive_packet(encoder_.get(), packet_.get());
+        if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return {};
+        if (ret < 0) return fail(ErrorCode::internal, fmt::format("opus: {}", av::error_text(ret)));
+        auto r = sink(packet_.get());
+        av_packet_unref(packet_.get());
+        if (!r) return r;
+    }
+}
+
+Result<void> AudioEncoder::encode_from_fifo(bool final, const PacketSink& sink) {
+    const int frame_size = encoder_->frame_size;
+    while (av_audio_fifo_size(fifo_.get()) >= frame_size || (final && av_audio_fifo_size(fifo_.get()) > 0)) {
+        const int n = std::min(frame_size, av_audio_fifo_size(fifo_.get()));
+        av_frame_unref(chunk_.get());
+        chunk_->nb_samples = frame_size;  // the last chunk is padded with silence
+        chunk_->format = encoder_->sample_fmt;
+        chunk_->sample_rate = k_rate;
+        av_channel_layout_copy(&chunk_->ch_layout, &encoder_->ch_layout);
+        if (av_frame_get_buffer(chunk_.get(), 0) < 0) return fail(ErrorCode::internal, "out of memory");
+        av_samples_set_silence(chunk_->data, 0, frame_size, 1, encoder_->sample_fmt);
+        if (av_audio_fifo_read(fifo_.get(), reinterpret_cast<void**>(chunk_->data), n) < n) {
+            return fail(ErrorCode::internal, "audio buffer underrun");
+        }
+        chunk_->pts = next_pts_;
+        next_pts_ += n;
+        int ret = avcodec_send_frame(encoder_.get(), chunk_.get());
+        if (ret < 0) return fail(ErrorCode::internal, fmt::format("opus: {}", av::error_text(ret)));
+        for (;;) {
+            ret = avcodec_receive_packet(encoder_.get(), packet_.get());
+            if (ret == AVERROR(EAGAIN)) break;
+            if (ret < 0) return fail(ErrorCode::internal, fmt::format("opus: {}", av::error_text(ret)));
+            auto r = sink(packet_.get());
+            av_packet_unref(packet_.get());
+            if (!r) return r;
+        }
+    }
+    return {};
+}
+
+}  // namespace wt::recorder

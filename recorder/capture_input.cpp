@@ -1,0 +1,135 @@
+#include "recorder/capture_input.hpp"
+
+#include <fmt/format.h>
+
+extern "C" {
+#include <libavdevice/avdevice.h>
+#include <libavutil/dict.h>
+}
+
+namespace wt::recorder {
+
+namespace {
+
+// Inputs that deliver frames as they happen; everything else (lavfi, files) is paced by the reader.
+bool is_live(const std::string& format) {
+    for (const char* live : {"x11grab", "pulse", "alsa", "v4l2", "video4linux2", "fbdev", "kmsgrab", "jack", "oss"}) {
+        if (format == live) return true;
+    }
+    return false;
+}
+
+struct DictDeleter {
+    void operator()(AVDictionary* d) const { av_dict_free(&d); }
+};
+
+}  // namespace
+
+Result<InputSpec> parse_input_spec(const std::string& text, const std::string& what) {
+    auto colon = text.find(':');
+    if (colon == std::string::npos || colon == 0) {
+        return InputSpec{"", text, {}, what};  // a plain file: libavformat guesses the format
+    }
+    return InputSpec{text.substr(0, colon), text.substr(colon + 1), {}, what};
+}
+
+int CaptureInput::interrupt_callback(void* self) {
+    return static_cast<CaptureInput*>(self)->interrupted_.load() ? 1 : 0;
+}
+
+CaptureInput::~CaptureInput() = default;
+
+Result<std::unique_ptr<CaptureInput>> CaptureInput::open(const InputSpec& spec, AVMediaType type) {
+    static const bool registered = [] {
+        avdevice_register_all();
+        return true;
+    }();
+    (void)registered;
+
+    std::unique_ptr<CaptureInput> in(new CaptureInput);
+    in->what_ = spec.what;
+    const AVInputFormat* ifmt = nullptr;
+    if (!spec.format.empty()) {
+        ifmt = av_find_input_format(spec.format.c_str());
+        if (!ifmt) {
+            return fail(ErrorCode::invalid_input,
+                        fmt::format("{}: '{}' is not an input format this FFmpeg knows (e.g. x11grab, pulse, alsa, "
+                                    "lavfi)", spec.what, spec.format));
+        }
+    }
+    in->live_ = is_live(spec.format);
+
+    AVDictionary* raw_opts = nullptr;
+    for (const auto& [k, v] : spec.options) av_dict_set(&raw_opts, k.c_str(), v.c_str(), 0);
+    std::unique_ptr<AVDictionary, DictDeleter> opts(raw_opts);
+
+    AVFormatContext* raw = avformat_alloc_context();
+    if (!raw) return fail(ErrorCode::internal, "out of memory opening an input");
+    raw->interrupt_callback = {&CaptureInput::interrupt_callback, in.get()};
+    AVDictionary* o = opts.release();
+    // avformat_open_input frees `raw` on failure, so it is adopted only after success.
+    int ret = avformat_open_input(&raw, spec.url.c_str(), ifmt, &o);
+    opts.reset(o);
+    if (ret < 0) {
+        return fail(ErrorCode::not_found, fmt::format("cannot open {} ({}{}{}): {}", spec.what, spec.format,
+                                                      spec.format.empty() ? "" : ":", spec.url, av::error_text(ret)));
+    }
+    in->format_.reset(raw);
+    if ((ret = avformat_find_stream_info(raw, nullptr)) < 0) {
+        return fail(ErrorCode::bad_media, fmt::format("cannot read {}: {}", spec.what, av::error_text(ret)));
+    }
+    const AVCodec* codec = nullptr;
+    in->stream_index_ = av_find_best_stream(raw, type, -1, -1, &codec, 0);
+    if (in->stream_index_ < 0 || !codec) {
+        return fail(ErrorCode::bad_media, fmt::format("{} has no {} stream", spec.what,
+                                                      type == AVMEDIA_TYPE_VIDEO ? "video" : "audio"));
+    }
+    for (unsigned i = 0; i < raw->nb_streams; ++i) {
+        if (static_cast<int>(i) != in->stream_index_) raw->streams[i]->discard = AVDISCARD_ALL;
+    }
+    in->decoder_.reset(avcodec_alloc_context3(codec));
+    if (!in->decoder_) return fail(ErrorCode::internal, "out of memory opening a decoder");
+    if ((ret = avcodec_parameters_to_context(in->decoder_.get(), raw->streams[in->stream_index_]->codecpar)) < 0 ||
+        (ret = avcodec_open2(in->decoder_.get(), codec, nullptr)) < 0) {
+        return fail(ErrorCode::bad_media, fmt::format("cannot decode {}: {}", spec.what, av::error_text(ret)));
+    }
+    return in;
+}
+
+AVRational CaptureInput::time_base() const { return format_->streams[stream_index_]->time_base; }
+
+Result<av::FramePtr> CaptureInput::next_frame() {
+    av::FramePtr frame = av::make_frame();
+    if (!frame) return fail(ErrorCode::internal, "out of memory reading an input");
+    for (;;) {
+        int ret = avcodec_receive_frame(decoder_.get(), frame.get());
+        if (ret == 0) {
+            if (frame->pts == AV_NOPTS_VALUE) frame->pts = frame->best_effort_timestamp;
+            return frame;
+        }
+        if (ret == AVERROR_EOF) return av::FramePtr();
+        if (ret != AVERROR(EAGAIN)) {
+            return fail(ErrorCode::bad_media, fmt::format("decoding {} failed: {}", what_, av::error_text(ret)));
+        }
+        if (draining_) return av::FramePtr();
+        ret = av_read_frame(format_.get(), packet_.get());
+        if (interrupted_.load()) return fail(ErrorCode::conflict, "stopped");
+        if (ret == AVERROR(EAGAIN)) continue;
+        if (ret < 0) {
+            if (ret != AVERROR_EOF && live_) {
+                return fail(ErrorCode::io, fmt::format("{} stopped delivering: {}", what_, av::error_text(ret)));
+            }
+            draining_ = true;  // end of a file or generator: flush what the decoder holds
+            avcodec_send_packet(decoder_.get(), nullptr);
+            continue;
+        }
+        if (packet_->stream_index == stream_index_) {
+            ret = avcodec_send_packet(decoder_.get(), packet_.get());
+            // A damaged packet is skipped; the next one may decode.
+            (void)ret;
+        }
+        av_packet_unref(packet_.get());
+    }
+}
+
+}  // namespace wt::recorder

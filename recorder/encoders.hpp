@@ -1,0 +1,76 @@
+#pragma once
+// Encoding for screen content and speech. Each encoder takes captured frames with their time on
+// the recorder's clock and hands finished packets to a sink.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "avkit/av_ptr.hpp"
+#include "common/result.hpp"
+#include "recorder/recorder.hpp"
+
+namespace wt::recorder {
+
+using PacketSink = std::function<Result<void>(AVPacket*)>;
+
+// H.264 (libx264), BT.709 limited range, time base 1 ms (variable frame rate). Odd sizes are
+// cropped by one pixel (4:2:0 needs even ones).
+class VideoEncoder {
+public:
+    static Result<std::unique_ptr<VideoEncoder>> open(int width, int height, int fps, Quality quality);
+
+    // Converts and encodes `frame` shown from `pts_ms` on.
+    Result<void> encode(const AVFrame* frame, std::int64_t pts_ms, const PacketSink& sink);
+    // Encodes the last converted picture again at `pts_ms` (an unchanged screen).
+    Result<void> repeat(std::int64_t pts_ms, const PacketSink& sink);
+    Result<void> flush(const PacketSink& sink);
+
+    AVCodecContext* context() const { return encoder_.get(); }
+    bool has_picture() const { return has_picture_; }
+
+private:
+    Result<void> send(AVFrame* frame, const PacketSink& sink);
+
+    av::CodecContextPtr encoder_;
+    av::SwsPtr scaler_;
+    av::FramePtr converted_ = av::make_frame();
+    av::PacketPtr packet_ = av::make_packet();
+    int source_format_ = -1, source_width_ = 0, source_height_ = 0;
+    std::int64_t frame_ms_ = 33;
+    std::int64_t last_pts_ = -1;
+    bool has_picture_ = false;
+};
+
+// Opus (libopus), mono, 48 kHz, speech settings. Time base 1/48000: pts count samples.
+class AudioEncoder {
+public:
+    static Result<std::unique_ptr<AudioEncoder>> open(int bitrate);
+
+    // Resamples and encodes `frame`; the first call sets where the audio starts (µs on the clock).
+    Result<void> encode(const AVFrame* frame, std::int64_t start_us, const PacketSink& sink);
+    Result<void> flush(const PacketSink& sink);
+
+    AVCodecContext* context() const { return encoder_.get(); }
+    std::int64_t samples_written() const { return next_pts_ - first_pts_; }
+    // Level of the most recent input, 0..1 (for the app's meter).
+    float peak() const { return peak_.load(); }
+    float rms() const { return rms_.load(); }
+
+private:
+    Result<void> encode_from_fifo(bool final, const PacketSink& sink);
+
+    av::CodecContextPtr encoder_;
+    av::SwrPtr resampler_;
+    av::AudioFifoPtr fifo_;
+    av::FramePtr chunk_ = av::make_frame();
+    av::PacketPtr packet_ = av::make_packet();
+    std::int64_t first_pts_ = -1, next_pts_ = 0;
+    int in_rate_ = 0, in_format_ = -1, in_channels_ = 0;
+    std::atomic<float> peak_{0}, rms_{0};
+};
+
+// Whether two frames hold the same picture (same size and format, identical pixels).
+bool same_picture(const AVFrame* a, const AVFrame* b);
+
+}  // namespace wt::recorder

@@ -1,0 +1,385 @@
+#include "recorder/recorder.hpp"
+
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "avkit/media_info.hpp"
+#include "common/timefmt.hpp"
+#include "recorder/capture_input.hpp"
+#include "recorder/clock.hpp"
+#include "recorder/crash_safe_writer.hpp"
+#include "recorder/encoders.hpp"
+
+namespace wt::recorder {
+
+namespace {
+
+// A raw video queue of a few frames (OBS keeps 6): when the encoder falls behind, newer frames
+// are dropped (and counted) rather than capture blocking or memory growing.
+constexpr size_t k_video_queue = 8;
+// Audio is never dropped for load; this only bounds memory if the output thread died.
+constexpr size_t k_audio_queue = 3000;
+// An unchanged screen is still written this often: x264 holds back a few frames, and each one
+// held back on an idle screen would be a second lost on a crash.
+constexpr std::int64_t k_max_frame_gap_ms = 250;
+constexpr int k_opus_bitrate = 32000;
+
+struct Captured {
+    av::FramePtr frame;
+    std::int64_t ts_us = 0;  // on the recording's clock: 0 = the start
+};
+
+}  // namespace
+
+Result<Quality> parse_quality(std::string_view text) {
+    if (text == "compact") return Quality::compact;
+    if (text == "balanced") return Quality::balanced;
+    if (text == "high") return Quality::high;
+    return fail(ErrorCode::invalid_input, fmt::format("'{}' is not a quality; use compact, balanced or high", text));
+}
+
+const char* to_string(Quality q) {
+    return q == Quality::high ? "high" : q == Quality::balanced ? "balanced" : "compact";
+}
+
+struct Recorder::Impl {
+    RecordOptions options;
+    std::unique_ptr<CaptureInput> video_in, audio_in;
+    std::unique_ptr<VideoEncoder> video_enc;
+    std::unique_ptr<AudioEncoder> audio_enc;
+    std::unique_ptr<CrashSafeWriter> writer;
+    int video_stream = -1, audio_stream = -1;
+    std::int64_t t0_us = 0;
+    std::int64_t max_us = 0;  // 0 = no limit
+
+    // Guarded by `mutex`: the queues, the counters and the end-of-capture state.
+    mutable std::mutex mutex;
+    std::condition_variable wake;
+    std::deque<Captured> video_queue, audio_queue;
+    int sources_running = 0;
+    bool stopping = false;
+    bool finished = false;
+    RecordStats stats;
+    std::int64_t last_video_ts_us = -1;
+    std::int64_t first_audio_us = -1, audio_end_us = 0;
+    std::vector<std::string> warnings;
+    Error output_error;
+    bool output_failed = false;
+
+    std::jthread video_thread, audio_thread, output_thread;
+
+    void capture(CaptureInput& in, bool is_video);
+    void output();
+    Result<void> write_packet(AVPacket* p, AVRational tb, int stream) {
+        auto r = writer->write(p, tb, stream);
+        std::lock_guard lock(mutex);
+        stats.bytes_written = writer->bytes_written();
+        return r;
+    }
+};
+
+void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
+    const AVRational tb = in.time_base();
+    std::int64_t first_pts = AV_NOPTS_VALUE;
+    for (;;) {
+        auto frame = in.next_frame();
+        std::unique_lock lock(mutex);
+        if (stopping) break;
+        if (!frame || !*frame) {
+            if (!frame) warnings.push_back(fmt::format("{} stopped: {}", is_video ? "the screen" : "the microphone",
+                                                       frame.error().message));
+            finished = true;
+            break;
+        }
+        AVFrame* f = frame->get();
+        lock.unlock();
+        // Live devices are stamped when read (audio: minus what it buffered); other inputs by
+        // their own timestamps, paced to real time as if they were devices.
+        std::int64_t ts_us;
+        const std::int64_t duration_us =
+            is_video ? 0 : av_rescale(f->nb_samples, 1'000'000, std::max(f->sample_rate, 1));
+        if (in.is_live_device() || f->pts == AV_NOPTS_VALUE) {
+            ts_us = monotonic_us() - t0_us - duration_us;
+        } else {
+            if (first_pts == AV_NOPTS_VALUE) first_pts = f->pts;
+            ts_us = av_rescale_q(f->pts - first_pts, tb, {1, 1'000'000});
+            const std::int64_t wait = t0_us + ts_us + duration_us - monotonic_us();
+            if (wait > 0) std::this_thread::sleep_for(std::chrono::microseconds(wait));
+        }
+        lock.lock();
+        if (stopping) break;
+        if (max_us > 0 && ts_us >= max_us) {
+            finished = true;
+            break;
+        }
+        if (!is_video && max_us > 0 && ts_us + duration_us > max_us) {  // trim the last audio frame to the limit
+            f->nb_samples = static_cast<int>(av_rescale(max_us - ts_us, f->sample_rate, 1'000'000));
+        }
+        if (is_video) {
+            ++stats.frames_captured;
+            last_video_ts_us = ts_us;
+            if (video_queue.size() >= k_video_queue) {
+                ++stats.frames_dropped;
+                continue;
+            }
+            video_queue.push_back({std::move(*frame), ts_us});
+        } else {
+            if (first_audio_us < 0) first_audio_us = ts_us;
+            audio_end_us = ts_us + duration_us;
+            if (audio_queue.size() >= k_audio_queue) continue;
+            audio_queue.push_back({std::move(*frame), ts_us});
+        }
+        stats.elapsed_ms = std::max(stats.elapsed_ms, ts_us / 1000);
+        wake.notify_one();
+    }
+    std::lock_guard guard(mutex);
+    --sources_running;
+    wake.notify_one();
+}
+
+void Recorder::Impl::output() {
+    av::FramePtr previous;  // the last picture captured, to recognise an unchanged screen
+    std::int64_t last_written_ms = -1;
+    auto fail_with = [&](const Error& e) {
+        std::lock_guard lock(mutex);
+        if (!output_failed) output_error = e, output_failed = true;
+        finished = true;
+    };
+    auto video_sink = [&](AVPacket* p) { return write_packet(p, video_enc->context()->time_base, video_stream); };
+    auto audio_sink = [&](AVPacket* p) { return write_packet(p, audio_enc->context()->time_base, audio_stream); };
+    for (;;) {
+        Captured item;
+        bool is_video = false;
+        {
+            std::unique_lock lock(mutex);
+            wake.wait(lock, [&] { return !video_queue.empty() || !audio_queue.empty() || sources_running == 0; });
+            if (video_queue.empty() && audio_queue.empty()) break;  // every source is done
+            // The older item first, so the muxer sees both streams in time order.
+            is_video = audio_queue.empty() ||
+                       (!video_queue.empty() && video_queue.front().ts_us <= audio_queue.front().ts_us);
+            auto& q = is_video ? video_queue : audio_queue;
+            item = std::move(q.front());
+            q.pop_front();
+        }
+        if (output_failed) continue;  // keep draining so capture never blocks
+        Result<void> r;
+        if (is_video) {
+            const std::int64_t ms = item.ts_us / 1000;
+            if (same_picture(previous.get(), item.frame.get())) {
+                if (ms - last_written_ms < k_max_frame_gap_ms) {
+                    std::lock_guard lock(mutex);
+                    ++stats.frames_skipped_unchanged;
+                    continue;
+                }
+                r = video_enc->repeat(ms, video_sink);
+                std::lock_guard lock(mutex);
+                ++stats.frames_duplicated;
+                ++stats.frames_encoded;
+            } else {
+                r = video_enc->encode(item.frame.get(), ms, video_sink);
+                previous = std::move(item.frame);
+                std::lock_guard lock(mutex);
+                ++stats.frames_encoded;
+            }
+            last_written_ms = ms;
+        } else {
+            r = audio_enc->encode(item.frame.get(), item.ts_us, audio_sink);
+            std::lock_guard lock(mutex);
+            stats.mic_peak = audio_enc->peak();
+            stats.mic_rms = audio_enc->rms();
+        }
+        if (!r) fail_with(r.error());
+    }
+    if (output_failed) return;
+    // The picture on screen at the end lasts until the end: write it once more at the last
+    // captured moment if it was skipped as unchanged.
+    std::int64_t end_ms;
+    {
+        std::lock_guard lock(mutex);
+        end_ms = last_video_ts_us / 1000;
+    }
+    Result<void> r;
+    if (video_enc->has_picture() && end_ms > last_written_ms) r = video_enc->repeat(end_ms, video_sink);
+    if (r) r = video_enc->flush(video_sink);
+    if (r && audio_enc) r = audio_enc->flush(audio_sink);
+    if (!r) fail_with(r.error());
+}
+
+Recorder::Recorder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Recorder::~Recorder() {
+    if (impl_ && impl_->output_thread.joinable()) (void)stop();
+}
+
+namespace {
+
+Result<InputSpec> screen_spec(const RecordOptions& o) {
+    std::string display = o.display;
+    if (display.empty()) {
+        const char* env = std::getenv("DISPLAY");
+        display = env ? env : "";
+    }
+    if (display.empty()) {
+        return fail(ErrorCode::not_found,
+                    "no display to record: DISPLAY is not set. Run inside an X11 session, set DISPLAY (e.g. "
+                    "DISPLAY=:0), or pass --display :N");
+    }
+    InputSpec spec{"x11grab", display, {{"framerate", std::to_string(o.fps)}, {"draw_mouse", "1"}},
+                   fmt::format("the screen (DISPLAY={})", display)};
+    if (o.region) {
+        int x = 0, y = 0, w = 0, h = 0;
+        char tail = 0;
+        if (std::sscanf(o.region->c_str(), "%d,%d,%dx%d%c", &x, &y, &w, &h, &tail) != 4 || x < 0 || y < 0 || w < 2 ||
+            h < 2) {
+            return fail(ErrorCode::invalid_input,
+                        fmt::format("'{}' is not a region; write X,Y,WxH (e.g. 0,0,1280x720)", *o.region));
+        }
+        spec.url += fmt::format("+{},{}", x, y);
+        spec.options.push_back({"video_size", fmt::format("{}x{}", w, h)});
+    }
+    return spec;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
+    if (o.fps < 1 || o.fps > 60) {
+        return fail(ErrorCode::invalid_input, fmt::format("{} fps is out of range; use 1 to 60", o.fps));
+    }
+    av::quiet_logs();
+    auto impl = std::make_unique<Impl>();
+    impl->options = o;
+
+    // Sources first: a missing display or microphone fails before anything is written.
+    Result<InputSpec> vspec = o.video_input ? parse_input_spec(*o.video_input, "--video-input") : screen_spec(o);
+    if (!vspec) return std::unexpected(vspec.error());
+    auto vin = CaptureInput::open(*vspec, AVMEDIA_TYPE_VIDEO);
+    if (!vin) {
+        if (!o.video_input) {
+            return fail(ErrorCode::not_found, fmt::format("cannot record the screen: {}. Check that the X server at "
+                                                          "DISPLAY={} is running and that you may use it",
+                                                          vin.error().message, vspec->url));
+        }
+        return std::unexpected(vin.error());
+    }
+    impl->video_in = std::move(*vin);
+    if (!o.no_mic) {
+        std::vector<InputSpec> tries;
+        if (o.audio_input) {
+            auto a = parse_input_spec(*o.audio_input, "--audio-input");
+            if (!a) return std::unexpected(a.error());
+            tries.push_back(*a);
+        } else {
+            tries.push_back({"pulse", o.mic.value_or("default"), {}, "the microphone (PulseAudio)"});
+            if (!o.mic) tries.push_back({"alsa", "default", {}, "the microphone (ALSA)"});  // no PulseAudio running
+        }
+        std::string why;
+        for (const auto& spec : tries) {
+            auto ain = CaptureInput::open(spec, AVMEDIA_TYPE_AUDIO);
+            if (ain) {
+                impl->audio_in = std::move(*ain);
+                break;
+            }
+            why += (why.empty() ? "" : "; ") + ain.error().message;
+        }
+        if (!impl->audio_in) {
+            return fail(ErrorCode::not_found,
+                        fmt::format("no microphone: {}. Plug one in, choose one with --mic NAME, or record without "
+                                    "sound with --no-mic",
+                                    why));
+        }
+    }
+
+    const AVCodecContext* vdec = impl->video_in->decoder();
+    auto venc = VideoEncoder::open(vdec->width, vdec->height, o.fps, o.quality);
+    if (!venc) return std::unexpected(venc.error());
+    impl->video_enc = std::move(*venc);
+    if (impl->audio_in) {
+        auto aenc = AudioEncoder::open(k_opus_bitrate);
+        if (!aenc) return std::unexpected(aenc.error());
+        impl->audio_enc = std::move(*aenc);
+    }
+
+    std::error_code ec;
+    std::filesystem::create_directories(o.incoming_dir, ec);
+    const auto file = o.incoming_dir / fmt::format("rec-{}-{}.mkv", now_ms(), getpid());
+    auto writer = CrashSafeWriter::create(file);
+    if (!writer) return std::unexpected(writer.error());
+    impl->writer = std::move(*writer);
+    auto vs = impl->writer->add_stream(impl->video_enc->context());
+    if (!vs) return std::unexpected(vs.error());
+    impl->video_stream = *vs;
+    if (impl->audio_enc) {
+        auto as = impl->writer->add_stream(impl->audio_enc->context());
+        if (!as) return std::unexpected(as.error());
+        impl->audio_stream = *as;
+    }
+    if (auto r = impl->writer->start(); !r) {
+        impl->writer.reset();
+        std::filesystem::remove(file, ec);
+        return std::unexpected(r.error());
+    }
+
+    impl->stats.has_audio = impl->audio_in != nullptr;
+    impl->max_us = o.max_seconds > 0 ? static_cast<std::int64_t>(o.max_seconds * 1e6) : 0;
+    impl->t0_us = monotonic_us();
+    Impl* p = impl.get();
+    p->sources_running = p->audio_in ? 2 : 1;
+    p->output_thread = std::jthread([p] { p->output(); });
+    p->video_thread = std::jthread([p] { p->capture(*p->video_in, true); });
+    if (p->audio_in) p->audio_thread = std::jthread([p] { p->capture(*p->audio_in, false); });
+    return std::unique_ptr<Recorder>(new Recorder(std::move(impl)));
+}
+
+RecordStats Recorder::stats() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->stats;
+}
+
+bool Recorder::finished() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->finished;
+}
+
+Result<FinishedRecording> Recorder::stop() {
+    Impl& s = *impl_;
+    {
+        std::lock_guard lock(s.mutex);
+        s.stopping = true;
+    }
+    s.video_in->interrupt();
+    if (s.audio_in) s.audio_in->interrupt();
+    if (s.video_thread.joinable()) s.video_thread.join();
+    if (s.audio_thread.joinable()) s.audio_thread.join();
+    {
+        std::lock_guard lock(s.mutex);
+        s.sources_running = 0;
+        s.wake.notify_one();
+    }
+    if (s.output_thread.joinable()) s.output_thread.join();
+
+    FinishedRecording out;
+    out.file = s.writer->path();
+    auto closed = s.writer->finish();
+    std::lock_guard lock(s.mutex);
+    out.warnings = s.warnings;
+    if (s.output_failed) out.warnings.push_back(s.output_error.message);
+    if (!closed) out.warnings.push_back(closed.error().message);
+    s.stats.bytes_written = s.writer->bytes_written();
+    if (s.audio_enc && s.first_audio_us >= 0) {
+        const std::int64_t written_us = av_rescale(s.audio_enc->samples_written(), 1'000'000, 48000);
+        s.stats.audio_drift_ms = (written_us - (s.audio_end_us - s.first_audio_us)) / 1000;
+    }
+    out.stats = s.stats;
+    out.duration_ms = s.last_video_ts_us / 1000 + 1000 / s.options.fps;
+    return out;
+}
+
+}  // namespace wt::recorder

@@ -1,0 +1,149 @@
+#include <cstring>
+
+#include <fmt/format.h>
+
+extern "C" {
+#include <libavutil/opt.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
+}
+
+#include "recorder/encoders.hpp"
+
+namespace wt::recorder {
+
+namespace {
+
+// Mostly-static text: a long GOP (10 s) because keyframes dominate the size, no B-frames and a
+// short lookahead because every frame the encoder holds back is lost on a crash (DESIGN §6:
+// ≤ 2 s). CRF per quality preset; veryfast is the measured sweet spot for 1080p on 2 cores.
+struct X264Settings {
+    const char* crf;
+    const char* preset;
+};
+X264Settings settings_for(Quality q) {
+    switch (q) {
+    case Quality::high: return {"18", "veryfast"};
+    case Quality::balanced: return {"21", "veryfast"};
+    case Quality::compact: break;
+    }
+    return {"23", "veryfast"};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(int width, int height, int fps, Quality quality) {
+    const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
+    if (!codec) return fail(ErrorCode::internal, "this FFmpeg has no libx264 encoder; install libavcodec59 from Debian");
+    auto enc = std::make_unique<VideoEncoder>();
+    enc->encoder_.reset(avcodec_alloc_context3(codec));
+    if (!enc->encoder_ || !enc->converted_ || !enc->packet_) return fail(ErrorCode::internal, "out of memory");
+    AVCodecContext* c = enc->encoder_.get();
+    c->width = width & ~1;
+    c->height = height & ~1;
+    if (c->width < 2 || c->height < 2) {
+        return fail(ErrorCode::invalid_input, fmt::format("a {}x{} picture is too small to record", width, height));
+    }
+    c->pix_fmt = AV_PIX_FMT_YUV420P;
+    c->time_base = {1, 1000};
+    c->framerate = {fps, 1};
+    c->gop_size = 10 * fps;
+    c->max_b_frames = 0;
+    c->thread_count = 2;
+    c->color_primaries = AVCOL_PRI_BT709;
+    c->color_trc = AVCOL_TRC_BT709;
+    c->colorspace = AVCOL_SPC_BT709;
+    c->color_range = AVCOL_RANGE_MPEG;
+    c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;  // Matroska and MP4 keep SPS/PPS in the header
+    const auto s = settings_for(quality);
+    av_opt_set(c->priv_data, "preset", s.preset, 0);
+    av_opt_set(c->priv_data, "crf", s.crf, 0);
+    av_opt_set(c->priv_data, "x264-params",
+               fmt::format("rc-lookahead=5:sync-lookahead=0:sliced-threads=1:min-keyint={}", fps).c_str(), 0);
+    int ret = avcodec_open2(c, codec, nullptr);
+    if (ret < 0) return fail(ErrorCode::internal, fmt::format("cannot open libx264: {}", av::error_text(ret)));
+    enc->frame_ms_ = std::max<std::int64_t>(1, 1000 / fps);
+    enc->converted_->format = c->pix_fmt;
+    enc->converted_->width = c->width;
+    enc->converted_->height = c->height;
+    enc->converted_->color_primaries = c->color_primaries;
+    enc->converted_->color_trc = c->color_trc;
+    enc->converted_->colorspace = c->colorspace;
+    enc->converted_->color_range = c->color_range;
+    if ((ret = av_frame_get_buffer(enc->converted_.get(), 0)) < 0) {
+        return fail(ErrorCode::internal, "out of memory for a video frame");
+    }
+    return enc;
+}
+
+Result<void> VideoEncoder::encode(const AVFrame* frame, std::int64_t pts_ms, const PacketSink& sink) {
+    AVCodecContext* c = encoder_.get();
+    if (!scaler_ || frame->format != source_format_ || frame->width != source_width_ ||
+        frame->height != source_height_) {
+        // Cropping to even sizes: the scaler reads only the first c->width x c->height pixels.
+        scaler_.reset(sws_getContext(std::min(frame->width, c->width), std::min(frame->height, c->height),
+                                     static_cast<AVPixelFormat>(frame->format), c->width, c->height, c->pix_fmt,
+                                     SWS_BILINEAR, nullptr, nullptr, nullptr));
+        if (!scaler_) {
+            return fail(ErrorCode::bad_media, fmt::format("cannot convert {} pictures",
+                                                          av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format))));
+        }
+        // RGB sources become BT.709 limited-range YUV, matching the tags on the stream.
+        const int* src_coeffs = sws_getCoefficients(SWS_CS_ITU709);
+        sws_setColorspaceDetails(scaler_.get(), src_coeffs, 1, sws_getCoefficients(SWS_CS_ITU709), 0, 0, 1 << 16,
+                                 1 << 16);
+        source_format_ = frame->format;
+        source_width_ = frame->width;
+        source_height_ = frame->height;
+    }
+    if (int ret = av_frame_make_writable(converted_.get()); ret < 0) return fail(ErrorCode::internal, "out of memory");
+    sws_scale(scaler_.get(), frame->data, frame->linesize, 0, std::min(frame->height, c->height), converted_->data,
+              converted_->linesize);
+    has_picture_ = true;
+    return repeat(pts_ms, sink);
+}
+
+Result<void> VideoEncoder::repeat(std::int64_t pts_ms, const PacketSink& sink) {
+    if (!has_picture_) return {};
+    if (pts_ms <= last_pts_) pts_ms = last_pts_ + 1;  // strictly increasing, whatever the clock did
+    last_pts_ = pts_ms;
+    converted_->pts = pts_ms;
+    converted_->pict_type = AV_PICTURE_TYPE_NONE;
+    return send(converted_.get(), sink);
+}
+
+Result<void> VideoEncoder::flush(const PacketSink& sink) { return send(nullptr, sink); }
+
+Result<void> VideoEncoder::send(AVFrame* frame, const PacketSink& sink) {
+    int ret = avcodec_send_frame(encoder_.get(), frame);
+    if (ret < 0 && ret != AVERROR_EOF) return fail(ErrorCode::internal, fmt::format("x264: {}", av::error_text(ret)));
+    for (;;) {
+        ret = avcodec_receive_packet(encoder_.get(), packet_.get());
+        if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return {};
+        if (ret < 0) return fail(ErrorCode::internal, fmt::format("x264: {}", av::error_text(ret)));
+        packet_->duration = frame_ms_;
+        auto r = sink(packet_.get());
+        av_packet_unref(packet_.get());
+        if (!r) return r;
+    }
+}
+
+bool same_picture(const AVFrame* a, const AVFrame* b) {
+    if (!a || !b || a->format != b->format || a->width != b->width || a->height != b->height) return false;
+    const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(a->format));
+    if (!d) return false;
+    for (int p = 0; p < 4 && a->data[p]; ++p) {
+        const bool chroma = (p == 1 || p == 2) && !(d->flags & AV_PIX_FMT_FLAG_RGB);
+        const int h = chroma ? AV_CEIL_RSHIFT(a->height, d->log2_chroma_h) : a->height;
+        const int bytes = av_image_get_linesize(static_cast<AVPixelFormat>(a->format), a->width, p);
+        if (bytes <= 0) return false;
+        for (int y = 0; y < h; ++y) {
+            if (std::memcmp(a->data[p] + static_cast<ptrdiff_t>(y) * a->linesize[p],
+                            b->data[p] + static_cast<ptrdiff_t>(y) * b->linesize[p], static_cast<size_t>(bytes)) != 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace wt::recorder

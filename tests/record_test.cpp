@@ -1,0 +1,199 @@
+// The recorder through the binary: lavfi sources paced as devices, a private Xvfb + PulseAudio,
+// clean stops, kill -9 and recover, and the failures of DESIGN.md §7.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/capture_env.hpp"
+#include "tests/support.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace wt::test;
+
+namespace {
+
+const std::string k_moving = "lavfi:testsrc2=size=640x360:rate=30";
+const std::string k_tone = "lavfi:sine=frequency=440:sample_rate=48000";
+
+// ffprobe's view of a file: stream codec names and durations, colour tags.
+json probe(const fs::path& file) {
+    auto r = run({"ffprobe", "-v", "error", "-show_entries",
+                  "format=duration:stream=codec_name,codec_type,duration,color_space,color_range,color_primaries",
+                  "-of", "json", file.string()});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return json::parse(r.out);
+}
+
+// Whether the whole file decodes without a single error message.
+void check_decodes_cleanly(const fs::path& file) {
+    auto r = run({"ffmpeg", "-nostdin", "-v", "error", "-i", file.string(), "-f", "null", "-"});
+    CHECK(r.exit_code == 0);
+    CHECK_MESSAGE(r.err.empty(), r.err);
+}
+
+std::vector<fs::path> files_in(const fs::path& dir) {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) out.push_back(e.path());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a recording lands in the library with the asked duration, both streams, BT.709 tags") {
+    CliLibrary lib;
+    json r = lib.ok({"record", "--title", "Sync demo", "--kind", "training", "--tag", "demo", "--duration", "3",
+                     "--video-input", k_moving, "--audio-input", k_tone});
+    CHECK(r.at("status") == "ready");
+    CHECK(r.at("title") == "Sync demo");
+    CHECK(r.at("kind") == "training");
+    CHECK(r.at("tags") == json::array({"demo"}));
+    CHECK(r.at("video_codec") == "h264");
+    CHECK(r.at("audio_codec") == "opus");
+    CHECK(r.at("frames_captured") == 90);
+    CHECK(r.at("frames_dropped") == 0);
+    CHECK(std::abs(r.at("audio_drift_ms").get<int>()) <= 40);
+    CHECK(r.at("finish_ms").get<int>() < 1000);
+
+    const fs::path media = lib.root() / r.at("media_path").get<std::string>();
+    json p = probe(media);
+    double video_s = 0, audio_s = 0;
+    for (const auto& s : p.at("streams")) {
+        if (s.at("codec_type") == "video") {
+            video_s = std::stod(s.at("duration").get<std::string>());
+            CHECK(s.at("color_space") == "bt709");
+            CHECK(s.at("color_primaries") == "bt709");
+            CHECK(s.at("color_range") == "tv");
+        } else {
+            audio_s = std::stod(s.at("duration").get<std::string>());
+        }
+    }
+    CHECK(video_s == doctest::Approx(3.0).epsilon(0.0112));  // ±1 frame at 30 fps
+    CHECK(audio_s == doctest::Approx(3.0).epsilon(0.03));
+    check_decodes_cleanly(media);
+    CHECK(fs::exists(lib.root() / r.at("thumbnail_path").get<std::string>()));
+    CHECK(files_in(lib.root() / "incoming").empty());  // nothing left behind
+}
+
+TEST_CASE("an unchanged screen is not re-encoded, yet a frame at least every second is written") {
+    CliLibrary lib;
+    json r = lib.ok({"record", "--duration", "4", "--no-mic", "--video-input", "lavfi:color=c=navy:size=1280x720:rate=30"});
+    const int captured = r.at("frames_captured"), encoded = r.at("frames_encoded");
+    CHECK(captured == 120);
+    CHECK(r.at("frames_skipped_unchanged").get<int>() + encoded == captured);
+    CHECK(encoded >= 4);             // ≥ 1 a second keeps the crash-loss window bounded
+    CHECK(encoded <= captured / 5);  // ... but far fewer than captured
+    CHECK(r.at("title").get<std::string>().rfind("Recording ", 0) == 0);  // no --title: a dated one
+    json p = probe(lib.root() / r.at("media_path").get<std::string>());
+    CHECK(std::stod(p.at("format").at("duration").get<std::string>()) == doctest::Approx(4.0).epsilon(0.0085));
+}
+
+TEST_CASE("SIGINT and SIGTERM stop cleanly: the recording is finished and in the library") {
+    for (int sig : {SIGINT, SIGTERM}) {
+        CAPTURE(sig);
+        CliLibrary lib;
+        ChildProcess rec;
+        rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--video-input", k_moving,
+                   "--audio-input", k_tone},
+                  {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
+        std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+        ::kill(rec.pid(), sig);
+        CHECK(rec.wait() == 0);
+        json r = json::parse(read_file(lib.dir / "out.json"));
+        CHECK(r.at("status") == "ready");
+        CHECK(r.at("duration_ms").get<int>() > 1500);
+        CHECK(lib.ok({"list"}).size() == 1);
+    }
+}
+
+TEST_CASE("kill -9 loses at most the last 2 s; recover makes the rest playable and marks it recovered") {
+    CliLibrary lib;
+    ChildProcess rec;
+    rec.start({binary_path(), "--library", lib.root().string(), "record", "--title", "doomed", "--video-input",
+               "lavfi:testsrc2=size=1280x720:rate=30", "--audio-input", k_tone},
+              {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "rec.log");
+    // The file appears as recording starts.
+    for (int i = 0; i < 100 && files_in(lib.root() / "incoming").empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(files_in(lib.root() / "incoming").size() == 1);
+    std::this_thread::sleep_for(std::chrono::seconds(5));
+    ::kill(rec.pid(), SIGKILL);
+    CHECK(rec.wait() == 128 + SIGKILL);
+
+    json recovered = lib.ok({"recover"});
+    REQUIRE(recovered.size() == 1);
+    CHECK(recovered[0].at("status") == "recovered");
+    CHECK(recovered[0].at("note").get<std::string>().find("interrupted") != std::string::npos);
+    const int kept_ms = recovered[0].at("duration_ms");
+    CHECK(kept_ms >= 3000);  // 5 s recorded, ≤ 2 s lost
+    CHECK(kept_ms <= 5300);
+    const fs::path media = lib.root() / recovered[0].at("media_path").get<std::string>();
+    check_decodes_cleanly(media);
+    CHECK(files_in(lib.root() / "incoming").empty());
+    CHECK(lib.ok({"recover"}).empty());  // nothing twice
+}
+
+TEST_CASE("no display: a clear error naming DISPLAY, nothing written") {
+    CliLibrary lib;
+    auto r = walkthrough({"--library", lib.root().string(), "record", "--no-mic", "--duration", "1"}, {{"DISPLAY", ""}});
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err, "DISPLAY"));
+    CHECK(files_in(lib.root() / "incoming").empty());
+    CHECK(lib.ok({"list"}).empty());
+    // A display that is set but not there.
+    r = walkthrough({"--library", lib.root().string(), "record", "--no-mic", "--display", ":987"});
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err, ":987"));
+}
+
+TEST_CASE("no microphone: a clear error that offers --no-mic, nothing written") {
+    CliLibrary lib;
+    auto r = walkthrough({"--library", lib.root().string(), "record", "--duration", "1", "--video-input", k_moving},
+                         {{"PULSE_SERVER", "unix:/nonexistent/pulse"}, {"ALSA_CONFIG_PATH", "/nonexistent"}});
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err, "no microphone"));
+    CHECK(contains(r.err, "--no-mic"));
+    CHECK(files_in(lib.root() / "incoming").empty());
+}
+
+TEST_CASE("bad options are refused before anything is recorded") {
+    CliLibrary lib;
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"record", "--region", "10,10", "--no-mic"},
+             {"record", "--quality", "ultra", "--no-mic"},
+             {"record", "--fps", "0", "--no-mic"},
+             {"record", "--no-mic", "--mic", "x"},
+             {"record", "--no-mic", "--video-input", "nosuchformat:x"}}) {
+        CAPTURE(args[1]);
+        auto r = lib.run(args);
+        CHECK(r.exit_code != 0);
+        CHECK_FALSE(r.err.empty());
+    }
+    CHECK(files_in(lib.root() / "incoming").empty());
+}
+
+TEST_CASE("the real screen and microphone: a private Xvfb and a PulseAudio null sink") {
+    VirtualScreen screen("1280x720x24");
+    VirtualMicrophone mic;
+    CliLibrary lib;
+    auto env = mic.env();
+    env["DISPLAY"] = screen.display;
+    auto r = walkthrough({"--library", lib.root().string(), "--json", "record", "--duration", "3", "--mic",
+                          "test_mic.monitor", "--fps", "30", "--region", "0,0,640x480"},
+                         env);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    json j = json::parse(r.out);
+    CHECK(j.at("width") == 640);
+    CHECK(j.at("height") == 480);
+    CHECK(j.at("audio_codec") == "opus");
+    CHECK(j.at("frames_captured").get<int>() >= 80);
+    // Xvfb's screen does not change: nearly everything is skipped as unchanged.
+    CHECK(j.at("frames_skipped_unchanged").get<int>() > j.at("frames_encoded").get<int>());
+    CHECK(j.at("duration_ms").get<int>() == doctest::Approx(3000).epsilon(0.05));
+    check_decodes_cleanly(lib.root() / j.at("media_path").get<std::string>());
+}
