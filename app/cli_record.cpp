@@ -20,16 +20,21 @@ namespace wt::app {
 namespace {
 
 std::atomic<int> g_stop_signal{0};
+std::atomic<int> g_pause_toggles{0};
 
 void on_stop_signal(int sig) { g_stop_signal.store(sig); }
+void on_pause_signal(int) { g_pause_toggles.fetch_add(1); }
 
-// SIGINT and SIGTERM end a recording cleanly (the file is finished and added to the library).
-void catch_stop_signals() {
+// SIGINT and SIGTERM end a recording cleanly (the file is finished and added to the library);
+// SIGUSR1 pauses and resumes.
+void catch_record_signals() {
     struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop_signal;
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    sa.sa_handler = on_pause_signal;
+    sigaction(SIGUSR1, &sa, nullptr);
 }
 
 }  // namespace
@@ -84,17 +89,23 @@ void add_record_commands(CLI::App& app, Action& action) {
                 ro.quality = *quality;
                 ro.video_input = o->video_input;
                 ro.audio_input = o->audio_input;
-                catch_stop_signals();
+                catch_record_signals();
                 auto rec = recorder::Recorder::start(ro);
                 if (!rec) return std::unexpected(rec.error());
                 const bool talk = !ctx.json && isatty(STDERR_FILENO);
                 if (talk) std::fprintf(stderr, "recording… press Ctrl+C to stop\n");
+                int toggles_seen = 0;
                 while (!g_stop_signal.load() && !(*rec)->finished()) {
                     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                    for (int t = g_pause_toggles.load(); toggles_seen < t; ++toggles_seen) {
+                        if ((*rec)->stats().paused) (*rec)->resume();
+                        else (*rec)->pause();
+                    }
                     if (talk) {
                         auto s = (*rec)->stats();
-                        std::fprintf(stderr, "\r\033[K%s  %s", format_moment(s.elapsed_ms).c_str(),
-                                     human_size(s.bytes_written).c_str());
+                        std::fprintf(stderr, "\r\033[K%s  %s%s", format_moment(s.elapsed_ms).c_str(),
+                                     human_size(s.bytes_written).c_str(),
+                                     s.paused ? "  paused (kill -USR1 to resume)" : "");
                     }
                 }
                 auto done = (*rec)->stop();
@@ -124,6 +135,7 @@ void add_record_commands(CLI::App& app, Action& action) {
                           {"frames_skipped_unchanged", s.frames_skipped_unchanged},
                           {"frames_dropped", s.frames_dropped},
                           {"frames_duplicated", s.frames_duplicated},
+                          {"paused_ms", s.paused_ms},
                           {"audio_drift_ms", s.audio_drift_ms},
                           {"finish_ms", finish_ms},
                           {"warnings", done->warnings}});

@@ -18,20 +18,22 @@ Result<catalog::Recording> finish_recording(catalog::Library& lib, const fs::pat
     mp4.replace_extension(".mp4");
     std::error_code ec;
     fs::remove(mp4, ec);  // a half-written remux from an earlier attempt
-    auto duration = recorder::remux_to_mp4(file, mp4);
-    if (!duration) {
-        fs::remove(mp4, ec);
-        return std::unexpected(duration.error());
-    }
-    details.file = mp4;
     details.move_file = true;
-    auto rec = lib.import_recording(details);
-    if (!rec) {
-        fs::remove(mp4, ec);
-        return std::unexpected(rec.error());
+    auto duration = recorder::remux_to_mp4(file, mp4);
+    if (duration) {
+        details.file = mp4;
+        auto rec = lib.import_recording(details);
+        if (rec) {
+            fs::remove(file, ec);
+            return rec;
+        }
     }
-    fs::remove(file, ec);
-    return rec;
+    // The remux failed (a full disk, say): the Matroska file itself is playable, so keep that.
+    fs::remove(mp4, ec);
+    details.file = file;
+    details.note += std::string(details.note.empty() ? "" : "; ") + "kept as recorded (Matroska)" +
+                    (duration ? "" : ": " + duration.error().message);
+    return lib.import_recording(details);
 }
 
 Recovered recover_interrupted(catalog::Library& lib, const fs::path& library_root) {

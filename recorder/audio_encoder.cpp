@@ -82,6 +82,21 @@ Result<void> AudioEncoder::encode(const AVFrame* frame, std::int64_t start_us, c
     return encode_from_fifo(false, sink);
 }
 
+Result<void> AudioEncoder::fill_silence(std::int64_t until_us, const PacketSink& sink) {
+    const std::int64_t until = av_rescale(std::max<std::int64_t>(until_us, 0), k_rate, 1'000'000);
+    if (first_pts_ < 0) first_pts_ = next_pts_ = until;
+    const std::int64_t missing = until - next_pts_ - av_audio_fifo_size(fifo_.get());
+    if (missing <= 0) return {};
+    std::vector<int16_t> zeros(static_cast<size_t>(missing), 0);
+    void* planes[1] = {zeros.data()};
+    if (av_audio_fifo_write(fifo_.get(), planes, static_cast<int>(missing)) < missing) {
+        return fail(ErrorCode::internal, "out of memory");
+    }
+    peak_.store(0);
+    rms_.store(0);
+    return encode_from_fifo(false, sink);
+}
+
 Result<void> AudioEncoder::flush(const PacketSink& sink) {
     if (auto r = encode_from_fifo(true, sink); !r) return r;
     int ret = avcodec_send_frame(encoder_.get(), nullptr);

@@ -50,6 +50,8 @@ public:
     // Resamples and encodes `frame`; the first call sets where the audio starts (µs on the clock).
     Result<void> encode(const AVFrame* frame, std::int64_t start_us, const PacketSink& sink);
     Result<void> flush(const PacketSink& sink);
+    // Silence up to `until_us` on the clock: the microphone went away, the recording goes on.
+    Result<void> fill_silence(std::int64_t until_us, const PacketSink& sink);
 
     AVCodecContext* context() const { return encoder_.get(); }
     std::int64_t samples_written() const { return next_pts_ - first_pts_; }

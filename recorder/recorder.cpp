@@ -66,6 +66,9 @@ struct Recorder::Impl {
     int sources_running = 0;
     bool stopping = false;
     bool finished = false;
+    bool audio_lost = false;               // the microphone failed: silence from here on
+    std::int64_t pause_started_us = -1;    // on the raw clock; -1 = not paused
+    std::int64_t paused_total_us = 0;
     RecordStats stats;
     std::int64_t last_video_ts_us = -1;
     std::int64_t first_audio_us = -1, audio_end_us = 0;
@@ -93,9 +96,16 @@ void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
         std::unique_lock lock(mutex);
         if (stopping) break;
         if (!frame || !*frame) {
-            if (!frame) warnings.push_back(fmt::format("{} stopped: {}", is_video ? "the screen" : "the microphone",
-                                                       frame.error().message));
-            finished = true;
+            if (is_video) {
+                if (!frame) warnings.push_back(fmt::format("the screen stopped: {}", frame.error().message));
+                finished = true;
+            } else if (!frame) {
+                // DESIGN §7: a microphone that disappears does not end the recording.
+                warnings.push_back(fmt::format("the microphone stopped at {} ({}); the rest of the recording is "
+                                               "silent",
+                                               format_moment(stats.elapsed_ms), frame.error().message));
+                audio_lost = true;
+            }
             break;
         }
         AVFrame* f = frame->get();
@@ -115,6 +125,9 @@ void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
         }
         lock.lock();
         if (stopping) break;
+        // Paused time is left out: frames captured meanwhile are dropped, later ones moved back.
+        if (pause_started_us >= 0) continue;
+        ts_us -= paused_total_us;
         if (max_us > 0 && ts_us >= max_us) {
             finished = true;
             break;
@@ -152,6 +165,10 @@ void Recorder::Impl::output() {
         if (!output_failed) output_error = e, output_failed = true;
         finished = true;
     };
+    auto lost_audio = [&] {
+        std::lock_guard lock(mutex);
+        return audio_lost;
+    };
     auto video_sink = [&](AVPacket* p) { return write_packet(p, video_enc->context()->time_base, video_stream); };
     auto audio_sink = [&](AVPacket* p) { return write_packet(p, audio_enc->context()->time_base, audio_stream); };
     for (;;) {
@@ -172,6 +189,11 @@ void Recorder::Impl::output() {
         Result<void> r;
         if (is_video) {
             const std::int64_t ms = item.ts_us / 1000;
+            if (audio_enc && lost_audio()) r = audio_enc->fill_silence(item.ts_us, audio_sink);
+            if (!r) {
+                fail_with(r.error());
+                continue;
+            }
             if (same_picture(previous.get(), item.frame.get())) {
                 if (ms - last_written_ms < k_max_frame_gap_ms) {
                     std::lock_guard lock(mutex);
@@ -208,6 +230,7 @@ void Recorder::Impl::output() {
     Result<void> r;
     if (video_enc->has_picture() && end_ms > last_written_ms) r = video_enc->repeat(end_ms, video_sink);
     if (r) r = video_enc->flush(video_sink);
+    if (r && audio_enc && lost_audio()) r = audio_enc->fill_silence((end_ms + 1000 / options.fps) * 1000, audio_sink);
     if (r && audio_enc) r = audio_enc->flush(audio_sink);
     if (!r) fail_with(r.error());
 }
@@ -346,6 +369,21 @@ RecordStats Recorder::stats() const {
 bool Recorder::finished() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->finished;
+}
+
+void Recorder::pause() {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->pause_started_us < 0) impl_->pause_started_us = monotonic_us() - impl_->t0_us;
+    impl_->stats.paused = true;
+}
+
+void Recorder::resume() {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->pause_started_us < 0) return;
+    impl_->paused_total_us += monotonic_us() - impl_->t0_us - impl_->pause_started_us;
+    impl_->pause_started_us = -1;
+    impl_->stats.paused = false;
+    impl_->stats.paused_ms = impl_->paused_total_us / 1000;
 }
 
 Result<FinishedRecording> Recorder::stop() {

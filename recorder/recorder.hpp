@@ -44,6 +44,8 @@ struct RecordStats {
     std::int64_t audio_drift_ms = 0;            // audio samples written minus audio time elapsed
     std::int64_t bytes_written = 0;
     bool has_audio = false;
+    bool paused = false;
+    std::int64_t paused_ms = 0;                 // time spent paused, left out of the file
     float mic_peak = 0;                         // 0..1, the latest audio
     float mic_rms = 0;
 };
@@ -63,8 +65,12 @@ public:
     ~Recorder();  // stops (as stop() would) if still running
 
     RecordStats stats() const;
-    // True once the maximum duration is reached or a source ended or failed: call stop().
+    // True once the maximum duration is reached or the screen source ended or failed: call stop().
+    // (A microphone that fails mid-recording does not end it: the rest is silent, with a warning.)
     bool finished() const;
+    // Pausing leaves the time out of the file: no gap, no jump; audio and video stay aligned.
+    void pause();
+    void resume();
     // Stops capturing, encodes what is queued, and closes the file.
     Result<FinishedRecording> stop();
 

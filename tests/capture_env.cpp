@@ -61,15 +61,19 @@ int ChildProcess::wait() {
 
 bool ChildProcess::running() const { return pid_ > 0 && ::kill(pid_, 0) == 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
 
-ChildProcess::~ChildProcess() {
+void ChildProcess::stop() {
     if (pid_ <= 0) return;
     ::kill(pid_, SIGTERM);
     for (int i = 0; i < 40; ++i) {
-        if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+        if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+            pid_ = -1;
+            return;
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
 }
 
 VirtualScreen::VirtualScreen(const std::string& size) {

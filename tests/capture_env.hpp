@@ -18,7 +18,9 @@ public:
     // Starts argv with extra environment; stdout/stderr go to `log`.
     void start(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                const std::filesystem::path& log);
-    ~ChildProcess();  // SIGTERM, then SIGKILL after 2 s; always reaped
+    ~ChildProcess() { stop(); }
+    // SIGTERM, then SIGKILL after 2 s; always reaped.
+    void stop();
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
     pid_t pid() const { return pid_; }

@@ -4,7 +4,9 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 #include "tests/capture_env.hpp"
@@ -196,4 +198,103 @@ TEST_CASE("the real screen and microphone: a private Xvfb and a PulseAudio null 
     CHECK(j.at("frames_skipped_unchanged").get<int>() > j.at("frames_encoded").get<int>());
     CHECK(j.at("duration_ms").get<int>() == doctest::Approx(3000).epsilon(0.05));
     check_decodes_cleanly(lib.root() / j.at("media_path").get<std::string>());
+}
+
+namespace {
+// The largest gap between consecutive packets of one stream ("v" or "a"), in seconds.
+double largest_gap(const fs::path& file, const std::string& stream) {
+    auto r = run({"ffprobe", "-v", "error", "-select_streams", stream, "-show_entries", "packet=pts_time", "-of",
+                  "csv=p=0", file.string()});
+    REQUIRE(r.exit_code == 0);
+    std::vector<double> t;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty()) t.push_back(std::stod(line));
+    }
+    std::sort(t.begin(), t.end());
+    REQUIRE(t.size() > 10);
+    double gap = 0;
+    for (size_t i = 1; i < t.size(); ++i) gap = std::max(gap, t[i] - t[i - 1]);
+    return gap;
+}
+}  // namespace
+
+TEST_CASE("SIGUSR1 pauses and resumes: the paused time is left out, with no gap or jump") {
+    CliLibrary lib;
+    ChildProcess rec;
+    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--video-input", k_moving,
+               "--audio-input", k_tone},
+              {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+    ::kill(rec.pid(), SIGUSR1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+    ::kill(rec.pid(), SIGUSR1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ::kill(rec.pid(), SIGINT);
+    REQUIRE(rec.wait() == 0);
+    json r = json::parse(read_file(lib.dir / "out.json"));
+    CHECK(r.at("paused_ms").get<int>() == doctest::Approx(2000).epsilon(0.1));
+    CHECK(r.at("duration_ms").get<int>() < 4000);  // 5.5 s of wall time minus the pause
+    const fs::path media = lib.root() / r.at("media_path").get<std::string>();
+    CHECK(largest_gap(media, "v") < 0.05);
+    CHECK(largest_gap(media, "a") < 0.05);
+    check_decodes_cleanly(media);
+}
+
+TEST_CASE("a microphone that disappears mid-recording: video goes on, silence is filled, a warning is noted") {
+    VirtualMicrophone mic;
+    CliLibrary lib;
+    ChildProcess rec;
+    auto env = mic.env();
+    env["WALKTHROUGH_LIBRARY"] = "";
+    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--duration", "5", "--video-input",
+               k_moving, "--mic", "test_mic.monitor"},
+              env, lib.dir / "out.json");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    mic.daemon.stop();  // the sound server goes away (stopped by its PID)
+    REQUIRE(rec.wait() == 0);
+    const std::string out = read_file(lib.dir / "out.json");
+    const auto brace = out.find('{');
+    REQUIRE(brace != std::string::npos);
+    json r = json::parse(out.substr(brace));
+    CHECK(r.at("duration_ms").get<int>() == doctest::Approx(5000).epsilon(0.02));
+    CHECK(contains(r.at("note").get<std::string>(), "microphone stopped"));
+    REQUIRE(r.at("warnings").size() >= 1);
+    json p = probe(lib.root() / r.at("media_path").get<std::string>());
+    for (const auto& s : p.at("streams")) {  // the audio runs to the end too
+        CHECK(std::stod(s.at("duration").get<std::string>()) == doctest::Approx(5.0).epsilon(0.03));
+    }
+}
+
+namespace {
+// A small tmpfs as the library's disk (root is needed to mount; CI runs as root).
+struct SmallDisk {
+    TempDir dir;
+    explicit SmallDisk(const std::string& size) {
+        auto r = run({"mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.path.string()});
+        REQUIRE_MESSAGE(r.exit_code == 0, "cannot mount a tmpfs (this test needs root): " << r.err);
+    }
+    ~SmallDisk() { run({"umount", "-l", dir.path.string()}); }
+};
+}  // namespace
+
+TEST_CASE("a full disk stops the recording cleanly; what was written is kept and recovered") {
+    SmallDisk disk("4m");
+    const fs::path root = disk.dir / "lib";
+    REQUIRE(walkthrough({"--library", root.string(), "people"}).exit_code == 0);
+    write_file(disk.dir / "filler", std::string(2'200'000, '\0'));
+    auto r = walkthrough({"--library", root.string(), "record", "--duration", "30", "--video-input",
+                          "lavfi:testsrc2=size=1280x720:rate=30", "--audio-input", k_tone});
+    CHECK(r.exit_code != 0);
+    CHECK(contains(r.err, "No space left on device"));
+    CHECK(contains(r.err, "recover"));
+    REQUIRE(files_in(root / "incoming").size() == 1);  // kept
+
+    fs::remove(disk.dir / "filler");  // the person frees some space
+    auto rec = walkthrough({"--library", root.string(), "--json", "recover"});
+    REQUIRE_MESSAGE(rec.exit_code == 0, rec.err);
+    json recovered = json::parse(rec.out);
+    REQUIRE(recovered.size() == 1);
+    CHECK(recovered[0].at("duration_ms").get<int>() > 2000);
+    check_decodes_cleanly(root / recovered[0].at("media_path").get<std::string>());
 }
