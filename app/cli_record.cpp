@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -49,6 +50,8 @@ void add_record_commands(CLI::App& app, Action& action) {
             std::optional<std::string> region, mic, video_input, audio_input;
             int fps = 30;
             bool no_mic = false;
+            bool denoise = false;
+            std::optional<std::string> window;
             double duration = 0;
             std::string quality = "compact";
         };
@@ -62,6 +65,8 @@ void add_record_commands(CLI::App& app, Action& action) {
         cmd->add_option("--fps", o->fps, "Frames per second, 1-60")->capture_default_str()->check(CLI::Range(1, 60));
         cmd->add_option("--mic", o->mic, "PulseAudio source (default: the default source)");
         cmd->add_flag("--no-mic", o->no_mic, "Record without sound");
+        cmd->add_flag("--denoise", o->denoise, "Reduce background noise in the voice");
+        cmd->add_option("--window", o->window, "Record one X window, by id (e.g. 0x3a00007, from xwininfo)");
         cmd->add_option("--duration", o->duration, "Stop after this many seconds")->check(CLI::NonNegativeNumber);
         cmd->add_option("--quality", o->quality, "compact, balanced or high")->capture_default_str();
         cmd->add_option("--video-input", o->video_input, "Any libavdevice input instead of the screen, FMT:URL");
@@ -86,6 +91,16 @@ void add_record_commands(CLI::App& app, Action& action) {
                 ro.mic = o->mic;
                 ro.no_mic = o->no_mic;
                 ro.max_seconds = o->duration;
+                ro.denoise = o->denoise;
+                if (o->window) {
+                    char* end = nullptr;
+                    const unsigned long id = std::strtoul(o->window->c_str(), &end, 0);
+                    if (!end || *end || id == 0 || id > 0xFFFFFFFFul) {
+                        return fail(ErrorCode::invalid_input,
+                                    fmt::format("'{}' is not a window id; xwininfo shows them (e.g. 0x3a00007)", *o->window));
+                    }
+                    ro.window = static_cast<std::uint32_t>(id);
+                }
                 ro.quality = *quality;
                 ro.video_input = o->video_input;
                 ro.audio_input = o->audio_input;

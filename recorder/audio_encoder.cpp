@@ -14,7 +14,7 @@ namespace {
 constexpr int k_rate = 48000;
 }
 
-Result<std::unique_ptr<AudioEncoder>> AudioEncoder::open(int bitrate) {
+Result<std::unique_ptr<AudioEncoder>> AudioEncoder::open(int bitrate, bool denoise) {
     const AVCodec* codec = avcodec_find_encoder_by_name("libopus");
     if (!codec) return fail(ErrorCode::internal, "this FFmpeg has no libopus encoder; install libavcodec59 from Debian");
     auto enc = std::make_unique<AudioEncoder>();
@@ -32,6 +32,11 @@ Result<std::unique_ptr<AudioEncoder>> AudioEncoder::open(int bitrate) {
     if (ret < 0) return fail(ErrorCode::internal, fmt::format("cannot open libopus: {}", av::error_text(ret)));
     enc->fifo_.reset(av_audio_fifo_alloc(c->sample_fmt, 1, k_rate));
     if (!enc->fifo_) return fail(ErrorCode::internal, "out of memory");
+    if (denoise) {
+        auto d = Denoiser::open(k_rate);
+        if (!d) return std::unexpected(d.error());
+        enc->denoiser_ = std::move(*d);
+    }
     return enc;
 }
 
@@ -76,10 +81,22 @@ Result<void> AudioEncoder::encode(const AVFrame* frame, std::int64_t start_us, c
         }
         peak_.store(peak);
         rms_.store(static_cast<float>(std::sqrt(sum / got)));
-        void* planes[1] = {out.data()};
-        if (av_audio_fifo_write(fifo_.get(), planes, got) < got) return fail(ErrorCode::internal, "out of memory");
+        if (denoiser_) {
+            denoised_.clear();
+            if (auto r = denoiser_->process(out.data(), got, denoised_); !r) return r;
+            if (auto r = queue_samples(denoised_.data(), static_cast<int>(denoised_.size())); !r) return r;
+        } else if (auto r = queue_samples(out.data(), got); !r) {
+            return r;
+        }
     }
     return encode_from_fifo(false, sink);
+}
+
+Result<void> AudioEncoder::queue_samples(const std::int16_t* samples, int n) {
+    if (n <= 0) return {};
+    void* planes[1] = {const_cast<std::int16_t*>(samples)};
+    if (av_audio_fifo_write(fifo_.get(), planes, n) < n) return fail(ErrorCode::internal, "out of memory");
+    return {};
 }
 
 Result<void> AudioEncoder::fill_silence(std::int64_t until_us, const PacketSink& sink) {
@@ -98,6 +115,11 @@ Result<void> AudioEncoder::fill_silence(std::int64_t until_us, const PacketSink&
 }
 
 Result<void> AudioEncoder::flush(const PacketSink& sink) {
+    if (denoiser_) {
+        denoised_.clear();
+        if (auto r = denoiser_->drain(denoised_); !r) return r;
+        if (auto r = queue_samples(denoised_.data(), static_cast<int>(denoised_.size())); !r) return r;
+    }
     if (auto r = encode_from_fifo(true, sink); !r) return r;
     int ret = avcodec_send_frame(encoder_.get(), nullptr);
     if (ret < 0 && ret != AVERROR_EOF) return fail(ErrorCode::internal, fmt::format("opus: {}", av::error_text(ret)));

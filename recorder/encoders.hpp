@@ -8,6 +8,7 @@
 
 #include "avkit/av_ptr.hpp"
 #include "common/result.hpp"
+#include "recorder/denoiser.hpp"
 #include "recorder/recorder.hpp"
 
 namespace wt::recorder {
@@ -45,7 +46,7 @@ private:
 // Opus (libopus), mono, 48 kHz, speech settings. Time base 1/48000: pts count samples.
 class AudioEncoder {
 public:
-    static Result<std::unique_ptr<AudioEncoder>> open(int bitrate);
+    static Result<std::unique_ptr<AudioEncoder>> open(int bitrate, bool denoise);
 
     // Resamples and encodes `frame`; the first call sets where the audio starts (µs on the clock).
     Result<void> encode(const AVFrame* frame, std::int64_t start_us, const PacketSink& sink);
@@ -61,6 +62,10 @@ public:
 
 private:
     Result<void> encode_from_fifo(bool final, const PacketSink& sink);
+    Result<void> queue_samples(const std::int16_t* samples, int n);
+
+    std::unique_ptr<Denoiser> denoiser_;  // only with --denoise
+    std::vector<std::int16_t> denoised_;
 
     av::CodecContextPtr encoder_;
     av::SwrPtr resampler_;

@@ -256,6 +256,11 @@ Result<InputSpec> screen_spec(const RecordOptions& o) {
     }
     InputSpec spec{"x11grab", display, {{"framerate", std::to_string(o.fps)}, {"draw_mouse", "1"}},
                    fmt::format("the screen (DISPLAY={})", display)};
+    if (o.window) {
+        if (o.region) return fail(ErrorCode::invalid_input, "--window and --region cannot be used together");
+        spec.options.push_back({"window_id", std::to_string(*o.window)});
+        spec.what = fmt::format("window {:#x} on DISPLAY={}", *o.window, display);
+    }
     if (o.region) {
         int x = 0, y = 0, w = 0, h = 0;
         char tail = 0;
@@ -325,7 +330,7 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
     if (!venc) return std::unexpected(venc.error());
     impl->video_enc = std::move(*venc);
     if (impl->audio_in) {
-        auto aenc = AudioEncoder::open(k_opus_bitrate);
+        auto aenc = AudioEncoder::open(k_opus_bitrate, o.denoise);
         if (!aenc) return std::unexpected(aenc.error());
         impl->audio_enc = std::move(*aenc);
     }

@@ -28,6 +28,8 @@ struct RecordOptions {
     int fps = 30;                            // 1..60
     std::optional<std::string> mic;          // PulseAudio source; nullopt = the default source
     bool no_mic = false;
+    bool denoise = false;                    // speech noise reduction (afftdn)
+    std::optional<std::uint32_t> window;     // record one X window (its id) instead of the screen
     double max_seconds = 0;                  // 0 = until stop()
     Quality quality = Quality::compact;
     std::optional<std::string> video_input;  // "FMT:URL", any libavdevice/libavformat input
