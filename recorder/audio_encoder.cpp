@@ -71,6 +71,12 @@ Result<void> AudioEncoder::encode(const AVFrame* frame, std::int64_t start_us, c
     int got = swr_convert(resampler_.get(), out_planes, out_max, const_cast<const uint8_t**>(frame->extended_data),
                           frame->nb_samples);
     if (got < 0) return fail(ErrorCode::bad_media, fmt::format("resampling failed: {}", av::error_text(got)));
+    if (pending_drop_ > 0 && got > 0) {
+        const int dropped = static_cast<int>(std::min<std::int64_t>(pending_drop_, got));
+        out.erase(out.begin(), out.begin() + dropped);
+        pending_drop_ -= dropped;
+        got -= dropped;
+    }
     if (got > 0) {
         float peak = 0;
         double sum = 0;

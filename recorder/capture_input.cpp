@@ -1,5 +1,7 @@
 #include "recorder/capture_input.hpp"
 
+#include <chrono>
+
 #include <fmt/format.h>
 
 extern "C" {
@@ -94,6 +96,20 @@ Result<std::unique_ptr<CaptureInput>> CaptureInput::open(const InputSpec& spec, 
         return fail(ErrorCode::bad_media, fmt::format("cannot decode {}: {}", spec.what, av::error_text(ret)));
     }
     return in;
+}
+
+int CaptureInput::skip_buffered() {
+    if (!live_) return 0;
+    using namespace std::chrono;
+    const auto start = steady_clock::now();
+    // A read that returns at once was served from the backlog; one that waits is live.
+    while (steady_clock::now() - start < milliseconds(1000)) {
+        const auto before = steady_clock::now();
+        if (av_read_frame(format_.get(), packet_.get()) < 0) break;
+        av_packet_unref(packet_.get());
+        if (steady_clock::now() - before > milliseconds(4)) break;
+    }
+    return static_cast<int>(duration_cast<milliseconds>(steady_clock::now() - start).count());
 }
 
 AVRational CaptureInput::time_base() const { return format_->streams[stream_index_]->time_base; }

@@ -32,6 +32,9 @@ public:
     // The next decoded frame (pts in time_base()), or nullptr at the end of the input.
     // Blocks on live devices; returns an error after interrupt().
     Result<av::FramePtr> next_frame();
+    // Live devices start capturing when opened: discards what they buffered since, so the first
+    // frame read afterwards is fresh and its read time is its capture time. Returns the ms dropped.
+    int skip_buffered();
     // Makes a blocked next_frame() return; callable from any thread.
     void interrupt() { interrupted_.store(true); }
 

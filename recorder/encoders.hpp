@@ -51,6 +51,9 @@ public:
     // Resamples and encodes `frame`; the first call sets where the audio starts (µs on the clock).
     Result<void> encode(const AVFrame* frame, std::int64_t start_us, const PacketSink& sink);
     Result<void> flush(const PacketSink& sink);
+    // Leaves out the next `samples` of input: moves the audio earlier when its first timestamp
+    // turned out late, without a gap.
+    void drop_next(std::int64_t samples) { pending_drop_ += samples; }
     // Silence up to `until_us` on the clock: the microphone went away, the recording goes on.
     Result<void> fill_silence(std::int64_t until_us, const PacketSink& sink);
 
@@ -73,6 +76,7 @@ private:
     av::FramePtr chunk_ = av::make_frame();
     av::PacketPtr packet_ = av::make_packet();
     std::int64_t first_pts_ = -1, next_pts_ = 0;
+    std::int64_t pending_drop_ = 0;
     int in_rate_ = 0, in_format_ = -1, in_channels_ = 0;
     std::atomic<float> peak_{0}, rms_{0};
 };

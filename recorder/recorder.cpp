@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -30,6 +31,31 @@ constexpr size_t k_audio_queue = 3000;
 // held back on an idle screen would be a second lost on a crash.
 constexpr std::int64_t k_max_frame_gap_ms = 250;
 constexpr int k_opus_bitrate = 32000;
+// How long the start of a live microphone's timing is checked (see AudioStartCheck).
+constexpr std::int64_t k_audio_start_check_us = 3'000'000;
+
+// A device's first audio may have waited in its buffer, so its read time stamps it too late.
+// Data is never delivered before it is captured, so (read time - audio delivered so far) is an
+// upper bound of the true start; its minimum over the first seconds is the best estimate. When
+// that shows the first stamp was late, the difference is dropped from the start of the audio.
+struct AudioStartCheck {
+    std::int64_t first_stamp_us = -1;
+    std::int64_t delivered_us = 0;
+    std::int64_t best_start_us = 0;
+    std::int64_t corrected_us = 0;
+    // Returns how many more µs of audio to drop.
+    std::int64_t after_read(std::int64_t read_us, std::int64_t duration_us) {
+        delivered_us += duration_us;
+        const std::int64_t start = read_us - delivered_us;
+        if (first_stamp_us < 0) first_stamp_us = best_start_us = start;
+        if (read_us - first_stamp_us > k_audio_start_check_us) return 0;
+        best_start_us = std::min(best_start_us, start);
+        const std::int64_t late = first_stamp_us - best_start_us - corrected_us;
+        if (late < 5'000) return 0;  // within a quarter of an Opus frame: leave it
+        corrected_us += late;
+        return late;
+    }
+};
 
 struct Captured {
     av::FramePtr frame;
@@ -67,6 +93,7 @@ struct Recorder::Impl {
     bool stopping = false;
     bool finished = false;
     bool audio_lost = false;               // the microphone failed: silence from here on
+    std::int64_t audio_drop_us = 0;        // audio to leave out at the start (AudioStartCheck)
     std::int64_t pause_started_us = -1;    // on the raw clock; -1 = not paused
     std::int64_t paused_total_us = 0;
     RecordStats stats;
@@ -91,6 +118,7 @@ struct Recorder::Impl {
 void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
     const AVRational tb = in.time_base();
     std::int64_t first_pts = AV_NOPTS_VALUE;
+    AudioStartCheck start_check;
     for (;;) {
         auto frame = in.next_frame();
         std::unique_lock lock(mutex);
@@ -116,7 +144,14 @@ void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
         const std::int64_t duration_us =
             is_video ? 0 : av_rescale(f->nb_samples, 1'000'000, std::max(f->sample_rate, 1));
         if (in.is_live_device() || f->pts == AV_NOPTS_VALUE) {
-            ts_us = monotonic_us() - t0_us - duration_us;
+            const std::int64_t read_us = monotonic_us() - t0_us;
+            ts_us = read_us - duration_us;
+            if (!is_video && in.is_live_device()) {
+                if (std::int64_t late = start_check.after_read(read_us, duration_us); late > 0) {
+                    std::lock_guard guard(mutex);
+                    audio_drop_us += late;
+                }
+            }
         } else {
             if (first_pts == AV_NOPTS_VALUE) first_pts = f->pts;
             ts_us = av_rescale_q(f->pts - first_pts, tb, {1, 1'000'000});
@@ -212,6 +247,12 @@ void Recorder::Impl::output() {
             }
             last_written_ms = ms;
         } else {
+            std::int64_t drop_us;
+            {
+                std::lock_guard lock(mutex);
+                drop_us = std::exchange(audio_drop_us, 0);
+            }
+            if (drop_us > 0) audio_enc->drop_next(av_rescale(drop_us, 48000, 1'000'000));
             r = audio_enc->encode(item.frame.get(), item.ts_us, audio_sink);
             std::lock_guard lock(mutex);
             stats.mic_peak = audio_enc->peak();
@@ -357,6 +398,7 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
 
     impl->stats.has_audio = impl->audio_in != nullptr;
     impl->max_us = o.max_seconds > 0 ? static_cast<std::int64_t>(o.max_seconds * 1e6) : 0;
+    if (impl->audio_in) impl->audio_in->skip_buffered();
     impl->t0_us = monotonic_us();
     Impl* p = impl.get();
     p->sources_running = p->audio_in ? 2 : 1;
@@ -417,6 +459,8 @@ Result<FinishedRecording> Recorder::stop() {
     if (!closed) out.warnings.push_back(closed.error().message);
     s.stats.bytes_written = s.writer->bytes_written();
     if (s.audio_enc && s.first_audio_us >= 0) {
+        // Where the audio was placed vs where the end of the recording says it began: what the
+        // start check left out is already missing from the samples written.
         const std::int64_t written_us = av_rescale(s.audio_enc->samples_written(), 1'000'000, 48000);
         s.stats.audio_drift_ms = (written_us - (s.audio_end_us - s.first_audio_us)) / 1000;
     }
