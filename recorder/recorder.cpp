@@ -59,7 +59,8 @@ struct AudioStartCheck {
 
 struct Captured {
     av::FramePtr frame;
-    std::int64_t ts_us = 0;  // on the recording's clock: 0 = the start
+    std::int64_t ts_us = 0;          // on the recording's clock: 0 = the start
+    std::int64_t drop_front_us = 0;  // audio: leave out this much of the frame's start (a resume)
 };
 
 }  // namespace
@@ -95,7 +96,8 @@ struct Recorder::Impl {
     bool audio_lost = false;               // the microphone failed: silence from here on
     std::int64_t audio_drop_us = 0;        // audio to leave out at the start (AudioStartCheck)
     std::int64_t pause_started_us = -1;    // on the raw clock; -1 = not paused
-    std::int64_t paused_total_us = 0;
+    std::int64_t last_resume_us = -1;      // on the raw clock
+    std::int64_t paused_total_us = 0;      // the pauses so far, left out of the file
     RecordStats stats;
     std::int64_t last_video_ts_us = -1;
     std::int64_t first_audio_us = -1, audio_end_us = 0;
@@ -160,8 +162,18 @@ void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
         }
         lock.lock();
         if (stopping) break;
-        // Paused time is left out: frames captured meanwhile are dropped, later ones moved back.
-        if (pause_started_us >= 0) continue;
+        // Paused time is cut out of both streams at the same instants: audio to the sample, video
+        // by dropping the frames taken inside the pause. Later frames move back by the pauses.
+        std::int64_t drop_front_us = 0;
+        if (pause_started_us >= 0) {
+            if (is_video || ts_us >= pause_started_us) continue;
+            f->nb_samples = static_cast<int>(av_rescale(pause_started_us - ts_us, f->sample_rate, 1'000'000));
+            if (f->nb_samples <= 0) continue;
+        } else if (ts_us < last_resume_us) {
+            if (is_video || ts_us + duration_us <= last_resume_us) continue;
+            drop_front_us = last_resume_us - ts_us;
+            ts_us = last_resume_us;
+        }
         ts_us -= paused_total_us;
         if (max_us > 0 && ts_us >= max_us) {
             finished = true;
@@ -182,7 +194,7 @@ void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
             if (first_audio_us < 0) first_audio_us = ts_us;
             audio_end_us = ts_us + duration_us;
             if (audio_queue.size() >= k_audio_queue) continue;
-            audio_queue.push_back({std::move(*frame), ts_us});
+            audio_queue.push_back({std::move(*frame), ts_us, drop_front_us});
         }
         stats.elapsed_ms = std::max(stats.elapsed_ms, ts_us / 1000);
         wake.notify_one();
@@ -252,6 +264,7 @@ void Recorder::Impl::output() {
                 std::lock_guard lock(mutex);
                 drop_us = std::exchange(audio_drop_us, 0);
             }
+            drop_us += item.drop_front_us;
             if (drop_us > 0) audio_enc->drop_next(av_rescale(drop_us, 48000, 1'000'000));
             r = audio_enc->encode(item.frame.get(), item.ts_us, audio_sink);
             std::lock_guard lock(mutex);
@@ -427,7 +440,8 @@ void Recorder::pause() {
 void Recorder::resume() {
     std::lock_guard lock(impl_->mutex);
     if (impl_->pause_started_us < 0) return;
-    impl_->paused_total_us += monotonic_us() - impl_->t0_us - impl_->pause_started_us;
+    impl_->last_resume_us = monotonic_us() - impl_->t0_us;
+    impl_->paused_total_us += impl_->last_resume_us - impl_->pause_started_us;
     impl_->pause_started_us = -1;
     impl_->stats.paused = false;
     impl_->stats.paused_ms = impl_->paused_total_us / 1000;
