@@ -105,7 +105,9 @@ Result<void> VideoEncoder::encode(const AVFrame* frame, std::int64_t pts_ms, con
 
 Result<void> VideoEncoder::repeat(std::int64_t pts_ms, const PacketSink& sink) {
     if (!has_picture_) return {};
-    if (pts_ms <= last_pts_) pts_ms = last_pts_ + 1;  // strictly increasing, whatever the clock did
+    // At least a frame time apart: two pictures a few ms apart (device jitter, the two sides of
+    // a pause) would make players drop one; the later one shows at most a frame later instead.
+    if (last_pts_ >= 0 && pts_ms < last_pts_ + frame_ms_) pts_ms = last_pts_ + frame_ms_;
     last_pts_ = pts_ms;
     converted_->pts = pts_ms;
     converted_->pict_type = AV_PICTURE_TYPE_NONE;
