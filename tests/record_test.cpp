@@ -334,3 +334,67 @@ TEST_CASE("--denoise lowers the noise floor of a hissing microphone") {
     CHECK(before > -45);          // the hiss is really there
     CHECK(after < before - 6.0);  // measured here: -40.7 dB -> -50.8 dB
 }
+
+namespace {
+// Times (s) where the picture turns bright.
+std::vector<double> flash_onsets(const fs::path& file) {
+    auto r = run({"ffmpeg", "-nostdin", "-v", "info", "-i", file.string(), "-an", "-vf",
+                  "signalstats,metadata=print:key=lavfi.signalstats.YAVG", "-f", "null", "-"});
+    REQUIRE(r.exit_code == 0);
+    std::vector<double> out;
+    double t = 0;
+    bool bright = false;
+    std::istringstream in(r.err);
+    for (std::string line; std::getline(in, line);) {
+        if (auto p = line.find("pts_time:"); p != std::string::npos) t = std::stod(line.substr(p + 9));
+        if (auto p = line.find("YAVG="); p != std::string::npos) {
+            const bool now = std::stod(line.substr(p + 5)) > 128;
+            if (now && !bright) out.push_back(t);
+            bright = now;
+        }
+    }
+    return out;
+}
+// Times (s) where a sound starts after silence.
+std::vector<double> beep_onsets(const fs::path& file) {
+    auto r = run({"ffmpeg", "-nostdin", "-v", "info", "-i", file.string(), "-vn", "-af",
+                  "silencedetect=n=-30dB:d=0.05", "-f", "null", "-"});
+    REQUIRE(r.exit_code == 0);
+    std::vector<double> out;
+    for (size_t p = r.err.find("silence_end: "); p != std::string::npos; p = r.err.find("silence_end: ", p + 1)) {
+        out.push_back(std::stod(r.err.substr(p + 13)));
+    }
+    return out;
+}
+}  // namespace
+
+TEST_CASE("A/V sync: a flash and a beep made together stay together, also across a pause") {
+    // Both sources mark the same 100 ms of every second: white picture, 1 kHz tone.
+    const std::string flash = "lavfi:color=c=black:size=320x240:rate=30,drawbox=x=0:y=0:w=320:h=240:color=white:"
+                              "t=fill:enable='between(mod(t\\,1)\\,0.5\\,0.6)'";
+    const std::string beep = "lavfi:aevalsrc='sin(2*PI*1000*t)*between(mod(t\\,1)\\,0.5\\,0.6)':s=48000";
+    CliLibrary lib;
+    ChildProcess rec;
+    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--video-input", flash,
+               "--audio-input", beep},
+              {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2300));
+    ::kill(rec.pid(), SIGUSR1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    ::kill(rec.pid(), SIGUSR1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+    ::kill(rec.pid(), SIGINT);
+    REQUIRE(rec.wait() == 0);
+    json r = json::parse(read_file(lib.dir / "out.json"));
+    const fs::path media = lib.root() / r.at("media_path").get<std::string>();
+    const auto flashes = flash_onsets(media);
+    const auto beeps = beep_onsets(media);
+    CAPTURE(flashes);
+    CAPTURE(beeps);
+    REQUIRE(flashes.size() >= 4);  // two before the pause, two or more after
+    for (double f : flashes) {
+        double nearest = 1e9;
+        for (double b : beeps) nearest = std::min(nearest, std::abs(b - f));
+        CHECK_MESSAGE(nearest <= 0.040, "flash at " << f << " s has no beep within 40 ms");
+    }
+}
