@@ -28,6 +28,7 @@ Result<std::unique_ptr<AudioEncoder>> AudioEncoder::open(int bitrate, bool denoi
     c->time_base = {1, k_rate};
     c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     av_opt_set(c->priv_data, "application", "voip", 0);  // speech: better intelligibility per bit
+    c->compression_level = 5;  // of 10: measured 0.84 -> 0.52 CPU-s/min at 32 kbit/s speech
     int ret = avcodec_open2(c, codec, nullptr);
     if (ret < 0) return fail(ErrorCode::internal, fmt::format("cannot open libopus: {}", av::error_text(ret)));
     enc->fifo_.reset(av_audio_fifo_alloc(c->sample_fmt, 1, k_rate));

@@ -106,6 +106,9 @@ Result<int> CrashSafeWriter::add_stream(const AVCodecContext* encoder) {
     int ret = avcodec_parameters_from_context(st->codecpar, encoder);
     if (ret < 0) return fail(ErrorCode::internal, fmt::format("cannot describe a stream: {}", av::error_text(ret)));
     st->time_base = encoder->time_base;
+    // The nominal rate (Matroska's default frame duration): a variable-frame-rate stream's last
+    // picture can then be given one frame of duration when the file is finished or recovered.
+    if (encoder->codec_type == AVMEDIA_TYPE_VIDEO) st->avg_frame_rate = encoder->framerate;
     return st->index;
 }
 

@@ -53,25 +53,50 @@ Result<std::int64_t> remux_to_mp4(const std::filesystem::path& in, const std::fi
     av_dict_free(&opts);
     if (ret < 0) return fail(ErrorCode::io, fmt::format("cannot write {}: {}", out.string(), av::error_text(ret)));
 
-    av::PacketPtr pkt = av::make_packet();
+    // Matroska keeps no duration for most blocks, and an MP4 sample without one is dropped by
+    // players (the last picture vanished). Each packet is held until the next one of its stream
+    // gives its duration; the last one gets one frame at the stream's nominal rate (in a
+    // variable-frame-rate video the one before may have lasted a second of unchanged screen),
+    // else the shortest seen.
+    std::vector<av::PacketPtr> held(raw_in->nb_streams);
+    std::vector<std::int64_t> shortest(raw_in->nb_streams, 0);
     std::int64_t end_ms = 0;
+    auto write = [&](av::PacketPtr& p) -> Result<void> {
+        const int s = p->stream_index;
+        const AVStream* st = raw_in->streams[s];
+        auto& least = shortest[static_cast<size_t>(s)];
+        if (p->duration <= 0 && st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0) {
+            p->duration = av_rescale_q(1, av_inv_q(st->avg_frame_rate), st->time_base);
+        }
+        if (p->duration <= 0) p->duration = least;
+        if (p->duration > 0 && (least == 0 || p->duration < least)) least = p->duration;
+        const AVRational tb_in = raw_in->streams[s]->time_base;
+        if (p->pts != AV_NOPTS_VALUE) end_ms = std::max(end_ms, av_rescale_q(p->pts + p->duration, tb_in, {1, 1000}));
+        const int o = map[static_cast<size_t>(s)];
+        av_packet_rescale_ts(p.get(), tb_in, raw_out->streams[o]->time_base);
+        p->stream_index = o;
+        p->pos = -1;
+        int r = av_interleaved_write_frame(raw_out, p.get());
+        p.reset();
+        if (r < 0) return fail(ErrorCode::io, fmt::format("writing {} failed: {}", out.string(), av::error_text(r)));
+        return {};
+    };
     for (;;) {
-        ret = av_read_frame(raw_in, pkt.get());
-        if (ret < 0) break;  // the end, or where a crash cut the file: keep everything before it
-        const int o = map[static_cast<size_t>(pkt->stream_index)];
-        if (o < 0) {
-            av_packet_unref(pkt.get());
-            continue;
+        av::PacketPtr pkt = av::make_packet();
+        if (!pkt) return fail(ErrorCode::internal, "out of memory");
+        if (av_read_frame(raw_in, pkt.get()) < 0) break;  // the end, or where a crash cut the file
+        const auto s = static_cast<size_t>(pkt->stream_index);
+        if (map[s] < 0) continue;
+        if (auto& prev = held[s]) {
+            if (prev->duration <= 0 && prev->pts != AV_NOPTS_VALUE && pkt->pts != AV_NOPTS_VALUE)
+                prev->duration = pkt->pts - prev->pts;
+            if (auto r = write(prev); !r) return std::unexpected(r.error());
         }
-        const AVRational tb_in = raw_in->streams[pkt->stream_index]->time_base;
-        if (pkt->pts != AV_NOPTS_VALUE) {
-            end_ms = std::max(end_ms, av_rescale_q(pkt->pts + pkt->duration, tb_in, {1, 1000}));
-        }
-        av_packet_rescale_ts(pkt.get(), tb_in, raw_out->streams[o]->time_base);
-        pkt->stream_index = o;
-        pkt->pos = -1;
-        if ((ret = av_interleaved_write_frame(raw_out, pkt.get())) < 0) {
-            return fail(ErrorCode::io, fmt::format("writing {} failed: {}", out.string(), av::error_text(ret)));
+        held[s] = std::move(pkt);
+    }
+    for (auto& p : held) {
+        if (p) {
+            if (auto r = write(p); !r) return std::unexpected(r.error());
         }
     }
     if ((ret = av_write_trailer(raw_out)) < 0) {

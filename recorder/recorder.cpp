@@ -23,13 +23,15 @@ namespace wt::recorder {
 namespace {
 
 // A raw video queue of a few frames (OBS keeps 6): when the encoder falls behind, newer frames
-// are dropped (and counted) rather than capture blocking or memory growing.
-constexpr size_t k_video_queue = 8;
+// are dropped (and counted) rather than capture blocking or memory growing. Each 1080p frame
+// is 8 MB of x11grab's shared memory, so the queue is kept short.
+constexpr size_t k_video_queue = 4;
 // Audio is never dropped for load; this only bounds memory if the output thread died.
 constexpr size_t k_audio_queue = 3000;
-// An unchanged screen is still written this often: x264 holds back a few frames, and each one
-// held back on an idle screen would be a second lost on a crash.
-constexpr std::int64_t k_max_frame_gap_ms = 250;
+// An unchanged screen is still written once a second: a Matroska cluster is only closed (and
+// written) when a packet arrives, so an idle screen with no microphone would otherwise keep the
+// last seconds in memory.
+constexpr std::int64_t k_max_frame_gap_ms = 1000;
 constexpr int k_opus_bitrate = 32000;
 // How long the start of a live microphone's timing is checked (see AudioStartCheck).
 constexpr std::int64_t k_audio_start_check_us = 3'000'000;
@@ -359,7 +361,11 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
             if (!a) return std::unexpected(a.error());
             tries.push_back(*a);
         } else {
-            tries.push_back({"pulse", o.mic.value_or("default"), {}, "the microphone (PulseAudio)"});
+            // Opened as the encoder wants it (no resampling to mono), 100 ms fragments: fewer wake-ups.
+            tries.push_back({"pulse",
+                             o.mic.value_or("default"),
+                             {{"sample_rate", "48000"}, {"channels", "1"}, {"fragment_size", "9600"}},
+                             "the microphone (PulseAudio)"});
             if (!o.mic) tries.push_back({"alsa", "default", {}, "the microphone (ALSA)"});  // no PulseAudio running
         }
         std::string why;

@@ -42,7 +42,7 @@ struct RecordStats {
     std::int64_t frames_encoded = 0;            // pictures given to the encoder (new + duplicated)
     std::int64_t frames_skipped_unchanged = 0;  // identical to the previous one: not converted, not encoded
     std::int64_t frames_dropped = 0;            // the encoder fell behind: dropped before encoding
-    std::int64_t frames_duplicated = 0;         // an unchanged picture written again (≥ 4 a second, see recorder.cpp)
+    std::int64_t frames_duplicated = 0;         // an unchanged picture written again (once a second, see recorder.cpp)
     std::int64_t audio_drift_ms = 0;            // audio samples written minus audio time elapsed
     std::int64_t bytes_written = 0;
     bool has_audio = false;

@@ -14,9 +14,11 @@ namespace wt::recorder {
 
 namespace {
 
-// Mostly-static text: a long GOP (10 s) because keyframes dominate the size, no B-frames and a
-// short lookahead because every frame the encoder holds back is lost on a crash (DESIGN §6:
-// ≤ 2 s). CRF per quality preset; veryfast is the measured sweet spot for 1080p on 2 cores.
+// Mostly-static text: a long GOP (10 s) because keyframes dominate the size; no B-frames, no
+// lookahead and one thread, so x264 holds no frame back (every frame held back is lost on a
+// crash, DESIGN §6: ≤ 2 s). Measured on the shared workload: lookahead 5 + 2 sliced threads
+// cost ~1 CPU-s/min more and made a 5 % larger file. CRF per preset; veryfast is the measured
+// sweet spot for 1080p on 2 cores.
 struct X264Settings {
     const char* crf;
     const char* preset;
@@ -49,7 +51,7 @@ Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(int width, int height, 
     c->framerate = {fps, 1};
     c->gop_size = 10 * fps;
     c->max_b_frames = 0;
-    c->thread_count = 2;
+    c->thread_count = 1;
     c->color_primaries = AVCOL_PRI_BT709;
     c->color_trc = AVCOL_TRC_BT709;
     c->colorspace = AVCOL_SPC_BT709;
@@ -58,8 +60,8 @@ Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(int width, int height, 
     const auto s = settings_for(quality);
     av_opt_set(c->priv_data, "preset", s.preset, 0);
     av_opt_set(c->priv_data, "crf", s.crf, 0);
-    av_opt_set(c->priv_data, "x264-params",
-               fmt::format("rc-lookahead=5:sync-lookahead=0:sliced-threads=1:min-keyint={}", fps).c_str(), 0);
+    av_opt_set(c->priv_data, "x264-params", fmt::format("rc-lookahead=0:sync-lookahead=0:min-keyint={}", fps).c_str(),
+               0);
     int ret = avcodec_open2(c, codec, nullptr);
     if (ret < 0) return fail(ErrorCode::internal, fmt::format("cannot open libx264: {}", av::error_text(ret)));
     enc->frame_ms_ = std::max<std::int64_t>(1, 1000 / fps);

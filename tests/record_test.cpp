@@ -77,6 +77,10 @@ TEST_CASE("a recording lands in the library with the asked duration, both stream
     CHECK(video_s == doctest::Approx(3.0).epsilon(0.0112));  // ±1 frame at 30 fps
     CHECK(audio_s == doctest::Approx(3.0).epsilon(0.03));
     check_decodes_cleanly(media);
+    // Every picture encoded is in the file, the last one included.
+    auto counted = run({"ffprobe", "-v", "error", "-count_frames", "-select_streams", "v", "-show_entries",
+                        "stream=nb_read_frames", "-of", "csv=p=0", media.string()});
+    CHECK(std::stoi(counted.out) == r.at("frames_encoded").get<int>());
     CHECK(fs::exists(lib.root() / r.at("thumbnail_path").get<std::string>()));
     CHECK(files_in(lib.root() / "incoming").empty());  // nothing left behind
 }
