@@ -53,6 +53,7 @@ void add_record_commands(CLI::App& app, Action& action) {
             bool denoise = false;
             std::optional<std::string> window;
             double duration = 0;
+            double countdown = 0;
             std::string quality = "compact";
         };
         auto o = std::make_shared<Opts>();
@@ -69,6 +70,7 @@ void add_record_commands(CLI::App& app, Action& action) {
         cmd->add_option("--window", o->window, "Record one X window, by id (e.g. 0x3a00007, from xwininfo)");
         cmd->add_option("--duration", o->duration, "Stop after this many seconds")->check(CLI::NonNegativeNumber);
         cmd->add_option("--quality", o->quality, "compact, balanced or high")->capture_default_str();
+        cmd->add_option("--countdown", o->countdown, "Start after this many seconds (3-2-1)")->check(CLI::Range(0.0, 60.0));
         cmd->add_option("--video-input", o->video_input, "Any libavdevice input instead of the screen, FMT:URL");
         cmd->add_option("--audio-input", o->audio_input, "Any libavdevice input instead of the microphone, FMT:URL");
         cmd->callback([o, &action] {
@@ -91,6 +93,7 @@ void add_record_commands(CLI::App& app, Action& action) {
                 ro.mic = o->mic;
                 ro.no_mic = o->no_mic;
                 ro.max_seconds = o->duration;
+                ro.countdown_seconds = o->countdown;
                 ro.denoise = o->denoise;
                 if (o->window) {
                     char* end = nullptr;
@@ -118,6 +121,10 @@ void add_record_commands(CLI::App& app, Action& action) {
                     }
                     if (talk) {
                         auto s = (*rec)->stats();
+                        if (s.countdown_ms > 0) {
+                            std::fprintf(stderr, "\r\033[Kstarting in %lld…", static_cast<long long>(s.countdown_ms / 1000 + 1));
+                            continue;
+                        }
                         std::fprintf(stderr, "\r\033[K%s  %s%s", format_moment(s.elapsed_ms).c_str(),
                                      human_size(s.bytes_written).c_str(),
                                      s.paused ? "  paused (kill -USR1 to resume)" : "");

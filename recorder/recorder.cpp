@@ -150,6 +150,7 @@ void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
         if (in.is_live_device() || f->pts == AV_NOPTS_VALUE) {
             const std::int64_t read_us = monotonic_us() - t0_us;
             ts_us = read_us - duration_us;
+            if (ts_us < 0) continue;  // still counting down
             if (!is_video && in.is_live_device()) {
                 if (std::int64_t late = start_check.after_read(read_us, duration_us); late > 0) {
                     std::lock_guard guard(mutex);
@@ -418,7 +419,9 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
     impl->stats.has_audio = impl->audio_in != nullptr;
     impl->max_us = o.max_seconds > 0 ? static_cast<std::int64_t>(o.max_seconds * 1e6) : 0;
     if (impl->audio_in) impl->audio_in->skip_buffered();
-    impl->t0_us = monotonic_us();
+    // A countdown moves the start of the clock: live frames before it are dropped, paced inputs
+    // wait for it.
+    impl->t0_us = monotonic_us() + static_cast<std::int64_t>(std::max(o.countdown_seconds, 0.0) * 1e6);
     Impl* p = impl.get();
     p->sources_running = p->audio_in ? 2 : 1;
     p->output_thread = std::jthread([p] { p->output(); });
@@ -429,7 +432,9 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
 
 RecordStats Recorder::stats() const {
     std::lock_guard lock(impl_->mutex);
-    return impl_->stats;
+    RecordStats s = impl_->stats;
+    s.countdown_ms = std::max<std::int64_t>(0, (impl_->t0_us - monotonic_us()) / 1000);
+    return s;
 }
 
 bool Recorder::finished() const {

@@ -31,6 +31,7 @@ struct RecordOptions {
     bool denoise = false;                    // speech noise reduction (afftdn)
     std::optional<std::uint32_t> window;     // record one X window (its id) instead of the screen
     double max_seconds = 0;                  // 0 = until stop()
+    double countdown_seconds = 0;            // start() returns at once; recording begins this much later
     Quality quality = Quality::compact;
     std::optional<std::string> video_input;  // "FMT:URL", any libavdevice/libavformat input
     std::optional<std::string> audio_input;
@@ -38,6 +39,7 @@ struct RecordOptions {
 
 struct RecordStats {
     std::int64_t elapsed_ms = 0;                // recorded media time so far
+    std::int64_t countdown_ms = 0;              // time left before recording begins (0 once it has)
     std::int64_t frames_captured = 0;           // pictures read from the screen source
     std::int64_t frames_encoded = 0;            // pictures given to the encoder (new + duplicated)
     std::int64_t frames_skipped_unchanged = 0;  // identical to the previous one: not converted, not encoded

@@ -402,3 +402,13 @@ TEST_CASE("A/V sync: a flash and a beep made together stay together, also across
         CHECK_MESSAGE(nearest <= 0.040, "flash at " << f << " s has no beep within 40 ms");
     }
 }
+
+TEST_CASE("a countdown delays the start; the file holds only what came after it") {
+    CliLibrary lib;
+    const auto t0 = std::chrono::steady_clock::now();
+    json r = lib.ok({"record", "--countdown", "1.5", "--duration", "2", "--no-mic", "--video-input", k_moving});
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    CHECK(wall > 3.4);  // 1.5 s of countdown, then 2 s of recording
+    CHECK(r.at("duration_ms").get<int>() == doctest::Approx(2000).epsilon(0.02));
+    CHECK(r.at("frames_captured") == 60);
+}
