@@ -223,22 +223,27 @@ double largest_gap(const fs::path& file, const std::string& stream) {
     for (size_t i = 1; i < t.size(); ++i) gap = std::max(gap, t[i] - t[i - 1]);
     return gap;
 }
+
+// Records through the binary, pausing with SIGUSR1 after `before_ms` for `paused_ms`, then stops
+// with SIGINT `after_ms` after resuming; returns record's JSON.
+json record_with_pause(const CliLibrary& lib, const std::string& video, const std::string& audio, int before_ms,
+                       int paused_ms, int after_ms) {
+    ChildProcess rec;
+    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--video-input", video,
+               "--audio-input", audio},
+              {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
+    for (auto [wait_ms, sig] : {std::pair{before_ms, SIGUSR1}, {paused_ms, SIGUSR1}, {after_ms, SIGINT}}) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+        ::kill(rec.pid(), sig);
+    }
+    REQUIRE(rec.wait() == 0);
+    return json::parse(read_file(lib.dir / "out.json"));
+}
 }  // namespace
 
 TEST_CASE("SIGUSR1 pauses and resumes: the paused time is left out, with no gap or jump") {
     CliLibrary lib;
-    ChildProcess rec;
-    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--video-input", k_moving,
-               "--audio-input", k_tone},
-              {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
-    std::this_thread::sleep_for(std::chrono::milliseconds(2000));
-    ::kill(rec.pid(), SIGUSR1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2000));
-    ::kill(rec.pid(), SIGUSR1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    ::kill(rec.pid(), SIGINT);
-    REQUIRE(rec.wait() == 0);
-    json r = json::parse(read_file(lib.dir / "out.json"));
+    json r = record_with_pause(lib, k_moving, k_tone, 2000, 2000, 1500);
     CHECK(r.at("paused_ms").get<int>() == doctest::Approx(2000).epsilon(0.1));
     CHECK(r.at("duration_ms").get<int>() < 4000);  // 5.5 s of wall time minus the pause
     const fs::path media = lib.root() / r.at("media_path").get<std::string>();
@@ -378,18 +383,7 @@ TEST_CASE("A/V sync: a flash and a beep made together stay together, also across
                               "t=fill:enable='between(mod(t\\,1)\\,0.5\\,0.6)'";
     const std::string beep = "lavfi:aevalsrc='sin(2*PI*1000*t)*between(mod(t\\,1)\\,0.5\\,0.6)':s=48000";
     CliLibrary lib;
-    ChildProcess rec;
-    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--video-input", flash,
-               "--audio-input", beep},
-              {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
-    std::this_thread::sleep_for(std::chrono::milliseconds(2300));
-    ::kill(rec.pid(), SIGUSR1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-    ::kill(rec.pid(), SIGUSR1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
-    ::kill(rec.pid(), SIGINT);
-    REQUIRE(rec.wait() == 0);
-    json r = json::parse(read_file(lib.dir / "out.json"));
+    json r = record_with_pause(lib, flash, beep, 2300, 1200, 3000);
     const fs::path media = lib.root() / r.at("media_path").get<std::string>();
     const auto flashes = flash_onsets(media);
     const auto beeps = beep_onsets(media);
