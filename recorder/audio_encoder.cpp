@@ -106,11 +106,14 @@ Result<void> AudioEncoder::queue_samples(const std::int16_t* samples, int n) {
     return {};
 }
 
-Result<void> AudioEncoder::fill_silence(std::int64_t until_us, const PacketSink& sink) {
+Result<void> AudioEncoder::fill_silence(std::int64_t until_us, const PacketSink& sink, std::int64_t tolerance_us) {
     const std::int64_t until = av_rescale(std::max<std::int64_t>(until_us, 0), k_rate, 1'000'000);
-    if (first_pts_ < 0) first_pts_ = next_pts_ = until;
-    const std::int64_t missing = until - next_pts_ - av_audio_fifo_size(fifo_.get());
-    if (missing <= 0) return {};
+    if (first_pts_ < 0) {
+        if (tolerance_us > 0) return {};  // a hole before any audio: the audio simply starts later
+        first_pts_ = next_pts_ = until;    // a microphone that never delivered: silence from here
+    }
+    const std::int64_t missing = until - next_pts_ - av_audio_fifo_size(fifo_.get()) + pending_drop_;
+    if (missing <= av_rescale(tolerance_us, k_rate, 1'000'000)) return {};
     std::vector<int16_t> zeros(static_cast<size_t>(missing), 0);
     void* planes[1] = {zeros.data()};
     if (av_audio_fifo_write(fifo_.get(), planes, static_cast<int>(missing)) < missing) {

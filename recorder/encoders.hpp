@@ -54,8 +54,9 @@ public:
     // Leaves out the next `samples` of input: moves the audio earlier when its first timestamp
     // turned out late, without a gap.
     void drop_next(std::int64_t samples) { pending_drop_ += samples; }
-    // Silence up to `until_us` on the clock: the microphone went away, the recording goes on.
-    Result<void> fill_silence(std::int64_t until_us, const PacketSink& sink);
+    // Silence up to `until_us` on the clock, when more than `tolerance_us` is missing: the
+    // microphone went away, or an input's timestamps jump over a hole.
+    Result<void> fill_silence(std::int64_t until_us, const PacketSink& sink, std::int64_t tolerance_us = 0);
 
     AVCodecContext* context() const { return encoder_.get(); }
     std::int64_t samples_written() const { return next_pts_ - first_pts_; }

@@ -33,6 +33,8 @@ constexpr size_t k_audio_queue = 3000;
 // last seconds in memory.
 constexpr std::int64_t k_max_frame_gap_ms = 1000;
 constexpr int k_opus_bitrate = 32000;
+// How long a lagging file input may read on after a stop to reach the stop instant.
+constexpr std::int64_t k_catch_up_us = 5'000'000;
 // How long the start of a live microphone's timing is checked (see AudioStartCheck).
 constexpr std::int64_t k_audio_start_check_us = 3'000'000;
 
@@ -90,10 +92,12 @@ struct Recorder::Impl {
 
     // Guarded by `mutex`: the queues, the counters and the end-of-capture state.
     mutable std::mutex mutex;
-    std::condition_variable wake;
+    std::condition_variable wake;       // the output thread waits here for frames
+    std::condition_variable stop_wake;  // paced inputs wait here for their frame's time
     std::deque<Captured> video_queue, audio_queue;
     int sources_running = 0;
     bool stopping = false;
+    std::int64_t stop_at_us = 0;           // on the raw clock, set by stop()
     bool finished = false;
     bool audio_lost = false;               // the microphone failed: silence from here on
     std::int64_t audio_drop_us = 0;        // audio to leave out at the start (AudioStartCheck)
@@ -126,7 +130,7 @@ void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
     for (;;) {
         auto frame = in.next_frame();
         std::unique_lock lock(mutex);
-        if (stopping) break;
+        if (stopping && (!frame || !*frame)) break;  // interrupted by stop()
         if (!frame || !*frame) {
             if (is_video) {
                 if (!frame) warnings.push_back(fmt::format("the screen stopped: {}", frame.error().message));
@@ -161,10 +165,27 @@ void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
             if (first_pts == AV_NOPTS_VALUE) first_pts = f->pts;
             ts_us = av_rescale_q(f->pts - first_pts, tb, {1, 1'000'000});
             const std::int64_t wait = t0_us + ts_us + duration_us - monotonic_us();
-            if (wait > 0) std::this_thread::sleep_for(std::chrono::microseconds(wait));
+            if (wait > 0) {
+                std::unique_lock paced(mutex);
+                stop_wake.wait_for(paced, std::chrono::microseconds(wait), [&] { return stopping; });
+            }
         }
         lock.lock();
-        if (stopping) break;
+        // At a stop, what came before it is kept: a file or generator that lagged behind real time
+        // reads on up to the stop instant (at most k_catch_up_us more); the part of an audio
+        // frame before the stop is kept.
+        bool last_one = false;
+        if (stopping) {
+            const std::int64_t stop_us = in.is_live_device() ? monotonic_us() - t0_us : stop_at_us;
+            const std::int64_t before_stop_us = stop_us - ts_us;
+            if (before_stop_us < 0 || (before_stop_us == 0 && !is_video)) break;
+            if (!in.is_live_device() && monotonic_us() - t0_us > stop_at_us + k_catch_up_us) break;
+            last_one = in.is_live_device() || ts_us + duration_us >= stop_us;
+            if (!is_video && before_stop_us < duration_us) {
+                f->nb_samples = static_cast<int>(av_rescale(before_stop_us, f->sample_rate, 1'000'000));
+                if (f->nb_samples <= 0) break;
+            }
+        }
         // Paused time is cut out of both streams at the same instants: audio to the sample, video
         // by dropping the frames taken inside the pause. Later frames move back by the pauses.
         std::int64_t drop_front_us = 0;
@@ -201,6 +222,7 @@ void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
         }
         stats.elapsed_ms = std::max(stats.elapsed_ms, ts_us / 1000);
         wake.notify_one();
+        if (last_one) break;
     }
     std::lock_guard guard(mutex);
     --sources_running;
@@ -269,7 +291,10 @@ void Recorder::Impl::output() {
             }
             drop_us += item.drop_front_us;
             if (drop_us > 0) audio_enc->drop_next(av_rescale(drop_us, 48000, 1'000'000));
-            r = audio_enc->encode(item.frame.get(), item.ts_us, audio_sink);
+            // A file's or generator's timestamps are exact: a jump over a hole becomes silence, so
+            // what follows stays in place. (A live device's read times jitter; not used this way.)
+            if (!audio_in->is_live_device()) r = audio_enc->fill_silence(item.ts_us, audio_sink, 10'000);
+            if (r) r = audio_enc->encode(item.frame.get(), item.ts_us, audio_sink);
             std::lock_guard lock(mutex);
             stats.mic_peak = audio_enc->peak();
             stats.mic_rms = audio_enc->rms();
@@ -463,9 +488,13 @@ Result<FinishedRecording> Recorder::stop() {
     {
         std::lock_guard lock(s.mutex);
         s.stopping = true;
+        s.stop_at_us = monotonic_us() - s.t0_us;
+        s.stop_wake.notify_all();
     }
-    s.video_in->interrupt();
-    if (s.audio_in) s.audio_in->interrupt();
+    // Live devices are interrupted; files and generators may lag behind real time, so they read
+    // on (unpaced, see capture) up to the stop instant.
+    if (s.video_in->is_live_device()) s.video_in->interrupt();
+    if (s.audio_in && s.audio_in->is_live_device()) s.audio_in->interrupt();
     if (s.video_thread.joinable()) s.video_thread.join();
     if (s.audio_thread.joinable()) s.audio_thread.join();
     {

@@ -406,3 +406,27 @@ TEST_CASE("a countdown delays the start; the file holds only what came after it"
     CHECK(r.at("duration_ms").get<int>() == doctest::Approx(2000).epsilon(0.02));
     CHECK(r.at("frames_captured") == 60);
 }
+
+TEST_CASE("an input whose audio jumps over a hole keeps what follows in place (silence fills the hole)") {
+    TempDir src;
+    const fs::path file = src / "holes.mkv";
+    // 6 s of video; 5 s of tone whose timestamps jump 1 s ahead at t = 2 s.
+    auto made = run({"ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+                     "testsrc2=size=320x240:rate=30:duration=6", "-f", "lavfi", "-i",
+                     "sine=frequency=440:sample_rate=48000:duration=5", "-af", "asetpts=PTS+gte(T\\,2)*1/TB", "-c:v",
+                     "libx264", "-c:a", "flac", file.string()});
+    REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+    CliLibrary lib;
+    json r = lib.ok({"record", "--video-input", file.string(), "--audio-input", file.string()});
+    const fs::path media = lib.root() / r.at("media_path").get<std::string>();
+    json p = probe(media);
+    for (const auto& s : p.at("streams")) {
+        CHECK(std::stod(s.at("duration").get<std::string>()) == doctest::Approx(6.0).epsilon(0.02));
+    }
+    // The tone resumes at 3 s, as in the input, not at 2 s.
+    auto r2 = run({"ffmpeg", "-nostdin", "-v", "info", "-i", media.string(), "-vn", "-af",
+                   "silencedetect=n=-30dB:d=0.3", "-f", "null", "-"});
+    auto at = r2.err.find("silence_end: ");
+    REQUIRE(at != std::string::npos);
+    CHECK(std::stod(r2.err.substr(at + 13)) == doctest::Approx(3.0).epsilon(0.02));
+}
