@@ -1,6 +1,4 @@
 // probe, doctor, settings
-#include <unistd.h>
-
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -8,6 +6,7 @@
 #include "app/cli.hpp"
 #include "app/json_out.hpp"
 #include "avkit/media_info.hpp"
+#include "recorder/recorder.hpp"
 
 namespace wt::app {
 
@@ -21,49 +20,26 @@ struct Check {
     std::string fix;
 };
 
-Check check_display() {
-    Check c{"display", false, false, "", ""};
-    const char* display = std::getenv("DISPLAY");
-    if (!display || !*display) {
-        c.detail = "DISPLAY is not set";
-        c.fix = "run inside an X11 session (or start Xvfb and set DISPLAY) to record the screen or open the app";
-        return c;
-    }
-    std::string d = display;
-    // Local displays (":N" or ":N.S") are reached through /tmp/.X11-unix/XN.
-    if (d[0] == ':') {
-        std::string number = d.substr(1, d.find('.') == std::string::npos ? std::string::npos : d.find('.') - 1);
-        std::error_code ec;
-        if (!std::filesystem::exists("/tmp/.X11-unix/X" + number, ec)) {
-            c.detail = fmt::format("DISPLAY={} but no X server listens there", d);
-            c.fix = "start the X server, or set DISPLAY to a running one";
-            return c;
-        }
-    }
-    c.ok = true;
-    c.detail = "DISPLAY=" + d;
-    return c;
-}
-
-Check check_microphone() {
-    Check c{"microphone", false, false, "", ""};
-    if (const char* server = std::getenv("PULSE_SERVER"); server && *server) {
-        c.ok = true;
-        c.detail = fmt::format("PULSE_SERVER={}", server);
-        return c;
-    }
-    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-    std::filesystem::path socket =
-        std::filesystem::path(runtime && *runtime ? runtime : fmt::format("/run/user/{}", getuid())) / "pulse/native";
-    std::error_code ec;
-    if (std::filesystem::exists(socket, ec)) {
-        c.ok = true;
-        c.detail = "PulseAudio at " + socket.string();
+// The screen and microphone, opened exactly as `record` opens them.
+std::vector<Check> check_capture() {
+    recorder::RecordOptions defaults;
+    auto sources = recorder::check_sources(defaults);
+    Check screen{"display", sources.screen.has_value(), false, "", ""};
+    if (sources.screen) {
+        const char* display = std::getenv("DISPLAY");
+        screen.detail = fmt::format("DISPLAY={}: {}", display ? display : "", *sources.screen);
     } else {
-        c.detail = "no PulseAudio server found (" + socket.string() + " is missing)";
-        c.fix = "start PulseAudio (or PipeWire's pulse server), or record with --no-mic";
+        screen.detail = sources.screen.error().message;
+        screen.fix = "record and the app need an X display; start one or set DISPLAY";
     }
-    return c;
+    Check mic{"microphone", sources.microphone.has_value(), false, "", ""};
+    if (sources.microphone) {
+        mic.detail = "default source: " + *sources.microphone;
+    } else {
+        mic.detail = sources.microphone.error().message;
+        mic.fix = "start PulseAudio (or PipeWire's pulse server), or record with --no-mic";
+    }
+    return {screen, mic};
 }
 
 }  // namespace
@@ -134,8 +110,7 @@ void add_media_commands(CLI::App& app, Action& action) {
                     if (!c.ok) c.fix = "install Debian's libavcodec59 with its codec libraries (apt install libavcodec-extra59)";
                     checks.push_back(c);
                 }
-                checks.push_back(check_display());
-                checks.push_back(check_microphone());
+                for (auto& c : check_capture()) checks.push_back(std::move(c));
 
                 bool healthy = true;
                 nlohmann::json j = nlohmann::json::array();

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
+#include <fstream>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -12,6 +13,10 @@
 #include <fmt/format.h>
 
 #include "avkit/media_info.hpp"
+
+extern "C" {
+#include <libavutil/pixdesc.h>
+}
 #include "common/timefmt.hpp"
 #include "recorder/capture_input.hpp"
 #include "recorder/clock.hpp"
@@ -357,7 +362,73 @@ Result<InputSpec> screen_spec(const RecordOptions& o) {
     return spec;
 }
 
+
+// The screen (or --video-input), opened as start() and check_sources() need it.
+Result<std::unique_ptr<CaptureInput>> open_screen(const RecordOptions& o) {
+    Result<InputSpec> vspec = o.video_input ? parse_input_spec(*o.video_input, "--video-input") : screen_spec(o);
+    if (!vspec) return std::unexpected(vspec.error());
+    auto vin = CaptureInput::open(*vspec, AVMEDIA_TYPE_VIDEO);
+    if (!vin && !o.video_input) {
+        return fail(ErrorCode::not_found, fmt::format("cannot record the screen: {}. Check that the X server at "
+                                                      "DISPLAY={} is running and that you may use it",
+                                                      vin.error().message, vspec->url));
+    }
+    return vin;
+}
+
+// The microphone (or --audio-input): PulseAudio, else ALSA's default device.
+Result<std::unique_ptr<CaptureInput>> open_microphone(const RecordOptions& o) {
+    std::vector<InputSpec> tries;
+    if (o.audio_input) {
+        auto a = parse_input_spec(*o.audio_input, "--audio-input");
+        if (!a) return std::unexpected(a.error());
+        tries.push_back(*a);
+    } else {
+        // Opened as the encoder wants it (no resampling to mono), 100 ms fragments: fewer wake-ups.
+        tries.push_back({"pulse",
+                         o.mic.value_or("default"),
+                         {{"sample_rate", "48000"}, {"channels", "1"}, {"fragment_size", "9600"}},
+                         "the microphone (PulseAudio)"});
+        // No PulseAudio running: ALSA's default device, if the kernel has a sound card at all
+        // (without one, libasound prints its own errors to stderr).
+        std::ifstream cards("/proc/asound/cards");
+        std::string first_line;
+        std::getline(cards, first_line);
+        const bool has_card = !first_line.empty() && first_line.find("no soundcards") == std::string::npos;
+        if (!o.mic && has_card) tries.push_back({"alsa", "default", {}, "the microphone (ALSA)"});
+    }
+    std::string why;
+    for (const auto& spec : tries) {
+        auto ain = CaptureInput::open(spec, AVMEDIA_TYPE_AUDIO);
+        if (ain) return ain;
+        why += (why.empty() ? "" : "; ") + ain.error().message;
+    }
+    return fail(ErrorCode::not_found,
+                fmt::format("no microphone: {}. Plug one in, choose one with --mic NAME, or record without sound "
+                            "with --no-mic",
+                            why));
+}
+
 }  // namespace
+
+SourceCheck check_sources(const RecordOptions& options) {
+    av::quiet_logs();
+    SourceCheck out;
+    if (auto screen = open_screen(options)) {
+        const AVCodecContext* d = (*screen)->decoder();
+        out.screen = fmt::format("{}x{} {}", d->width, d->height,
+                                 av_get_pix_fmt_name(static_cast<AVPixelFormat>(d->pix_fmt)));
+    } else {
+        out.screen = std::unexpected(screen.error());
+    }
+    if (auto mic = open_microphone(options)) {
+        const AVCodecContext* d = (*mic)->decoder();
+        out.microphone = fmt::format("{} Hz, {} channel(s)", d->sample_rate, d->ch_layout.nb_channels);
+    } else {
+        out.microphone = std::unexpected(mic.error());
+    }
+    return out;
+}
 
 Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
     if (o.fps < 1 || o.fps > 60) {
@@ -368,47 +439,13 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
     impl->options = o;
 
     // Sources first: a missing display or microphone fails before anything is written.
-    Result<InputSpec> vspec = o.video_input ? parse_input_spec(*o.video_input, "--video-input") : screen_spec(o);
-    if (!vspec) return std::unexpected(vspec.error());
-    auto vin = CaptureInput::open(*vspec, AVMEDIA_TYPE_VIDEO);
-    if (!vin) {
-        if (!o.video_input) {
-            return fail(ErrorCode::not_found, fmt::format("cannot record the screen: {}. Check that the X server at "
-                                                          "DISPLAY={} is running and that you may use it",
-                                                          vin.error().message, vspec->url));
-        }
-        return std::unexpected(vin.error());
-    }
+    auto vin = open_screen(o);
+    if (!vin) return std::unexpected(vin.error());
     impl->video_in = std::move(*vin);
     if (!o.no_mic) {
-        std::vector<InputSpec> tries;
-        if (o.audio_input) {
-            auto a = parse_input_spec(*o.audio_input, "--audio-input");
-            if (!a) return std::unexpected(a.error());
-            tries.push_back(*a);
-        } else {
-            // Opened as the encoder wants it (no resampling to mono), 100 ms fragments: fewer wake-ups.
-            tries.push_back({"pulse",
-                             o.mic.value_or("default"),
-                             {{"sample_rate", "48000"}, {"channels", "1"}, {"fragment_size", "9600"}},
-                             "the microphone (PulseAudio)"});
-            if (!o.mic) tries.push_back({"alsa", "default", {}, "the microphone (ALSA)"});  // no PulseAudio running
-        }
-        std::string why;
-        for (const auto& spec : tries) {
-            auto ain = CaptureInput::open(spec, AVMEDIA_TYPE_AUDIO);
-            if (ain) {
-                impl->audio_in = std::move(*ain);
-                break;
-            }
-            why += (why.empty() ? "" : "; ") + ain.error().message;
-        }
-        if (!impl->audio_in) {
-            return fail(ErrorCode::not_found,
-                        fmt::format("no microphone: {}. Plug one in, choose one with --mic NAME, or record without "
-                                    "sound with --no-mic",
-                                    why));
-        }
+        auto ain = open_microphone(o);
+        if (!ain) return std::unexpected(ain.error());
+        impl->audio_in = std::move(*ain);
     }
 
     const AVCodecContext* vdec = impl->video_in->decoder();

@@ -85,6 +85,14 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// Whether recording could start: opens the screen and the microphone as record would, and says
+// what each delivers ("1920x1080 bgr0", "48000 Hz, 1 channel(s)") or why it cannot be used.
+struct SourceCheck {
+    Result<std::string> screen;
+    Result<std::string> microphone;
+};
+SourceCheck check_sources(const RecordOptions& options);
+
 // Copies the streams of a recording (whole or cut short by a crash) into an MP4 with its index
 // at the front (faststart). Returns the duration that could be read, in ms.
 Result<std::int64_t> remux_to_mp4(const std::filesystem::path& in, const std::filesystem::path& out);

@@ -430,3 +430,30 @@ TEST_CASE("an input whose audio jumps over a hole keeps what follows in place (s
     REQUIRE(at != std::string::npos);
     CHECK(std::stod(r2.err.substr(at + 13)) == doctest::Approx(3.0).epsilon(0.02));
 }
+
+TEST_CASE("doctor opens the screen and the microphone as record would, and says what it found") {
+    VirtualScreen screen("1280x720x24");
+    VirtualMicrophone mic;
+    CliLibrary lib;
+    auto checks_of = [&](const std::map<std::string, std::string>& env) {
+        auto r = walkthrough({"--library", lib.root().string(), "--json", "doctor"}, env);
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        const json report = json::parse(r.out);
+        std::map<std::string, json> by_name;
+        for (const auto& c : report.at("checks")) by_name[c.at("check").get<std::string>()] = c;
+        return by_name;
+    };
+    auto env = mic.env();
+    env["DISPLAY"] = screen.display;
+    auto found = checks_of(env);
+    CHECK(found.at("display").at("ok") == true);
+    CHECK(contains(found.at("display").at("detail").get<std::string>(), "1280x720"));
+    CHECK(found.at("microphone").at("ok") == true);
+    CHECK(contains(found.at("microphone").at("detail").get<std::string>(), "48000 Hz"));
+
+    auto missing = checks_of({{"DISPLAY", ""}, {"PULSE_SERVER", "unix:/nonexistent/pulse"}});
+    CHECK(missing.at("display").at("ok") == false);
+    CHECK(contains(missing.at("display").at("detail").get<std::string>(), "DISPLAY"));
+    CHECK(missing.at("microphone").at("ok") == false);
+    CHECK_FALSE(missing.at("microphone").at("fix").is_null());
+}
