@@ -42,6 +42,24 @@ void CliContext::emit(const nlohmann::json& j, const std::string& human) const {
     }
 }
 
+void EntryOptions::add_to(CLI::App* cmd, const char* title_help) {
+    cmd->add_option("--title", title, title_help);
+    cmd->add_option("--kind", kind, "walkthrough or training")->capture_default_str();
+    cmd->add_option("--description", description, "Description");
+    cmd->add_option("--tag", tags, "Tag (repeatable)");
+}
+
+Result<catalog::NewRecording> EntryOptions::to_new_recording() const {
+    auto k = catalog::parse_kind(kind);
+    if (!k) return std::unexpected(k.error());
+    catalog::NewRecording in;
+    in.title = title;
+    in.kind = *k;
+    in.description = description;
+    in.tags = tags;
+    return in;
+}
+
 std::string printable(const std::string& text, bool keep_newlines) {
     std::string out;
     out.reserve(text.size());

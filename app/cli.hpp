@@ -30,6 +30,18 @@ struct CliContext {
 
 using Action = std::function<Result<void>(CliContext&)>;
 
+// --title, --kind, --description, --tag: how a new recording (imported or recorded) is filed.
+struct EntryOptions {
+    std::optional<std::string> title;
+    std::string kind = "walkthrough";
+    std::string description;
+    std::vector<std::string> tags;
+
+    void add_to(CLI::App* cmd, const char* title_help);
+    // Those fields of a NewRecording; fails on an unknown kind.
+    Result<catalog::NewRecording> to_new_recording() const;
+};
+
 void add_recording_commands(CLI::App& app, Action& action);
 void add_media_commands(CLI::App& app, Action& action);
 void add_comment_commands(CLI::App& app, Action& action);

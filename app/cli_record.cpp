@@ -43,9 +43,7 @@ void catch_record_signals() {
 void add_record_commands(CLI::App& app, Action& action) {
     {
         struct Opts {
-            std::optional<std::string> title;
-            std::string kind = "walkthrough";
-            std::vector<std::string> tags;
+            EntryOptions entry;
             std::string display;
             std::optional<std::string> region, mic, video_input, audio_input;
             int fps = 30;
@@ -58,9 +56,7 @@ void add_record_commands(CLI::App& app, Action& action) {
         };
         auto o = std::make_shared<Opts>();
         auto* cmd = app.add_subcommand("record", "Record the screen and microphone until --duration or Ctrl+C");
-        cmd->add_option("--title", o->title, "Title (default: a dated title)");
-        cmd->add_option("--kind", o->kind, "walkthrough or training")->capture_default_str();
-        cmd->add_option("--tag", o->tags, "Tag (repeatable)");
+        o->entry.add_to(cmd, "Title (default: a dated title)");
         cmd->add_option("--display", o->display, "X display to record (default: $DISPLAY)");
         cmd->add_option("--region", o->region, "Only this rectangle: X,Y,WxH");
         cmd->add_option("--fps", o->fps, "Frames per second, 1-60")->capture_default_str()->check(CLI::Range(1, 60));
@@ -75,8 +71,9 @@ void add_record_commands(CLI::App& app, Action& action) {
         cmd->add_option("--audio-input", o->audio_input, "Any libavdevice input instead of the microphone, FMT:URL");
         cmd->callback([o, &action] {
             action = [o](CliContext& ctx) -> Result<void> {
-                auto kind = catalog::parse_kind(o->kind);
-                if (!kind) return std::unexpected(kind.error());
+                auto details = o->entry.to_new_recording();
+                if (!details) return std::unexpected(details.error());
+                if (!details->title) details->title = "";  // no --title: a dated one, not the file's name
                 auto quality = recorder::parse_quality(o->quality);
                 if (!quality) return std::unexpected(quality.error());
                 if (o->no_mic && (o->mic || o->audio_input)) {
@@ -136,12 +133,8 @@ void add_record_commands(CLI::App& app, Action& action) {
                 for (const auto& w : done->warnings) std::cerr << "walkthrough: warning: " << w << '\n';
 
                 const auto finish_start = std::chrono::steady_clock::now();
-                catalog::NewRecording details;
-                details.title = o->title.value_or("");
-                details.kind = *kind;
-                details.tags = o->tags;
-                details.note = fmt::format("{}", fmt::join(done->warnings, "; "));
-                auto added = finish_recording(**lib, done->file, details);
+                details->note = fmt::format("{}", fmt::join(done->warnings, "; "));
+                auto added = finish_recording(**lib, done->file, *details);
                 if (!added) {
                     return fail(added.error().code,
                                 fmt::format("{}; the recording is kept at {} and `walkthrough recover` will add it",

@@ -36,30 +36,19 @@ void add_recording_commands(CLI::App& app, Action& action) {
     {
         struct Opts {
             std::string file;
-            std::optional<std::string> title;
-            std::string kind = "walkthrough";
-            std::string description;
-            std::vector<std::string> tags;
+            EntryOptions entry;
         };
         auto o = std::make_shared<Opts>();
         auto* cmd = app.add_subcommand("import", "Copy a video file into the library (probed, thumbnailed)");
         cmd->add_option("file", o->file, "Video file")->required();
-        cmd->add_option("--title", o->title, "Title (default: the file name; empty: a dated title)");
-        cmd->add_option("--kind", o->kind, "walkthrough or training")->capture_default_str();
-        cmd->add_option("--description", o->description, "Description");
-        cmd->add_option("--tag", o->tags, "Tag (repeatable)");
+        o->entry.add_to(cmd, "Title (default: the file name; empty: a dated title)");
         cmd->callback([o, &action] {
             action = [o](CliContext& ctx) -> Result<void> {
-                auto kind = catalog::parse_kind(o->kind);
-                if (!kind) return std::unexpected(kind.error());
+                auto in = o->entry.to_new_recording();
+                if (!in) return std::unexpected(in.error());
+                in->file = o->file;
                 auto lib = ctx.open();
                 if (!lib) return std::unexpected(lib.error());
-                catalog::NewRecording in;
-                in.file = o->file;
-                in.title = o->title;
-                in.kind = *kind;
-                in.description = o->description;
-                in.tags = o->tags;
                 // Progress on a terminal only: scripts and --json get clean output.
                 const bool show = !ctx.json && isatty(STDERR_FILENO);
                 catalog::Progress progress;
@@ -70,7 +59,7 @@ void add_recording_commands(CLI::App& app, Action& action) {
                         return true;
                     };
                 }
-                auto rec = (*lib)->import_recording(in, progress);
+                auto rec = (*lib)->import_recording(*in, progress);
                 if (show) std::fprintf(stderr, "\r\033[K");
                 if (!rec) return std::unexpected(rec.error());
                 ctx.emit(to_json(*rec), fmt::format("{}  imported '{}' ({}){}", rec->id, one_line(rec->title),

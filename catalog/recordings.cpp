@@ -107,19 +107,16 @@ Result<std::vector<Recording>> SqliteLibrary::list(const ListFilter& f) {
                                       "ORDER BY {} LIMIT :limit OFFSET :offset",
                                       k_recording_columns, from, where, order));
     if (!st) return std::unexpected(st.error());
-    auto bind_named = [&](const char* name, auto value) {
-        if (int i = sqlite3_bind_parameter_index(st->handle(), name); i > 0) st->bind_one(i, value);
-    };
-    if (author_seq) bind_named(":author", *author_seq);
-    if (assignee_seq) bind_named(":assignee", *assignee_seq);
+    if (author_seq) st->bind_named(":author", *author_seq);
+    if (assignee_seq) st->bind_named(":assignee", *assignee_seq);
     if (f.tag) {
         auto tag = checked_tag(*f.tag);
         if (!tag) return std::unexpected(tag.error());
-        bind_named(":tag", *tag);
+        st->bind_named(":tag", *tag);
     }
-    bind_named(":me", me_seq_);
-    bind_named(":limit", std::clamp(f.limit, 1, 10000));
-    bind_named(":offset", std::max(f.offset, 0));
+    st->bind_named(":me", me_seq_);
+    st->bind_named(":limit", std::clamp(f.limit, 1, 10000));
+    st->bind_named(":offset", std::max(f.offset, 0));
     return st->collect([&](const sql::Statement& row) { return read_recording(row); });
 }
 

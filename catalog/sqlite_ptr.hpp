@@ -69,6 +69,13 @@ public:
     Statement& bind_one(int i, const std::optional<T>& v) {
         return v ? bind_one(i, *v) : bind_one(i, std::nullopt);
     }
+    // Binds a named parameter (":name") if the statement has it; queries assembled from optional
+    // filters may not.
+    template <class T>
+    Statement& bind_named(const char* name, const T& v) {
+        if (int i = sqlite3_bind_parameter_index(stmt_.get(), name); i > 0) bind_one(i, v);
+        return *this;
+    }
 
     // true: a row is ready; false: done.
     Result<bool> step();
@@ -86,7 +93,6 @@ public:
     // Runs to completion, for statements that return no rows.
     Result<void> run();
     void reset();
-    sqlite3_stmt* handle() const { return stmt_.get(); }
 
     std::string text(int col) const;
     std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_.get(), col); }

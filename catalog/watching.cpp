@@ -219,9 +219,7 @@ Result<std::vector<Assignment>> SqliteLibrary::assignments(const AssignmentFilte
                           " ORDER BY (a.completed_at IS NULL AND a.due_on < :today) DESC, a.completed_at IS NOT NULL, "
                           "a.due_on IS NULL, a.due_on, a.assigned_at, a.seq");
     if (!st) return std::unexpected(st.error());
-    if (int i = sqlite3_bind_parameter_index(st->handle(), ":person"); i > 0) st->bind_one(i, person_seq);
-    if (int i = sqlite3_bind_parameter_index(st->handle(), ":recording"); i > 0) st->bind_one(i, recording_seq);
-    st->bind_one(sqlite3_bind_parameter_index(st->handle(), ":today"), today);
+    st->bind_named(":person", person_seq).bind_named(":recording", recording_seq).bind_named(":today", today);
     return st->collect([&](const sql::Statement& row) { return read_assignment(row, today); });
 }
 

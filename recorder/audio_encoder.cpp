@@ -131,16 +131,7 @@ Result<void> AudioEncoder::flush(const PacketSink& sink) {
         if (auto r = queue_samples(denoised_.data(), static_cast<int>(denoised_.size())); !r) return r;
     }
     if (auto r = encode_from_fifo(true, sink); !r) return r;
-    int ret = avcodec_send_frame(encoder_.get(), nullptr);
-    if (ret < 0 && ret != AVERROR_EOF) return fail(ErrorCode::internal, fmt::format("opus: {}", av::error_text(ret)));
-    for (;;) {
-        ret = avcodec_receive_packet(encoder_.get(), packet_.get());
-        if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return {};
-        if (ret < 0) return fail(ErrorCode::internal, fmt::format("opus: {}", av::error_text(ret)));
-        auto r = sink(packet_.get());
-        av_packet_unref(packet_.get());
-        if (!r) return r;
-    }
+    return encode_and_drain(encoder_.get(), nullptr, packet_.get(), 0, "opus", sink);
 }
 
 Result<void> AudioEncoder::encode_from_fifo(bool final, const PacketSink& sink) {
@@ -159,16 +150,7 @@ Result<void> AudioEncoder::encode_from_fifo(bool final, const PacketSink& sink) 
         }
         chunk_->pts = next_pts_;
         next_pts_ += n;
-        int ret = avcodec_send_frame(encoder_.get(), chunk_.get());
-        if (ret < 0) return fail(ErrorCode::internal, fmt::format("opus: {}", av::error_text(ret)));
-        for (;;) {
-            ret = avcodec_receive_packet(encoder_.get(), packet_.get());
-            if (ret == AVERROR(EAGAIN)) break;
-            if (ret < 0) return fail(ErrorCode::internal, fmt::format("opus: {}", av::error_text(ret)));
-            auto r = sink(packet_.get());
-            av_packet_unref(packet_.get());
-            if (!r) return r;
-        }
+        if (auto r = encode_and_drain(encoder_.get(), chunk_.get(), packet_.get(), 0, "opus", sink); !r) return r;
     }
     return {};
 }

@@ -15,6 +15,11 @@ namespace wt::recorder {
 
 using PacketSink = std::function<Result<void>(AVPacket*)>;
 
+// Sends `frame` (nullptr: end of stream) to `encoder` and hands every packet it has ready to
+// `sink`, with `packet_duration` set when it is not 0. `who` names the encoder in errors.
+Result<void> encode_and_drain(AVCodecContext* encoder, const AVFrame* frame, AVPacket* packet,
+                              std::int64_t packet_duration, const char* who, const PacketSink& sink);
+
 // H.264 (libx264), BT.709 limited range, time base 1 ms (variable frame rate). Odd sizes are
 // cropped by one pixel (4:2:0 needs even ones).
 class VideoEncoder {
