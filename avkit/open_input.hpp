@@ -1,6 +1,6 @@
 #pragma once
-// Private to avkit: opening a file for reading, shared by probe() and write_thumbnail() so that
-// both report a missing, empty or unreadable file with the same words.
+// Opening a file for reading, shared by probe(), write_thumbnail() and the player so that
+// all report a missing, empty or unreadable file with the same words.
 #include <cerrno>
 #include <filesystem>
 #include <string>
