@@ -157,6 +157,7 @@ int run_cli(int argc, char** argv) {
     add_comment_commands(app, action);
     add_people_commands(app, action);
     add_record_commands(app, action);
+    add_play_commands(app, action);
 
     // CLI11 would only say "A subcommand is required" for a mistyped command; name the word instead.
     for (int i = 1; i < argc; ++i) {

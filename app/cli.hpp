@@ -47,6 +47,7 @@ void add_media_commands(CLI::App& app, Action& action);
 void add_comment_commands(CLI::App& app, Action& action);
 void add_people_commands(CLI::App& app, Action& action);
 void add_record_commands(CLI::App& app, Action& action);
+void add_play_commands(CLI::App& app, Action& action);
 
 // Parses and runs; returns the process exit code (0 ok, 1 failed, 2 usage, 3 not found or
 // ambiguous, 4 damaged or unusable media, 5 library busy).

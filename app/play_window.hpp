@@ -1,0 +1,36 @@
+#pragma once
+// `walkthrough play`: a window with the video, a timeline with comment markers, play/pause, speed,
+// volume and the player's keys. The window reads the player's snapshot each frame and sends it
+// commands; played stretches go to `on_played`, which must not block (a reporter thread's queue).
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "player/player.hpp"
+
+namespace wt::app {
+
+struct TimelineMarker {
+    std::int64_t at_ms = 0;
+    std::string label;  // "Ana: why this step?"
+};
+
+struct PlaySession {
+    std::filesystem::path file;
+    std::string title;
+    std::vector<TimelineMarker> markers;
+    player::PlayOptions options;
+    bool exit_at_end = false;
+    std::function<void(const std::vector<player::PlayedInterval>&)> on_played;
+};
+
+// The keys (also shown in the window's help line).
+inline constexpr const char* k_player_keys =
+    "Space play/pause · ←/→ 5 s · J/L 10 s · ,/. frame · F fullscreen · M mute · 0–9 jump";
+
+Result<player::Snapshot> run_play_window(const PlaySession& session);
+
+}  // namespace wt::app

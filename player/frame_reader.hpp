@@ -1,0 +1,67 @@
+#pragma once
+// A small synchronous video reader: open a file, get the exact frame on screen at a time. No
+// threads of its own (libavcodec may use some while decoding); for snapshots, tests and tools, not
+// for playback, which the engine does with its queues.
+//
+// Thread-safety: one FrameReader must be used by one thread at a time; separate readers are
+// independent.
+#include <cstdint>
+#include <filesystem>
+
+#include "avkit/av_ptr.hpp"
+#include "common/result.hpp"
+
+namespace wt::player {
+
+class FrameReader {
+public:
+    // Opens `file` and its best video stream's decoder. Fails naming the file when it cannot be
+    // read as media (not_found / io / bad_media) or has no decodable video stream (bad_media).
+    static Result<FrameReader> open(const std::filesystem::path& file);
+
+    struct Frame {
+        av::FramePtr frame;   // decoded, in the decoder's pixel format; owned by the caller
+        double seconds = 0;   // its presentation time, on the same clock as read_at's argument
+    };
+
+    // The frame on screen at `seconds` after the start of the video stream (its first frame is at
+    // 0 or a little after): the last frame whose time is <= seconds + 0.5 ms; the first frame when
+    // `seconds` is before it; the last frame when it is past the end.
+    // Exact: seeks to the keyframe at or before the time, then decodes forward, skipping frames
+    // nothing refers to until about three frames before it. Damaged packets are skipped and counted.
+    // Fails (bad_media) only when no frame at all decodes there.
+    Result<Frame> read_at(double seconds);
+
+    struct Stats {
+        std::int64_t frames_decoded = 0;
+        std::int64_t corrupt_frames = 0;   // decoded with errors (concealed, missing references)
+        std::int64_t damaged_packets = 0;  // refused by the decoder
+    };
+    // Counts since open(); a frame decoded again by a later read_at counts again.
+    const Stats& stats() const { return m_stats; }
+
+    const std::filesystem::path& file() const { return m_file; }
+    int width() const;
+    int height() const;
+    double duration() const { return m_duration; }  // seconds; 0 when the file does not say
+
+private:
+    FrameReader() = default;
+    struct Decoded;
+    Result<Decoded> decode_until(double target, bool skip_nonref);
+    Result<void> seek(double seconds);
+    double to_seconds(std::int64_t ts) const;
+
+    std::filesystem::path m_file;
+    av::InputFormatPtr m_format;
+    av::CodecContextPtr m_decoder;
+    av::PacketPtr m_packet;
+    int m_stream = -1;
+    std::int64_t m_start = 0;      // the stream's start_time, in its time base
+    double m_time_base = 0;        // seconds per tick
+    double m_frame_duration = 0;   // nominal, seconds; guides frame skipping only
+    double m_duration = 0;
+    Stats m_stats;
+};
+
+}  // namespace wt::player

@@ -1,0 +1,76 @@
+#pragma once
+// Turns decoded video frames into an RGBA texture on the GPU: YUV planes are uploaded as
+// GL_R8 / GL_RG8 textures and converted by the GLSL in shaders/ into an RGBA8 texture the size of
+// the frame, which ImGui can show directly:
+//
+//     ImGui::Image((ImTextureID)(intptr_t)renderer.texture(), size);  // uv (0,0) = top-left
+//
+// Thread-safety: GL thread only. Every member function (the destructor included) needs the GL 3.3
+// core context that was current at create() to be current on the calling thread.
+//
+// GL state: a call leaves the context as it found it — bound program, VAO, framebuffers, viewport,
+// active texture unit and the 2D textures on units 0–2, pixel-store (un)pack parameters, pixel
+// buffer bindings, and the blend / scissor / depth / stencil / cull / sRGB switches — so it can run
+// between ImGui frames without either side resetting the other.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "common/result.hpp"
+#include "player/colour.hpp"
+
+struct AVFrame;
+
+namespace wt::player {
+
+class FrameRenderer {
+public:
+    // Compiles the shaders, found at run time in the first of:
+    //   1. $WT_SHADERS_DIR (when set, the only place looked at);
+    //   2. <directory of /proc/self/exe>/../share/walkthrough/shaders (an installed tree);
+    //   3. the source tree's shaders/ this binary was built from.
+    // Fails naming the file, and with the GL info log when it does not compile or link.
+    static Result<std::unique_ptr<FrameRenderer>> create();
+    ~FrameRenderer();
+    FrameRenderer(const FrameRenderer&) = delete;
+    FrameRenderer& operator=(const FrameRenderer&) = delete;
+
+    // Uploads `frame` and draws it, converted to RGB, into texture(). yuv420p, yuvj420p and nv12
+    // go to the GPU as they are (any linesize, negative included); other formats are converted to
+    // yuv420p with libswscale first (RGB through an explicit BT.709 full-range matrix).
+    // Textures are reallocated only when the size or layout changes. The frame is only read during
+    // the call. On failure texture() keeps the previous picture, or is blank when the failed frame
+    // had a new size.
+    Result<void> upload(const AVFrame& frame);
+
+    // The RGBA8 texture holding the last frame, picture top row at texture row 0; 0 before the
+    // first upload. Owned by the renderer; the same name for the renderer's whole life (a new frame
+    // size reallocates its storage, not the name).
+    unsigned texture() const { return m_target_texture; }
+    int width() const { return m_width; }    // of the last frame, in storage pixels
+    int height() const { return m_height; }
+    double sample_aspect() const { return m_sample_aspect; }  // for letterbox()
+    ColourSpec colour() const { return m_colour; }            // what the last frame was converted with
+
+    // The last frame's pixels: width * height * 4 bytes, RGBA, rows top to bottom, alpha 255.
+    // Empty before the first upload.
+    std::vector<std::uint8_t> read_rgba() const;
+
+    // Where the shaders are read from (see create()), or why none was found.
+    static Result<std::filesystem::path> find_shader_dir();
+
+private:
+    FrameRenderer() = default;
+    struct Gl;            // GL object handles and per-layout state (frame_renderer.cpp)
+    struct Conversion;    // swscale state for formats the shaders do not take directly
+    std::unique_ptr<Gl> m_gl;
+    std::unique_ptr<Conversion> m_conversion;
+    unsigned m_target_texture = 0;
+    int m_width = 0;
+    int m_height = 0;
+    double m_sample_aspect = 1.0;
+    ColourSpec m_colour;
+};
+
+}  // namespace wt::player

@@ -1,0 +1,102 @@
+// `walkthrough play` through the binary: a window on a private Xvfb that plays a library recording
+// to the end (watch tracking reaches the catalog and marks it watched), resume, the PNG snapshot,
+// and the errors a person can meet.
+#include <doctest/doctest.h>
+
+#include "tests/capture_env.hpp"
+#include "tests/support.hpp"
+
+using namespace wt::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string import_clip(const CliLibrary& lib, const fs::path& clip) {
+    auto j = lib.ok({"import", clip.string(), "--title", "Onboarding: VPN", "--kind", "training"});
+    return j["id"].get<std::string>();
+}
+
+RunResult play(const CliLibrary& lib, const std::string& display, std::vector<std::string> args) {
+    std::vector<std::string> all{"--library", lib.root().string(), "--json", "play"};
+    all.insert(all.end(), args.begin(), args.end());
+    return walkthrough(all, {{"DISPLAY", display}});
+}
+
+}  // namespace
+
+TEST_CASE("playing a recording to the end marks it watched; the next play resumes where it stopped") {
+    VirtualScreen screen("1024x768x24");
+    CliLibrary lib;
+    TempDir dir;
+    const std::string id = import_clip(lib, make_clip(dir.path, "clip.mp4", 3.0));
+    lib.ok({"comment", id, "--at", "0:01", "Why this step?"});
+
+    auto r = play(lib, screen.display, {id, "--silent", "--exit-at-end", "--speed", "2"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto out = r.json();
+    CHECK(out["id"] == id);
+    CHECK(out["watched"] == true);
+    CHECK(out["coverage"].get<double>() >= 0.9);
+    CHECK(out["frames_shown"].get<int>() >= 25);  // 75 frames at 2x on a software GL: late ones may be skipped
+
+    auto shown = lib.ok({"show", id});
+    REQUIRE(shown["views"].size() == 1);
+    CHECK(shown["views"][0]["watched"] == true);
+    CHECK(shown["views"][0]["how"] == "coverage");
+
+    // A second person watches only the second half (--start): not enough to count as watched.
+    auto part = walkthrough({"--library", lib.root().string(), "--as", "Ana", "--json", "play", id, "--silent",
+                             "--exit-at-end", "--start", "1.5"},
+                            {{"DISPLAY", screen.display}});
+    REQUIRE(part.exit_code == 0);
+    auto pj = part.json();
+    CHECK(pj["watched"] == false);
+    CHECK(pj["coverage"].get<double>() == doctest::Approx(0.5).epsilon(0.1));
+}
+
+TEST_CASE("play --snapshot writes the exact frame as a PNG, for a file or a recording") {
+    VirtualScreen screen("640x480x24");
+    CliLibrary lib;
+    TempDir dir;
+    const fs::path clip = make_clip(dir.path, "clip.mp4", 2.0, "320x240");
+    const std::string id = import_clip(lib, clip);
+    for (const std::string& target : {clip.string(), id}) {
+        const fs::path png = dir / ("frame-" + std::to_string(target.size()) + ".png");
+        auto r = play(lib, screen.display, {target, "--snapshot", "1.0", "--out", png.string()});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        auto j = r.json();
+        CHECK(j["width"] == 320);
+        CHECK(j["height"] == 240);
+        CHECK(j["seconds"].get<double>() == doctest::Approx(1.0).epsilon(0.05));
+        const std::string bytes = read_file(png);
+        REQUIRE(bytes.size() > 1000);
+        CHECK(bytes.substr(1, 3) == "PNG");
+    }
+    auto missing_out = play(lib, screen.display, {clip.string(), "--snapshot", "1"});
+    CHECK(missing_out.exit_code == 2);
+    CHECK(contains(missing_out.err, "--out"));
+}
+
+TEST_CASE("play says what is wrong: no display, a damaged file, an unknown recording") {
+    CliLibrary lib;
+    TempDir dir;
+    const fs::path clip = make_clip(dir.path, "clip.mp4", 1.0);
+    auto no_display = play(lib, "", {clip.string(), "--silent"});
+    CHECK(no_display.exit_code != 0);
+    CHECK(contains(no_display.err, "DISPLAY"));
+
+    write_file(dir / "broken.mp4", std::string(5000, 'x'));
+    auto broken = play(lib, ":0", {(dir / "broken.mp4").string(), "--silent"});
+    CHECK(broken.exit_code == 4);
+    CHECK(contains(broken.err, "broken.mp4"));
+
+    auto unknown = play(lib, ":0", {"zzzzzz", "--silent"});
+    CHECK(unknown.exit_code == 3);
+    CHECK(contains(unknown.err, "zzzzzz"));
+
+    auto speed = play(lib, ":0", {clip.string(), "--speed", "4"});
+    CHECK(speed.exit_code == 2);
+    CHECK(contains(speed.err, "0.5 to 2"));
+}
