@@ -195,6 +195,7 @@ void Player::Impl::decode_audio() {
     for (;;) {
         auto item = audio.packets.pop(abandon_or_quit);
         if (!item) return;
+        demux_wake.notify_one();  // room in the queue: the demuxer may read on
         if (item->serial != current_serial()) continue;
         if (item->serial != decoder_serial) {
             avcodec_flush_buffers(dec);

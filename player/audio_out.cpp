@@ -156,6 +156,8 @@ void Player::Impl::fill_audio(float* out, int frames, double device_extra_frames
     if (written > 0) {
         // The device plays this buffer after what it still holds: the sample heard now is that much
         // media time before the next one we hand over.
+        // Between fills the clock runs at the speed this audio was made for.
+        audio_clock.set_speed(media_per_frame * out_rate, now);
         audio_clock.set(next_pts - (written + device_extra_frames) * media_per_frame, now, serial_now);
     }
     if (reached_end) audio_ended_serial = serial_now;

@@ -15,9 +15,9 @@ FramePick pick_frame(std::span<const double> queued_pts, double clock, double de
     return pick;
 }
 
-double wait_until_due(double next_pts, double clock, double speed, double dead_band) {
+double wait_until_due(double next_pts, double clock, double speed) {
     if (std::isnan(clock) || std::isnan(next_pts)) return 0;
-    return std::max(0.0, (next_pts - dead_band - clock) / std::max(speed, 0.01));
+    return std::max(0.0, (next_pts - clock) / std::max(speed, 0.01));
 }
 
 void WatchTracker::advanced(double position, int serial) {

@@ -54,8 +54,10 @@ struct FramePick {
 };
 FramePick pick_frame(std::span<const double> queued_pts, double clock, double dead_band);
 
-// Wall-clock seconds until the frame at `next_pts` is due, at `speed`; never negative.
-double wait_until_due(double next_pts, double clock, double speed, double dead_band);
+// Wall-clock seconds until the frame at `next_pts` is due, at `speed`; never negative. The wake-up
+// aims at the frame's own time, the dead band only absorbs the sleep's jitter: frames are shown
+// on time on average, not a dead band early.
+double wait_until_due(double next_pts, double clock, double speed);
 
 // The dead band for a stream of frames `frame_duration` long: a frame is shown up to this much early.
 inline double dead_band_for(double frame_duration) {

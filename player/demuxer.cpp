@@ -109,9 +109,11 @@ Result<void> Player::Impl::open(const std::filesystem::path& path, const PlayOpt
 void Player::Impl::demux() {
     AVFormatContext* fc = format.get();
     av::PacketPtr packet = av::make_packet();
+    // The serial of the last seek this thread performed: packets carry it, so none read from the old
+    // position can pass for a newer seek's (consumers drop them once the serial has moved on).
+    int serial_now = current_serial();
     for (;;) {
         std::optional<SeekRequest> seek;
-        int serial_now = 0;  // taken with the seek check, so no packet read before a seek carries its serial
         {
             std::unique_lock lock(control_lock);
             for (;;) {
@@ -138,13 +140,14 @@ void Player::Impl::demux() {
                 const bool full = bytes > k_max_queued_bytes || (enough(video) && enough(audio));
                 lock.lock();
                 if (!full || quit || pending_seek) break;
-                demux_wake.wait_for(lock, std::chrono::milliseconds(10));
+                // Decoders wake this thread as they take packets; the timeout is only a safety net.
+                demux_wake.wait_for(lock, std::chrono::milliseconds(100));
             }
             if (quit) return;
             seek = std::exchange(pending_seek, std::nullopt);
-            serial_now = serial;
         }
         if (seek) {
+            serial_now = seek->serial;
             const auto ts = static_cast<std::int64_t>((seek->target + start_offset) * AV_TIME_BASE);
             // The keyframe at or before the target; exact seeks decode forward from it.
             int ret = avformat_seek_file(fc, -1, INT64_MIN, ts, ts, 0);

@@ -366,7 +366,10 @@ Result<const AVFrame*> FrameRenderer::Conversion::convert(const AVFrame& in) {
         from = format;
         this->full = full;
     }
-    sws_scale(sws.get(), in.data, in.linesize, 0, in.height, out->data, out->linesize);
+    if (av_frame_make_writable(out.get()) < 0 ||
+        sws_scale(sws.get(), in.data, in.linesize, 0, in.height, out->data, out->linesize) < 0)
+        return fail(ErrorCode::internal, fmt::format("converting a {}x{} {} video frame failed", in.width, in.height,
+                                                     desc->name));
     out->color_range = full ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
     out->colorspace = rgb ? AVCOL_SPC_BT709 : in.colorspace;
     // 4:2:0 input keeps its chroma where it was; swscale averages anything denser, which puts the
@@ -460,10 +463,19 @@ Result<void> FrameRenderer::upload(const AVFrame& in) {
     }
     const int w = frame->width, h = frame->height;
     const int cw = (w + 1) / 2, ch = (h + 1) / 2;  // AV_CEIL_RSHIFT(w, 1): odd sizes keep their last column
+    // Rows shorter than the picture, or a missing plane, would make GL read outside the frame.
+    const int planes = layout == Layout::nv12 ? 2 : 3;
+    for (int i = 0; i < planes; ++i) {
+        const int row_bytes = i == 0 ? w : (layout == Layout::nv12 ? 2 * cw : cw);
+        if (!frame->data[i] || std::abs(frame->linesize[i]) < row_bytes)
+            return fail(ErrorCode::invalid_input,
+                        fmt::format("cannot show a {}x{} video frame whose plane {} is missing or too narrow", w, h, i));
+    }
     Gl& gl = *m_gl;
 
-    while (glGetError() != GL_NO_ERROR) {
-    }  // someone else's error must not be reported as ours
+    // Someone else's pending errors must not be reported as ours (bounded: GL keeps one per kind).
+    for (int i = 0; i < 16 && glGetError() != GL_NO_ERROR; ++i) {
+    }
     const StateGuard guard;
     StateGuard::neutral();
 
@@ -495,7 +507,6 @@ Result<void> FrameRenderer::upload(const AVFrame& in) {
     }
     // Each plane stays bound on the unit its sampler reads.
     std::array<float, 3> flip{};
-    const int planes = layout == Layout::nv12 ? 2 : 3;
     for (int i = 0; i < planes; ++i) {
         glActiveTexture(GL_TEXTURE0 + i);
         const bool rg = layout == Layout::nv12 && i == 1;

@@ -249,7 +249,7 @@ PollResult Player::poll() {
         e.frames_dropped += static_cast<std::int64_t>(dropped);
         if (chosen) show(std::move(*chosen), clock);
         if (!std::isnan(next_pts)) {
-            result.wake_after_ms = static_cast<int>(std::ceil(wait_until_due(next_pts, clock, e.speed, band) * 1000));
+            result.wake_after_ms = static_cast<int>(std::ceil(wait_until_due(next_pts, clock, e.speed) * 1000));
         }
         if (!std::isnan(clock)) e.watch.advanced(std::clamp(clock, 0.0, std::max(e.duration, clock)), s);
 

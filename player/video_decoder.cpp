@@ -26,6 +26,7 @@ void Player::Impl::decode_video() {
             return quit;
         });
         if (!item) return;
+        demux_wake.notify_one();  // room in the queue: the demuxer may read on
         if (item->serial != current_serial()) continue;  // from before a seek: dropped, not decoded
         if (item->serial != decoder_serial) {
             avcodec_flush_buffers(dec);

@@ -81,10 +81,10 @@ TEST_CASE("pick_frame shows the last due frame and drops the ones it skips") {
 }
 
 TEST_CASE("wait_until_due scales by speed and never goes negative") {
-    CHECK(wait_until_due(2.0, 1.0, 1.0, 0.0) == doctest::Approx(1.0));
-    CHECK(wait_until_due(2.0, 1.0, 2.0, 0.0) == doctest::Approx(0.5));
-    CHECK(wait_until_due(2.0, 1.0, 0.5, 0.0) == doctest::Approx(2.0));
-    CHECK(wait_until_due(1.0, 2.0, 1.0, 0.0) == 0.0);
+    CHECK(wait_until_due(2.0, 1.0, 1.0) == doctest::Approx(1.0));
+    CHECK(wait_until_due(2.0, 1.0, 2.0) == doctest::Approx(0.5));
+    CHECK(wait_until_due(2.0, 1.0, 0.5) == doctest::Approx(2.0));
+    CHECK(wait_until_due(1.0, 2.0, 1.0) == 0.0);
 }
 
 TEST_CASE("MediaClock runs at its speed, freezes, and reads unknown for an older serial") {

@@ -1,6 +1,8 @@
 // The GL colour path end to end (generated clips -> write_snapshot -> PNG, under a private Xvfb with
-// Mesa), the renderer on hand-made frames (padding, odd sizes, bottom-up, nv12, GL state), and the
-// exact-seek reader (frame-numbered clips, long GOP, variable frame rate, damaged and video-less files).
+// Mesa), and the renderer on hand-made frames (padding, odd sizes, bottom-up, nv12, GL state).
+// The exact-seek reader has its own suite, frame_reader_test.cpp.
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -37,10 +39,31 @@ void ffmpeg(std::vector<std::string> args) {
     REQUIRE_MESSAGE(r.exit_code == 0, "ffmpeg failed: " << r.err);
 }
 
+// Mesa loads its GL driver (swrast_dri.so for llvmpipe) per display connection and unloads it when
+// the last context goes. LeakSanitizer then sees the driver's static allocations as leaks of an
+// "<unknown module>", which no suppression can name. Taking one more reference to every loaded
+// *_dri.so while a context exists keeps the driver resident for the whole run, so those
+// allocations stay reachable and the leak check still covers our own code.
+void pin_gl_driver() {
+    std::ifstream maps("/proc/self/maps");
+    for (std::string line; std::getline(maps, line);) {
+        const auto slash = line.find('/');
+        if (slash == std::string::npos || !line.ends_with("_dri.so")) continue;
+        (void)::dlopen(line.substr(slash).c_str(), RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
+    }
+}
+
 // One private X server for the whole run; DISPLAY points at it unless a test changes it.
 void use_virtual_screen() {
     static wt::test::VirtualScreen screen("640x480x24");
     ::setenv("DISPLAY", screen.display.c_str(), 1);
+    static const bool pinned = [] {
+        auto gl = HiddenGlContext::create();
+        REQUIRE_MESSAGE(gl.has_value(), (gl ? "" : gl.error().message));
+        pin_gl_driver();
+        return true;
+    }();
+    (void)pinned;
 }
 
 // Sets an environment variable for one scope (nullptr: unset), then puts the old value back.
@@ -399,6 +422,24 @@ TEST_CASE("the renderer draws padded, odd-stride, bottom-up and nv12 frames iden
     CHECK(max_difference(reference, render(r, *nv12(pic, -321, -322).frame)) <= 1);
     CHECK(r.texture() == texture);
 
+    // Frames that do not hold what they claim are refused, and the last picture stays.
+    {
+        Stored broken = planar(pic, 352, 192);
+        broken.frame->data[2] = nullptr;
+        auto r1 = r.upload(*broken.frame);
+        REQUIRE_FALSE(r1.has_value());
+        CHECK(r1.error().code == wt::ErrorCode::invalid_input);
+        broken = planar(pic, 352, 192);
+        broken.frame->linesize[1] = 100;  // narrower than the 161 chroma samples of a row
+        CHECK_FALSE(r.upload(*broken.frame).has_value());
+        broken = planar(pic, 352, 192);
+        broken.frame->format = AV_PIX_FMT_VAAPI;  // a GPU surface, not pixels
+        auto r2 = r.upload(*broken.frame);
+        REQUIRE_FALSE(r2.has_value());
+        CHECK(wt::test::contains(r2.error().message, "vaapi"));
+        CHECK(max_difference(reference, r.read_rgba()) == 0);
+    }
+
     // A new size keeps the texture name (the UI may hold it) and reports the new size.
     const Yuv small(64, 48);
     const auto pixels = render(r, *planar(small, 64, 32).frame);
@@ -546,154 +587,4 @@ TEST_CASE("snapshot errors: no display, unusable display, bad output folder, bad
     // And the good case leaves exactly the PNG.
     REQUIRE(write_snapshot(clip, 0.1, png).has_value());
     CHECK(left_behind() == std::vector<std::string>{png.string()});
-}
-
-// ---------------------------------------------------------------------------------------------
-// The reader: exact frames
-
-namespace {
-
-// Frame N carries N in three 16-level digits across its width (lossless, so exact).
-const char* kNumbered =
-    "geq=lum='if(lt(X,W/3),mod(N,16)*16+8,if(lt(X,2*W/3),mod(floor(N/16),16)*16+8,mod(floor(N/256),16)*16+8))'"
-    ":cb=128:cr=128";
-
-// B-frames in a fixed IBBBP pattern: the frames skipping non-reference frames leaves out are
-// known. Not lossless (x264 drops B-frames then), but the 16-level digits survive qp 1.
-const std::vector<std::string> kWithBFrames = {"-c:v", "libx264", "-preset", "veryfast", "-qp", "1", "-x264-params",
-                                               "bframes=3:b-adapt=0"};
-
-std::string probe_frame_types(const fs::path& file) {
-    const auto r = wt::test::run({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                                  "frame=pict_type", "-of", "csv=p=0", file.string()});
-    REQUIRE(r.exit_code == 0);
-    return r.out;
-}
-
-int frame_number(const AVFrame& f) {
-    REQUIRE((f.format == AV_PIX_FMT_YUV420P || f.format == AV_PIX_FMT_YUVJ420P));
-    const auto digit = [&](int x) {
-        const int v = f.data[0][static_cast<std::ptrdiff_t>(f.height / 2) * f.linesize[0] + x];
-        return v / 16;  // d * 16 + 8, exact in a lossless clip
-    };
-    const int third = f.width / 3;
-    return digit(third / 2) + 16 * digit(third + third / 2) + 256 * digit(2 * third + third / 2);
-}
-
-}  // namespace
-
-TEST_CASE("read_at returns exactly the frame on screen, also deep into a 10 s GOP and backwards") {
-    TempDir dir;
-    const fs::path clip = dir / "numbered.mp4";
-    // 12 s at 30 fps, keyframes only at 0 and 10 s.
-    std::vector<std::string> args{"-f", "lavfi", "-i",
-                                  std::string("color=black:s=320x240:r=30:d=12,format=yuv420p,") + kNumbered};
-    args.insert(args.end(), kWithBFrames.begin(), kWithBFrames.end());
-    args.insert(args.end(), {"-g", "300", "-keyint_min", "300", "-sc_threshold", "0", clip.string()});
-    ffmpeg(args);
-    REQUIRE(wt::test::contains(probe_frame_types(clip), "B"));
-    auto reader = FrameReader::open(clip);
-    REQUIRE_MESSAGE(reader.has_value(), (reader ? "" : reader.error().message));
-    CHECK(reader->width() == 320);
-    CHECK(reader->duration() == doctest::Approx(12.0).epsilon(0.01));
-
-    const double times[] = {0.0,  0.01, 1.0 / 30, 0.5,  1.0,  3.3,   5.0, 7.77, 9.99, 9.9666,
-                            10.0, 10.05, 11.5,    11.98, 6.0,  0.2,  2.0 / 30 - 0.0004};
-    double slowest = 0;
-    for (const double t : times) {
-        CAPTURE(t);
-        const auto started = std::chrono::steady_clock::now();
-        auto got = reader->read_at(t);
-        slowest = std::max(slowest,
-                           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
-        REQUIRE_MESSAGE(got.has_value(), (got ? "" : got.error().message));
-        const int want = static_cast<int>(std::floor(t * 30 + 0.015));  // 0.5 ms tolerance = 0.015 frames
-        CHECK(frame_number(*got->frame) == want);
-        CHECK(got->seconds == doctest::Approx(want / 30.0).epsilon(1e-6));
-    }
-    MESSAGE("slowest exact read (320x240, up to 299 frames past a keyframe): " << fmt::format("{:.1f}", slowest) << " ms");
-
-    // Past the end: the last frame.
-    auto last = reader->read_at(100);
-    REQUIRE(last.has_value());
-    CHECK(frame_number(*last->frame) == 359);
-    CHECK(reader->stats().corrupt_frames == 0);
-    CHECK(reader->stats().damaged_packets == 0);
-    CHECK(reader->stats().frames_decoded > 0);
-}
-
-TEST_CASE("read_at with a variable frame rate finds the frame shown across long gaps") {
-    TempDir dir;
-    const fs::path clip = dir / "vfr.mkv";
-    // Frames 0-59 every 1/30 s, then every 1/3 s (like a recorder writing a still screen rarely).
-    std::vector<std::string> args{"-f", "lavfi", "-i",
-                                  std::string("color=black:s=192x96:r=30:d=4,format=yuv420p,") + kNumbered, "-vf",
-                                  "setpts='(N+gte(N,60)*(N-60)*9)/30/TB'", "-fps_mode", "passthrough"};
-    args.insert(args.end(), kWithBFrames.begin(), kWithBFrames.end());
-    args.insert(args.end(), {"-g", "300", clip.string()});
-    ffmpeg(args);
-    const auto pts_of = [](int n) { return (n + (n >= 60 ? (n - 60) * 9 : 0)) / 30.0; };
-    auto reader = FrameReader::open(clip);
-    REQUIRE(reader.has_value());
-    // Frames 61, 63, 69, ... are B-frames nothing refers to (pattern IBBBP, pyramid), and each
-    // is on screen for 1/3 s: far more than the three frame durations decoded without skipping.
-    for (const double t : {1.5, 2.0, 2.1, 2.3, 2.34, 2.5, 3.2, 5.1, 5.0, 7.9, 10.0, 12.2, 21.9}) {
-        CAPTURE(t);
-        int want = 0;
-        for (int n = 0; n < 120; ++n)
-            if (pts_of(n) <= t + 0.0005) want = n;
-        auto got = reader->read_at(t);
-        REQUIRE(got.has_value());
-        CHECK(frame_number(*got->frame) == want);
-        CHECK(got->seconds == doctest::Approx(pts_of(want)).epsilon(1e-3));
-    }
-}
-
-TEST_CASE("a damaged file still yields frames and counts the damage") {
-    TempDir dir;
-    const fs::path clip = dir / "damaged.mkv";
-    ffmpeg({"-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=10", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23",
-            "-g", "60", clip.string()});
-    {
-        // 32 KiB of noise in the middle, as a bad disk sector or a broken copy would leave.
-        const auto size = fs::file_size(clip);
-        std::fstream f(clip, std::ios::in | std::ios::out | std::ios::binary);
-        f.seekp(static_cast<std::streamoff>(size * 2 / 5));
-        std::uint32_t x = 12345;
-        for (int i = 0; i < 32 * 1024; ++i) {
-            x = x * 1664525u + 1013904223u;
-            f.put(static_cast<char>(x >> 24));
-        }
-    }
-    auto reader = FrameReader::open(clip);
-    REQUIRE_MESSAGE(reader.has_value(), (reader ? "" : reader.error().message));
-    int shown = 0;
-    for (double t = 0; t < 10; t += 0.25)
-        if (reader->read_at(t).has_value()) ++shown;
-    const auto& s = reader->stats();
-    MESSAGE("damaged: " << shown << "/40 reads gave a frame; decoded " << s.frames_decoded << ", corrupt "
-                        << s.corrupt_frames << ", damaged packets " << s.damaged_packets);
-    CHECK(shown >= 30);
-    CHECK(s.corrupt_frames + s.damaged_packets > 0);
-}
-
-TEST_CASE("opening fails with the file's name for missing, non-media and video-less files") {
-    TempDir dir;
-    auto missing = FrameReader::open(dir / "gone.mp4");
-    REQUIRE_FALSE(missing.has_value());
-    CHECK(missing.error().code == wt::ErrorCode::not_found);
-    CHECK(wt::test::contains(missing.error().message, "gone.mp4"));
-
-    wt::test::write_file(dir / "notes.mp4", "this is not a video at all, just words");
-    auto junk = FrameReader::open(dir / "notes.mp4");
-    REQUIRE_FALSE(junk.has_value());
-    CHECK(junk.error().code == wt::ErrorCode::bad_media);
-    CHECK(wt::test::contains(junk.error().message, "notes.mp4"));
-
-    ffmpeg({"-f", "lavfi", "-i", "sine=d=1", "-c:a", "aac", (dir / "voice.m4a").string()});
-    auto audio = FrameReader::open(dir / "voice.m4a");
-    REQUIRE_FALSE(audio.has_value());
-    CHECK(audio.error().code == wt::ErrorCode::bad_media);
-    CHECK(wt::test::contains(audio.error().message, "voice.m4a"));
-    CHECK(wt::test::contains(audio.error().message, "no video"));
 }
