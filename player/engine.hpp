@@ -164,6 +164,12 @@ struct Player::Impl {
     std::string audio_device_name;
 
     std::thread demux_thread;
+    std::thread opener;  // open_async()
+    enum OpenState { opening, opened, open_failed };
+    std::atomic<OpenState> open_state{opening};
+    std::string open_error;  // written before open_state becomes failed
+    bool ready() const { return open_state == opened; }
+    void begin_playback();   // after open(): clocks set, threads started
 
     Impl() = default;
     ~Impl();

@@ -25,7 +25,17 @@ const char* to_string(State s) {
     return "?";
 }
 
-Player::Impl::~Impl() { stop_threads(); }
+Player::Impl::~Impl() {
+    if (opener.joinable()) opener.join();
+    stop_threads();
+}
+
+void Player::Impl::begin_playback() {
+    system_clock.set(seek_target.target, steady_seconds(), serial);
+    system_clock.freeze(paused, steady_seconds());
+    start_threads();
+    open_state = opened;
+}
 
 void Player::Impl::start_threads() {
     demux_thread = std::thread([this] { demux(); });
@@ -91,14 +101,26 @@ Player::~Player() = default;
 Result<std::unique_ptr<Player>> Player::open(const std::filesystem::path& file, const PlayOptions& options) {
     auto impl = std::make_unique<Impl>();
     if (auto r = impl->open(file, options); !r) return std::unexpected(r.error());
-    Impl& e = *impl;
-    e.system_clock.set(e.seek_target.target, steady_seconds(), e.serial);
-    e.system_clock.freeze(e.paused, steady_seconds());
-    e.start_threads();
+    impl->begin_playback();
+    return std::unique_ptr<Player>(new Player(std::move(impl)));
+}
+
+std::unique_ptr<Player> Player::open_async(const std::filesystem::path& file, const PlayOptions& options) {
+    auto impl = std::make_unique<Impl>();
+    Impl* e = impl.get();
+    e->opener = std::thread([e, file, options] {
+        if (auto r = e->open(file, options); !r) {
+            e->open_error = r.error().message;
+            e->open_state = Impl::open_failed;
+            return;
+        }
+        e->begin_playback();
+    });
     return std::unique_ptr<Player>(new Player(std::move(impl)));
 }
 
 void Player::play() {
+    if (!impl_->ready()) return;
     Impl& e = *impl_;
     if (e.ended_state) {
         e.paused = false;
@@ -117,6 +139,7 @@ void Player::play() {
 }
 
 void Player::pause() {
+    if (!impl_->ready()) return;
     Impl& e = *impl_;
     if (e.paused) return;
     const double now = steady_seconds();
@@ -138,14 +161,18 @@ void Player::toggle_pause() {
         pause();
 }
 
-void Player::seek(double seconds, SeekMode mode) { impl_->request_seek(seconds, mode); }
+void Player::seek(double seconds, SeekMode mode) {
+    if (impl_->ready()) impl_->request_seek(seconds, mode);
+}
 
 void Player::seek_relative(double delta) {
+    if (!impl_->ready()) return;
     Snapshot s = snapshot();
     impl_->request_seek(s.position_ms / 1000.0 + delta, SeekMode::exact);
 }
 
 void Player::step_frame(bool forward) {
+    if (!impl_->ready()) return;
     Impl& e = *impl_;
     pause();
     if (!forward) {
@@ -157,6 +184,7 @@ void Player::step_frame(bool forward) {
 }
 
 void Player::set_speed(double speed) {
+    if (!impl_->ready()) return;
     Impl& e = *impl_;
     speed = std::clamp(speed, 0.5, 2.0);
     e.speed = speed;
@@ -169,6 +197,7 @@ void Player::set_muted(bool muted) { impl_->muted = muted; }
 PollResult Player::poll() {
     Impl& e = *impl_;
     PollResult result;
+    if (!e.ready()) return result;
     const double now = steady_seconds();
     const int s = e.current_serial();
     auto take_front = [&]() -> std::optional<DecodedVideo> {
@@ -278,6 +307,11 @@ PollResult Player::poll() {
 Snapshot Player::snapshot() const {
     Impl& e = *impl_;
     Snapshot s;
+    if (!e.ready()) {
+        s.state = e.open_state == Impl::open_failed ? State::failed : State::opening;
+        if (s.state == State::failed) s.error = e.open_error;
+        return s;
+    }
     const double now = steady_seconds();
     const double clock = e.awaiting_first_frame ? e.target_of(e.current_serial()).target : e.master_clock(now);
     const double pos = std::isnan(clock) ? std::max(e.shown_pts, 0.0) : clock;
@@ -319,6 +353,7 @@ Snapshot Player::snapshot() const {
 
 std::vector<PlayedInterval> Player::take_played() {
     std::vector<PlayedInterval> out;
+    if (!impl_->ready()) return out;
     for (auto [from, to] : impl_->watch.take()) out.push_back({from, to});
     return out;
 }

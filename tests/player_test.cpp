@@ -339,3 +339,22 @@ TEST_CASE("damaged files: truncated plays what is there, corrupt frames are coun
         CHECK(wt::test::contains(p.error().message, "notes.txt"));
     }
 }
+
+TEST_CASE("open_async opens off the caller's thread and reports failure in the snapshot") {
+    TempDir dir;
+    const fs::path clip = wt::test::make_clip(dir.path, "a.mp4", 1.0);
+    auto p = Player::open_async(clip, silent());
+    const State first = p->snapshot().state;
+    CHECK((first == State::opening || first == State::playing));
+    p->seek(0.5);  // ignored while opening, harmless after
+    run_loop(*p, 5, [&] { return p->snapshot().state == State::ended; });
+    CHECK(p->snapshot().state == State::ended);
+    CHECK(p->snapshot().frames_shown > 10);
+
+    wt::test::write_file(dir / "junk.mp4", std::string(3000, 'j'));
+    auto bad = Player::open_async(dir / "junk.mp4", silent());
+    run_loop(*bad, 5, [&] { return bad->snapshot().state == State::failed; });
+    Snapshot s = bad->snapshot();
+    CHECK(s.state == State::failed);
+    CHECK(wt::test::contains(s.error, "junk.mp4"));
+}
