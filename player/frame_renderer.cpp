@@ -1,5 +1,6 @@
 #include "player/frame_renderer.hpp"
 
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -404,7 +405,24 @@ Result<fs::path> FrameRenderer::find_shader_dir() {
                             where));
 }
 
+namespace {
+// Under AddressSanitizer only: Mesa's DRI driver is unloaded when the last context closes, and
+// LeakSanitizer then reports its allocations against an "unknown module" that no suppression can
+// name. Keeping the (already loaded) driver resident leaves them reachable.
+void keep_gl_driver_resident_for_leak_checks() {
+#if defined(__SANITIZE_ADDRESS__)
+    std::ifstream maps("/proc/self/maps");
+    for (std::string line; std::getline(maps, line);) {
+        const auto slash = line.find('/');
+        if (slash == std::string::npos || !line.ends_with("_dri.so")) continue;
+        (void)::dlopen(line.substr(slash).c_str(), RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
+    }
+#endif
+}
+}  // namespace
+
 Result<std::unique_ptr<FrameRenderer>> FrameRenderer::create() {
+    keep_gl_driver_resident_for_leak_checks();
     const auto* version = glGetString(GL_VERSION);
     GLint major = 0, minor = 0;
     glGetIntegerv(GL_MAJOR_VERSION, &major);
