@@ -1,19 +1,15 @@
-// The desktop shell. For now one window listing the library; the full app is issue #5.
-// Follows Dear ImGui's example_sdl_opengl3: the UI is drawn every frame from plain state.
+// The desktop app's entry: a window (or the command-line help without a display), then the loop in
+// app/ui/shell.cpp. The model, worker and views live in app/ui/.
 #include "app/desktop.hpp"
 
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <string>
-#include <vector>
+#include <string_view>
 
 #include <fmt/format.h>
-#include <imgui.h>
 
-#include "app/cli.hpp"
 #include "app/gl_window.hpp"
-#include "catalog/catalog.hpp"
+#include "app/ui/shell.hpp"
 
 namespace wt::app {
 
@@ -30,79 +26,48 @@ constexpr const char* k_no_display_help =
     "  walkthrough doctor\n"
     "`walkthrough --help` lists every command.\n";
 
-// What the window shows, loaded once before the first frame.
-struct LibraryState {
-    std::string root;
-    std::string me;
-    std::string error;
-    std::vector<catalog::Recording> recordings;
-};
-
-LibraryState load_library() {
-    LibraryState s;
-    CliContext ctx;
-    s.root = ctx.library_root().string();
-    auto lib = ctx.open();
-    if (!lib) {
-        s.error = lib.error().message;
-        return s;
-    }
-    s.me = (*lib)->me().name;
-    catalog::ListFilter f;
-    f.limit = 200;
-    if (auto rows = (*lib)->list(f)) s.recordings = std::move(*rows);
-    else s.error = rows.error().message;
-    return s;
-}
-
-void draw(const LibraryState& s) {
-    const ImGuiViewport* vp = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(vp->WorkPos);
-    ImGui::SetNextWindowSize(vp->WorkSize);
-    ImGui::Begin("Library", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
-    ImGui::Text("walkthrough · library %s · you are %s", s.root.c_str(), s.me.c_str());
-    if (!s.error.empty()) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", s.error.c_str());
-    ImGui::Separator();
-    if (s.recordings.empty()) {
-        ImGui::TextWrapped("No recordings yet. Import one with: walkthrough import FILE");
-    } else if (ImGui::BeginTable("recordings", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
-        for (const char* h : {"Title", "Kind", "Length", "Author", "Comments"}) ImGui::TableSetupColumn(h);
-        ImGui::TableHeadersRow();
-        for (const auto& r : s.recordings) {
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(r.title.c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(catalog::to_string(r.kind));
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(format_moment(r.duration_ms).c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(r.author.c_str());
-            ImGui::TableNextColumn();
-            ImGui::Text("%d", r.comment_count);
-        }
-        ImGui::EndTable();
-    }
-    ImGui::Spacing();
-    ImGui::TextDisabled("Recording, playback and the full library views arrive in the next versions.");
-    ImGui::End();
-}
-
 }  // namespace
 
-int run_desktop() {
-    auto window = GlWindow::open("walkthrough", 1100, 700);
+std::optional<DesktopOptions> parse_desktop_args(int argc, char** argv) {
+    DesktopOptions o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        std::string* into = arg == "--library" ? &o.library : arg == "--as" ? &o.as
+                            : arg == "--screenshots"                      ? &o.screenshots
+                                                                          : nullptr;
+        if (into && i + 1 < argc) {
+            *into = argv[++i];
+            continue;
+        }
+        bool matched = false;
+        for (auto [name, field] : {std::pair{"--library=", &o.library}, std::pair{"--as=", &o.as},
+                                   std::pair{"--screenshots=", &o.screenshots}}) {
+            if (arg.starts_with(name)) {
+                *field = std::string(arg.substr(std::string_view(name).size()));
+                matched = true;
+            }
+        }
+        if (!matched) return std::nullopt;  // a command or another option: the CLI's
+    }
+    return o;
+}
+
+int run_desktop(const DesktopOptions& options) {
+    auto window = GlWindow::open("walkthrough", 1280, 800);
     if (!window) {
         std::fputs(fmt::format(k_no_display_help, window.error().message).c_str(), stderr);
         return 1;
     }
-    const LibraryState state = load_library();
-    while ((*window)->wait_events(500, [](const SDL_Event&) {})) {
-        (*window)->begin_frame();
-        draw(state);
-        (*window)->end_frame();
-    }
-    return 0;
+    if (std::getenv("WALKTHROUGH_TIMING"))
+        std::fprintf(stderr, "walkthrough: window open %.0f ms after start\n",
+                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.started).count());
+    ui::setup_fonts_and_style();
+    ui::RunOptions ro;
+    ro.library = options.library;
+    ro.person = options.as;
+    ro.screenshots = options.screenshots;
+    ro.started = options.started;
+    return options.screenshots.empty() ? ui::run_app(**window, ro) : ui::run_screenshots(**window, ro);
 }
 
 }  // namespace wt::app

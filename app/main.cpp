@@ -1,8 +1,15 @@
-// walkthrough: with arguments the command line, without them the desktop app.
+// walkthrough: with a command the command line; without one (only --library/--as, or
+// --screenshots DIR) the desktop app.
+#include <chrono>
+
 #include "app/cli.hpp"
 #include "app/desktop.hpp"
 
 int main(int argc, char** argv) {
-    if (argc <= 1) return wt::app::run_desktop();
+    const auto started = std::chrono::steady_clock::now();
+    if (auto desktop = wt::app::parse_desktop_args(argc, argv)) {
+        desktop->started = started;
+        return wt::app::run_desktop(*desktop);
+    }
     return wt::app::run_cli(argc, argv);
 }

@@ -8,15 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "app/player_panel.hpp"
 #include "common/result.hpp"
 #include "player/player.hpp"
 
 namespace wt::app {
-
-struct TimelineMarker {
-    std::int64_t at_ms = 0;
-    std::string label;  // "Ana: why this step?"
-};
 
 struct PlaySession {
     std::filesystem::path file;
@@ -26,10 +22,6 @@ struct PlaySession {
     bool exit_at_end = false;
     std::function<void(const std::vector<player::PlayedInterval>&)> on_played;
 };
-
-// The keys (also shown in the window's help line).
-inline constexpr const char* k_player_keys =
-    "Space play/pause · ←/→ 5 s · J/L 10 s · ,/. frame · F fullscreen · M mute · 0–9 jump";
 
 Result<player::Snapshot> run_play_window(const PlaySession& session);
 

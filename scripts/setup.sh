@@ -13,13 +13,15 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
 
 # Every package the build, the app and the tests use. Tests make their clips with the ffmpeg CLI
-# and start their own Xvfb and PulseAudio (null sink) for capture.
+# and start their own Xvfb and PulseAudio (null sink) for capture; xdotool drives the app in one.
+# The app's fonts: DejaVu, Noto, Droid Sans Fallback (CJK) and Nanum (Hangul) cover most scripts.
 packages=(
   build-essential cmake ninja-build pkg-config
   libavdevice-dev libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
+  libx11-dev libxext-dev libxdamage-dev libxfixes-dev libpulse-dev
   libsdl2-dev libimgui-dev libstb-dev libgl-dev libsqlite3-dev
   doctest-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  fonts-dejavu-core ffmpeg xvfb pulseaudio
+  fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-nanum ffmpeg xvfb pulseaudio xdotool xterm
 )
 missing=()
 for p in "${packages[@]}"; do

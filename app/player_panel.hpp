@@ -1,0 +1,62 @@
+#pragma once
+// The player panel shared by `walkthrough play` and the desktop app's Player view: the video
+// (letterboxed), a timeline with comment markers and the viewer's watched stretches, the controls
+// (play/pause, time, speed, mute, volume) and the player's keys. Drawn every frame from the player's
+// snapshot; it sends the player commands and never blocks.
+//
+// Thread-safety: the UI thread, inside an ImGui frame, with the window's GL context current.
+#include <SDL.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "player/player.hpp"
+
+namespace wt::player {
+class VideoSurface;
+}
+
+namespace wt::app {
+
+class GlWindow;
+
+struct TimelineMarker {
+    std::int64_t at_ms = 0;
+    std::string label;  // "Ana: why this step?"
+};
+
+// A stretch of the video (ms) drawn under the timeline: what the viewer has watched.
+struct TimelineSpan {
+    std::int64_t from_ms = 0;
+    std::int64_t to_ms = 0;
+};
+
+// What the panel remembers between frames besides the player itself.
+struct TimelineDrag {
+    bool active = false;
+    double seconds = 0;
+    double last_seek_at = 0;  // wall time of the last keyframe seek sent while dragging
+    bool on_marker = false;   // the press began on a comment marker: a jump, not a drag
+};
+
+// The keys (also shown in the panel's help line).
+inline constexpr const char* k_player_keys =
+    "Space play/pause · ←/→ 5 s · J/L 10 s · ,/. frame · F fullscreen · M mute · 0–9 jump";
+
+struct PlayerPanel {
+    std::vector<TimelineMarker> markers;
+    std::vector<TimelineSpan> watched;
+    bool show_keys = true;  // the help line under the controls
+};
+
+// Fills `size` (the rest of the window when 0): picture, timeline, controls and the help line.
+void draw_player_panel(player::Player& p, const player::Snapshot& s, const PlayerPanel& panel,
+                       const player::VideoSurface* surface, TimelineDrag& drag, ImVec2 size = ImVec2(0, 0));
+
+// The player's keys; true when the event was one of them.
+bool handle_player_key(const SDL_Event& e, player::Player& p, const player::Snapshot& s, GlWindow& window);
+
+}  // namespace wt::app

@@ -1,0 +1,100 @@
+#pragma once
+// The desktop app's controller: owns the state (model.hpp) and the worker, turns the views'
+// intents into state changes and jobs, applies what the jobs answer, and keeps the engines'
+// snapshots (player, recorder) fresh. It knows nothing of ImGui, SDL or GL, so it runs in tests
+// without a window.
+//
+// Thread-safety: UI thread only (the worker talks back through its mailbox).
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "app/ui/intents.hpp"
+#include "app/ui/model.hpp"
+#include "app/ui/worker.hpp"
+
+namespace wt::ui {
+
+class Controller {
+public:
+    struct Options {
+        std::filesystem::path library;        // empty: the settings' folder, else the default library
+        std::string person;                   // empty: the settings' person, else WALKTHROUGH_USER, else the default
+        std::filesystem::path settings_file;  // desktop.json; empty: preferences are not kept
+        std::function<void()> wake;           // called from the worker when results wait (any thread)
+        std::function<EpochMs()> clock;       // for tests; the wall clock otherwise
+        player::AudioOutput audio = player::AudioOutput::automatic;
+        int first_page = 60;                  // recordings loaded before the rest, for a quick first screen
+        int thumbnail_width = 320;            // pixels
+    };
+
+    explicit Controller(Options options);
+    ~Controller();
+    Controller(const Controller&) = delete;
+    Controller& operator=(const Controller&) = delete;
+
+    // Opens the library on the worker (settings, recovery of interrupted recordings with a notice,
+    // then the recordings, inbox and people).
+    void start();
+
+    const AppState& state() const { return state_; }
+    // For the screenshot mode and tests, which stage states (a recording bar) directly.
+    AppState& mutable_state() { return state_; }
+    Drafts& drafts() { return drafts_; }
+    EpochMs now() const;
+
+    void apply(const Intent& intent);
+    void apply(Intents& intents);  // in order; empties the list
+    // Applies what finished jobs posted. True if anything was applied.
+    bool drain();
+
+    struct Tick {
+        bool new_frame = false;  // the player shows a new picture: upload and redraw
+        bool redraw = false;     // an engine's state changed visibly
+        int wake_after_ms = -1;  // come back after this long at the latest; -1: only on input
+    };
+    // Once per loop on the UI thread: polls the player, copies the recorder's stats, reports watched
+    // stretches to the catalog. Never blocks.
+    Tick tick();
+
+    // Tests and the screenshot mode: drains until the worker has nothing left to do (or the timeout).
+    bool settle(int timeout_ms);
+    Worker& worker() { return *worker_; }
+
+    // Used by the jobs' answers.
+    void banner(Level level, std::string text, std::string hint = {});
+    void set_busy(std::optional<Busy> busy);
+    void reload_library();
+    void recompute_visible();   // after the recordings, the watched marks or the query changed
+    void fill_detail_drafts();  // the edit fields from the recording shown in details
+    void thumbnail_arrived(Thumbnail t);  // queued for the shell to upload; may be asked for again later
+    // Before the window goes: reports what was watched, finishes a recording in progress, and waits
+    // (up to `timeout_ms`) for the worker to write it all.
+    void shutdown(int timeout_ms);
+
+private:
+    friend struct Jobs;
+    void navigate(Screen screen);
+    void post(Worker::Job job, const std::string& key = {});
+    void report_played(bool force);
+    void stop_or_discard(bool discard);
+    void close_player();
+    void load_for_screen(Screen screen);
+    Result<recorder::RecordOptions> record_options() const;
+
+    Options options_;
+    AppState state_;
+    Drafts drafts_;
+    std::unordered_set<std::string> thumbs_asked_;
+    std::vector<catalog::Interval> played_;   // not yet sent to the catalog
+    std::int64_t last_report_us_ = 0;
+    bool was_playing_ = false;
+    std::unique_ptr<Worker> worker_;  // last: its thread stops first, while the state still exists
+};
+
+}  // namespace wt::ui

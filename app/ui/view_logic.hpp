@@ -1,0 +1,107 @@
+#pragma once
+// What the views show, as pure functions of plain data: no ImGui, no I/O, no clock of their own
+// (`now` is passed in). Unit-tested in tests/app_model_test.cpp.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "app/ui/model.hpp"
+#include "catalog/catalog.hpp"
+#include "recorder/recorder.hpp"
+
+namespace wt::ui {
+
+// ---- library ----
+
+// Indices of `recordings` that pass the query's filters, in its order (ties keep the newest first).
+std::vector<std::size_t> filter_and_sort(const std::vector<catalog::Recording>& recordings,
+                                         const std::unordered_set<std::string>& watched, const LibraryQuery& query);
+std::vector<std::string> all_tags(const std::vector<catalog::Recording>& recordings);     // sorted, unique
+std::vector<std::string> all_authors(const std::vector<catalog::Recording>& recordings);  // sorted, unique
+// "3:20 · ana · 20 Nov" (the year only when it is not this year's).
+std::string card_meta(const catalog::Recording& r, EpochMs now);
+// "20 Nov" or "20 Nov 2025", in local time.
+std::string short_date(EpochMs at, EpochMs now);
+// A search hit in one line: "comment at 2:13 · Why [port] 443?" or "title · [VPN] setup".
+std::string hit_text(const catalog::SearchHit& hit);
+
+// ---- due dates and assignments ----
+
+// Whole local calendar days from now's date to `date` ("YYYY-MM-DD"); negative when it is past.
+std::optional<int> days_until(const std::string& date, EpochMs now);
+// "due today", "due tomorrow", "due Fri" (within a week), "due 4 Dec"; past: "was due Tue", "was due 4 Nov".
+std::string due_text(const std::string& date, EpochMs now);
+// The card's line (it must fit a card): "assigned to you · due Fri", "assigned to you · overdue",
+// "assigned to you · done", "assigned to you" (no date).
+std::string card_assignment_text(const catalog::Assignment& a, EpochMs now);
+// "not started", "in progress 42 %", "done", "overdue · 42 %", "overdue · not started".
+std::string assignment_status_text(const catalog::Assignment& a);
+// The person's own list: open ones by due date (overdue first, undated after), then the done ones.
+std::vector<catalog::Assignment> by_due_date(std::vector<catalog::Assignment> list);
+
+// The manager's view: modules (recordings with assignments) x people (assignees).
+struct TrainingMatrix {
+    struct Module {
+        std::string id;
+        std::string title;
+        int assigned = 0, done = 0, overdue = 0;
+    };
+    std::vector<Module> modules;                      // by title
+    std::vector<std::string> people;                  // by name
+    std::vector<std::vector<int>> cell;               // [module][person]: index into the assignments, -1 none
+};
+TrainingMatrix build_matrix(const std::vector<catalog::Assignment>& all);
+// "✓", "42 %", "–" (not started), "! 42 %" (overdue).
+std::string cell_text(const catalog::Assignment& a);
+
+// ---- watching ----
+
+// "not watched yet", "watched 93 %", "watched 93 % ✓", "marked watched ✓" (explicitly, little coverage).
+std::string coverage_text(const std::optional<catalog::View>& view);
+// The acting person's view among everyone's.
+std::optional<catalog::View> view_of(const std::vector<catalog::View>& views, const std::string& person);
+// Who watched how much: most coverage first.
+std::vector<catalog::View> by_coverage(std::vector<catalog::View> views);
+
+// ---- inbox ----
+
+// "waiting 3 h · reply within 24 h" or "waiting 2 d 4 h · 1 d 4 h past the 24 h window".
+std::string inbox_age_text(std::int64_t age_ms, int window_hours);
+// Overdue first, then the oldest first.
+std::vector<catalog::InboxItem> inbox_order(std::vector<catalog::InboxItem> items);
+
+// ---- comments ----
+
+struct CommentRow {
+    std::size_t index = 0;  // into the comments given
+    int depth = 0;          // 0: starts a thread
+    bool resolved = false;  // the thread is resolved
+};
+// Threads by their moment (whole-video remarks first), each followed by its replies in the order written.
+std::vector<CommentRow> comment_rows(const std::vector<catalog::Comment>& comments);
+
+// ---- editing ----
+
+// "onboarding, vpn ,#it" -> {"it", "onboarding", "vpn"} (trimmed, '#' dropped, unique, sorted).
+std::vector<std::string> split_tags(const std::string& text);
+std::string join_tags(const std::vector<std::string>& tags);
+// What to send to the catalog to turn `before` into the edited fields (only what changed).
+catalog::RecordingEdit edit_between(const catalog::Recording& before, const std::string& title,
+                                    const std::string& description, catalog::Kind kind, const std::string& tags_text);
+
+// ---- recording ----
+
+// "3", "2", "1" while counting down; empty once recording.
+std::string countdown_text(const recorder::RecordStats& s);
+// "2:13 · 4.1 MB" (+ " · paused").
+std::string recording_bar_text(const recorder::RecordStats& s);
+// The soft 5-minute guide: empty before 4:00, then "1:00 left of 5 min", then "over 5 min: shorter videos get watched".
+std::string five_minute_guide(std::int64_t elapsed_ms);
+// A microphone level (0..1 linear) on a -60..0 dB scale as 0..1, for the meter.
+float meter_fraction(float linear);
+// "X,Y,WxH" checked; the message says what is wrong.
+Result<std::string> checked_region(const std::string& text);
+
+}  // namespace wt::ui

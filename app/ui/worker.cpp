@@ -1,0 +1,122 @@
+#include "app/ui/worker.hpp"
+
+#include <chrono>
+#include <exception>
+
+#include "app/ui/controller.hpp"
+
+namespace wt::ui {
+
+namespace {
+std::int64_t monotonic_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+}  // namespace
+
+Result<catalog::Library*> Worker::Env::open(const std::filesystem::path& root, const catalog::OpenOptions& options) {
+    library_.reset();
+    auto lib = catalog::open_library(root, options);
+    if (!lib) return std::unexpected(lib.error());
+    library_ = std::move(*lib);
+    return library_.get();
+}
+
+void Worker::Env::post(Apply apply) { worker_.deliver(std::move(apply)); }
+
+void Worker::Env::progress(const std::string& what, double fraction) {
+    const std::int64_t now = monotonic_us();
+    if (now - last_progress_us_ < 100'000 && fraction < 1) return;
+    last_progress_us_ = now;
+    post([what, fraction](Controller& c) { c.set_busy(Busy{what, fraction}); });
+}
+
+void Worker::Env::done_progress() {
+    last_progress_us_ = 0;
+    post([](Controller& c) { c.set_busy(std::nullopt); });
+}
+
+Worker::Worker(std::function<void()> wake, std::size_t capacity)
+    : wake_(std::move(wake)), capacity_(capacity), thread_([this](std::stop_token st) { run(st); }) {}
+
+Worker::~Worker() {
+    thread_.request_stop();
+    work_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+bool Worker::post(Job job, const std::string& key) {
+    {
+        std::lock_guard g(lock_);
+        if (!key.empty()) {
+            for (Item& item : queue_) {
+                if (item.key == key) {
+                    item.job = std::move(job);
+                    return true;
+                }
+            }
+        }
+        if (queue_.size() >= capacity_) return false;
+        queue_.push_back({key, std::move(job)});
+    }
+    work_.notify_one();
+    return true;
+}
+
+std::vector<Worker::Apply> Worker::take() {
+    std::lock_guard g(lock_);
+    std::vector<Apply> out;
+    out.swap(mailbox_);
+    return out;
+}
+
+bool Worker::wait(int timeout_ms) {
+    std::unique_lock g(lock_);
+    return mail_.wait_for(g, std::chrono::milliseconds(timeout_ms), [&] { return !mailbox_.empty(); });
+}
+
+bool Worker::idle() const {
+    std::lock_guard g(lock_);
+    return queue_.empty() && !running_;
+}
+
+void Worker::deliver(Apply apply) {
+    bool was_empty = false;
+    {
+        std::lock_guard g(lock_);
+        was_empty = mailbox_.empty();
+        mailbox_.push_back(std::move(apply));
+    }
+    mail_.notify_all();
+    // One wake-up per batch: the UI drains the whole mailbox when it wakes.
+    if (was_empty && wake_) wake_();
+}
+
+void Worker::run(std::stop_token stop) {
+    for (;;) {
+        Item item;
+        {
+            std::unique_lock g(lock_);
+            work_.wait(g, stop, [&] { return !queue_.empty(); });
+            if (stop.stop_requested()) break;
+            item = std::move(queue_.front());
+            queue_.pop_front();
+            running_ = true;
+        }
+        try {
+            item.job(env_);
+        } catch (const std::exception& e) {  // a bug: say so, keep the app alive
+            const std::string what = e.what();
+            deliver([what](Controller& c) {
+                c.banner(Level::error, "Something went wrong inside the app: " + what,
+                         "Please report it with what you were doing; your library is unchanged.");
+            });
+        }
+        std::lock_guard g(lock_);
+        running_ = false;
+        if (queue_.empty()) mail_.notify_all();
+    }
+    env_.close();  // on this thread: the connection belongs to it
+}
+
+}  // namespace wt::ui

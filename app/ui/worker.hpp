@@ -1,0 +1,90 @@
+#pragma once
+// The desktop app's worker: one thread that owns the library connection (SQLite allows one
+// connection per thread) and runs, in order, the jobs the UI posts through a bounded queue. A job
+// answers by posting `Apply` functions to a mailbox, which the UI thread drains each loop; posting
+// wakes the UI (the `wake` callback: an SDL user event in the app, a condition variable in tests).
+//
+// Thread-safety: post(), take(), wait() and idle() from any thread (the UI's, in practice). A job's
+// Env is only for that job, on the worker thread.
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "catalog/catalog.hpp"
+
+namespace wt::ui {
+
+class Controller;
+
+class Worker {
+public:
+    using Apply = std::function<void(Controller&)>;  // runs on the UI thread
+
+    // What a job may use. Worker thread only.
+    class Env {
+    public:
+        catalog::Library* library() const { return library_.get(); }
+        // Replaces the connection (another library folder or acting person). On failure the old one is
+        // closed too: nothing half-open stays around.
+        Result<catalog::Library*> open(const std::filesystem::path& root, const catalog::OpenOptions& options);
+        void close() { library_.reset(); }
+        void post(Apply apply);
+        // Long work: shown as a progress bar; posted at most ~10 times a second. fraction < 0: unknown.
+        void progress(const std::string& what, double fraction);
+        void done_progress();  // hides the bar
+
+    private:
+        friend class Worker;
+        explicit Env(Worker& w) : worker_(w) {}
+        Worker& worker_;
+        std::unique_ptr<catalog::Library> library_;
+        std::int64_t last_progress_us_ = 0;
+    };
+    using Job = std::function<void(Env&)>;
+
+    explicit Worker(std::function<void()> wake, std::size_t capacity = 64);
+    // Lets the running job finish, drops the waiting ones, and closes the library on the worker thread.
+    ~Worker();
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+
+    // Queues a job; false when the queue is full (nothing is queued then). With a key, a job with the
+    // same key that has not started yet is replaced, so only the latest of a burst runs (search as you
+    // type, a thumbnail asked for twice).
+    bool post(Job job, const std::string& key = {});
+    // What finished jobs posted, oldest first; empties the mailbox. UI thread.
+    std::vector<Apply> take();
+    // Waits until the mailbox holds something or `timeout_ms` passed; true if it holds something.
+    bool wait(int timeout_ms);
+    // Nothing waiting and nothing running.
+    bool idle() const;
+    std::size_t capacity() const { return capacity_; }
+
+private:
+    struct Item {
+        std::string key;
+        Job job;
+    };
+    void run(std::stop_token stop);
+    void deliver(Apply apply);
+
+    std::function<void()> wake_;
+    const std::size_t capacity_;
+    mutable std::mutex lock_;  // guards queue_, running_, mailbox_
+    std::condition_variable_any work_;
+    std::condition_variable mail_;
+    std::deque<Item> queue_;
+    bool running_ = false;
+    std::vector<Apply> mailbox_;
+    Env env_{*this};
+    std::jthread thread_;  // last: started after everything above exists, joined first
+};
+
+}  // namespace wt::ui

@@ -1,0 +1,114 @@
+// The desktop app driven by real input (xdotool) on a private Xvfb with a PulseAudio null sink as
+// the microphone: start a recording from the Record view, stop it on the recording bar, find it in
+// the library, play it, and comment on it. The catalog (through the CLI) then holds what was done.
+//
+// Positions are the app's layout at 1280x800 with DejaVu Sans at 16 px (Xvfb's 96 dpi); set
+// WT_UI_SNAPSHOTS=DIR to keep a picture of the screen after each step when changing the layout.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "tests/capture_env.hpp"
+#include "tests/support.hpp"
+
+using namespace wt::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Desktop {
+    const VirtualScreen& screen;
+    std::string window;
+    int step = 0;
+
+    RunResult x(std::vector<std::string> argv) const { return run(argv, {{"DISPLAY", screen.display}}); }
+
+    void snapshot(const std::string& what) {
+        const char* dir = std::getenv("WT_UI_SNAPSHOTS");
+        if (!dir || !*dir) return;
+        x({"import", "-window", "root", (fs::path(dir) / (std::to_string(++step) + "-" + what + ".png")).string()});
+    }
+    void click(int x_, int y_, const std::string& what) {
+        x({"xdotool", "mousemove", "--sync", std::to_string(x_), std::to_string(y_)});
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));  // hover is drawn before the press
+        REQUIRE(x({"xdotool", "click", "1"}).exit_code == 0);
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        snapshot(what);
+    }
+    void type(const std::string& text) {
+        REQUIRE(x({"xdotool", "type", "--delay", "40", text}).exit_code == 0);
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+};
+
+void sleep_s(double s) { std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(s * 1000))); }
+
+}  // namespace
+
+TEST_CASE("real input: record from the Record view, stop on the bar, find it in the library, play it, comment") {
+    VirtualScreen screen("1280x800x24");
+    VirtualMicrophone mic;
+    CliLibrary lib;
+    TempDir home;
+    ChildProcess app;
+    app.start({binary_path(), "--library", lib.root().string(), "--as", "ana"},
+              {{"DISPLAY", screen.display},
+               {"PULSE_SERVER", mic.server},
+               {"XDG_CONFIG_HOME", (home / "config").string()},
+               {"HOME", home.path.string()},
+               {"WALKTHROUGH_LIBRARY", ""},
+               {"WALKTHROUGH_USER", ""}},
+              home / "app.log");
+    Desktop d{screen, {}};
+    // The window appears; give it the keyboard (no window manager here to do it).
+    for (int i = 0; i < 100 && d.window.empty(); ++i) {
+        auto r = d.x({"xdotool", "search", "--onlyvisible", "--name", "^walkthrough$"});
+        if (r.exit_code == 0 && !r.out.empty()) d.window = r.out.substr(0, r.out.find('\n'));
+        else sleep_s(0.1);
+    }
+    INFO(read_file(home / "app.log"));
+    REQUIRE_FALSE(d.window.empty());
+    d.x({"xdotool", "windowfocus", "--sync", d.window});
+    sleep_s(1.0);
+    d.snapshot("start");
+
+    d.click(45, 97, "record-view");        // sidebar: Record
+    d.click(318, 739, "start-recording");  // ● Start recording (countdown 3 s)
+    sleep_s(7.0);
+    d.snapshot("recording");
+    REQUIRE(app.running());
+    // The bar: 800x83 at the top centre of the 1280-wide screen; Stop is its second button.
+    d.click(240 + 503, 16 + 24, "stop");
+    // Finishing, then Details of the new recording.
+    sleep_s(3.0);
+    d.snapshot("details");
+    auto listed = lib.ok({"list"});
+    REQUIRE(listed.size() == 1);
+    const std::string id = listed[0].at("id").get<std::string>();
+    CHECK(listed[0].at("status") == "ready");
+    CHECK(listed[0].at("duration_ms").get<int>() >= 1500);
+    CHECK(listed[0].at("author") == "ana");
+
+    d.click(261, 24, "library");     // ← Library
+    d.click(347, 219, "play");       // the first card's picture plays it
+    sleep_s(2.0);
+    d.click(1098, 160, "comment-box");
+    d.type("Nice demo");
+    d.click(978, 206, "comment");
+    sleep_s(1.5);
+    d.snapshot("commented");
+    app.stop();  // SIGTERM: the app closes as from the window's close button
+
+    auto comments = lib.ok({"comments", id});
+    REQUIRE(comments.size() == 1);
+    CHECK(comments[0].at("body") == "Nice demo");
+    CHECK(comments[0].at("author") == "ana");
+    CHECK(comments[0].contains("at_ms"));
+    // What played was reported to the catalog.
+    auto shown = lib.ok({"show", id});
+    REQUIRE(shown.at("views").size() == 1);
+    CHECK(shown.at("views")[0].at("person") == "ana");
+    CHECK(shown.at("views")[0].at("coverage").get<double>() > 0);
+}
