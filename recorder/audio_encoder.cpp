@@ -12,6 +12,9 @@ namespace wt::recorder {
 
 namespace {
 constexpr int k_rate = 48000;
+// The drift correction is set again every second over the next 10 s of samples, so it never runs
+// out while frames come; 10 s gives it a resolution of 2 ppm.
+constexpr int k_compensation_span = 10 * k_rate;
 }
 
 Result<std::unique_ptr<AudioEncoder>> AudioEncoder::open(int bitrate, bool denoise) {
@@ -56,6 +59,9 @@ Result<void> AudioEncoder::encode(const AVFrame* frame, std::int64_t start_us, c
                                       static_cast<AVSampleFormat>(frame->format), frame->sample_rate, 0, nullptr);
         av_channel_layout_uninit(&in_layout);
         resampler_.reset(raw);
+        // Following the clock needs a real resampler even at 48 kHz in and out: without the flag
+        // swr_set_compensation() would re-initialise it mid-stream and lose what it buffers.
+        if (ret >= 0 && follow_from_us_ >= 0) ret = av_opt_set_int(raw, "flags", SWR_FLAG_RESAMPLE, 0);
         if (ret < 0 || (ret = swr_init(raw)) < 0) {
             return fail(ErrorCode::bad_media, fmt::format("cannot convert the microphone's audio: {}", av::error_text(ret)));
         }
@@ -65,6 +71,9 @@ Result<void> AudioEncoder::encode(const AVFrame* frame, std::int64_t start_us, c
     }
     if (first_pts_ < 0) {
         first_pts_ = next_pts_ = av_rescale(std::max<std::int64_t>(start_us, 0), k_rate, 1'000'000);
+    }
+    if (follow_from_us_ >= 0 && start_us >= follow_from_us_) {
+        if (auto r = follow(start_us); !r) return r;
     }
     const int out_max = swr_get_out_samples(resampler_.get(), frame->nb_samples);
     std::vector<int16_t> out(static_cast<size_t>(std::max(out_max, 0)));
@@ -91,12 +100,34 @@ Result<void> AudioEncoder::encode(const AVFrame* frame, std::int64_t start_us, c
         if (denoiser_) {
             denoised_.clear();
             if (auto r = denoiser_->process(out.data(), got, denoised_); !r) return r;
+            denoiser_held_ += got - static_cast<std::int64_t>(denoised_.size());
             if (auto r = queue_samples(denoised_.data(), static_cast<int>(denoised_.size())); !r) return r;
         } else if (auto r = queue_samples(out.data(), got); !r) {
             return r;
         }
     }
     return encode_from_fifo(false, sink);
+}
+
+Result<void> AudioEncoder::follow(std::int64_t start_us) {
+    // Where this frame's first sample will land: what is encoded, queued, inside the denoiser and
+    // inside the resampler, less what is still to be left out.
+    const std::int64_t placed = next_pts_ + av_audio_fifo_size(fifo_.get()) + denoiser_held_ +
+                                swr_get_delay(resampler_.get(), k_rate) - pending_drop_;
+    const DriftCorrection c = drift_.update(static_cast<double>(start_us) / 1e6, static_cast<double>(placed) / k_rate);
+    if (c.jump_s < 0) pending_drop_ += static_cast<std::int64_t>(-c.jump_s * k_rate);
+    if (c.jump_s > 0) {
+        std::vector<std::int16_t> zeros(static_cast<size_t>(c.jump_s * k_rate), 0);
+        if (auto r = queue_samples(zeros.data(), static_cast<int>(zeros.size())); !r) return r;
+    }
+    const int samples = static_cast<int>(std::lround(c.stretch * k_compensation_span));
+    if (samples != 0 || compensation_ != 0) {
+        if (int ret = swr_set_compensation(resampler_.get(), samples, k_compensation_span); ret < 0) {
+            return fail(ErrorCode::internal, fmt::format("cannot follow the microphone's clock: {}", av::error_text(ret)));
+        }
+        compensation_ = samples;
+    }
+    return {};
 }
 
 Result<void> AudioEncoder::queue_samples(const std::int16_t* samples, int n) {
@@ -125,6 +156,18 @@ Result<void> AudioEncoder::fill_silence(std::int64_t until_us, const PacketSink&
 }
 
 Result<void> AudioEncoder::flush(const PacketSink& sink) {
+    if (resampler_) {  // the last few samples inside a resampling filter
+        std::vector<std::int16_t> rest(static_cast<size_t>(std::max(swr_get_out_samples(resampler_.get(), 0), 0)));
+        uint8_t* planes[1] = {reinterpret_cast<uint8_t*>(rest.data())};
+        const int got = rest.empty() ? 0 : swr_convert(resampler_.get(), planes, static_cast<int>(rest.size()), nullptr, 0);
+        if (got > 0 && denoiser_) {
+            denoised_.clear();
+            if (auto r = denoiser_->process(rest.data(), got, denoised_); !r) return r;
+            if (auto r = queue_samples(denoised_.data(), static_cast<int>(denoised_.size())); !r) return r;
+        } else if (got > 0) {
+            if (auto r = queue_samples(rest.data(), got); !r) return r;
+        }
+    }
     if (denoiser_) {
         denoised_.clear();
         if (auto r = denoiser_->drain(denoised_); !r) return r;

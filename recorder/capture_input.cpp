@@ -7,6 +7,7 @@
 extern "C" {
 #include <libavdevice/avdevice.h>
 #include <libavutil/dict.h>
+#include <libavutil/pixdesc.h>
 }
 
 namespace wt::recorder {
@@ -113,6 +114,15 @@ int CaptureInput::skip_buffered() {
 }
 
 AVRational CaptureInput::time_base() const { return format_->streams[stream_index_]->time_base; }
+
+std::string CaptureInput::describe() const {
+    const AVCodecContext* d = decoder_.get();
+    if (d->codec_type == AVMEDIA_TYPE_AUDIO) {
+        return fmt::format("{} Hz, {} channel(s)", d->sample_rate, d->ch_layout.nb_channels);
+    }
+    const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(d->pix_fmt));
+    return fmt::format("{}x{} {}", d->width, d->height, name ? name : "?");
+}
 
 Result<av::FramePtr> CaptureInput::next_frame() {
     av::FramePtr frame = av::make_frame();

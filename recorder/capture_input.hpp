@@ -1,7 +1,8 @@
 #pragma once
-// One capture source opened through libavdevice/libavformat: a screen grabber (x11grab), a
-// microphone (pulse, alsa) or any input given as FMT:URL (lavfi, a file). It hands out decoded
-// frames; inputs that are not live devices are paced to real time by the caller.
+// One capture source opened through libavdevice/libavformat: a microphone (pulse, alsa), the
+// screen through x11grab (the fallback of X11Screen) or any input given as FMT:URL (lavfi, a
+// file). It hands out decoded frames; inputs that are not live devices are paced to real time by
+// the caller.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "avkit/av_ptr.hpp"
 #include "common/result.hpp"
+#include "recorder/frame_source.hpp"
 
 namespace wt::recorder {
 
@@ -23,25 +25,22 @@ struct InputSpec {
 // "lavfi:testsrc2=size=1280x720:rate=30" -> {lavfi, testsrc2=...}; a bare path is read as a file.
 Result<InputSpec> parse_input_spec(const std::string& text, const std::string& what);
 
-class CaptureInput {
+class CaptureInput final : public FrameSource {
 public:
     // Opens `spec` and the decoder of its first stream of `type`.
     static Result<std::unique_ptr<CaptureInput>> open(const InputSpec& spec, AVMediaType type);
-    ~CaptureInput();
+    ~CaptureInput() override;
 
-    // The next decoded frame (pts in time_base()), or nullptr at the end of the input.
-    // Blocks on live devices; returns an error after interrupt().
-    Result<av::FramePtr> next_frame();
-    // Live devices start capturing when opened: discards what they buffered since, so the first
-    // frame read afterwards is fresh and its read time is its capture time. Returns the ms dropped.
-    int skip_buffered();
-    // Makes a blocked next_frame() return; callable from any thread.
-    void interrupt() { interrupted_.store(true); }
+    Result<av::FramePtr> next_frame() override;
+    int skip_buffered() override;
+    void interrupt() override { interrupted_.store(true); }
+    AVRational time_base() const override;
+    bool is_live_device() const override { return live_; }
+    int width() const override { return decoder_->width; }
+    int height() const override { return decoder_->height; }
+    std::string describe() const override;
 
-    AVRational time_base() const;
     const AVCodecContext* decoder() const { return decoder_.get(); }
-    // Live devices deliver frames as they happen; other inputs must be paced by the reader.
-    bool is_live_device() const { return live_; }
 
 private:
     CaptureInput() = default;

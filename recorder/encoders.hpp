@@ -9,6 +9,7 @@
 #include "avkit/av_ptr.hpp"
 #include "common/result.hpp"
 #include "recorder/denoiser.hpp"
+#include "recorder/drift.hpp"
 #include "recorder/recorder.hpp"
 
 namespace wt::recorder {
@@ -21,31 +22,33 @@ Result<void> encode_and_drain(AVCodecContext* encoder, const AVFrame* frame, AVP
                               std::int64_t packet_duration, const char* who, const PacketSink& sink);
 
 // H.264 (libx264), BT.709 limited range, time base 1 ms (variable frame rate). Odd sizes are
-// cropped by one pixel (4:2:0 needs even ones).
+// cropped by one pixel (4:2:0 needs even ones). yuv420p pictures of the encoder's size (the X11
+// source's) go to x264 as they are; anything else is converted first (swscale).
 class VideoEncoder {
 public:
     static Result<std::unique_ptr<VideoEncoder>> open(int width, int height, int fps, Quality quality);
 
-    // Converts and encodes `frame` shown from `pts_ms` on.
+    // Converts (when needed) and encodes `frame` shown from `pts_ms` on.
     Result<void> encode(const AVFrame* frame, std::int64_t pts_ms, const PacketSink& sink);
     // Encodes the last converted picture again at `pts_ms` (an unchanged screen).
     Result<void> repeat(std::int64_t pts_ms, const PacketSink& sink);
     Result<void> flush(const PacketSink& sink);
 
     AVCodecContext* context() const { return encoder_.get(); }
-    bool has_picture() const { return has_picture_; }
+    bool has_picture() const { return current_ != nullptr; }
 
 private:
     Result<void> send(AVFrame* frame, const PacketSink& sink);
 
     av::CodecContextPtr encoder_;
     av::SwsPtr scaler_;
-    av::FramePtr converted_ = av::make_frame();
+    av::FramePtr converted_ = av::make_frame();  // swscale's output
+    av::FramePtr passed_ = av::make_frame();     // a reference to a picture sent as it is
+    AVFrame* current_ = nullptr;                 // the one of the two that repeat() sends again
     av::PacketPtr packet_ = av::make_packet();
     int source_format_ = -1, source_width_ = 0, source_height_ = 0;
     std::int64_t frame_ms_ = 33;
     std::int64_t last_pts_ = -1;
-    bool has_picture_ = false;
 };
 
 // Opus (libopus), mono, 48 kHz, speech settings. Time base 1/48000: pts count samples.
@@ -62,6 +65,12 @@ public:
     // Silence up to `until_us` on the clock, when more than `tolerance_us` is missing: the
     // microphone went away, or an input's timestamps jump over a hole.
     Result<void> fill_silence(std::int64_t until_us, const PacketSink& sink, std::int64_t tolerance_us = 0);
+    // A live device: from its frames stamped `from_us` on (once the start is settled), its sample
+    // clock is made to follow the recorder's by gentle resampling (DriftController). Call before
+    // the first encode().
+    void follow_clock(std::int64_t from_us) { follow_from_us_ = from_us; }
+    // The drift still uncorrected at the last reading, µs (placed − captured); 0 when not following.
+    std::int64_t drift_us() const { return static_cast<std::int64_t>(drift_.error_s() * 1e6); }
 
     AVCodecContext* context() const { return encoder_.get(); }
     std::int64_t samples_written() const { return next_pts_ - first_pts_; }
@@ -73,8 +82,15 @@ private:
     Result<void> encode_from_fifo(bool final, const PacketSink& sink);
     Result<void> queue_samples(const std::int16_t* samples, int n);
 
+    Result<void> follow(std::int64_t start_us);
+
     std::unique_ptr<Denoiser> denoiser_;  // only with --denoise
     std::vector<std::int16_t> denoised_;
+    std::int64_t denoiser_held_ = 0;      // samples given to the denoiser and not yet back
+
+    std::int64_t follow_from_us_ = -1;    // -1: not following the clock
+    DriftController drift_;
+    int compensation_ = 0;                // samples added per k_compensation_span (swr_set_compensation)
 
     av::CodecContextPtr encoder_;
     av::SwrPtr resampler_;
@@ -87,7 +103,10 @@ private:
     std::atomic<float> peak_{0}, rms_{0};
 };
 
-// Whether two frames hold the same picture (same size and format, identical pixels).
+// Whether two frames are references to the same picture buffer.
+bool same_buffer(const AVFrame* a, const AVFrame* b);
+// Whether two frames hold the same picture (the same buffer, or the same size and format and
+// identical pixels).
 bool same_picture(const AVFrame* a, const AVFrame* b);
 
 }  // namespace wt::recorder

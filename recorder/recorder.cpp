@@ -3,9 +3,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
-#include <cstdlib>
 #include <deque>
-#include <fstream>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -14,11 +12,9 @@
 
 #include "avkit/media_info.hpp"
 
-extern "C" {
-#include <libavutil/pixdesc.h>
-}
 #include "common/timefmt.hpp"
 #include "recorder/capture_input.hpp"
+#include "recorder/sources.hpp"
 #include "recorder/clock.hpp"
 #include "recorder/crash_safe_writer.hpp"
 #include "recorder/encoders.hpp"
@@ -28,8 +24,9 @@ namespace wt::recorder {
 namespace {
 
 // A raw video queue of a few frames (OBS keeps 6): when the encoder falls behind, newer frames
-// are dropped (and counted) rather than capture blocking or memory growing. Each 1080p frame
-// is 8 MB of x11grab's shared memory, so the queue is kept short.
+// are dropped (and counted) rather than capture blocking or memory growing. An unchanged picture
+// from the X11 source is a reference to the previous buffer; a changed one is 3 MB at 1080p
+// (yuv420p), 8 MB from x11grab (bgr0).
 constexpr size_t k_video_queue = 4;
 // Audio is never dropped for load; this only bounds memory if the output thread died.
 constexpr size_t k_audio_queue = 3000;
@@ -87,7 +84,7 @@ const char* to_string(Quality q) {
 
 struct Recorder::Impl {
     RecordOptions options;
-    std::unique_ptr<CaptureInput> video_in, audio_in;
+    std::unique_ptr<FrameSource> video_in, audio_in;
     std::unique_ptr<VideoEncoder> video_enc;
     std::unique_ptr<AudioEncoder> audio_enc;
     std::unique_ptr<CrashSafeWriter> writer;
@@ -118,7 +115,7 @@ struct Recorder::Impl {
 
     std::jthread video_thread, audio_thread, output_thread;
 
-    void capture(CaptureInput& in, bool is_video);
+    void capture(FrameSource& in, bool is_video);
     void output();
     Result<void> write_packet(AVPacket* p, AVRational tb, int stream) {
         auto r = writer->write(p, tb, stream);
@@ -128,7 +125,7 @@ struct Recorder::Impl {
     }
 };
 
-void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
+void Recorder::Impl::capture(FrameSource& in, bool is_video) {
     const AVRational tb = in.time_base();
     std::int64_t first_pts = AV_NOPTS_VALUE;
     AudioStartCheck start_check;
@@ -157,7 +154,8 @@ void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
         const std::int64_t duration_us =
             is_video ? 0 : av_rescale(f->nb_samples, 1'000'000, std::max(f->sample_rate, 1));
         if (in.is_live_device() || f->pts == AV_NOPTS_VALUE) {
-            const std::int64_t read_us = monotonic_us() - t0_us;
+            const std::int64_t read_us =
+                (in.stamps_on_clock() && f->pts != AV_NOPTS_VALUE ? f->pts : monotonic_us()) - t0_us;
             ts_us = read_us - duration_us;
             if (ts_us < 0) continue;  // still counting down
             if (!is_video && in.is_live_device()) {
@@ -235,8 +233,12 @@ void Recorder::Impl::capture(CaptureInput& in, bool is_video) {
 }
 
 void Recorder::Impl::output() {
-    av::FramePtr previous;  // the last picture captured, to recognise an unchanged screen
+    // The last picture encoded, to recognise an unchanged screen. Holding it also keeps the X11
+    // source from writing into its buffer (copy-on-write), so buffer identity means same pixels.
+    av::FramePtr previous;
+    const bool shared_pictures = video_in->shares_unchanged_pictures();
     std::int64_t last_written_ms = -1;
+    bool last_skipped = false;  // the latest picture was skipped as unchanged
     auto fail_with = [&](const Error& e) {
         std::lock_guard lock(mutex);
         if (!output_failed) output_error = e, output_failed = true;
@@ -271,10 +273,15 @@ void Recorder::Impl::output() {
                 fail_with(r.error());
                 continue;
             }
-            if (same_picture(previous.get(), item.frame.get())) {
+            // The X11 source hands out an unchanged picture in the same buffer and a changed one
+            // in a new buffer: no pixels to compare. Other sources are compared (same_picture).
+            const bool unchanged = shared_pictures ? same_buffer(previous.get(), item.frame.get())
+                                                   : same_picture(previous.get(), item.frame.get());
+            if (unchanged) {
                 if (ms - last_written_ms < k_max_frame_gap_ms) {
                     std::lock_guard lock(mutex);
                     ++stats.frames_skipped_unchanged;
+                    last_skipped = true;
                     continue;
                 }
                 r = video_enc->repeat(ms, video_sink);
@@ -288,6 +295,7 @@ void Recorder::Impl::output() {
                 ++stats.frames_encoded;
             }
             last_written_ms = ms;
+            last_skipped = false;
         } else {
             std::int64_t drop_us;
             {
@@ -315,7 +323,13 @@ void Recorder::Impl::output() {
         end_ms = last_video_ts_us / 1000;
     }
     Result<void> r;
-    if (video_enc->has_picture() && end_ms > last_written_ms) r = video_enc->repeat(end_ms, video_sink);
+    if (video_enc->has_picture() && end_ms > last_written_ms) {
+        r = video_enc->repeat(end_ms, video_sink);
+        std::lock_guard lock(mutex);
+        if (last_skipped) --stats.frames_skipped_unchanged;  // written after all
+        ++stats.frames_duplicated;
+        ++stats.frames_encoded;
+    }
     if (r) r = video_enc->flush(video_sink);
     if (r && audio_enc && lost_audio()) r = audio_enc->fill_silence((end_ms + 1000 / options.fps) * 1000, audio_sink);
     if (r && audio_enc) r = audio_enc->flush(audio_sink);
@@ -326,108 +340,6 @@ Recorder::Recorder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Recorder::~Recorder() {
     if (impl_ && impl_->output_thread.joinable()) (void)stop();
-}
-
-namespace {
-
-Result<InputSpec> screen_spec(const RecordOptions& o) {
-    std::string display = o.display;
-    if (display.empty()) {
-        const char* env = std::getenv("DISPLAY");
-        display = env ? env : "";
-    }
-    if (display.empty()) {
-        return fail(ErrorCode::not_found,
-                    "no display to record: DISPLAY is not set. Run inside an X11 session, set DISPLAY (e.g. "
-                    "DISPLAY=:0), or pass --display :N");
-    }
-    InputSpec spec{"x11grab", display, {{"framerate", std::to_string(o.fps)}, {"draw_mouse", "1"}},
-                   fmt::format("the screen (DISPLAY={})", display)};
-    if (o.window) {
-        if (o.region) return fail(ErrorCode::invalid_input, "--window and --region cannot be used together");
-        spec.options.push_back({"window_id", std::to_string(*o.window)});
-        spec.what = fmt::format("window {:#x} on DISPLAY={}", *o.window, display);
-    }
-    if (o.region) {
-        int x = 0, y = 0, w = 0, h = 0;
-        char tail = 0;
-        if (std::sscanf(o.region->c_str(), "%d,%d,%dx%d%c", &x, &y, &w, &h, &tail) != 4 || x < 0 || y < 0 || w < 2 ||
-            h < 2) {
-            return fail(ErrorCode::invalid_input,
-                        fmt::format("'{}' is not a region; write X,Y,WxH (e.g. 0,0,1280x720)", *o.region));
-        }
-        spec.url += fmt::format("+{},{}", x, y);
-        spec.options.push_back({"video_size", fmt::format("{}x{}", w, h)});
-    }
-    return spec;
-}
-
-
-// The screen (or --video-input), opened as start() and check_sources() need it.
-Result<std::unique_ptr<CaptureInput>> open_screen(const RecordOptions& o) {
-    Result<InputSpec> vspec = o.video_input ? parse_input_spec(*o.video_input, "--video-input") : screen_spec(o);
-    if (!vspec) return std::unexpected(vspec.error());
-    auto vin = CaptureInput::open(*vspec, AVMEDIA_TYPE_VIDEO);
-    if (!vin && !o.video_input) {
-        return fail(ErrorCode::not_found, fmt::format("cannot record the screen: {}. Check that the X server at "
-                                                      "DISPLAY={} is running and that you may use it",
-                                                      vin.error().message, vspec->url));
-    }
-    return vin;
-}
-
-// The microphone (or --audio-input): PulseAudio, else ALSA's default device.
-Result<std::unique_ptr<CaptureInput>> open_microphone(const RecordOptions& o) {
-    std::vector<InputSpec> tries;
-    if (o.audio_input) {
-        auto a = parse_input_spec(*o.audio_input, "--audio-input");
-        if (!a) return std::unexpected(a.error());
-        tries.push_back(*a);
-    } else {
-        // Opened as the encoder wants it (no resampling to mono), 100 ms fragments: fewer wake-ups.
-        tries.push_back({"pulse",
-                         o.mic.value_or("default"),
-                         {{"sample_rate", "48000"}, {"channels", "1"}, {"fragment_size", "9600"}},
-                         "the microphone (PulseAudio)"});
-        // No PulseAudio running: ALSA's default device, if the kernel has a sound card at all
-        // (without one, libasound prints its own errors to stderr).
-        std::ifstream cards("/proc/asound/cards");
-        std::string first_line;
-        std::getline(cards, first_line);
-        const bool has_card = !first_line.empty() && first_line.find("no soundcards") == std::string::npos;
-        if (!o.mic && has_card) tries.push_back({"alsa", "default", {}, "the microphone (ALSA)"});
-    }
-    std::string why;
-    for (const auto& spec : tries) {
-        auto ain = CaptureInput::open(spec, AVMEDIA_TYPE_AUDIO);
-        if (ain) return ain;
-        why += (why.empty() ? "" : "; ") + ain.error().message;
-    }
-    return fail(ErrorCode::not_found,
-                fmt::format("no microphone: {}. Plug one in, choose one with --mic NAME, or record without sound "
-                            "with --no-mic",
-                            why));
-}
-
-}  // namespace
-
-SourceCheck check_sources(const RecordOptions& options) {
-    av::quiet_logs();
-    SourceCheck out;
-    if (auto screen = open_screen(options)) {
-        const AVCodecContext* d = (*screen)->decoder();
-        out.screen = fmt::format("{}x{} {}", d->width, d->height,
-                                 av_get_pix_fmt_name(static_cast<AVPixelFormat>(d->pix_fmt)));
-    } else {
-        out.screen = std::unexpected(screen.error());
-    }
-    if (auto mic = open_microphone(options)) {
-        const AVCodecContext* d = (*mic)->decoder();
-        out.microphone = fmt::format("{} Hz, {} channel(s)", d->sample_rate, d->ch_layout.nb_channels);
-    } else {
-        out.microphone = std::unexpected(mic.error());
-    }
-    return out;
 }
 
 Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
@@ -441,21 +353,22 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
     // Sources first: a missing display or microphone fails before anything is written.
     auto vin = open_screen(o);
     if (!vin) return std::unexpected(vin.error());
-    impl->video_in = std::move(*vin);
+    impl->video_in = std::move(vin->source);
     if (!o.no_mic) {
         auto ain = open_microphone(o);
         if (!ain) return std::unexpected(ain.error());
         impl->audio_in = std::move(*ain);
     }
 
-    const AVCodecContext* vdec = impl->video_in->decoder();
-    auto venc = VideoEncoder::open(vdec->width, vdec->height, o.fps, o.quality);
+    auto venc = VideoEncoder::open(impl->video_in->width(), impl->video_in->height(), o.fps, o.quality);
     if (!venc) return std::unexpected(venc.error());
     impl->video_enc = std::move(*venc);
     if (impl->audio_in) {
         auto aenc = AudioEncoder::open(k_opus_bitrate, o.denoise);
         if (!aenc) return std::unexpected(aenc.error());
         impl->audio_enc = std::move(*aenc);
+        // A device's sample clock drifts from the recorder's; files and generators keep exact time.
+        if (impl->audio_in->is_live_device()) impl->audio_enc->follow_clock(k_audio_start_check_us);
     }
 
     std::error_code ec;
@@ -557,6 +470,12 @@ Result<FinishedRecording> Recorder::stop() {
     }
     out.stats = s.stats;
     out.duration_ms = s.last_video_ts_us / 1000 + 1000 / s.options.fps;
+    // What comes next (remux, thumbnail, catalog) runs while this object may still live: the
+    // encoders' and sources' memory (x264's frames, the screen's picture and shared memory) goes now.
+    s.video_enc.reset();
+    s.audio_enc.reset();
+    s.video_in.reset();
+    s.audio_in.reset();
     return out;
 }
 

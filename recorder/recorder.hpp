@@ -1,9 +1,13 @@
 #pragma once
 // The recorder: screen + microphone into a crash-safe file in <library>/incoming/.
 //
-//   capture-video ─┐  bounded queue (video: 8 frames, the newest dropped when full;
+//   capture-video ─┐  bounded queue (video: 4 frames, the newest dropped when full;
 //   capture-audio ─┴─ audio: never dropped) ─> output thread: skip unchanged frames,
 //                     encode (x264 / Opus), write (CrashSafeWriter, fdatasync thread)
+//
+// The screen comes from X11Screen (XDamage-driven, converted to yuv420p on its thread; x11grab as
+// the fallback), the microphone from PulseInput (ALSA through libavdevice as the fallback), or
+// any libav input (--video-input / --audio-input, paced in real time).
 //
 // Thread-safety: start/stop from one thread; stats() and finished() from any thread.
 #include <cstdint>
@@ -86,7 +90,8 @@ private:
 };
 
 // Whether recording could start: opens the screen and the microphone as record would, and says
-// what each delivers ("1920x1080 bgr0", "48000 Hz, 1 channel(s)") or why it cannot be used.
+// what each delivers and through which path ("1920x1080 yuv420p, screen through X11 MIT-SHM +
+// XDamage + XFixes cursor", "48000 Hz, 1 channel(s)") or why it cannot be used.
 struct SourceCheck {
     Result<std::string> screen;
     Result<std::string> microphone;

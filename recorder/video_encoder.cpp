@@ -72,14 +72,19 @@ Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(int width, int height, 
     enc->converted_->color_trc = c->color_trc;
     enc->converted_->colorspace = c->colorspace;
     enc->converted_->color_range = c->color_range;
-    if ((ret = av_frame_get_buffer(enc->converted_.get(), 0)) < 0) {
-        return fail(ErrorCode::internal, "out of memory for a video frame");
-    }
     return enc;
 }
 
 Result<void> VideoEncoder::encode(const AVFrame* frame, std::int64_t pts_ms, const PacketSink& sink) {
     AVCodecContext* c = encoder_.get();
+    if (frame->format == AV_PIX_FMT_YUV420P && frame->width == c->width && frame->height == c->height) {
+        // Already what x264 takes (the X11 source converts on its capture thread). A yuv420p
+        // input was copied unchanged by swscale before too: no matrix applies between equal formats.
+        av_frame_unref(passed_.get());
+        if (av_frame_ref(passed_.get(), frame) < 0) return fail(ErrorCode::internal, "out of memory");
+        current_ = passed_.get();
+        return repeat(pts_ms, sink);
+    }
     if (!scaler_ || frame->format != source_format_ || frame->width != source_width_ ||
         frame->height != source_height_) {
         // Cropping to even sizes: the scaler reads only the first c->width x c->height pixels.
@@ -98,22 +103,25 @@ Result<void> VideoEncoder::encode(const AVFrame* frame, std::int64_t pts_ms, con
         source_width_ = frame->width;
         source_height_ = frame->height;
     }
-    if (int ret = av_frame_make_writable(converted_.get()); ret < 0) return fail(ErrorCode::internal, "out of memory");
+    // Allocated on first use: the X11 source never needs it (3 MB at 1080p).
+    const int ret = converted_->buf[0] ? av_frame_make_writable(converted_.get()) : av_frame_get_buffer(converted_.get(), 0);
+    if (ret < 0) return fail(ErrorCode::internal, "out of memory for a video frame");
     sws_scale(scaler_.get(), frame->data, frame->linesize, 0, std::min(frame->height, c->height), converted_->data,
               converted_->linesize);
-    has_picture_ = true;
+    av_frame_unref(passed_.get());
+    current_ = converted_.get();
     return repeat(pts_ms, sink);
 }
 
 Result<void> VideoEncoder::repeat(std::int64_t pts_ms, const PacketSink& sink) {
-    if (!has_picture_) return {};
+    if (!current_) return {};
     // At least a frame time apart: two pictures a few ms apart (device jitter, the two sides of
     // a pause) would make players drop one; the later one shows at most a frame later instead.
     if (last_pts_ >= 0 && pts_ms < last_pts_ + frame_ms_) pts_ms = last_pts_ + frame_ms_;
     last_pts_ = pts_ms;
-    converted_->pts = pts_ms;
-    converted_->pict_type = AV_PICTURE_TYPE_NONE;
-    return send(converted_.get(), sink);
+    current_->pts = pts_ms;
+    current_->pict_type = AV_PICTURE_TYPE_NONE;
+    return send(current_, sink);
 }
 
 Result<void> VideoEncoder::flush(const PacketSink& sink) { return send(nullptr, sink); }
@@ -137,7 +145,13 @@ Result<void> encode_and_drain(AVCodecContext* encoder, const AVFrame* frame, AVP
     }
 }
 
+bool same_buffer(const AVFrame* a, const AVFrame* b) {
+    return a && b && a->buf[0] && b->buf[0] && a->buf[0]->buffer == b->buf[0]->buffer && a->data[0] == b->data[0] &&
+           a->format == b->format && a->width == b->width && a->height == b->height;
+}
+
 bool same_picture(const AVFrame* a, const AVFrame* b) {
+    if (same_buffer(a, b)) return true;
     if (!a || !b || a->format != b->format || a->width != b->width || a->height != b->height) return false;
     const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(a->format));
     if (!d) return false;

@@ -6,10 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 extern char** environ;
 
@@ -90,6 +93,26 @@ VirtualScreen::VirtualScreen(const std::string& size) {
                                                                               << read_file(dir / "xvfb.log"));
 }
 
+RunResult x_client(const VirtualScreen& screen, const std::vector<std::string>& argv) {
+    auto r = run(argv, {{"DISPLAY", screen.display}});
+    REQUIRE_MESSAGE(r.exit_code == 0, argv[0] << " failed (scripts/setup.sh installs it): " << r.err);
+    return r;
+}
+
+FlatWindow::FlatWindow(const VirtualScreen& screen, const std::string& colour, const std::string& geometry) {
+    const std::string title = "wt-flat-" + colour + "-" + std::to_string(::getpid());
+    xterm.start({"xterm", "-T", title, "-geometry", geometry, "-bg", colour, "-fg", colour, "-cr", colour, "-e",
+                 "sleep", "600"},
+                {{"DISPLAY", screen.display}}, screen.dir / (title + ".log"));
+    for (int i = 0; i < 100 && id.empty(); ++i) {
+        auto r = run({"xdotool", "search", "--name", title}, {{"DISPLAY", screen.display}});
+        if (r.exit_code == 0 && !r.out.empty()) id = r.out.substr(0, r.out.find('\n'));
+        else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE_MESSAGE(!id.empty(), "the xterm window did not appear: " << read_file(screen.dir / (title + ".log")));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // mapped and painted
+}
+
 VirtualMicrophone::VirtualMicrophone() {
     const auto socket = dir / "native";
     server = "unix:" + socket.string();
@@ -100,6 +123,81 @@ VirtualMicrophone::VirtualMicrophone() {
                  {{"XDG_RUNTIME_DIR", dir.path.string()}, {"HOME", dir.path.string()}}, dir / "pulse.log");
     REQUIRE_MESSAGE(wait_for(socket, 10'000), "PulseAudio did not start: " << read_file(dir / "pulse.log"));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the socket appears before modules finish loading
+}
+
+nlohmann::json probe(const std::filesystem::path& file) {
+    auto r = run({"ffprobe", "-v", "error", "-show_entries",
+                  "format=duration:stream=codec_name,codec_type,duration,color_space,color_range,color_primaries",
+                  "-of", "json", file.string()});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return nlohmann::json::parse(r.out);
+}
+
+void check_decodes_cleanly(const std::filesystem::path& file) {
+    auto r = run({"ffmpeg", "-nostdin", "-v", "error", "-i", file.string(), "-f", "null", "-"});
+    CHECK(r.exit_code == 0);
+    CHECK_MESSAGE(r.err.empty(), r.err);
+}
+
+std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) out.push_back(e.path());
+    return out;
+}
+
+std::map<std::string, double> area_stats(const std::filesystem::path& file, double seconds, int x, int y, int w,
+                                         int h) {
+    auto r = run({"ffmpeg", "-nostdin", "-v", "info", "-ss", std::to_string(seconds), "-i", file.string(), "-frames:v",
+                  "1", "-vf", fmt::format("crop={}:{}:{}:{},signalstats,metadata=print", w, h, x, y), "-f", "null", "-"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    std::map<std::string, double> out;
+    std::istringstream in(r.err);
+    for (std::string line; std::getline(in, line);) {
+        const auto key = line.find("lavfi.signalstats.");
+        const auto eq = line.find('=', key);
+        // The first picture's only: ffmpeg filters the next one too before it stops.
+        if (key != std::string::npos && eq != std::string::npos) {
+            out.try_emplace(line.substr(key + 18, eq - key - 18), std::stod(line.substr(eq + 1)));
+        }
+    }
+    REQUIRE(out.count("YMAX") == 1);
+    return out;
+}
+
+double red_from(const std::filesystem::path& file, int x, int y, int w, int h) {
+    auto r = run({"ffmpeg", "-nostdin", "-v", "info", "-i", file.string(), "-vf",
+                  fmt::format("crop={}:{}:{}:{},signalstats,metadata=print:key=lavfi.signalstats.VAVG", w, h, x, y),
+                  "-f", "null", "-"});
+    REQUIRE(r.exit_code == 0);
+    double t = 0;
+    std::istringstream in(r.err);
+    for (std::string line; std::getline(in, line);) {
+        if (auto p = line.find("pts_time:"); p != std::string::npos) t = std::stod(line.substr(p + 9));
+        if (auto p = line.find("VAVG="); p != std::string::npos && std::stod(line.substr(p + 5)) > 200) return t;
+    }
+    return -1;
+}
+
+std::vector<double> packet_times(const std::filesystem::path& file, const std::string& stream) {
+    auto r = run({"ffprobe", "-v", "error", "-select_streams", stream, "-show_entries", "packet=pts_time", "-of",
+                  "csv=p=0", file.string()});
+    REQUIRE(r.exit_code == 0);
+    std::vector<double> t;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty()) t.push_back(std::stod(line));
+    }
+    std::sort(t.begin(), t.end());
+    return t;
+}
+
+double largest_gap(const std::filesystem::path& file, const std::string& stream) {
+    const std::vector<double> t = packet_times(file, stream);
+    REQUIRE(t.size() > 10);
+    double gap = 0;
+    for (size_t i = 1; i < t.size(); ++i) gap = std::max(gap, t[i] - t[i - 1]);
+    return gap;
 }
 
 }  // namespace wt::test

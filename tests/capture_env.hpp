@@ -39,6 +39,17 @@ struct VirtualScreen {
     explicit VirtualScreen(const std::string& size = "1280x720x24");
 };
 
+// An X client run on a VirtualScreen (xdotool, xterm): its result, or REQUIRE fails.
+RunResult x_client(const VirtualScreen& screen, const std::vector<std::string>& argv);
+
+// A window of one flat colour on a VirtualScreen: an xterm whose text, cursor and background
+// are all `colour`, `geometry` as xterm takes it ("20x5+400+300": characters, then pixels).
+struct FlatWindow {
+    ChildProcess xterm;
+    std::string id;  // as xdotool prints it
+    FlatWindow(const VirtualScreen& screen, const std::string& colour, const std::string& geometry);
+};
+
 struct VirtualMicrophone {
     TempDir dir;
     std::string server;  // PULSE_SERVER value
@@ -46,5 +57,23 @@ struct VirtualMicrophone {
     VirtualMicrophone();
     std::map<std::string, std::string> env() const { return {{"PULSE_SERVER", server}}; }
 };
+
+// What the capture tests read back from recordings (ffprobe and ffmpeg).
+
+// ffprobe's view of a file: stream codec names and durations, colour tags.
+nlohmann::json probe(const std::filesystem::path& file);
+// Whether the whole file decodes without a single error message (CHECKs).
+void check_decodes_cleanly(const std::filesystem::path& file);
+std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir);
+// The times (s) of one stream's packets ("v" or "a"), in order.
+std::vector<double> packet_times(const std::filesystem::path& file, const std::string& stream);
+// The largest gap between consecutive packets of one stream, in seconds (needs > 10 packets).
+double largest_gap(const std::filesystem::path& file, const std::string& stream);
+// signalstats (YAVG, YMAX, UAVG, VAVG, ...) of the w x h rectangle at (x, y) of the picture shown
+// at `seconds`.
+std::map<std::string, double> area_stats(const std::filesystem::path& file, double seconds, int x, int y, int w,
+                                         int h);
+// The first time (s) at which the w x h rectangle at (x, y) turns red (Cr > 200), or -1.
+double red_from(const std::filesystem::path& file, int x, int y, int w, int h);
 
 }  // namespace wt::test

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "tests/capture_env.hpp"
 #include "tests/support.hpp"
 
@@ -20,29 +22,6 @@ namespace {
 
 const std::string k_moving = "lavfi:testsrc2=size=640x360:rate=30";
 const std::string k_tone = "lavfi:sine=frequency=440:sample_rate=48000";
-
-// ffprobe's view of a file: stream codec names and durations, colour tags.
-json probe(const fs::path& file) {
-    auto r = run({"ffprobe", "-v", "error", "-show_entries",
-                  "format=duration:stream=codec_name,codec_type,duration,color_space,color_range,color_primaries",
-                  "-of", "json", file.string()});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    return json::parse(r.out);
-}
-
-// Whether the whole file decodes without a single error message.
-void check_decodes_cleanly(const fs::path& file) {
-    auto r = run({"ffmpeg", "-nostdin", "-v", "error", "-i", file.string(), "-f", "null", "-"});
-    CHECK(r.exit_code == 0);
-    CHECK_MESSAGE(r.err.empty(), r.err);
-}
-
-std::vector<fs::path> files_in(const fs::path& dir) {
-    std::vector<fs::path> out;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) out.push_back(e.path());
-    return out;
-}
 
 }  // namespace
 
@@ -207,22 +186,129 @@ TEST_CASE("the real screen and microphone: a private Xvfb and a PulseAudio null 
 }
 
 namespace {
-// The largest gap between consecutive packets of one stream ("v" or "a"), in seconds.
-double largest_gap(const fs::path& file, const std::string& stream) {
-    auto r = run({"ffprobe", "-v", "error", "-select_streams", stream, "-show_entries", "packet=pts_time", "-of",
-                  "csv=p=0", file.string()});
-    REQUIRE(r.exit_code == 0);
-    std::vector<double> t;
-    std::istringstream in(r.out);
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty()) t.push_back(std::stod(line));
-    }
-    std::sort(t.begin(), t.end());
-    REQUIRE(t.size() > 10);
-    double gap = 0;
-    for (size_t i = 1; i < t.size(); ++i) gap = std::max(gap, t[i] - t[i - 1]);
-    return gap;
+json record_screen(const CliLibrary& lib, const VirtualScreen& screen, std::vector<std::string> args) {
+    std::vector<std::string> argv = {"--library", lib.root().string(), "--json", "record", "--no-mic"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = walkthrough(argv, {{"DISPLAY", screen.display}});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return json::parse(r.out);
 }
+}  // namespace
+
+TEST_CASE("the own X11 source: an unchanged screen is neither grabbed nor encoded, yet written once a second") {
+    VirtualScreen screen("640x480x24");
+    CliLibrary lib;
+    // The path record takes is the one doctor reports (both open the screen the same way).
+    auto doctor = walkthrough({"--library", lib.root().string(), "--json", "doctor"}, {{"DISPLAY", screen.display}});
+    REQUIRE(doctor.exit_code == 0);
+    CHECK(contains(doctor.out, "MIT-SHM + XDamage"));
+
+    json j = record_screen(lib, screen, {"--duration", "4"});
+    const int captured = j.at("frames_captured"), encoded = j.at("frames_encoded");
+    CHECK(captured >= 115);  // 30 fps, 4 s
+    CHECK(captured <= 121);
+    CHECK(j.at("frames_skipped_unchanged").get<int>() + encoded == captured);
+    CHECK(j.at("frames_dropped") == 0);
+    CHECK(encoded >= 4);  // the first picture, then one a second
+    CHECK(encoded <= 6);
+    const fs::path media = lib.root() / j.at("media_path").get<std::string>();
+    const std::vector<double> written = packet_times(media, "v");
+    REQUIRE(written.size() == static_cast<size_t>(encoded));
+    for (size_t i = 1; i < written.size(); ++i) CHECK(written[i] - written[i - 1] <= 1.05);
+    CHECK(written.back() > 3.8);  // the unchanged picture lasts to the end
+    check_decodes_cleanly(media);
+}
+
+TEST_CASE("the own X11 source: a window moved on screen is captured at its moment, in BT.709 colours") {
+    VirtualScreen screen("640x480x24");
+    FlatWindow red(screen, "red", "20x5+400+300");
+    CliLibrary lib;
+    ChildProcess rec;
+    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--no-mic", "--duration", "5"},
+              {{"DISPLAY", screen.display}, {"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    x_client(screen, {"xdotool", "windowmove", red.id, "20", "20"});
+    REQUIRE(rec.wait() == 0);
+    const json j = json::parse(read_file(lib.dir / "out.json"));
+    const fs::path media = lib.root() / j.at("media_path").get<std::string>();
+    CHECK(j.at("frames_encoded").get<int>() <= 12);  // one change, and one picture a second
+
+    const auto before = area_stats(media, 1.0, 40, 40, 60, 30);
+    CHECK(before.at("YMAX") < 30);  // black root window there
+    const auto after = area_stats(media, 4.5, 40, 40, 60, 30);
+    // Red in BT.709 limited range: Y 63, Cb 102, Cr 240 (BT.601 would give Y 81, Cb 90).
+    CHECK(after.at("YAVG") == doctest::Approx(63).epsilon(0.05));
+    CHECK(after.at("UAVG") == doctest::Approx(102).epsilon(0.04));
+    CHECK(after.at("VAVG") == doctest::Approx(240).epsilon(0.02));
+    CHECK(area_stats(media, 4.5, 420, 320, 60, 30).at("YMAX") < 30);  // gone from where it was
+    // Moved 2.5 s after record started, less record's own start-up: stamped when grabbed.
+    const double moved = red_from(media, 40, 40, 60, 30);
+    CHECK(moved > 1.5);
+    CHECK(moved < 2.7);
+}
+
+TEST_CASE("the own X11 source: the pointer is drawn where it is, and moving it is a change") {
+    VirtualScreen screen("640x480x24");
+    x_client(screen, {"xdotool", "mousemove", "100", "100"});
+    CliLibrary lib;
+    ChildProcess rec;
+    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--no-mic", "--duration", "4"},
+              {{"DISPLAY", screen.display}, {"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+    x_client(screen, {"xdotool", "mousemove", "500", "380"});
+    REQUIRE(rec.wait() == 0);
+    const json j = json::parse(read_file(lib.dir / "out.json"));
+    const fs::path media = lib.root() / j.at("media_path").get<std::string>();
+    // X's default cursor is a black cross with a white outline, over a black screen.
+    CHECK(area_stats(media, 1.0, 88, 88, 24, 24).at("YMAX") > 150);
+    CHECK(area_stats(media, 1.0, 488, 368, 24, 24).at("YMAX") < 40);
+    CHECK(area_stats(media, 3.7, 88, 88, 24, 24).at("YMAX") < 40);
+    CHECK(area_stats(media, 3.7, 488, 368, 24, 24).at("YMAX") > 150);
+    CHECK(j.at("frames_encoded").get<int>() >= 5);  // 4 once-a-second pictures and the move
+}
+
+TEST_CASE("the own X11 source: --region records that rectangle, with the pointer placed inside it") {
+    VirtualScreen screen("640x480x24");
+    FlatWindow red(screen, "red", "20x5+400+300");
+    x_client(screen, {"xdotool", "mousemove", "580", "410"});
+    CliLibrary lib;
+    json j = record_screen(lib, screen, {"--duration", "2", "--region", "380,280,240x160"});
+    CHECK(j.at("width") == 240);
+    CHECK(j.at("height") == 160);
+    const fs::path media = lib.root() / j.at("media_path").get<std::string>();
+    CHECK(area_stats(media, 1.0, 40, 35, 60, 30).at("VAVG") > 230);      // the window, 20 px in from the corner
+    CHECK(area_stats(media, 1.0, 2, 2, 12, 12).at("YMAX") < 30);         // the black screen before it
+    CHECK(area_stats(media, 1.0, 190, 120, 20, 20).at("YMAX") > 150);    // the pointer at (580, 410) - (380, 280)
+    CHECK(area_stats(media, 1.0, 190, 60, 20, 20).at("YMAX") < 30);
+    // A region that does not fit on the screen is refused before anything is written.
+    auto r = walkthrough({"--library", lib.root().string(), "record", "--no-mic", "--region", "500,400,320x240"},
+                         {{"DISPLAY", screen.display}});
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "does not fit"));
+}
+
+TEST_CASE("the own X11 source: an X server that goes away ends the recording cleanly, with a warning") {
+    VirtualScreen screen("640x480x24");
+    CliLibrary lib;
+    ChildProcess rec;
+    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--no-mic", "--duration", "10"},
+              {{"DISPLAY", screen.display}, {"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
+    // 3 s: a sanitizer build takes over a second to start recording.
+    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+    screen.xvfb.stop();
+    REQUIRE(rec.wait() == 0);  // Xlib would exit(1) on a lost connection; the recorder ends cleanly
+    const std::string out = read_file(lib.dir / "out.json");
+    const auto brace = out.find('{');
+    REQUIRE(brace != std::string::npos);
+    const json j = json::parse(out.substr(brace));
+    CHECK(j.at("status") == "ready");
+    CHECK(j.at("duration_ms").get<int>() > 1000);
+    CHECK(j.at("duration_ms").get<int>() < 3500);  // of the 10 asked for: it ended when the X server did
+    CHECK(contains(j.at("note").get<std::string>(), "X server"));
+    check_decodes_cleanly(lib.root() / j.at("media_path").get<std::string>());
+}
+
+namespace {
 
 // Records through the binary, pausing with SIGUSR1 after `before_ms` for `paused_ms`, then stops
 // with SIGINT `after_ms` after resuming; returns record's JSON.
@@ -448,6 +534,7 @@ TEST_CASE("doctor opens the screen and the microphone as record would, and says 
     auto found = checks_of(env);
     CHECK(found.at("display").at("ok") == true);
     CHECK(contains(found.at("display").at("detail").get<std::string>(), "1280x720"));
+    CHECK(contains(found.at("display").at("detail").get<std::string>(), "XDamage"));  // the own source, not x11grab
     CHECK(found.at("microphone").at("ok") == true);
     CHECK(contains(found.at("microphone").at("detail").get<std::string>(), "48000 Hz"));
 
