@@ -135,8 +135,6 @@ Result<MediaInfo> probe(const std::filesystem::path& file) {
 
 bool has_encoder(const char* name) { return name && avcodec_find_encoder_by_name(name) != nullptr; }
 
-}  // namespace wt::av
-
-namespace wt::av {
 void quiet_logs() { detail::quiet_libav_logs(); }
+
 }  // namespace wt::av

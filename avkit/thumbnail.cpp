@@ -1,13 +1,12 @@
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <limits>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "avkit/av_ptr.hpp"
+#include "avkit/encode_file.hpp"
 #include "avkit/media_info.hpp"
 #include "avkit/open_input.hpp"
 
@@ -23,16 +22,6 @@ constexpr int kMaxPackets = 3000;
 
 // JPEG quantiser scale 3: visually clean at thumbnail size, a few tens of KB.
 constexpr int kJpegQuality = FF_QP2LAMBDA * 3;
-
-// Deletes the temporary file unless the thumbnail made it to its final name.
-struct TempFile {
-    fs::path path;
-    bool keep = false;
-    ~TempFile() {
-        std::error_code ignored;
-        if (!keep) fs::remove(path, ignored);
-    }
-};
 
 Error media_error(const fs::path& video, const std::string& what, int ret) {
     return Error{ErrorCode::bad_media,
@@ -150,14 +139,13 @@ std::pair<int, int> thumbnail_size(const AVFrame* f, int max_width) {
     return {out_w, out_h};
 }
 
-Result<PacketPtr> encode_jpeg(const AVFrame* picture, int max_width) {
+Result<void> write_jpeg(const AVFrame* picture, int max_width, const fs::path& jpeg_out) {
     const auto [w, h] = thumbnail_size(picture, max_width);
     const AVCodec* codec = avcodec_find_encoder_by_name("mjpeg");
     if (!codec) return fail(ErrorCode::internal, "this libavcodec has no mjpeg encoder");
     CodecContextPtr enc(avcodec_alloc_context3(codec));
     FramePtr out = make_frame();
-    PacketPtr pkt = make_packet();
-    if (!enc || !out || !pkt) return fail(ErrorCode::internal, "out of memory encoding a thumbnail");
+    if (!enc || !out) return fail(ErrorCode::internal, "out of memory encoding a thumbnail");
 
     // Plain 4:2:0 tagged full range is what JFIF means; the yuvj formats say the same but are deprecated.
     out->format = AV_PIX_FMT_YUV420P;
@@ -188,27 +176,7 @@ Result<PacketPtr> encode_jpeg(const AVFrame* picture, int max_width) {
     enc->global_quality = kJpegQuality;
     out->quality = kJpegQuality;  // with QSCALE the encoder takes the scale from the frame
     out->pts = 0;
-    if ((ret = avcodec_open2(enc.get(), codec, nullptr)) < 0 || (ret = avcodec_send_frame(enc.get(), out.get())) < 0 ||
-        (ret = avcodec_send_frame(enc.get(), nullptr)) < 0 || (ret = avcodec_receive_packet(enc.get(), pkt.get())) < 0)
-        return fail(ErrorCode::internal, fmt::format("encoding the thumbnail as JPEG failed ({})", error_text(ret)));
-    return pkt;
-}
-
-Result<void> write_file(const fs::path& target, const AVPacket* pkt) {
-    TempFile tmp{fs::path(target) += ".tmp"};
-    std::FILE* f = std::fopen(tmp.path.c_str(), "wb");
-    if (!f) return fail(ErrorCode::io, fmt::format("cannot write {}: {}", detail::quoted(tmp.path), std::strerror(errno)));
-    const bool written = std::fwrite(pkt->data, 1, pkt->size, f) == static_cast<size_t>(pkt->size);
-    const int write_errno = errno;
-    // fclose flushes, so its result is part of whether the bytes reached the disk.
-    if (std::fclose(f) != 0 || !written)
-        return fail(ErrorCode::io, fmt::format("cannot write {}: {}", detail::quoted(tmp.path),
-                                               std::strerror(written ? errno : write_errno)));
-    std::error_code ec;
-    fs::rename(tmp.path, target, ec);
-    if (ec) return fail(ErrorCode::io, fmt::format("cannot write {}: {}", detail::quoted(target), ec.message()));
-    tmp.keep = true;
-    return {};
+    return detail::encode_to_file(enc.get(), codec, out.get(), jpeg_out, "the thumbnail as JPEG");
 }
 
 }  // namespace
@@ -245,9 +213,7 @@ Result<void> write_thumbnail(const fs::path& video, const fs::path& jpeg_out, in
                     fmt::format("cannot draw a thumbnail from {}: no frame of its video decodes; it is damaged",
                                 detail::quoted(video)));
 
-    auto jpeg = encode_jpeg(picture->get(), max_width);
-    if (!jpeg) return std::unexpected(jpeg.error());
-    return write_file(jpeg_out, jpeg->get());
+    return write_jpeg(picture->get(), max_width, jpeg_out);
 }
 
 }  // namespace wt::av

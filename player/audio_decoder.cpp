@@ -111,10 +111,10 @@ void Player::Impl::decode_audio() {
         audio_chunks.push(std::move(chunk), [&] { return abandoned(s); });
     };
 
+    AVChannelLayout out_layout;
+    av_channel_layout_default(&out_layout, out_channels);
     auto resample = [&](AVFrame* in) -> Result<void> {
         if (!swr) {
-            AVChannelLayout out_layout;
-            av_channel_layout_default(&out_layout, out_channels);
             SwrContext* raw = nullptr;
             int ret = swr_alloc_set_opts2(&raw, &out_layout, AV_SAMPLE_FMT_FLT, out_rate, &in->ch_layout,
                                           static_cast<AVSampleFormat>(in->format), in->sample_rate, 0, nullptr);
@@ -123,8 +123,6 @@ void Player::Impl::decode_audio() {
             if (ret < 0) return fail(ErrorCode::bad_media, fmt::format("cannot convert the audio ({})", av::error_text(ret)));
         }
         av_frame_unref(converted.get());
-        AVChannelLayout out_layout;
-        av_channel_layout_default(&out_layout, out_channels);
         av_channel_layout_copy(&converted->ch_layout, &out_layout);
         converted->format = AV_SAMPLE_FMT_FLT;
         converted->sample_rate = out_rate;
@@ -167,9 +165,11 @@ void Player::Impl::decode_audio() {
             emit(data ? data : reinterpret_cast<const float*>(""), frames, 1.0 / out_rate, end);
             return;
         }
-        // Tempo works on what is left after trimming: copy it into a frame of its own.
+        // Tempo takes its own reference to the converted frame; only what is left after trimming needs
+        // copying into a frame of its own.
         av::FramePtr part;
-        if (frames > 0) {
+        AVFrame* to_tempo = frames > 0 && frames == pcm->nb_samples ? pcm : nullptr;
+        if (frames > 0 && !to_tempo) {
             part = av::make_frame();
             av_channel_layout_default(&part->ch_layout, out_channels);
             part->format = AV_SAMPLE_FMT_FLT;
@@ -178,9 +178,10 @@ void Player::Impl::decode_audio() {
             if (av_frame_get_buffer(part.get(), 0) < 0) return;
             std::copy(data, data + static_cast<std::ptrdiff_t>(frames) * out_channels,
                       reinterpret_cast<float*>(part->data[0]));
+            to_tempo = part.get();
         }
-        if (part || end) {
-            if (auto r = tempo.push(part ? part.get() : nullptr); !r) {
+        if (to_tempo || end) {
+            if (auto r = tempo.push(to_tempo); !r) {
                 add_warning(r.error().message);
                 return;
             }

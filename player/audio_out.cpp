@@ -4,9 +4,6 @@
 #include <SDL.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
 
 #include <fmt/format.h>
 
@@ -158,8 +155,10 @@ void Player::Impl::fill_audio(float* out, int frames, double device_extra_frames
         // The device plays this buffer after what it still holds: the sample heard now is that much
         // media time before the next one we hand over.
         // Between fills the clock runs at the speed this audio was made for.
-        audio_clock.set_speed(media_per_frame * out_rate, now);
-        audio_clock.set(next_pts - (written + device_extra_frames) * media_per_frame, now, serial_now);
+        const double audio_speed = media_per_frame * out_rate;
+        audio_clock.set_speed(audio_speed, now);
+        audio_clock.set(audio_clock_at(next_pts, (written + device_extra_frames) / out_rate, audio_speed), now,
+                        serial_now);
     }
     if (reached_end) audio_ended_serial = serial_now;
 }

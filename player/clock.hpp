@@ -34,7 +34,6 @@ public:
         return frozen_ ? pts_ : pts_ + (now - set_at_) * speed_;
     }
     int serial() const { return serial_; }
-    double speed() const { return speed_; }
     void invalidate() { pts_ = std::numeric_limits<double>::quiet_NaN(); }
 
 private:

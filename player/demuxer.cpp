@@ -45,7 +45,6 @@ double queued_seconds(SerialQueue<QueuedPacket>& q, AVRational tb) {
 }  // namespace
 
 Result<void> Player::Impl::open(const std::filesystem::path& path, const PlayOptions& options) {
-    file = path;
     auto input = av::detail::open_input(path);
     if (!input) return std::unexpected(input.error());
     format = std::move(*input);

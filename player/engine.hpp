@@ -107,7 +107,6 @@ struct SeekRequest {
 class AudioDevice;  // audio_out.cpp
 
 struct Player::Impl {
-    std::filesystem::path file;
     av::InputFormatPtr format;
     double start_offset = 0;  // the file's start_time, subtracted from every pts
     double duration = 0;
@@ -197,8 +196,9 @@ struct Player::Impl {
     void demux();         // demuxer.cpp
     void decode_video();  // video_decoder.cpp
     void decode_audio();  // audio_decoder.cpp
-    // Called by the audio device (its own thread): fills `frames` interleaved frames.
-    void fill_audio(float* out, int frames, double device_latency_seconds);
+    // Called by the audio device (its own thread): fills `frames` interleaved frames, which it plays
+    // after the `device_extra_frames` it still holds.
+    void fill_audio(float* out, int frames, double device_extra_frames);
 
     double master_clock(double now);
     void request_seek(double target, SeekMode mode);

@@ -1,7 +1,6 @@
 #include "player/frame_renderer.hpp"
 
 #include <dlfcn.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -32,32 +31,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Move-only owners of GL names. GL deletes through two signatures: glDelete*s(n, ids) for
-// textures, framebuffers, VAOs, and glDelete*(id) for shaders and programs.
-template <void (*Delete)(GLsizei, const GLuint*)>
-class GlNames {
-public:
-    GlNames() = default;
-    explicit GlNames(GLuint id) : m_id(id) {}
-    GlNames(GlNames&& o) noexcept : m_id(std::exchange(o.m_id, 0)) {}
-    GlNames& operator=(GlNames&& o) noexcept {
-        if (this != &o) {
-            reset();
-            m_id = std::exchange(o.m_id, 0);
-        }
-        return *this;
-    }
-    ~GlNames() { reset(); }
-    void reset() {
-        if (m_id) Delete(1, &m_id);
-        m_id = 0;
-    }
-    GLuint get() const { return m_id; }
-
-private:
-    GLuint m_id = 0;
-};
-
+// Move-only owner of a GL name, deleted with `Delete`.
 template <void (*Delete)(GLuint)>
 class GlHandle {
 public:
@@ -80,9 +54,16 @@ private:
     GLuint m_id = 0;
 };
 
-using Texture = GlNames<glDeleteTextures>;
-using Framebuffer = GlNames<glDeleteFramebuffers>;
-using VertexArray = GlNames<glDeleteVertexArrays>;
+// GL deletes textures, framebuffers and VAOs as arrays (glDelete*s(n, ids)), shaders and programs one
+// by one (glDelete*(id)): this adapts the first kind to the second.
+template <void (*DeleteArray)(GLsizei, const GLuint*)>
+void delete_one(GLuint id) {
+    DeleteArray(1, &id);
+}
+
+using Texture = GlHandle<delete_one<glDeleteTextures>>;
+using Framebuffer = GlHandle<delete_one<glDeleteFramebuffers>>;
+using VertexArray = GlHandle<delete_one<glDeleteVertexArrays>>;
 using Shader = GlHandle<glDeleteShader>;
 using ProgramId = GlHandle<glDeleteProgram>;
 
@@ -405,24 +386,19 @@ Result<fs::path> FrameRenderer::find_shader_dir() {
                             where));
 }
 
-namespace {
-// Under AddressSanitizer only: Mesa's DRI driver is unloaded when the last context closes, and
-// LeakSanitizer then reports its allocations against an "unknown module" that no suppression can
-// name. Keeping the (already loaded) driver resident leaves them reachable.
-void keep_gl_driver_resident_for_leak_checks() {
-#if defined(__SANITIZE_ADDRESS__)
+void keep_gl_driver_resident() {
     std::ifstream maps("/proc/self/maps");
     for (std::string line; std::getline(maps, line);) {
         const auto slash = line.find('/');
         if (slash == std::string::npos || !line.ends_with("_dri.so")) continue;
         (void)::dlopen(line.substr(slash).c_str(), RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
     }
-#endif
 }
-}  // namespace
 
 Result<std::unique_ptr<FrameRenderer>> FrameRenderer::create() {
-    keep_gl_driver_resident_for_leak_checks();
+#if defined(__SANITIZE_ADDRESS__)
+    keep_gl_driver_resident();
+#endif
     const auto* version = glGetString(GL_VERSION);
     GLint major = 0, minor = 0;
     glGetIntegerv(GL_MAJOR_VERSION, &major);

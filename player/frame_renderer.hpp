@@ -73,4 +73,11 @@ private:
     ColourSpec m_colour;
 };
 
+// Mesa unloads its DRI driver when the last GL context closes, and LeakSanitizer then reports the
+// driver's allocations against an "<unknown module>" that no suppression can name. This keeps every
+// driver already loaded in the process resident for its whole life, so they stay reachable and the
+// leak check still covers our own code. FrameRenderer::create() calls it in sanitizer builds; code
+// that makes GL contexts without a renderer (tests) calls it once one is current.
+void keep_gl_driver_resident();
+
 }  // namespace wt::player

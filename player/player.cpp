@@ -10,6 +10,15 @@
 
 namespace wt::player {
 
+namespace {
+
+// Frames a seek went past may still be at the front of the queue: they are never shown.
+void drop_stale(std::deque<DecodedVideo>& items, int serial) {
+    while (!items.empty() && items.front().serial != serial) items.pop_front();
+}
+
+}  // namespace
+
 double steady_seconds() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -202,7 +211,7 @@ PollResult Player::poll() {
     const int s = e.current_serial();
     auto take_front = [&]() -> std::optional<DecodedVideo> {
         return e.video_frames.with_items([&](std::deque<DecodedVideo>& items) -> std::optional<DecodedVideo> {
-            while (!items.empty() && items.front().serial != s) items.pop_front();
+            drop_stale(items, s);
             if (items.empty()) return std::nullopt;
             DecodedVideo v = std::move(items.front());
             items.pop_front();
@@ -261,7 +270,7 @@ PollResult Player::poll() {
         };
         Picked picked = e.video_frames.with_items([&](std::deque<DecodedVideo>& items) {
             Picked out;
-            while (!items.empty() && items.front().serial != s) items.pop_front();
+            drop_stale(items, s);
             std::vector<double> pts;
             for (auto& v : items) pts.push_back(v.pts);
             FramePick pick = pick_frame(pts, clock, band);
@@ -280,7 +289,8 @@ PollResult Player::poll() {
         if (!std::isnan(next_pts)) {
             result.wake_after_ms = static_cast<int>(std::ceil(wait_until_due(next_pts, clock, e.speed) * 1000));
         }
-        if (!std::isnan(clock)) e.watch.advanced(std::clamp(clock, 0.0, std::max(e.duration, clock)), s);
+        // Nothing past the end counts: the last frame's display time may run a little beyond it.
+        if (!std::isnan(clock)) e.watch.advanced(std::max(0.0, e.duration > 0 ? std::min(clock, e.duration) : clock), s);
 
         // The end: every stream played out.
         bool video_done = e.video.index < 0 || (e.video.ended(s) && e.video_frames.size() == 0);

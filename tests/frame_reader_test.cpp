@@ -16,18 +16,10 @@
 
 using namespace wt::player;
 namespace fs = std::filesystem;
+using wt::test::ffmpeg;
 using wt::test::TempDir;
 
 namespace {
-
-void ffmpeg(std::vector<std::string> args) {
-    std::vector<std::string> argv{"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const auto r = wt::test::run(argv);
-    REQUIRE_MESSAGE(r.exit_code == 0, "ffmpeg failed: " << r.err);
-}
-
-
 
 // Frame N carries N in three 16-level digits across its width, which survive near-lossless coding.
 const char* kNumbered =

@@ -15,6 +15,7 @@
 
 using namespace wt::player;
 namespace fs = std::filesystem;
+using wt::test::ffmpeg;
 using wt::test::TempDir;
 
 namespace {
@@ -41,11 +42,9 @@ void wait_settled(Player& p) {
 // Every frame's luma is 16 + its number (lossless H.264), so a frame tells which one it is.
 fs::path numbered_clip(const fs::path& dir, int frames, int gop) {
     const fs::path out = dir / "numbered.mkv";
-    auto r = wt::test::run({"ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
-                            fmt::format("color=black:s=160x120:r=30:d={},geq=lum='16+N':cb=128:cr=128", frames / 30.0),
-                            "-c:v", "libx264", "-qp", "0", "-g", std::to_string(gop), "-bf", "0", "-pix_fmt", "yuv420p",
-                            out.string()});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    ffmpeg({"-f", "lavfi", "-i",
+            fmt::format("color=black:s=160x120:r=30:d={},geq=lum='16+N':cb=128:cr=128", frames / 30.0), "-c:v",
+            "libx264", "-qp", "0", "-g", std::to_string(gop), "-bf", "0", "-pix_fmt", "yuv420p", out.string()});
     return out;
 }
 
@@ -274,9 +273,7 @@ TEST_CASE("a file without audio runs on the system clock; one without video play
     CHECK_FALSE((*p)->snapshot().has_audio);
 
     const fs::path sound = dir / "tone.m4a";
-    auto r = wt::test::run({"ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=1.5",
-                            "-c:a", "aac", sound.string()});
-    REQUIRE(r.exit_code == 0);
+    ffmpeg({"-f", "lavfi", "-i", "sine=frequency=440:duration=1.5", "-c:a", "aac", sound.string()});
     auto q = Player::open(sound, silent());
     REQUIRE(q);
     const double t1 = wall();
@@ -290,10 +287,8 @@ TEST_CASE("a file without audio runs on the system clock; one without video play
 TEST_CASE("damaged files: truncated plays what is there, corrupt frames are counted, no stream is an error") {
     TempDir dir;
     const fs::path clip = dir / "long.mkv";
-    auto r = wt::test::run({"ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:d=4",
-                            "-f", "lavfi", "-i", "sine=d=4", "-c:v", "libx264", "-g", "30", "-c:a", "libopus",
-                            clip.string()});
-    REQUIRE(r.exit_code == 0);
+    ffmpeg({"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:d=4", "-f", "lavfi", "-i", "sine=d=4", "-c:v",
+            "libx264", "-g", "30", "-c:a", "libopus", clip.string()});
     const std::string bytes = wt::test::read_file(clip);
 
     SUBCASE("truncated") {

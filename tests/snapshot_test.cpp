@@ -1,8 +1,6 @@
 // The GL colour path end to end (generated clips -> write_snapshot -> PNG, under a private Xvfb with
 // Mesa), and the renderer on hand-made frames (padding, odd sizes, bottom-up, nv12, GL state).
 // The exact-seek reader has its own suite, frame_reader_test.cpp.
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -29,29 +27,9 @@
 using namespace wt::player;
 namespace fs = std::filesystem;
 using wt::test::TempDir;
+using wt::test::ffmpeg;
 
 namespace {
-
-void ffmpeg(std::vector<std::string> args) {
-    std::vector<std::string> argv{"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const auto r = wt::test::run(argv);
-    REQUIRE_MESSAGE(r.exit_code == 0, "ffmpeg failed: " << r.err);
-}
-
-// Mesa loads its GL driver (swrast_dri.so for llvmpipe) per display connection and unloads it when
-// the last context goes. LeakSanitizer then sees the driver's static allocations as leaks of an
-// "<unknown module>", which no suppression can name. Taking one more reference to every loaded
-// *_dri.so while a context exists keeps the driver resident for the whole run, so those
-// allocations stay reachable and the leak check still covers our own code.
-void pin_gl_driver() {
-    std::ifstream maps("/proc/self/maps");
-    for (std::string line; std::getline(maps, line);) {
-        const auto slash = line.find('/');
-        if (slash == std::string::npos || !line.ends_with("_dri.so")) continue;
-        (void)::dlopen(line.substr(slash).c_str(), RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
-    }
-}
 
 // One private X server for the whole run; DISPLAY points at it unless a test changes it.
 void use_virtual_screen() {
@@ -60,7 +38,7 @@ void use_virtual_screen() {
     static const bool pinned = [] {
         auto gl = HiddenGlContext::create();
         REQUIRE_MESSAGE(gl.has_value(), (gl ? "" : gl.error().message));
-        pin_gl_driver();
+        keep_gl_driver_resident();  // for the whole run, not only where a FrameRenderer is made
         return true;
     }();
     (void)pinned;

@@ -123,11 +123,17 @@ std::vector<std::string> CliLibrary::media_files() const {
     return names;
 }
 
+void ffmpeg(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = run(argv);
+    REQUIRE_MESSAGE(r.exit_code == 0, "ffmpeg failed: " << r.err);
+}
+
 std::filesystem::path make_clip(const std::filesystem::path& dir, const std::string& name, double seconds,
                                 const std::string& size, bool audio) {
     auto out = dir / name;
-    std::vector<std::string> argv{"ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                                  fmt::format("testsrc2=size={}:rate=25:duration={}", size, seconds)};
+    std::vector<std::string> argv{"-f", "lavfi", "-i", fmt::format("testsrc2=size={}:rate=25:duration={}", size, seconds)};
     if (audio) {
         for (auto a : {"-f", "lavfi", "-i"}) argv.push_back(a);
         argv.push_back(fmt::format("sine=frequency=440:duration={}", seconds));
@@ -135,8 +141,7 @@ std::filesystem::path make_clip(const std::filesystem::path& dir, const std::str
     for (auto a : {"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"}) argv.push_back(a);
     if (audio) for (auto a : {"-c:a", "aac", "-shortest"}) argv.push_back(a);
     argv.push_back(out.string());
-    auto r = run(argv);
-    REQUIRE_MESSAGE(r.exit_code == 0, "ffmpeg could not make a clip: " << r.err);
+    ffmpeg(argv);
     return out;
 }
 

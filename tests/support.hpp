@@ -45,6 +45,10 @@ struct CliLibrary {
     std::vector<std::string> media_files() const;
 };
 
+// Runs the ffmpeg CLI quietly with `args` (after -y: overwriting); REQUIRE fails with its errors when
+// it fails.
+void ffmpeg(const std::vector<std::string>& args);
+
 // A short H.264 clip (+ AAC tone unless audio=false) made with the ffmpeg CLI at test time.
 std::filesystem::path make_clip(const std::filesystem::path& dir, const std::string& name, double seconds,
                                 const std::string& size = "320x240", bool audio = true);

@@ -1,0 +1,87 @@
+#include "avkit/encode_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "avkit/open_input.hpp"
+
+namespace wt::av::detail {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A unique file beside the target, removed unless kept.
+class TempFile {
+public:
+    // Not mkstemp: its 0600 would end up on the finished picture; 0666 leaves the choice to the umask.
+    explicit TempFile(const fs::path& target) {
+        static std::atomic<unsigned> counter{0};
+        for (int attempt = 0; attempt < 100 && m_fd < 0; ++attempt) {
+            fs::path candidate = fs::path(target) += fmt::format(".{}-{}.part", ::getpid(), counter++);
+            m_fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+            if (m_fd >= 0) m_path = std::move(candidate);
+            else if (errno != EEXIST) break;
+        }
+    }
+    ~TempFile() {
+        if (m_fd >= 0) ::close(m_fd);
+        std::error_code ignored;
+        if (!m_keep && !m_path.empty()) fs::remove(m_path, ignored);
+    }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+
+    bool ok() const { return m_fd >= 0; }
+    const fs::path& path() const { return m_path; }
+    // All of `data`, then fsync and close: the bytes are on disk before the rename makes them visible.
+    bool write_all(const std::uint8_t* data, std::size_t size) {
+        while (size > 0) {
+            const ssize_t n = ::write(m_fd, data, size);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return false;
+            data += n;
+            size -= static_cast<std::size_t>(n);
+        }
+        const bool synced = ::fsync(m_fd) == 0;
+        const int fd = std::exchange(m_fd, -1);
+        return ::close(fd) == 0 && synced;
+    }
+    void keep() { m_keep = true; }
+
+private:
+    int m_fd = -1;
+    fs::path m_path;
+    bool m_keep = false;
+};
+
+}  // namespace
+
+Result<void> encode_to_file(AVCodecContext* enc, const AVCodec* codec, const AVFrame* picture, const fs::path& file,
+                            std::string_view what) {
+    PacketPtr pkt = make_packet();
+    if (!pkt) return fail(ErrorCode::internal, fmt::format("out of memory encoding {}", what));
+    int ret = 0;
+    if ((ret = avcodec_open2(enc, codec, nullptr)) < 0 || (ret = avcodec_send_frame(enc, picture)) < 0 ||
+        (ret = avcodec_send_frame(enc, nullptr)) < 0 || (ret = avcodec_receive_packet(enc, pkt.get())) < 0)
+        return fail(ErrorCode::internal, fmt::format("encoding {} failed ({})", what, error_text(ret)));
+
+    TempFile tmp(file);
+    if (!tmp.ok()) return fail(ErrorCode::io, fmt::format("cannot write {}: {}", quoted(file), std::strerror(errno)));
+    if (!tmp.write_all(pkt->data, static_cast<std::size_t>(pkt->size)))
+        return fail(ErrorCode::io, fmt::format("cannot write {}: {}", quoted(tmp.path()), std::strerror(errno)));
+    std::error_code ec;
+    fs::rename(tmp.path(), file, ec);
+    if (ec) return fail(ErrorCode::io, fmt::format("cannot write {}: {}", quoted(file), ec.message()));
+    tmp.keep();
+    return {};
+}
+
+}  // namespace wt::av::detail
