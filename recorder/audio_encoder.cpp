@@ -97,14 +97,7 @@ Result<void> AudioEncoder::encode(const AVFrame* frame, std::int64_t start_us, c
         }
         peak_.store(peak);
         rms_.store(static_cast<float>(std::sqrt(sum / got)));
-        if (denoiser_) {
-            denoised_.clear();
-            if (auto r = denoiser_->process(out.data(), got, denoised_); !r) return r;
-            denoiser_held_ += got - static_cast<std::int64_t>(denoised_.size());
-            if (auto r = queue_samples(denoised_.data(), static_cast<int>(denoised_.size())); !r) return r;
-        } else if (auto r = queue_samples(out.data(), got); !r) {
-            return r;
-        }
+        if (auto r = take_resampled(out.data(), got); !r) return r;
     }
     return encode_from_fifo(false, sink);
 }
@@ -130,6 +123,14 @@ Result<void> AudioEncoder::follow(std::int64_t start_us) {
     return {};
 }
 
+Result<void> AudioEncoder::take_resampled(const std::int16_t* samples, int n) {
+    if (!denoiser_) return queue_samples(samples, n);
+    denoised_.clear();
+    if (auto r = denoiser_->process(samples, n, denoised_); !r) return r;
+    denoiser_held_ += n - static_cast<std::int64_t>(denoised_.size());
+    return queue_samples(denoised_.data(), static_cast<int>(denoised_.size()));
+}
+
 Result<void> AudioEncoder::queue_samples(const std::int16_t* samples, int n) {
     if (n <= 0) return {};
     void* planes[1] = {const_cast<std::int16_t*>(samples)};
@@ -145,11 +146,8 @@ Result<void> AudioEncoder::fill_silence(std::int64_t until_us, const PacketSink&
     }
     const std::int64_t missing = until - next_pts_ - av_audio_fifo_size(fifo_.get()) + pending_drop_;
     if (missing <= av_rescale(tolerance_us, k_rate, 1'000'000)) return {};
-    std::vector<int16_t> zeros(static_cast<size_t>(missing), 0);
-    void* planes[1] = {zeros.data()};
-    if (av_audio_fifo_write(fifo_.get(), planes, static_cast<int>(missing)) < missing) {
-        return fail(ErrorCode::internal, "out of memory");
-    }
+    const std::vector<std::int16_t> zeros(static_cast<size_t>(missing), 0);
+    if (auto r = queue_samples(zeros.data(), static_cast<int>(missing)); !r) return r;
     peak_.store(0);
     rms_.store(0);
     return encode_from_fifo(false, sink);
@@ -160,12 +158,8 @@ Result<void> AudioEncoder::flush(const PacketSink& sink) {
         std::vector<std::int16_t> rest(static_cast<size_t>(std::max(swr_get_out_samples(resampler_.get(), 0), 0)));
         uint8_t* planes[1] = {reinterpret_cast<uint8_t*>(rest.data())};
         const int got = rest.empty() ? 0 : swr_convert(resampler_.get(), planes, static_cast<int>(rest.size()), nullptr, 0);
-        if (got > 0 && denoiser_) {
-            denoised_.clear();
-            if (auto r = denoiser_->process(rest.data(), got, denoised_); !r) return r;
-            if (auto r = queue_samples(denoised_.data(), static_cast<int>(denoised_.size())); !r) return r;
-        } else if (got > 0) {
-            if (auto r = queue_samples(rest.data(), got); !r) return r;
+        if (got > 0) {
+            if (auto r = take_resampled(rest.data(), got); !r) return r;
         }
     }
     if (denoiser_) {

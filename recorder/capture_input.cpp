@@ -28,7 +28,7 @@ struct DictDeleter {
 
 }  // namespace
 
-Result<InputSpec> parse_input_spec(const std::string& text, const std::string& what) {
+InputSpec parse_input_spec(const std::string& text, const std::string& what) {
     auto colon = text.find(':');
     if (colon == std::string::npos || colon == 0) {
         return InputSpec{"", text, {}, what};  // a plain file: libavformat guesses the format

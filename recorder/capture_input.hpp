@@ -23,7 +23,8 @@ struct InputSpec {
 };
 
 // "lavfi:testsrc2=size=1280x720:rate=30" -> {lavfi, testsrc2=...}; a bare path is read as a file.
-Result<InputSpec> parse_input_spec(const std::string& text, const std::string& what);
+// Never fails: whether the format exists is for CaptureInput::open to say.
+InputSpec parse_input_spec(const std::string& text, const std::string& what);
 
 class CaptureInput final : public FrameSource {
 public:
@@ -39,8 +40,6 @@ public:
     int width() const override { return decoder_->width; }
     int height() const override { return decoder_->height; }
     std::string describe() const override;
-
-    const AVCodecContext* decoder() const { return decoder_.get(); }
 
 private:
     CaptureInput() = default;

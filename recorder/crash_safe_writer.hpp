@@ -6,8 +6,6 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "avkit/av_ptr.hpp"

@@ -69,8 +69,6 @@ public:
     // clock is made to follow the recorder's by gentle resampling (DriftController). Call before
     // the first encode().
     void follow_clock(std::int64_t from_us) { follow_from_us_ = from_us; }
-    // The drift still uncorrected at the last reading, µs (placed − captured); 0 when not following.
-    std::int64_t drift_us() const { return static_cast<std::int64_t>(drift_.error_s() * 1e6); }
 
     AVCodecContext* context() const { return encoder_.get(); }
     std::int64_t samples_written() const { return next_pts_ - first_pts_; }
@@ -80,6 +78,8 @@ public:
 
 private:
     Result<void> encode_from_fifo(bool final, const PacketSink& sink);
+    // Resampled input on its way to the FIFO: through the denoiser when there is one.
+    Result<void> take_resampled(const std::int16_t* samples, int n);
     Result<void> queue_samples(const std::int16_t* samples, int n);
 
     Result<void> follow(std::int64_t start_us);

@@ -10,24 +10,18 @@
 #include <fmt/format.h>
 
 #include "avkit/av_ptr.hpp"
-#include "avkit/media_info.hpp"
+#include "avkit/open_input.hpp"
 #include "recorder/recorder.hpp"
 
 namespace wt::recorder {
 
 Result<std::int64_t> remux_to_mp4(const std::filesystem::path& in, const std::filesystem::path& out) {
-    av::quiet_logs();
-    AVFormatContext* raw_in = nullptr;
-    int ret = avformat_open_input(&raw_in, in.c_str(), nullptr, nullptr);
-    if (ret < 0) {
-        return fail(ErrorCode::bad_media, fmt::format("cannot read {}: {}", in.string(), av::error_text(ret)));
-    }
-    av::InputFormatPtr input(raw_in);
-    if ((ret = avformat_find_stream_info(raw_in, nullptr)) < 0) {
-        return fail(ErrorCode::bad_media, fmt::format("cannot read {}: {}", in.string(), av::error_text(ret)));
-    }
+    auto input = av::detail::open_input(in);
+    if (!input) return std::unexpected(input.error());
+    AVFormatContext* raw_in = input->get();
     AVFormatContext* raw_out = nullptr;
-    if ((ret = avformat_alloc_output_context2(&raw_out, nullptr, "mp4", out.c_str())) < 0) {
+    int ret = avformat_alloc_output_context2(&raw_out, nullptr, "mp4", out.c_str());
+    if (ret < 0) {
         return fail(ErrorCode::internal, fmt::format("no MP4 muxer: {}", av::error_text(ret)));
     }
     av::OutputFormatPtr output(raw_out);

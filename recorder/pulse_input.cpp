@@ -46,6 +46,12 @@ struct PulseInput::Connection {
         if (pa_mainloop_prepare(loop, timeout_us) < 0 || pa_mainloop_poll(loop) < 0) return false;
         return pa_mainloop_dispatch(loop) >= 0;
     }
+
+    // Takes in whatever the server has sent, without waiting (bounded, should it never stop).
+    void take_in() {
+        for (int i = 0; i < 1000 && pa_mainloop_iterate(loop, 0, nullptr) > 0; ++i) {
+        }
+    }
 };
 
 PulseInput::PulseInput() : c_(std::make_unique<Connection>()) {}
@@ -118,8 +124,7 @@ int PulseInput::skip_buffered() {
         }
         return any;
     };
-    for (int i = 0; i < 1000 && pa_mainloop_iterate(c.loop, 0, nullptr) > 0; ++i) {
-    }
+    c.take_in();
     drop_all();
     while (monotonic_us() - start < k_first_sound_wait_us) {
         if (!c.iterate(100'000)) break;
@@ -135,9 +140,7 @@ Result<av::FramePtr> PulseInput::next_frame() {
     };
     for (;;) {
         if (interrupted_.load()) return fail(ErrorCode::conflict, "stopped");
-        // Takes in whatever the server sent, without waiting.
-        for (int i = 0; i < 1000 && pa_mainloop_iterate(c.loop, 0, nullptr) > 0; ++i) {
-        }
+        c.take_in();
         if (pa_stream_get_state(c.stream) != PA_STREAM_READY || pa_context_get_state(c.context) != PA_CONTEXT_READY) {
             return stopped_delivering();
         }

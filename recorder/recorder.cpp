@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -11,13 +12,11 @@
 #include <fmt/format.h>
 
 #include "avkit/media_info.hpp"
-
 #include "common/timefmt.hpp"
-#include "recorder/capture_input.hpp"
-#include "recorder/sources.hpp"
 #include "recorder/clock.hpp"
 #include "recorder/crash_safe_writer.hpp"
 #include "recorder/encoders.hpp"
+#include "recorder/sources.hpp"
 
 namespace wt::recorder {
 
@@ -82,6 +81,16 @@ const char* to_string(Quality q) {
     return q == Quality::high ? "high" : q == Quality::balanced ? "balanced" : "compact";
 }
 
+Result<std::uint32_t> parse_window_id(const std::string& text) {
+    char* end = nullptr;
+    const unsigned long id = std::strtoul(text.c_str(), &end, 0);
+    if (!end || *end || id == 0 || id > 0xFFFFFFFFul) {
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("'{}' is not a window id; xwininfo shows them (e.g. 0x3a00007)", text));
+    }
+    return static_cast<std::uint32_t>(id);
+}
+
 struct Recorder::Impl {
     RecordOptions options;
     std::unique_ptr<FrameSource> video_in, audio_in;
@@ -117,12 +126,6 @@ struct Recorder::Impl {
 
     void capture(FrameSource& in, bool is_video);
     void output();
-    Result<void> write_packet(AVPacket* p, AVRational tb, int stream) {
-        auto r = writer->write(p, tb, stream);
-        std::lock_guard lock(mutex);
-        stats.bytes_written = writer->bytes_written();
-        return r;
-    }
 };
 
 void Recorder::Impl::capture(FrameSource& in, bool is_video) {
@@ -151,6 +154,8 @@ void Recorder::Impl::capture(FrameSource& in, bool is_video) {
         // Live devices are stamped when read (audio: minus what it buffered); other inputs by
         // their own timestamps, paced to real time as if they were devices.
         std::int64_t ts_us;
+        std::int64_t pace_us = 0;  // a paced input: how long until its frame is due
+        std::int64_t late_us = 0;  // a live microphone: how late its first stamp turned out (AudioStartCheck)
         const std::int64_t duration_us =
             is_video ? 0 : av_rescale(f->nb_samples, 1'000'000, std::max(f->sample_rate, 1));
         if (in.is_live_device() || f->pts == AV_NOPTS_VALUE) {
@@ -158,22 +163,15 @@ void Recorder::Impl::capture(FrameSource& in, bool is_video) {
                 (in.stamps_on_clock() && f->pts != AV_NOPTS_VALUE ? f->pts : monotonic_us()) - t0_us;
             ts_us = read_us - duration_us;
             if (ts_us < 0) continue;  // still counting down
-            if (!is_video && in.is_live_device()) {
-                if (std::int64_t late = start_check.after_read(read_us, duration_us); late > 0) {
-                    std::lock_guard guard(mutex);
-                    audio_drop_us += late;
-                }
-            }
+            if (!is_video && in.is_live_device()) late_us = start_check.after_read(read_us, duration_us);
         } else {
             if (first_pts == AV_NOPTS_VALUE) first_pts = f->pts;
             ts_us = av_rescale_q(f->pts - first_pts, tb, {1, 1'000'000});
-            const std::int64_t wait = t0_us + ts_us + duration_us - monotonic_us();
-            if (wait > 0) {
-                std::unique_lock paced(mutex);
-                stop_wake.wait_for(paced, std::chrono::microseconds(wait), [&] { return stopping; });
-            }
+            pace_us = t0_us + ts_us + duration_us - monotonic_us();
         }
         lock.lock();
+        audio_drop_us += late_us;
+        if (pace_us > 0) stop_wake.wait_for(lock, std::chrono::microseconds(pace_us), [&] { return stopping; });
         // At a stop, what came before it is kept: a file or generator that lagged behind real time
         // reads on up to the stop instant (at most k_catch_up_us more); the part of an audio
         // frame before the stop is kept.
@@ -248,8 +246,8 @@ void Recorder::Impl::output() {
         std::lock_guard lock(mutex);
         return audio_lost;
     };
-    auto video_sink = [&](AVPacket* p) { return write_packet(p, video_enc->context()->time_base, video_stream); };
-    auto audio_sink = [&](AVPacket* p) { return write_packet(p, audio_enc->context()->time_base, audio_stream); };
+    auto video_sink = [&](AVPacket* p) { return writer->write(p, video_enc->context()->time_base, video_stream); };
+    auto audio_sink = [&](AVPacket* p) { return writer->write(p, audio_enc->context()->time_base, audio_stream); };
     for (;;) {
         Captured item;
         bool is_video = false;
@@ -408,6 +406,7 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
 RecordStats Recorder::stats() const {
     std::lock_guard lock(impl_->mutex);
     RecordStats s = impl_->stats;
+    s.bytes_written = impl_->writer->bytes_written();  // the writer counts atomically; no copy to keep
     s.countdown_ms = std::max<std::int64_t>(0, (impl_->t0_us - monotonic_us()) / 1000);
     return s;
 }
@@ -447,11 +446,8 @@ Result<FinishedRecording> Recorder::stop() {
     if (s.audio_in && s.audio_in->is_live_device()) s.audio_in->interrupt();
     if (s.video_thread.joinable()) s.video_thread.join();
     if (s.audio_thread.joinable()) s.audio_thread.join();
-    {
-        std::lock_guard lock(s.mutex);
-        s.sources_running = 0;
-        s.wake.notify_one();
-    }
+    // Each capture thread counted itself out of sources_running as it ended: the output thread
+    // drains what is queued and returns.
     if (s.output_thread.joinable()) s.output_thread.join();
 
     FinishedRecording out;

@@ -24,6 +24,8 @@ namespace wt::recorder {
 enum class Quality { compact, balanced, high };
 Result<Quality> parse_quality(std::string_view text);
 const char* to_string(Quality);
+// An X window id as xwininfo and xdotool print it ("0x3a00007", or decimal), for RecordOptions::window.
+Result<std::uint32_t> parse_window_id(const std::string& text);
 
 struct RecordOptions {
     std::filesystem::path incoming_dir;      // where the file in progress is written

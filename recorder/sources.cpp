@@ -10,10 +10,6 @@
 #include "recorder/pulse_input.hpp"
 #include "recorder/x11_screen.hpp"
 
-extern "C" {
-#include <libavutil/pixdesc.h>
-}
-
 namespace wt::recorder {
 
 namespace {
@@ -73,9 +69,7 @@ Result<OpenedScreen> cannot_record(const ScreenTarget& t, const std::string& why
 
 Result<OpenedScreen> open_screen(const RecordOptions& o) {
     if (o.video_input) {
-        auto spec = parse_input_spec(*o.video_input, "--video-input");
-        if (!spec) return std::unexpected(spec.error());
-        auto in = CaptureInput::open(*spec, AVMEDIA_TYPE_VIDEO);
+        auto in = CaptureInput::open(parse_input_spec(*o.video_input, "--video-input"), AVMEDIA_TYPE_VIDEO);
         if (!in) return std::unexpected(in.error());
         return OpenedScreen{std::move(*in), {}};
     }
@@ -100,9 +94,7 @@ Result<std::unique_ptr<FrameSource>> open_microphone(const RecordOptions& o) {
                                                       why));
     };
     if (o.audio_input) {
-        auto spec = parse_input_spec(*o.audio_input, "--audio-input");
-        if (!spec) return std::unexpected(spec.error());
-        auto in = CaptureInput::open(*spec, AVMEDIA_TYPE_AUDIO);
+        auto in = CaptureInput::open(parse_input_spec(*o.audio_input, "--audio-input"), AVMEDIA_TYPE_AUDIO);
         if (!in) return no_microphone(in.error().message);
         return std::unique_ptr<FrameSource>(std::move(*in));
     }

@@ -23,6 +23,24 @@ namespace {
 const std::string k_moving = "lavfi:testsrc2=size=640x360:rate=30";
 const std::string k_tone = "lavfi:sine=frequency=440:sample_rate=48000";
 
+// `walkthrough --library ROOT --json record ARGS...` in the background (the library never taken
+// from the test's environment); what it prints goes to out.json, read back by record_output.
+void start_record(ChildProcess& rec, const CliLibrary& lib, const std::vector<std::string>& args,
+                  std::map<std::string, std::string> env = {}) {
+    std::vector<std::string> argv{binary_path(), "--library", lib.root().string(), "--json", "record"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    env["WALKTHROUGH_LIBRARY"] = "";
+    rec.start(argv, env, lib.dir / "out.json");
+}
+
+// record's JSON from out.json: its stderr goes to the same file, so warnings may come first.
+json record_output(const CliLibrary& lib) {
+    const std::string out = read_file(lib.dir / "out.json");
+    const auto brace = out.find('{');
+    REQUIRE(brace != std::string::npos);
+    return json::parse(out.substr(brace));
+}
+
 }  // namespace
 
 TEST_CASE("a recording lands in the library with the asked duration, both streams, BT.709 tags") {
@@ -82,13 +100,11 @@ TEST_CASE("SIGINT and SIGTERM stop cleanly: the recording is finished and in the
         CAPTURE(sig);
         CliLibrary lib;
         ChildProcess rec;
-        rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--video-input", k_moving,
-                   "--audio-input", k_tone},
-                  {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
+        start_record(rec, lib, {"--video-input", k_moving, "--audio-input", k_tone});
         std::this_thread::sleep_for(std::chrono::milliseconds(2500));
         ::kill(rec.pid(), sig);
         CHECK(rec.wait() == 0);
-        json r = json::parse(read_file(lib.dir / "out.json"));
+        json r = record_output(lib);
         CHECK(r.at("status") == "ready");
         CHECK(r.at("duration_ms").get<int>() > 1500);
         CHECK(lib.ok({"list"}).size() == 1);
@@ -224,12 +240,11 @@ TEST_CASE("the own X11 source: a window moved on screen is captured at its momen
     FlatWindow red(screen, "red", "20x5+400+300");
     CliLibrary lib;
     ChildProcess rec;
-    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--no-mic", "--duration", "5"},
-              {{"DISPLAY", screen.display}, {"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
+    start_record(rec, lib, {"--no-mic", "--duration", "5"}, {{"DISPLAY", screen.display}});
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     x_client(screen, {"xdotool", "windowmove", red.id, "20", "20"});
     REQUIRE(rec.wait() == 0);
-    const json j = json::parse(read_file(lib.dir / "out.json"));
+    const json j = record_output(lib);
     const fs::path media = lib.root() / j.at("media_path").get<std::string>();
     CHECK(j.at("frames_encoded").get<int>() <= 12);  // one change, and one picture a second
 
@@ -252,12 +267,11 @@ TEST_CASE("the own X11 source: the pointer is drawn where it is, and moving it i
     x_client(screen, {"xdotool", "mousemove", "100", "100"});
     CliLibrary lib;
     ChildProcess rec;
-    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--no-mic", "--duration", "4"},
-              {{"DISPLAY", screen.display}, {"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
+    start_record(rec, lib, {"--no-mic", "--duration", "4"}, {{"DISPLAY", screen.display}});
     std::this_thread::sleep_for(std::chrono::milliseconds(2000));
     x_client(screen, {"xdotool", "mousemove", "500", "380"});
     REQUIRE(rec.wait() == 0);
-    const json j = json::parse(read_file(lib.dir / "out.json"));
+    const json j = record_output(lib);
     const fs::path media = lib.root() / j.at("media_path").get<std::string>();
     // X's default cursor is a black cross with a white outline, over a black screen.
     CHECK(area_stats(media, 1.0, 88, 88, 24, 24).at("YMAX") > 150);
@@ -291,16 +305,12 @@ TEST_CASE("the own X11 source: an X server that goes away ends the recording cle
     VirtualScreen screen("640x480x24");
     CliLibrary lib;
     ChildProcess rec;
-    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--no-mic", "--duration", "10"},
-              {{"DISPLAY", screen.display}, {"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
+    start_record(rec, lib, {"--no-mic", "--duration", "10"}, {{"DISPLAY", screen.display}});
     // 3 s: a sanitizer build takes over a second to start recording.
     std::this_thread::sleep_for(std::chrono::milliseconds(3000));
     screen.xvfb.stop();
     REQUIRE(rec.wait() == 0);  // Xlib would exit(1) on a lost connection; the recorder ends cleanly
-    const std::string out = read_file(lib.dir / "out.json");
-    const auto brace = out.find('{');
-    REQUIRE(brace != std::string::npos);
-    const json j = json::parse(out.substr(brace));
+    const json j = record_output(lib);
     CHECK(j.at("status") == "ready");
     CHECK(j.at("duration_ms").get<int>() > 1000);
     CHECK(j.at("duration_ms").get<int>() < 3500);  // of the 10 asked for: it ended when the X server did
@@ -315,15 +325,13 @@ namespace {
 json record_with_pause(const CliLibrary& lib, const std::string& video, const std::string& audio, int before_ms,
                        int paused_ms, int after_ms) {
     ChildProcess rec;
-    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--video-input", video,
-               "--audio-input", audio},
-              {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "out.json");
+    start_record(rec, lib, {"--video-input", video, "--audio-input", audio});
     for (auto [wait_ms, sig] : {std::pair{before_ms, SIGUSR1}, {paused_ms, SIGUSR1}, {after_ms, SIGINT}}) {
         std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
         ::kill(rec.pid(), sig);
     }
     REQUIRE(rec.wait() == 0);
-    return json::parse(read_file(lib.dir / "out.json"));
+    return record_output(lib);
 }
 }  // namespace
 
@@ -348,18 +356,11 @@ TEST_CASE("a microphone that disappears mid-recording: video goes on, silence is
     VirtualMicrophone mic;
     CliLibrary lib;
     ChildProcess rec;
-    auto env = mic.env();
-    env["WALKTHROUGH_LIBRARY"] = "";
-    rec.start({binary_path(), "--library", lib.root().string(), "--json", "record", "--duration", "5", "--video-input",
-               k_moving, "--mic", "test_mic.monitor"},
-              env, lib.dir / "out.json");
+    start_record(rec, lib, {"--duration", "5", "--video-input", k_moving, "--mic", "test_mic.monitor"}, mic.env());
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     mic.daemon.stop();  // the sound server goes away (stopped by its PID)
     REQUIRE(rec.wait() == 0);
-    const std::string out = read_file(lib.dir / "out.json");
-    const auto brace = out.find('{');
-    REQUIRE(brace != std::string::npos);
-    json r = json::parse(out.substr(brace));
+    json r = record_output(lib);
     CHECK(r.at("duration_ms").get<int>() == doctest::Approx(5000).epsilon(0.02));
     CHECK(contains(r.at("note").get<std::string>(), "microphone stopped"));
     REQUIRE(r.at("warnings").size() >= 1);
