@@ -13,7 +13,7 @@ std::filesystem::path CliContext::library_root() const {
     return library.empty() ? catalog::default_library_root() : std::filesystem::path(library);
 }
 
-Result<std::unique_ptr<catalog::Library>> CliContext::open() const {
+Result<std::unique_ptr<catalog::Library>> CliContext::open() {
     catalog::OpenOptions options;
     if (!as.empty()) {
         options.acting_person = as;

@@ -17,12 +17,12 @@ struct CliContext {
     std::string library;  // --library
     std::string as;       // --as
     bool json = false;    // --json
-    mutable Recovered recovered;  // what open() recovered from interrupted recordings
+    Recovered recovered;  // what open() recovered from interrupted recordings
 
     // Opens the library named by --library / WALKTHROUGH_LIBRARY / XDG, acting as --as /
     // WALKTHROUGH_USER / the library's default person, and recovers interrupted recordings
     // (DESIGN §7: every start does), telling stderr what it found.
-    Result<std::unique_ptr<catalog::Library>> open() const;
+    Result<std::unique_ptr<catalog::Library>> open();
     std::filesystem::path library_root() const;
     // Prints a result: JSON on stdout with --json, else the human text.
     void emit(const nlohmann::json& j, const std::string& human) const;

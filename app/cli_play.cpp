@@ -99,6 +99,15 @@ Result<void> snapshot_to_png(CliContext& ctx, const fs::path& file, double at, c
     return {};
 }
 
+// Where the acting person left off, unless that was (almost) the end: a finished video starts over.
+std::optional<double> resume_seconds(catalog::Library& lib, const catalog::Recording& rec) {
+    auto views = lib.views(rec.id);
+    if (!views) return std::nullopt;
+    for (const auto& v : *views)
+        if (v.person == lib.me().name) return catalog::resume_position_ms(v, rec.duration_ms) / 1000.0;
+    return std::nullopt;
+}
+
 Result<void> play(CliContext& ctx, const PlayArgs& a) {
     if (a.speed < 0.5 || a.speed > 2.0)
         return fail(ErrorCode::invalid_input, fmt::format("--speed {} is out of range; use 0.5 to 2", a.speed));
@@ -137,14 +146,7 @@ Result<void> play(CliContext& ctx, const PlayArgs& a) {
                     if (c.at_ms && c.parent_id.empty())
                         session.markers.push_back({*c.at_ms, fmt::format("{}: {}", c.author, one_line(c.body))});
             }
-            // Where this person left off, unless that was (almost) the end.
-            if (!a.start) {
-                if (auto views = (*lib)->views(rec->id)) {
-                    for (const auto& v : *views)
-                        if (v.person == (*lib)->me().name && v.last_position_ms < rec->duration_ms - 3000)
-                            session.options.start_seconds = v.last_position_ms / 1000.0;
-                }
-            }
+            if (!a.start) session.options.start_seconds = resume_seconds(**lib, *rec).value_or(0);
             reporter = std::make_unique<WatchReporter>(std::move(*lib), rec->id);
             session.on_played = [r = reporter.get()](const std::vector<player::PlayedInterval>& played) { r->add(played); };
         }

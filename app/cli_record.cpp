@@ -5,7 +5,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -42,70 +41,53 @@ void catch_record_signals() {
 
 void add_record_commands(CLI::App& app, Action& action) {
     {
+        // The options bind straight into the recorder's own; only --quality and --window are parsed.
         struct Opts {
             EntryOptions entry;
-            std::string display;
-            std::optional<std::string> region, mic, video_input, audio_input;
-            int fps = 30;
-            bool no_mic = false;
-            bool denoise = false;
+            recorder::RecordOptions record;
             std::optional<std::string> window;
-            double duration = 0;
-            double countdown = 0;
             std::string quality = "compact";
         };
         auto o = std::make_shared<Opts>();
+        recorder::RecordOptions& ro = o->record;
         auto* cmd = app.add_subcommand("record", "Record the screen and microphone until --duration or Ctrl+C");
         o->entry.add_to(cmd, "Title (default: a dated title)");
-        cmd->add_option("--display", o->display, "X display to record (default: $DISPLAY)");
-        cmd->add_option("--region", o->region, "Only this rectangle: X,Y,WxH");
-        cmd->add_option("--fps", o->fps, "Frames per second, 1-60")->capture_default_str()->check(CLI::Range(1, 60));
-        cmd->add_option("--mic", o->mic, "PulseAudio source (default: the default source)");
-        cmd->add_flag("--no-mic", o->no_mic, "Record without sound");
-        cmd->add_flag("--denoise", o->denoise, "Reduce background noise in the voice");
+        cmd->add_option("--display", ro.display, "X display to record (default: $DISPLAY)");
+        cmd->add_option("--region", ro.region, "Only this rectangle: X,Y,WxH");
+        cmd->add_option("--fps", ro.fps, "Frames per second, 1-60")->capture_default_str()->check(CLI::Range(1, 60));
+        cmd->add_option("--mic", ro.mic, "PulseAudio source (default: the default source)");
+        cmd->add_flag("--no-mic", ro.no_mic, "Record without sound");
+        cmd->add_flag("--denoise", ro.denoise, "Reduce background noise in the voice");
         cmd->add_option("--window", o->window, "Record one X window, by id (e.g. 0x3a00007, from xwininfo)");
-        cmd->add_option("--duration", o->duration, "Stop after this many seconds")->check(CLI::NonNegativeNumber);
+        cmd->add_option("--duration", ro.max_seconds, "Stop after this many seconds")->check(CLI::NonNegativeNumber);
         cmd->add_option("--quality", o->quality, "compact, balanced or high")->capture_default_str();
-        cmd->add_option("--countdown", o->countdown, "Start after this many seconds (3-2-1)")->check(CLI::Range(0.0, 60.0));
-        cmd->add_option("--video-input", o->video_input, "Any libavdevice input instead of the screen, FMT:URL");
-        cmd->add_option("--audio-input", o->audio_input, "Any libavdevice input instead of the microphone, FMT:URL");
+        cmd->add_option("--countdown", ro.countdown_seconds, "Start after this many seconds (3-2-1)")
+            ->check(CLI::Range(0.0, 60.0));
+        cmd->add_option("--video-input", ro.video_input, "Any libavdevice input instead of the screen, FMT:URL");
+        cmd->add_option("--audio-input", ro.audio_input, "Any libavdevice input instead of the microphone, FMT:URL");
         cmd->callback([o, &action] {
             action = [o](CliContext& ctx) -> Result<void> {
                 auto details = o->entry.to_new_recording();
                 if (!details) return std::unexpected(details.error());
                 if (!details->title) details->title = "";  // no --title: a dated one, not the file's name
+                recorder::RecordOptions options = o->record;
                 auto quality = recorder::parse_quality(o->quality);
                 if (!quality) return std::unexpected(quality.error());
-                if (o->no_mic && (o->mic || o->audio_input)) {
+                options.quality = *quality;
+                if (options.no_mic && (options.mic || options.audio_input)) {
                     return fail(ErrorCode::invalid_input, "--no-mic cannot go with --mic or --audio-input");
                 }
                 auto lib = ctx.open();
                 if (!lib) return std::unexpected(lib.error());
 
-                recorder::RecordOptions ro;
-                ro.incoming_dir = incoming_dir(ctx.library_root());
-                ro.display = o->display;
-                ro.region = o->region;
-                ro.fps = o->fps;
-                ro.mic = o->mic;
-                ro.no_mic = o->no_mic;
-                ro.max_seconds = o->duration;
-                ro.countdown_seconds = o->countdown;
-                ro.denoise = o->denoise;
+                options.incoming_dir = incoming_dir(ctx.library_root());
                 if (o->window) {
-                    char* end = nullptr;
-                    const unsigned long id = std::strtoul(o->window->c_str(), &end, 0);
-                    if (!end || *end || id == 0 || id > 0xFFFFFFFFul) {
-                        return fail(ErrorCode::invalid_input,
-                                    fmt::format("'{}' is not a window id; xwininfo shows them (e.g. 0x3a00007)", *o->window));
-                    }
-                    ro.window = static_cast<std::uint32_t>(id);
+                    auto id = recorder::parse_window_id(*o->window);
+                    if (!id) return std::unexpected(id.error());
+                    options.window = *id;
                 }
-                ro.quality = *quality;
-                ro.video_input = o->video_input;
-                ro.audio_input = o->audio_input;
                 catch_record_signals();
-                auto rec = recorder::Recorder::start(ro);
+                auto rec = recorder::Recorder::start(options);
                 if (!rec) return std::unexpected(rec.error());
                 const bool talk = !ctx.json && isatty(STDERR_FILENO);
                 if (talk) std::fprintf(stderr, "recording… press Ctrl+C to stop\n");

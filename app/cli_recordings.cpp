@@ -71,34 +71,26 @@ void add_recording_commands(CLI::App& app, Action& action) {
     }
     {
         struct Opts {
-            std::optional<std::string> kind, tag, author, assigned_to;
-            bool unwatched = false;
-            int limit = 50;
-            int offset = 0;
+            std::optional<std::string> kind;  // parsed when run, for parse_kind's message (exit 2)
+            catalog::ListFilter filter;       // the other options are parsed straight into it
         };
         auto o = std::make_shared<Opts>();
         auto* cmd = app.add_subcommand("list", "List recordings, newest first");
         cmd->add_option("--kind", o->kind, "walkthrough or training");
-        cmd->add_option("--tag", o->tag, "Only with this tag");
-        cmd->add_option("--author", o->author, "Only by this person");
-        cmd->add_flag("--unwatched", o->unwatched, "Only those I have not watched");
-        cmd->add_option("--assigned-to", o->assigned_to, "Only those assigned to this person");
-        cmd->add_option("--limit", o->limit, "Page size")->capture_default_str()->check(CLI::Range(1, 10000));
-        cmd->add_option("--offset", o->offset, "Skip this many")->check(CLI::NonNegativeNumber);
+        cmd->add_option("--tag", o->filter.tag, "Only with this tag");
+        cmd->add_option("--author", o->filter.author, "Only by this person");
+        cmd->add_flag("--unwatched", o->filter.unwatched, "Only those I have not watched");
+        cmd->add_option("--assigned-to", o->filter.assigned_to, "Only those assigned to this person");
+        cmd->add_option("--limit", o->filter.limit, "Page size")->capture_default_str()->check(CLI::Range(1, 10000));
+        cmd->add_option("--offset", o->filter.offset, "Skip this many")->check(CLI::NonNegativeNumber);
         cmd->callback([o, &action] {
             action = [o](CliContext& ctx) -> Result<void> {
-                catalog::ListFilter f;
+                catalog::ListFilter f = o->filter;
                 if (o->kind) {
                     auto k = catalog::parse_kind(*o->kind);
                     if (!k) return std::unexpected(k.error());
                     f.kind = *k;
                 }
-                f.tag = o->tag;
-                f.author = o->author;
-                f.assigned_to = o->assigned_to;
-                f.unwatched = o->unwatched;
-                f.limit = o->limit;
-                f.offset = o->offset;
                 auto lib = ctx.open();
                 if (!lib) return std::unexpected(lib.error());
                 auto rows = (*lib)->list(f);

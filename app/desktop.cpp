@@ -23,8 +23,7 @@ constexpr const char* k_no_display_help =
     "  walkthrough search vpn\n"
     "  walkthrough comment ID --at 2:13 \"Why this step?\"\n"
     "  walkthrough inbox\n"
-    "  walkthrough doctor\n"
-    "`walkthrough --help` lists every command.\n";
+    "  walkthrough doctor\n";
 
 }  // namespace
 

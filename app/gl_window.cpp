@@ -2,6 +2,7 @@
 
 #include <SDL_opengl.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -19,19 +20,21 @@ void load_font(float scale) {
     constexpr const char* k_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     std::error_code ec;
     if (!std::filesystem::exists(k_font, ec)) return;
-    static const ImWchar k_ranges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F,
-                                       0x20A0, 0x20CF, 0x2190, 0x21FF, 0x25A0, 0x25FF, 0};
+    // ♪ (U+266A): the player panel's "audio only" note.
+    static const ImWchar k_ranges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F, 0x20A0,
+                                       0x20CF, 0x2190, 0x21FF, 0x25A0, 0x25FF, 0x266A, 0x266A, 0};
     ImGui::GetIO().Fonts->AddFontFromFileTTF(k_font, 16.0f * scale, nullptr, k_ranges);
 }
 
-}  // namespace
-
+// The message for a missing or unusable display, with what to do instead.
 std::string no_window_help(const std::string& why) {
     return fmt::format(
         "cannot open a window: {}. Run inside an X11 session, or set DISPLAY to a running X server "
         "(e.g. DISPLAY=:0). Everything else works from the command line: `walkthrough --help` lists it",
         why);
 }
+
+}  // namespace
 
 Result<std::unique_ptr<GlWindow>> GlWindow::open(const std::string& title, int width, int height) {
     const char* display = std::getenv("DISPLAY");

@@ -36,7 +36,4 @@ private:
     bool open_ = true;
 };
 
-// The message for a missing or unusable display, with what to do instead.
-std::string no_window_help(const std::string& why);
-
 }  // namespace wt::app

@@ -2,29 +2,22 @@
 // ImGui's examples do; the loop sleeps until the next frame is due or input arrives.
 #include "app/play_window.hpp"
 
-#include <algorithm>
 #include <chrono>
-#include <cmath>
 
 #include <fmt/format.h>
 #include <imgui.h>
 
 #include "app/gl_window.hpp"
-#include "common/timefmt.hpp"
-#include "player/colour.hpp"
 #include "player/video_surface.hpp"
 
 namespace wt::app {
 namespace {
 
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
 using player::Player;
-using player::SeekMode;
 using player::Snapshot;
 using player::State;
-
-double now_seconds() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 void draw(Player& p, const Snapshot& s, const PlaySession& session, const PlayerPanel& panel,
           const player::VideoSurface* surface, TimelineDrag& drag) {
@@ -55,16 +48,16 @@ Result<Snapshot> run_play_window(const PlaySession& session) {
     PlayerPanel panel;
     panel.markers = session.markers;
     Snapshot s = p.snapshot();
-    double last_report = now_seconds();
+    Clock::time_point last_report = Clock::now();
     int wait_ms = 0;
     bool was_playing = false;
     auto report = [&] {
         if (!session.on_played) return;
         auto played = p.take_played();
         if (!played.empty()) session.on_played(played);
-        last_report = now_seconds();
+        last_report = Clock::now();
     };
-    double last_drawn = 0;
+    Clock::time_point last_drawn{};
     bool input = true;
     while ((*window)->wait_events(wait_ms, [&](const SDL_Event& e) {
         input = true;
@@ -77,11 +70,11 @@ Result<Snapshot> run_play_window(const PlaySession& session) {
         s = p.snapshot();
         const bool playing = s.state == State::playing;
         // Watch tracking: every 2 s while playing, and whenever playing stops (the resume position).
-        if ((playing && now_seconds() - last_report > 2.0) || (was_playing && !playing)) report();
+        if ((playing && Clock::now() - last_report > 2s) || (was_playing && !playing)) report();
         // Drawing is the expensive part (a software GL on some machines): only for a new frame, input,
         // a change of state, or the clock text of a file without video.
         const bool redraw = polled.new_frame || input || playing != was_playing || drag.active || s.seeking ||
-                            now_seconds() - last_drawn > 0.5;
+                            Clock::now() - last_drawn > 500ms;
         was_playing = playing;
         if (redraw) {
             // ImGui settles hover and click states over two frames after input.
@@ -90,7 +83,7 @@ Result<Snapshot> run_play_window(const PlaySession& session) {
                 draw(p, s, session, panel, surface->get(), drag);
                 (*window)->end_frame();
             }
-            last_drawn = now_seconds();
+            last_drawn = Clock::now();
             input = false;
         }
         if (session.exit_at_end && s.state == State::ended) break;

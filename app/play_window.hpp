@@ -2,7 +2,6 @@
 // `walkthrough play`: a window with the video, a timeline with comment markers, play/pause, speed,
 // volume and the player's keys. The window reads the player's snapshot each frame and sends it
 // commands; played stretches go to `on_played`, which must not block (a reporter thread's queue).
-#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>

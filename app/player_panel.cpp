@@ -22,6 +22,10 @@ using player::State;
 
 constexpr float k_speeds[] = {0.5f, 0.75f, 1.0f, 1.25f, 1.5f, 1.75f, 2.0f};
 
+// The help line: what handle_player_key does.
+constexpr const char* k_player_keys =
+    "Space play/pause · ←/→ 5 s · J/L 10 s · ,/. frame · F fullscreen · M mute · 0–9 jump";
+
 double now_seconds() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -125,8 +129,8 @@ void draw_player_panel(Player& p, const Snapshot& s, const PlayerPanel& panel, c
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     if (size.x <= 0) size.x = avail.x;
     if (size.y <= 0) size.y = avail.y;
-    const int lines = panel.show_keys ? 3 : 2;
-    const float controls = ImGui::GetFrameHeightWithSpacing() * lines + ImGui::GetStyle().ItemSpacing.y;
+    // Below the picture: the timeline, the controls and the help line.
+    const float controls = ImGui::GetFrameHeightWithSpacing() * 3 + ImGui::GetStyle().ItemSpacing.y;
     const ImVec2 area(size.x, std::max(size.y - controls, 10.0f));
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::GetWindowDrawList()->AddRectFilled(at, ImVec2(at.x + area.x, at.y + area.y), IM_COL32(0, 0, 0, 255));
@@ -149,12 +153,10 @@ void draw_player_panel(Player& p, const Snapshot& s, const PlayerPanel& panel, c
     draw_timeline(p, s, panel, drag);
     ImGui::PopItemWidth();
     draw_controls(p, s);
-    if (panel.show_keys) {
-        std::string status = k_player_keys;
-        if (s.frames_dropped > 0) status += fmt::format(" · {} late frame(s) skipped", s.frames_dropped);
-        for (const std::string& w : s.warnings) status += " · " + w;
-        ImGui::TextDisabled("%s", status.c_str());
-    }
+    std::string status = k_player_keys;
+    if (s.frames_dropped > 0) status += fmt::format(" · {} late frame(s) skipped", s.frames_dropped);
+    for (const std::string& w : s.warnings) status += " · " + w;
+    ImGui::TextDisabled("%s", status.c_str());
     ImGui::PopID();
 }
 

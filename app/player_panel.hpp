@@ -42,17 +42,13 @@ struct TimelineDrag {
     bool on_marker = false;   // the press began on a comment marker: a jump, not a drag
 };
 
-// The keys (also shown in the panel's help line).
-inline constexpr const char* k_player_keys =
-    "Space play/pause · ←/→ 5 s · J/L 10 s · ,/. frame · F fullscreen · M mute · 0–9 jump";
-
 struct PlayerPanel {
     std::vector<TimelineMarker> markers;
     std::vector<TimelineSpan> watched;
-    bool show_keys = true;  // the help line under the controls
 };
 
-// Fills `size` (the rest of the window when 0): picture, timeline, controls and the help line.
+// Fills `size` (the rest of the window when 0): picture, timeline, controls and the help line
+// (handle_player_key's keys, with the player's warnings).
 void draw_player_panel(player::Player& p, const player::Snapshot& s, const PlayerPanel& panel,
                        const player::VideoSurface* surface, TimelineDrag& drag, ImVec2 size = ImVec2(0, 0));
 

@@ -95,6 +95,10 @@ struct View {
     EpochMs updated_at = 0;
 };
 
+// Where playing resumes for this view: its last position, unless that was within 3 s of the end
+// (a finished video starts over).
+std::int64_t resume_position_ms(const View& view, std::int64_t duration_ms);
+
 enum class AssignmentState { not_started, in_progress, done, overdue };
 const char* to_string(AssignmentState);
 

@@ -65,4 +65,8 @@ std::vector<Interval> decode_intervals(const std::string& text) {
     return out;
 }
 
+std::int64_t resume_position_ms(const View& view, std::int64_t duration_ms) {
+    return view.last_position_ms < duration_ms - 3000 ? view.last_position_ms : 0;
+}
+
 }  // namespace wt::catalog

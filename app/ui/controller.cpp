@@ -5,8 +5,6 @@
 #include <climits>
 #include <cstdlib>
 
-#include <fmt/format.h>
-
 #include "app/finishing.hpp"
 #include "app/ui/jobs.hpp"
 #include "app/ui/view_logic.hpp"
@@ -25,12 +23,10 @@ std::int64_t monotonic_us() {
         .count();
 }
 
-constexpr const char* k_qualities[] = {"compact", "balanced", "high"};
-
 }  // namespace
 
 Controller::Controller(Options options) : options_(std::move(options)) {
-    worker_ = std::make_unique<Worker>(options_.wake, 64);
+    worker_ = std::make_unique<Worker>(options_.wake);
 }
 
 Controller::~Controller() {
@@ -41,12 +37,16 @@ Controller::~Controller() {
 
 EpochMs Controller::now() const { return options_.clock ? options_.clock() : now_ms(); }
 
-void Controller::start() {
+void Controller::start() { open_library(options_.library, options_.person, true); }
+
+void Controller::open_library(const std::filesystem::path& library, const std::string& person, bool read_settings) {
     jobs::OpenRequest r;
-    r.library = options_.library;
-    r.person = options_.person;
-    r.settings_file = options_.settings_file;
-    r.read_settings = true;
+    r.library = library;
+    r.person = person;
+    if (read_settings) {
+        r.settings_file = options_.settings_file;
+        r.read_settings = true;
+    }
     r.clock = options_.clock;
     r.generation = ++state_.library.generation;
     r.first_page = options_.first_page;
@@ -80,8 +80,24 @@ void Controller::reload_library() {
     post([gen, first](Worker::Env& env) { jobs::load_library(env, gen, first); }, "library");
 }
 
+void Controller::recording_added(catalog::Recording rec) {
+    // Nothing loaded yet (another library is opening): its pages, on their way, are what counts.
+    if (!state_.library.loaded) return;
+    // Cards do not show descriptions (details loads its own copy), as in jobs' library pages.
+    std::string().swap(rec.description);
+    auto& recs = state_.library.recordings;
+    recs.insert(recs.begin(), std::move(rec));  // the newest
+    recordings_changed();
+}
+
 void Controller::recompute_visible() {
     state_.library.visible = filter_and_sort(state_.library.recordings, state_.library.watched, state_.query);
+}
+
+void Controller::recordings_changed() {
+    state_.library.tags = all_tags(state_.library.recordings);
+    state_.library.authors = all_authors(state_.library.recordings);
+    recompute_visible();
 }
 
 void Controller::fill_detail_drafts() {
@@ -107,11 +123,9 @@ void Controller::load_for_screen(Screen screen) {
     switch (screen) {
         case Screen::training:
         case Screen::team:
-            state_.training.loading = true;
             post([](Worker::Env& env) { jobs::load_training(env); }, "training");
             break;
         case Screen::inbox:
-            state_.inbox.loading = true;
             post([](Worker::Env& env) { jobs::load_inbox(env); }, "inbox");
             break;
         case Screen::settings:
@@ -142,7 +156,8 @@ void Controller::close_player() {
     if (auto engine = std::move(state_.player.engine)) {
         engine->pause();
         // Joining its threads is the worker's wait, not the UI's.
-        if (!worker_->post([engine = std::move(engine)](Worker::Env&) mutable { engine.reset(); })) {}
+        // (With the queue full the job, and the engine with it, is dropped here instead.)
+        worker_->post([engine = std::move(engine)](Worker::Env&) mutable { engine.reset(); });
     }
     state_.player = PlayerData{};
 }
@@ -167,7 +182,6 @@ void Controller::report_played(bool force) {
     auto played = played_;
     if (worker_->post([id, played](Worker::Env& env) { jobs::report_played(env, id, played); })) {
         played_.clear();
-        p.reporting = true;
         last_report_us_ = now;
     }
 }
@@ -182,19 +196,14 @@ Result<recorder::RecordOptions> Controller::record_options() const {
         if (!region) return std::unexpected(region.error());
         o.region = *region;
     } else if (f.area == RecordForm::Area::window) {
-        char* end = nullptr;
-        const unsigned long id = std::strtoul(f.window.c_str(), &end, 0);
-        if (f.window.empty() || !end || *end || id == 0 || id > 0xFFFFFFFFul)
-            return fail(ErrorCode::invalid_input,
-                        fmt::format("'{}' is not a window id; `xwininfo` shows it (e.g. 0x3a00007)", f.window));
-        o.window = static_cast<std::uint32_t>(id);
+        auto id = recorder::parse_window_id(f.window);
+        if (!id) return std::unexpected(id.error());
+        o.window = *id;
     }
     if (f.mic_choice == 1 && !f.mic.empty()) o.mic = f.mic;
     o.no_mic = f.mic_choice == 2;
     o.denoise = f.denoise;
-    o.quality = f.quality == 2 ? recorder::Quality::high
-                : f.quality == 1 ? recorder::Quality::balanced
-                                 : recorder::Quality::compact;
+    o.quality = static_cast<recorder::Quality>(std::clamp(f.quality, 0, 2));
     o.countdown_seconds = std::clamp(f.countdown, 0, 10);
     if (!f.video_input.empty()) o.video_input = f.video_input;
     if (!f.audio_input.empty() && !o.no_mic) o.audio_input = f.audio_input;
@@ -306,8 +315,8 @@ void Controller::apply(const Intent& in) {
                 post([nc](Worker::Env& env) { jobs::comment(env, nc); });
             },
             [&](const Resolve& r) {
-                const std::string cid = r.comment_id, id = state_.player.id;
-                post([cid, id](Worker::Env& env) { jobs::resolve(env, cid, id); });
+                const std::string cid = r.comment_id;
+                post([cid](Worker::Env& env) { jobs::resolve(env, cid); });
             },
             [&](const MarkWatched& m) {
                 report_played(true);
@@ -319,16 +328,10 @@ void Controller::apply(const Intent& in) {
                 close_player();
                 state_.settings.person = s.name;
                 apply(SaveSettings{state_.settings});
-                jobs::OpenRequest r;
-                r.library = state_.root;
-                r.person = s.name;
-                r.clock = options_.clock;
-                r.generation = ++state_.library.generation;
-                r.first_page = options_.first_page;
                 state_.training = TrainingData{};
                 state_.details = DetailsData{};
                 if (state_.screen == Screen::details || state_.screen == Screen::player) state_.screen = Screen::library;
-                post([r](Worker::Env& env) { jobs::open(env, r); }, "open");
+                open_library(state_.root, s.name, false);
                 load_for_screen(state_.screen);
             },
             [&](const AddPerson& a) {
@@ -349,20 +352,16 @@ void Controller::apply(const Intent& in) {
                 close_player();
                 state_.settings.library = c.folder;
                 apply(SaveSettings{state_.settings});
-                jobs::OpenRequest r;
-                r.library = c.folder;
-                r.person = state_.settings.person;
-                r.clock = options_.clock;
-                r.generation = ++state_.library.generation;
-                r.first_page = options_.first_page;
+                // The generation carries on, so pages of the old library still on their way are dropped.
+                const std::uint64_t generation = state_.library.generation;
                 state_.library = LibraryData{};
-                state_.library.generation = r.generation;
+                state_.library.generation = generation;
                 state_.details = DetailsData{};
                 state_.training = TrainingData{};
                 state_.inbox = InboxData{};
                 thumbs_asked_.clear();
                 state_.thumbnails_ready.clear();
-                post([r](Worker::Env& env) { jobs::open(env, r); }, "open");
+                open_library(c.folder, state_.settings.person, false);
             },
             [&](const SaveSettings& s) {
                 state_.settings = s.settings;

@@ -70,7 +70,11 @@ public:
     void banner(Level level, std::string text, std::string hint = {});
     void set_busy(std::optional<Busy> busy);
     void reload_library();
+    // A recording this app just made or imported: into the loaded list without reloading all of it.
+    void recording_added(catalog::Recording rec);
     void recompute_visible();   // after the recordings, the watched marks or the query changed
+    // After recordings were added, edited or removed: the filters' tags and authors, then the grid.
+    void recordings_changed();
     void fill_detail_drafts();  // the edit fields from the recording shown in details
     void thumbnail_arrived(Thumbnail t);  // queued for the shell to upload; may be asked for again later
     // Before the window goes: reports what was watched, finishes a recording in progress, and waits
@@ -80,6 +84,8 @@ public:
 private:
     friend struct Jobs;
     void navigate(Screen screen);
+    // Opens (or reopens) a library on the worker as `person`; the settings file only at start.
+    void open_library(const std::filesystem::path& library, const std::string& person, bool read_settings);
     void post(Worker::Job job, const std::string& key = {});
     void report_played(bool force);
     void stop_or_discard(bool discard);

@@ -23,7 +23,6 @@ public:
     // Rebuilds the atlas (and its GL texture once the backend made one: `texture_exists`) if new
     // characters were noted; true if it did.
     bool rebuild_if_needed(bool texture_exists);
-    std::size_t extra_glyphs() const { return requested_.size(); }
 
 private:
     void add_faces();

@@ -24,8 +24,6 @@ void post_error(Env& env, const Error& e, std::string hint = {}) {
     env.post([e, hint](Controller& c) { c.banner(Level::error, e.message, hint); });
 }
 
-std::string me(Env& env) { return env.library() ? env.library()->me().name : std::string(); }
-
 std::unordered_map<std::string, catalog::Assignment> my_assignment_map(catalog::Library& lib) {
     std::unordered_map<std::string, catalog::Assignment> out;
     catalog::AssignmentFilter f;
@@ -41,6 +39,20 @@ void post_my_assignments(Env& env) {
     auto mine = my_assignment_map(*env.library());
     env.post([mine = std::move(mine)](Controller& c) mutable {
         c.mutable_state().library.my_assignments = std::move(mine);
+    });
+}
+
+// A recording's comments as they are now, to the player showing it and to its card's counts.
+void post_comments(Env& env, const std::string& recording_id) {
+    auto all = env.library()->comments(recording_id);
+    env.post([recording_id, all = all ? std::move(*all) : std::vector<catalog::Comment>{}](Controller& c) {
+        auto& s = c.mutable_state();
+        if (s.player.id == recording_id) s.player.comments = all;
+        for (auto& r : s.library.recordings) {
+            if (r.id != recording_id) continue;
+            r.comment_count = static_cast<int>(all.size());
+            r.open_comment_count = open_threads(all);
+        }
     });
 }
 
@@ -142,12 +154,11 @@ void open(Env& env, const OpenRequest& r) {
         s.settings = settings;
         auto& d = c.drafts();
         d.library = root.string();
-        d.quality = settings.quality == "high" ? 2 : settings.quality == "balanced" ? 1 : 0;
+        d.quality = quality_index(settings.quality);
         d.mic = settings.mic;
-        d.record.quality = d.quality;
-        d.record.mic = settings.mic;
-        d.record.mic_choice = settings.no_mic ? 2 : settings.mic.empty() ? 0 : 1;
-        d.record.denoise = settings.denoise;
+        d.no_mic = settings.no_mic;
+        d.denoise = settings.denoise;
+        fill_record_defaults(settings, d.record);
     });
     load_library(env, r.generation, r.first_page);
     load_inbox(env);
@@ -179,13 +190,12 @@ void load_inbox(Env& env) {
     if (!env.library()) return;
     auto inbox = env.library()->inbox();
     if (!inbox) return post_error(env, inbox.error());
+    inbox->items = inbox_order(std::move(inbox->items));
     env.post([inbox = std::move(*inbox)](Controller& c) mutable {
         auto& s = c.mutable_state();
         s.response_window_hours = inbox.response_window_hours;
         s.inbox.inbox = std::move(inbox);
-        s.inbox.inbox.items = inbox_order(std::move(s.inbox.inbox.items));
         s.inbox.loaded = true;
-        s.inbox.loading = false;
     });
 }
 
@@ -203,7 +213,6 @@ void load_training(Env& env) {
         t.mine = std::move(mine);
         t.all = std::move(all);
         t.loaded = true;
-        t.loading = false;
     });
 }
 
@@ -268,8 +277,7 @@ void save_details(Env& env, const std::string& id, const catalog::RecordingEdit&
         }
         for (auto& r : s.library.recordings)
             if (r.id == rec.id) r = rec;
-        s.library.tags = all_tags(s.library.recordings);
-        c.recompute_visible();
+        c.recordings_changed();
         c.banner(Level::info, fmt::format("Saved '{}'.", rec.title));
     });
 }
@@ -281,7 +289,7 @@ void remove(Env& env, const std::string& id) {
     env.post([removed = std::move(*removed)](Controller& c) {
         auto& s = c.mutable_state();
         std::erase_if(s.library.recordings, [&](const auto& r) { return r.id == removed.recording.id; });
-        c.recompute_visible();
+        c.recordings_changed();
         if (s.details.id == removed.recording.id) c.apply(intent::Navigate{Screen::library});
         if (removed.files_left.empty()) {
             c.banner(Level::info, fmt::format("Deleted '{}'.", removed.recording.title));
@@ -322,7 +330,7 @@ void assign(Env& env, const std::string& id, const std::string& person, const st
         c.banner(Level::info, fmt::format("Assigned '{}' to {}{}.", a.recording_title, a.assignee,
                                           a.due ? " · due " + *a.due : std::string()));
     });
-    if (person == me(env) || lib->person(person).value_or(catalog::Person{}).name == me(env)) post_my_assignments(env);
+    if (a->assignee == lib->me().name) post_my_assignments(env);  // the assignee as the catalog resolved `person`
     load_training(env);
 }
 
@@ -350,7 +358,7 @@ void open_player(Env& env, const std::string& id, std::optional<std::int64_t> at
     po.audio = audio;
     po.start_paused = paused;
     if (at_ms) po.start_seconds = static_cast<double>(*at_ms) / 1000.0;
-    else if (mine && mine->last_position_ms < rec->duration_ms - 3000) po.start_seconds = mine->last_position_ms / 1000.0;
+    else if (mine) po.start_seconds = catalog::resume_position_ms(*mine, rec->duration_ms) / 1000.0;
     auto engine = player::Player::open(lib->absolute(rec->media_path), po);
     if (!engine) return fail_with(engine.error());
     std::shared_ptr<player::Player> shared(std::move(*engine));
@@ -372,28 +380,20 @@ void comment(Env& env, const catalog::NewComment& nc) {
     if (!lib) return;
     auto added = lib->comment(nc);
     if (!added) return post_error(env, added.error());
-    auto all = lib->comments(nc.recording);
-    env.post([id = added->recording_id, all = all ? *all : std::vector<catalog::Comment>{}](Controller& c) {
-        auto& p = c.mutable_state().player;
-        if (p.id == id) p.comments = all;
+    post_comments(env, added->recording_id);
+    env.post([](Controller& c) {
         c.drafts().comment.clear();
         c.drafts().reply_to.clear();
-        for (auto& r : c.mutable_state().library.recordings)
-            if (r.id == id) r.comment_count = static_cast<int>(all.size());
     });
     load_inbox(env);
 }
 
-void resolve(Env& env, const std::string& comment_id, const std::string& recording_id) {
+void resolve(Env& env, const std::string& comment_id) {
     catalog::Library* lib = env.library();
     if (!lib) return;
     auto done = lib->resolve(comment_id);
     if (!done) return post_error(env, done.error());
-    auto all = lib->comments(recording_id);
-    env.post([recording_id, all = all ? *all : std::vector<catalog::Comment>{}](Controller& c) {
-        auto& p = c.mutable_state().player;
-        if (p.id == recording_id) p.comments = all;
-    });
+    post_comments(env, done->recording_id);
     load_inbox(env);
 }
 
@@ -428,7 +428,6 @@ void report_played(Env& env, const std::string& id, const std::vector<catalog::I
     env.post([id, view = *last](Controller& c) {
         auto& s = c.mutable_state();
         if (s.player.id == id) s.player.mine = view;
-        s.player.reporting = false;
         if (view.watched_at && s.library.watched.insert(id).second) c.recompute_visible();
     });
     if (watched) post_my_assignments(env);
@@ -471,7 +470,7 @@ void import(Env& env, const catalog::NewRecording& what) {
         c.drafts().import_path.clear();
         c.drafts().import_title.clear();
         c.banner(Level::info, fmt::format("Imported '{}' ({}).", rec.title, format_moment(rec.duration_ms)));
-        c.reload_library();
+        c.recording_added(rec);
         c.apply(intent::OpenDetails{rec.id});
     });
 }
@@ -557,7 +556,7 @@ void stop_recording(Env& env, const std::shared_ptr<recorder::Recorder>& rec, co
             return;
         }
         c.mutable_state().record.last_id = added->id;
-        c.reload_library();
+        c.recording_added(*added);
         c.apply(intent::OpenDetails{added->id});
         c.drafts().focus_title = true;  // name it now
     });

@@ -40,7 +40,7 @@ void assign(Env&, const std::string& id, const std::string& person, const std::o
 void open_player(Env&, const std::string& id, std::optional<std::int64_t> at_ms, bool paused,
                  player::AudioOutput audio);
 void comment(Env&, const catalog::NewComment& c);
-void resolve(Env&, const std::string& comment_id, const std::string& recording_id);
+void resolve(Env&, const std::string& comment_id);
 void mark_watched(Env&, const std::string& id);
 void report_played(Env&, const std::string& id, const std::vector<catalog::Interval>& played);
 void add_person(Env&, const std::string& name);

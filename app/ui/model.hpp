@@ -79,19 +79,16 @@ struct PlayerData {
     std::vector<catalog::Comment> comments;  // threads, as the catalog orders them
     std::optional<catalog::View> mine;       // the acting person's view (coverage, resume)
     player::Snapshot snapshot;               // taken by Controller::tick each loop
-    bool reporting = false;                  // a watched stretch is being written
 };
 
 struct TrainingData {
     bool loaded = false;
-    bool loading = false;
     std::vector<catalog::Assignment> mine;  // the acting person's
     std::vector<catalog::Assignment> all;   // everyone's: the manager matrix
 };
 
 struct InboxData {
     bool loaded = false;
-    bool loading = false;
     catalog::Inbox inbox;
 };
 
@@ -176,7 +173,7 @@ struct RecordForm {
     int mic_choice = 0;    // 0 default, 1 named source, 2 none
     std::string mic;
     bool denoise = false;
-    int quality = 0;       // compact, balanced, high
+    int quality = 0;       // a recorder::Quality (compact, balanced, high), as the radio buttons need an int
     std::string title;
     int kind = 0;          // walkthrough, training
     std::string tags;      // comma separated
@@ -211,8 +208,10 @@ struct Drafts {
     std::string library;
     int response_window_hours = 24;
     std::string new_person;
-    int quality = 0;
+    int quality = 0;           // a recorder::Quality, as RecordForm::quality
     std::string mic;
+    bool no_mic = false;
+    bool denoise = false;
     // record
     RecordForm record;
     bool confirm_discard = false;

@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <utility>
 
-#include <fmt/format.h>
 #include <imgui.h>
 #include <backends/imgui_impl_opengl3.h>
 
@@ -24,6 +23,7 @@
 #include "app/ui/controller.hpp"
 #include "app/ui/fonts.hpp"
 #include "app/ui/textures.hpp"
+#include "app/ui/view_logic.hpp"
 #include "app/ui/views.hpp"
 #include "avkit/png.hpp"
 #include "player/video_surface.hpp"
@@ -159,9 +159,7 @@ struct Frontend {
 
     // While recording, the window becomes a small always-on-top bar at the top of the screen.
     bool sync_bar_mode() {
-        const RecordPhase phase = ctl.state().record.phase;
-        const bool want = phase == RecordPhase::countdown || phase == RecordPhase::recording ||
-                          phase == RecordPhase::stopping;
+        const bool want = shows_recording_bar(ctl.state().record.phase);
         if (want == bar_mode) return false;
         bar_mode = want;
         SDL_Window* w = window.sdl();
@@ -313,8 +311,10 @@ int run_app(app::GlWindow& window, const RunOptions& options) {
         if (input) pending_frames = std::max(pending_frames, 2);
         if (sync.redraw) pending_frames = std::max(pending_frames, 1);
         if (pending_frames > 0) {
-            if (f.draw()) pending_frames = std::max(pending_frames, 2);
+            // Counted before drawing: a frame whose views asked for something (another screen, say) is
+            // followed by two more, as after input, so new tables and layouts settle.
             --pending_frames;
+            if (f.draw()) pending_frames = std::max(pending_frames, 2);
             if (timing && first_frame) {
                 const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
                 std::fprintf(stderr,

@@ -4,17 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "app/cli.hpp"
 #include "app/ui/view_logic.hpp"
 #include "app/ui/views.hpp"
 
 namespace wt::ui {
 
 namespace {
-
-std::string size_text(std::int64_t bytes) {
-    if (bytes < 1024 * 1024) return fmt::format("{:.1f} kB", static_cast<double>(bytes) / 1024);
-    return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1024 * 1024));
-}
 
 void fact(const char* label, const std::string& value) {
     ImGui::TableNextRow();
@@ -47,7 +43,7 @@ void draw_facts(ViewContext& ctx, const catalog::Recording& r) {
         fact("Picture", r.width > 0 ? fmt::format("{}×{} · {}{}", r.width, r.height, r.video_codec,
                                                   r.audio_codec.empty() ? " · no sound" : " + " + r.audio_codec)
                                     : std::string("—"));
-        fact("Size", size_text(r.size_bytes));
+        fact("Size", app::human_size(r.size_bytes));
         fact("Comments", r.comment_count ? fmt::format("{} ({} open)", r.comment_count, r.open_comment_count) : "none");
         if (r.status != catalog::Status::ready || !r.note.empty())
             fact("Status", std::string(catalog::to_string(r.status)) + (r.note.empty() ? "" : ": " + r.note));

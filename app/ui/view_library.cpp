@@ -11,16 +11,6 @@ namespace wt::ui {
 
 namespace {
 
-// A rounded label drawn at `at`; returns its width.
-float pill(ImDrawList* dl, ImVec2 at, const std::string& text, ImU32 bg, ImU32 fg = IM_COL32(255, 255, 255, 255)) {
-    const float em = ImGui::GetFontSize();
-    const ImVec2 size = ImGui::CalcTextSize(text.c_str());
-    const ImVec2 pad(em * 0.35f, em * 0.05f);
-    dl->AddRectFilled(at, ImVec2(at.x + size.x + 2 * pad.x, at.y + size.y + 2 * pad.y), bg, em * 0.4f);
-    dl->AddText(ImVec2(at.x + pad.x, at.y + pad.y), fg, text.c_str());
-    return size.x + 2 * pad.x;
-}
-
 void draw_filters(ViewContext& ctx) {
     const AppState& s = ctx.s;
     const float em = ctx.em();
@@ -128,8 +118,7 @@ void draw_card(ViewContext& ctx, const catalog::Recording& r, ImVec2 size, float
     draw_text_fit(dl, ImVec2(at.x + pad, y), w, colour::muted, card_meta(r, ctx.now));
     y += line;
     float x = at.x + pad;
-    x += pill(dl, ImVec2(x, y), catalog::to_string(r.kind),
-              r.kind == catalog::Kind::training ? colour::training : colour::walkthrough) + em * 0.5f;
+    x += pill(dl, ImVec2(x, y), catalog::to_string(r.kind), kind_colour(r.kind)) + em * 0.5f;
     if (r.comment_count > 0) {
         // "3 comments · 1 open" when it fits, else the shorter "3 comments, 1 open" / "3 comments".
         const float room = at.x + size.x - pad - x;
@@ -229,8 +218,7 @@ void draw_search_results(ViewContext& ctx) {
         }
         ImDrawList* dl = ImGui::GetWindowDrawList();
         const float x = at.x + em * 0.3f;
-        const float kw = pill(dl, ImVec2(x, at.y + em * 0.15f), catalog::to_string(h.kind),
-                              h.kind == catalog::Kind::training ? colour::training : colour::walkthrough);
+        const float kw = pill(dl, ImVec2(x, at.y + em * 0.15f), catalog::to_string(h.kind), kind_colour(h.kind));
         draw_text_fit(dl, ImVec2(x + kw + em * 0.5f, at.y + em * 0.15f), w - kw - em, IM_COL32(240, 240, 245, 255),
                       h.recording_title);
         draw_text_fit(dl, ImVec2(x, at.y + em * 0.2f + ImGui::GetTextLineHeightWithSpacing()), w - em,
@@ -278,9 +266,8 @@ void draw_library(ViewContext& ctx) {
     const float import_w = em * 7, reload_w = em * 5;
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - import_w - reload_w - 2 * ImGui::GetStyle().ItemSpacing.x);
     if (ctx.focus_search) ImGui::SetKeyboardFocusHere();
-    const std::string before = d.search;
-    ImGui::InputTextWithHint("##search", "Search titles, descriptions, tags and comments   (Ctrl+F)", &d.search);
-    if (d.search != before) ctx.emit(intent::Search{d.search});
+    if (ImGui::InputTextWithHint("##search", "Search titles, descriptions, tags and comments   (Ctrl+F)", &d.search))
+        ctx.emit(intent::Search{d.search});
     ImGui::SameLine();
     if (ImGui::Button("Reload", ImVec2(reload_w, 0))) ctx.emit(intent::Refresh{});
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show what others changed meanwhile (F5)");

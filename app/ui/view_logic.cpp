@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -20,39 +21,32 @@ std::string lower(std::string s) {
     return s;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-long days_from_civil(int y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const long era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<long>(doe) - 719468;
-}
+using std::chrono::sys_days;
+using std::chrono::year_month_day;
 
-struct Ymd {
-    int y = 0;
-    unsigned m = 0, d = 0;
-};
-
-std::optional<Ymd> parse_ymd(const std::string& text) {
+std::optional<year_month_day> parse_ymd(const std::string& text) {
     int y = 0;
     unsigned m = 0, d = 0;
     char tail = 0;
     if (std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
-    if (m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-    return Ymd{y, m, d};
+    const year_month_day ymd{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
+    if (!ymd.ok()) return std::nullopt;
+    return ymd;
 }
 
 constexpr const char* k_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 constexpr const char* k_weekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
-std::string day_month(const Ymd& d, bool with_year) {
-    return with_year ? fmt::format("{} {} {}", d.d, k_months[d.m - 1], d.y) : fmt::format("{} {}", d.d, k_months[d.m - 1]);
+std::string day_month(const year_month_day& d, bool with_year) {
+    const unsigned day = static_cast<unsigned>(d.day());
+    const char* month = k_months[static_cast<unsigned>(d.month()) - 1];
+    return with_year ? fmt::format("{} {} {}", day, month, static_cast<int>(d.year())) : fmt::format("{} {}", day, month);
 }
 
 int percent(double fraction) { return static_cast<int>(std::floor(std::clamp(fraction, 0.0, 1.0) * 100 + 1e-9)); }
 
+// app::human_size's twin: that one shares cli.cpp with run_cli, which would drag the whole command line
+// (and `play`, which only the executable has) into this window-less library and its test.
 std::string size_text(std::int64_t bytes) {
     if (bytes < 1024) return fmt::format("{} B", bytes);
     if (bytes < 1024 * 1024) return fmt::format("{:.1f} kB", static_cast<double>(bytes) / 1024);
@@ -136,7 +130,7 @@ std::string short_date(EpochMs at, EpochMs now) {
     const auto d = parse_ymd(local_date(at));
     const auto today = parse_ymd(local_date(now));
     if (!d) return local_date(at);
-    return day_month(*d, !today || today->y != d->y);
+    return day_month(*d, !today || today->year() != d->year());
 }
 
 std::string card_meta(const catalog::Recording& r, EpochMs now) {
@@ -157,7 +151,7 @@ std::optional<int> days_until(const std::string& date, EpochMs now) {
     const auto d = parse_ymd(date);
     const auto today = parse_ymd(local_date(now));
     if (!d || !today) return std::nullopt;
-    return static_cast<int>(days_from_civil(d->y, d->m, d->d) - days_from_civil(today->y, today->m, today->d));
+    return static_cast<int>((sys_days{*d} - sys_days{*today}).count());
 }
 
 std::string due_text(const std::string& date, EpochMs now) {
@@ -165,9 +159,8 @@ std::string due_text(const std::string& date, EpochMs now) {
     const auto d = parse_ymd(date);
     const auto today = parse_ymd(local_date(now));
     if (!days || !d || !today) return "due " + date;
-    const long serial = days_from_civil(d->y, d->m, d->d);
-    const char* weekday = k_weekdays[((serial % 7) + 7 + 4) % 7];  // 1970-01-01 was a Thursday
-    const bool other_year = d->y != today->y;
+    const char* weekday = k_weekdays[std::chrono::weekday{sys_days{*d}}.c_encoding()];
+    const bool other_year = d->year() != today->year();
     if (*days == 0) return "due today";
     if (*days == 1) return "due tomorrow";
     if (*days > 1 && *days < 7) return fmt::format("due {}", weekday);
@@ -319,6 +312,11 @@ std::vector<CommentRow> comment_rows(const std::vector<catalog::Comment>& cs) {
     return rows;
 }
 
+int open_threads(const std::vector<catalog::Comment>& cs) {
+    return static_cast<int>(
+        std::count_if(cs.begin(), cs.end(), [](const catalog::Comment& c) { return c.parent_id.empty() && !c.resolved_at; }));
+}
+
 // ---- editing ----
 
 std::vector<std::string> split_tags(const std::string& text) {
@@ -352,7 +350,26 @@ catalog::RecordingEdit edit_between(const catalog::Recording& before, const std:
     return e;
 }
 
+// ---- settings ----
+
+int quality_index(const std::string& name) {
+    return static_cast<int>(recorder::parse_quality(name).value_or(recorder::Quality::compact));
+}
+
+const char* quality_name(int index) { return recorder::to_string(static_cast<recorder::Quality>(std::clamp(index, 0, 2))); }
+
+void fill_record_defaults(const AppSettings& s, RecordForm& f) {
+    f.quality = quality_index(s.quality);
+    f.mic = s.mic;
+    f.mic_choice = s.no_mic ? 2 : s.mic.empty() ? 0 : 1;
+    f.denoise = s.denoise;
+}
+
 // ---- recording ----
+
+bool shows_recording_bar(RecordPhase phase) {
+    return phase == RecordPhase::countdown || phase == RecordPhase::recording || phase == RecordPhase::stopping;
+}
 
 std::string countdown_text(const recorder::RecordStats& s) {
     if (s.countdown_ms <= 0) return {};

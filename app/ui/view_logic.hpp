@@ -81,6 +81,8 @@ struct CommentRow {
 };
 // Threads by their moment (whole-video remarks first), each followed by its replies in the order written.
 std::vector<CommentRow> comment_rows(const std::vector<catalog::Comment>& comments);
+// Threads not resolved yet: what the catalog counts as a recording's open comments.
+int open_threads(const std::vector<catalog::Comment>& comments);
 
 // ---- editing ----
 
@@ -91,8 +93,18 @@ std::string join_tags(const std::vector<std::string>& tags);
 catalog::RecordingEdit edit_between(const catalog::Recording& before, const std::string& title,
                                     const std::string& description, catalog::Kind kind, const std::string& tags_text);
 
+// ---- settings ----
+
+// A quality's name ("compact", "balanced", "high") as the forms' radio-button index; compact when unknown.
+int quality_index(const std::string& name);
+const char* quality_name(int index);
+// The record form's quality and microphone choices from the saved defaults.
+void fill_record_defaults(const AppSettings& settings, RecordForm& form);
+
 // ---- recording ----
 
+// The window is the small recording bar in these phases.
+bool shows_recording_bar(RecordPhase phase);
 // "3", "2", "1" while counting down; empty once recording.
 std::string countdown_text(const recorder::RecordStats& s);
 // "2:13 · 4.1 MB" (+ " · paused").

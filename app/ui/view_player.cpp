@@ -146,10 +146,8 @@ void draw_player(ViewContext& ctx) {
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("comments", ImVec2(0, 0), false);
-    int open = 0;
-    for (const auto& c : p.comments) open += c.parent_id.empty() && !c.resolved_at;
     heading("Comments", p.comments.empty() ? std::string("none yet")
-                                            : fmt::format("{} · {} open", p.comments.size(), open));
+                                            : fmt::format("{} · {} open", p.comments.size(), open_threads(p.comments)));
     draw_composer(ctx, p);
     ImGui::Separator();
     ImGui::BeginChild("comment-list");

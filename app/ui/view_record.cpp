@@ -2,8 +2,6 @@
 // recording's title/kind/tags up front, a 3-2-1 countdown. While recording, the window is a small
 // always-on-top bar: elapsed time, size, microphone level, pause/resume, stop, discard, and a soft
 // 5-minute guide.
-#include <fmt/format.h>
-
 #include "app/ui/view_logic.hpp"
 #include "app/ui/views.hpp"
 

@@ -2,12 +2,12 @@
 // the people of the library and who you are.
 #include <fmt/format.h>
 
+#include "app/ui/view_logic.hpp"
 #include "app/ui/views.hpp"
 
 namespace wt::ui {
 
 namespace {
-constexpr const char* k_qualities[] = {"compact", "balanced", "high"};
 constexpr const char* k_quality_help[] = {"Compact: the smallest files", "Balanced: sharper text",
                                           "High: fine detail, the largest files"};
 }  // namespace
@@ -59,22 +59,19 @@ void draw_settings(ViewContext& ctx) {
     label("Microphone");
     input_hint("##mic", "the default microphone", d.mic, em * 24);
     ImGui::SetCursorPosX(label_w);
-    bool no_mic = s.settings.no_mic, denoise = s.settings.denoise;
-    bool changed = ImGui::Checkbox("Record without sound", &no_mic);
+    // In the drafts, like quality and microphone: a local copy would lose the click by the next frame.
+    ImGui::Checkbox("Record without sound", &d.no_mic);
     ImGui::SameLine();
-    changed |= ImGui::Checkbox("Reduce background noise", &denoise);
-    next.quality = k_qualities[d.quality];
+    ImGui::Checkbox("Reduce background noise", &d.denoise);
+    next.quality = quality_name(d.quality);
     next.mic = d.mic;
-    next.no_mic = no_mic;
-    next.denoise = denoise;
+    next.no_mic = d.no_mic;
+    next.denoise = d.denoise;
     ImGui::SetCursorPosX(label_w);
-    ImGui::BeginDisabled(next == s.settings && !changed);
+    ImGui::BeginDisabled(next == s.settings);
     if (ImGui::Button("Save defaults")) {
         ctx.emit(intent::SaveSettings{next});
-        d.record.quality = d.quality;
-        d.record.mic = d.mic;
-        d.record.mic_choice = next.no_mic ? 2 : next.mic.empty() ? 0 : 1;
-        d.record.denoise = next.denoise;
+        fill_record_defaults(next, d.record);
     }
     ImGui::EndDisabled();
 

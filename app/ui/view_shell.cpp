@@ -9,11 +9,6 @@ namespace wt::ui {
 
 namespace {
 
-bool recording_bar_shown(const AppState& s) {
-    return s.record.phase == RecordPhase::countdown || s.record.phase == RecordPhase::recording ||
-           s.record.phase == RecordPhase::stopping;
-}
-
 void nav_item(ViewContext& ctx, const char* label, Screen screen, int count = 0, ImU32 count_colour = colour::accent) {
     const bool selected = ctx.s.screen == screen ||
                           (screen == Screen::library && ctx.s.screen == Screen::details);
@@ -125,7 +120,7 @@ void draw_app(ViewContext& ctx) {
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
     const ImGuiWindowFlags root = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-    if (recording_bar_shown(ctx.s)) {
+    if (shows_recording_bar(ctx.s.record.phase)) {
         ImGui::Begin("recording", nullptr, root);
         draw_recording_bar(ctx);
         ImGui::End();

@@ -6,6 +6,7 @@
 // Thread-safety: the UI thread, inside an ImGui frame.
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -68,9 +69,11 @@ inline constexpr ImU32 walkthrough = IM_COL32(60, 150, 170, 255);
 }  // namespace colour
 
 ImVec4 to_vec4(ImU32 c);
-// A small rounded label: "training", "overdue".
+ImU32 kind_colour(catalog::Kind k);
+// A small rounded label ("training", "3:20") drawn at `at` (draw list; no layout); returns its width.
+float pill(ImDrawList* dl, ImVec2 at, std::string_view text, ImU32 bg, ImU32 fg = IM_COL32(255, 255, 255, 255));
+// The same label at the cursor, as an item of the layout: "resolved", the legend's "✓ done".
 void badge(const char* text, ImU32 bg);
-void kind_badge(catalog::Kind k);
 // Text cut with "…" to fit `width` pixels, at the cursor, on one line.
 void text_fit(const std::string& text, float width, ImU32 colour = 0);
 // Draws text cut with "…" to fit between x and x + width at `pos` (draw list; no layout).

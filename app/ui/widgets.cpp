@@ -7,18 +7,20 @@ namespace wt::ui {
 
 ImVec4 to_vec4(ImU32 c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
-void badge(const char* text, ImU32 bg) {
-    const ImVec2 pad(ImGui::GetFontSize() * 0.35f, ImGui::GetFontSize() * 0.08f);
-    const ImVec2 size = ImGui::CalcTextSize(text);
-    const ImVec2 at = ImGui::GetCursorScreenPos();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(at, ImVec2(at.x + size.x + 2 * pad.x, at.y + size.y + 2 * pad.y), bg, size.y * 0.4f);
-    dl->AddText(ImVec2(at.x + pad.x, at.y + pad.y), IM_COL32(255, 255, 255, 255), text);
-    ImGui::Dummy(ImVec2(size.x + 2 * pad.x, size.y + 2 * pad.y));
+ImU32 kind_colour(catalog::Kind k) { return k == catalog::Kind::training ? colour::training : colour::walkthrough; }
+
+float pill(ImDrawList* dl, ImVec2 at, std::string_view text, ImU32 bg, ImU32 fg) {
+    const float em = ImGui::GetFontSize();
+    const ImVec2 size = ImGui::CalcTextSize(text.data(), text.data() + text.size());
+    const ImVec2 pad(em * 0.35f, em * 0.05f);
+    dl->AddRectFilled(at, ImVec2(at.x + size.x + 2 * pad.x, at.y + size.y + 2 * pad.y), bg, em * 0.4f);
+    dl->AddText(ImVec2(at.x + pad.x, at.y + pad.y), fg, text.data(), text.data() + text.size());
+    return size.x + 2 * pad.x;
 }
 
-void kind_badge(catalog::Kind k) {
-    badge(catalog::to_string(k), k == catalog::Kind::training ? colour::training : colour::walkthrough);
+void badge(const char* text, ImU32 bg) {
+    const float width = pill(ImGui::GetWindowDrawList(), ImGui::GetCursorScreenPos(), text, bg);
+    ImGui::Dummy(ImVec2(width, ImGui::GetTextLineHeight() + ImGui::GetFontSize() * 0.1f));
 }
 
 void draw_text_fit(ImDrawList* dl, ImVec2 pos, float width, ImU32 col, const std::string& text) {

@@ -65,7 +65,6 @@ public:
     bool wait(int timeout_ms);
     // Nothing waiting and nothing running.
     bool idle() const;
-    std::size_t capacity() const { return capacity_; }
 
 private:
     struct Item {
