@@ -155,6 +155,7 @@ int run_cli(int argc, char** argv) {
     add_recording_commands(app, action);
     add_media_commands(app, action);
     add_comment_commands(app, action);
+    add_chapter_commands(app, action);
     add_people_commands(app, action);
     add_record_commands(app, action);
     add_play_commands(app, action);

@@ -45,6 +45,7 @@ struct EntryOptions {
 void add_recording_commands(CLI::App& app, Action& action);
 void add_media_commands(CLI::App& app, Action& action);
 void add_comment_commands(CLI::App& app, Action& action);
+void add_chapter_commands(CLI::App& app, Action& action);
 void add_people_commands(CLI::App& app, Action& action);
 void add_record_commands(CLI::App& app, Action& action);
 void add_play_commands(CLI::App& app, Action& action);
@@ -59,6 +60,8 @@ std::string one_line(const std::string& text);           // control characters (
 // Control characters (which could drive the terminal) to spaces; newlines kept if asked.
 std::string printable(const std::string& text, bool keep_newlines);
 std::string human_size(std::int64_t bytes);
+// One line per chapter ("1:05.5     Setup"), each after `indent`: what `chapters` and `show` print.
+std::string chapter_lines(const std::vector<catalog::Chapter>& chapters, const std::string& indent);
 std::optional<std::int64_t> parse_seconds(const std::string& text, std::string& error);
 
 }  // namespace wt::app

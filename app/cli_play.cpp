@@ -1,4 +1,4 @@
-// play: a recording of the library (watch tracking, comment markers, resume) or any video file;
+// play: a recording of the library (watch tracking, chapters, comment markers, resume) or any video file;
 // with --snapshot, one exact frame to a PNG instead of a window.
 #include <condition_variable>
 #include <deque>
@@ -145,6 +145,9 @@ Result<void> play(CliContext& ctx, const PlayArgs& a) {
                 for (const auto& c : *comments)
                     if (c.at_ms && c.parent_id.empty())
                         session.markers.push_back({*c.at_ms, fmt::format("{}: {}", c.author, one_line(c.body))});
+            }
+            if (auto chapters = (*lib)->chapters(rec->id)) {
+                for (const auto& c : *chapters) session.chapters.push_back({c.at_ms, one_line(c.title)});
             }
             if (!a.start) session.options.start_seconds = resume_seconds(**lib, *rec).value_or(0);
             reporter = std::make_unique<WatchReporter>(std::move(*lib), rec->id);

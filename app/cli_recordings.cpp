@@ -106,7 +106,7 @@ void add_recording_commands(CLI::App& app, Action& action) {
     {
         auto query = std::make_shared<std::vector<std::string>>();
         auto limit = std::make_shared<int>(20);
-        auto* cmd = app.add_subcommand("search", "Search titles, descriptions, tags and comments");
+        auto* cmd = app.add_subcommand("search", "Search titles, descriptions, tags, comments and chapters");
         cmd->add_option("query", *query, "Words to find (the last one may be the start of a word)")->required();
         cmd->add_option("--limit", *limit, "At most this many results")->check(CLI::Range(1, 500));
         cmd->callback([query, limit, &action] {
@@ -121,9 +121,9 @@ void add_recording_commands(CLI::App& app, Action& action) {
                 std::string human;
                 for (const auto& h : *hits) {
                     j.push_back(to_json(h));
-                    std::string where = h.matched_in == "comment"
-                                            ? (h.at_ms ? "comment at " + format_moment(*h.at_ms) : "comment")
-                                            : "recording";
+                    std::string where = h.matched_in == "recording" ? "recording"
+                                        : h.at_ms ? fmt::format("{} at {}", h.matched_in, format_moment(*h.at_ms))
+                                                  : h.matched_in;
                     human += fmt::format("{}  {}  {}: {}\n", h.recording_id, fit(h.recording_title, 32), where,
                                          h.excerpt);
                 }
@@ -134,7 +134,7 @@ void add_recording_commands(CLI::App& app, Action& action) {
     }
     {
         auto id = std::make_shared<std::string>();
-        auto* cmd = app.add_subcommand("show", "Show one recording: details, who watched, assignments");
+        auto* cmd = app.add_subcommand("show", "Show one recording: details, chapters, who watched, assignments");
         cmd->add_option("id", *id, "Recording id or a unique start of it")->required();
         cmd->callback([id, &action] {
             action = [id](CliContext& ctx) -> Result<void> {
@@ -148,10 +148,14 @@ void add_recording_commands(CLI::App& app, Action& action) {
                 only_this.recording = rec->id;
                 auto all = (*lib)->assignments(only_this);
                 if (!all) return std::unexpected(all.error());
+                auto parts = (*lib)->chapters(rec->id);
+                if (!parts) return std::unexpected(parts.error());
                 nlohmann::json j = to_json(*rec);
                 j["media_file"] = (*lib)->absolute(rec->media_path).string();
                 j["views"] = nlohmann::json::array();
                 j["assignments"] = nlohmann::json::array();
+                j["chapters"] = nlohmann::json::array();
+                for (const auto& c : *parts) j["chapters"].push_back(to_json(c));
                 std::string h = fmt::format("{}\n  id          {}\n  kind        {}{}\n  author      {} · {}\n"
                                             "  video       {}\n  status      {}{}\n  media       {}\n",
                                             rec->title, rec->id, catalog::to_string(rec->kind),
@@ -161,6 +165,7 @@ void add_recording_commands(CLI::App& app, Action& action) {
                                             (*lib)->absolute(rec->media_path).string());
                 if (!rec->description.empty()) h += "  description " + rec->description + "\n";
                 h += fmt::format("  comments    {} ({} open threads)\n", rec->comment_count, rec->open_comment_count);
+                if (!parts->empty()) h += "  chapters\n" + chapter_lines(*parts, "    ");
                 for (const auto& v : *views) {
                     j["views"].push_back(to_json(v));
                     h += fmt::format("  viewed by   {} · {:.0f} %{}\n", v.person, v.coverage * 100,
@@ -243,7 +248,8 @@ void add_recording_commands(CLI::App& app, Action& action) {
     {
         auto id = std::make_shared<std::string>();
         auto dest = std::make_shared<std::string>();
-        auto* cmd = app.add_subcommand("export", "Copy a recording out with a JSON sidecar (metadata and comments)");
+        auto* cmd = app.add_subcommand("export",
+                                       "Copy a recording out with a JSON sidecar (metadata, chapters and comments)");
         cmd->add_option("id", *id, "Recording id or a unique start of it")->required();
         cmd->add_option("dest", *dest, "A folder, or the file name to write")->required();
         cmd->callback([id, dest, &action] {

@@ -23,7 +23,10 @@ void load_font(float scale) {
     // ♪ (U+266A): the player panel's "audio only" note.
     static const ImWchar k_ranges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F, 0x20A0,
                                        0x20CF, 0x2190, 0x21FF, 0x25A0, 0x25FF, 0x266A, 0x266A, 0};
-    ImGui::GetIO().Fonts->AddFontFromFileTTF(k_font, 16.0f * scale, nullptr, k_ranges);
+    ImFontConfig cfg;
+    cfg.PixelSnapH = true;
+    cfg.OversampleH = 1;  // snapped glyphs gain nothing from sub-pixel copies (ImGui's note); a third of the atlas
+    ImGui::GetIO().Fonts->AddFontFromFileTTF(k_font, 16.0f * scale, &cfg, k_ranges);
 }
 
 // The message for a missing or unusable display, with what to do instead.
@@ -112,6 +115,14 @@ void GlWindow::end_frame() {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     SDL_GL_SwapWindow(window_);
+    // Once the atlas is a texture, its CPU copies and the font files read for it (~3 MB with the app's
+    // faces) are dead weight. Nothing rebuilds from them: the app's rebuild (app/ui/fonts) clears the
+    // atlas and adds the faces from their files again.
+    ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    if (atlas->TexID && atlas->ConfigData.Size > 0) {
+        atlas->ClearTexData();
+        atlas->ClearInputData();
+    }
 }
 
 void GlWindow::toggle_fullscreen() {

@@ -49,6 +49,15 @@ nlohmann::json to_json(const catalog::Comment& c) {
             {"resolved_by", opt_text(c.resolved_by)}};
 }
 
+// "at" is the moment as people type it (parse_moment reads it back exactly).
+nlohmann::json to_json(const catalog::Chapter& c) {
+    return {{"recording_id", c.recording_id},
+            {"at_ms", c.at_ms},
+            {"at", format_moment_exact(c.at_ms)},
+            {"title", c.title},
+            {"created_at", format_iso_utc(c.created_at)}};
+}
+
 nlohmann::json to_json(const catalog::View& v) {
     nlohmann::json intervals = nlohmann::json::array();
     for (const auto& i : v.intervals) intervals.push_back({{"start_ms", i.start_ms}, {"end_ms", i.end_ms}});

@@ -11,6 +11,7 @@ namespace wt::app {
 nlohmann::json to_json(const catalog::Person&);
 nlohmann::json to_json(const catalog::Recording&);
 nlohmann::json to_json(const catalog::Comment&);
+nlohmann::json to_json(const catalog::Chapter&);
 nlohmann::json to_json(const catalog::View&);
 nlohmann::json to_json(const catalog::Assignment&);
 nlohmann::json to_json(const catalog::InboxItem&);

@@ -47,6 +47,7 @@ Result<Snapshot> run_play_window(const PlaySession& session) {
     TimelineDrag drag;
     PlayerPanel panel;
     panel.markers = session.markers;
+    panel.chapters = session.chapters;
     Snapshot s = p.snapshot();
     Clock::time_point last_report = Clock::now();
     int wait_ms = 0;
@@ -61,7 +62,7 @@ Result<Snapshot> run_play_window(const PlaySession& session) {
     bool input = true;
     while ((*window)->wait_events(wait_ms, [&](const SDL_Event& e) {
         input = true;
-        if (!ImGui::GetIO().WantTextInput) handle_player_key(e, p, s, **window);
+        if (!ImGui::GetIO().WantTextInput) handle_player_key(e, p, s, **window, panel.chapters);
     })) {
         const player::PollResult polled = p.poll();
         if (polled.new_frame) {

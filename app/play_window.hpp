@@ -1,5 +1,5 @@
 #pragma once
-// `walkthrough play`: a window with the video, a timeline with comment markers, play/pause, speed,
+// `walkthrough play`: a window with the video, a timeline with chapters and comment markers, play/pause, speed,
 // volume and the player's keys. The window reads the player's snapshot each frame and sends it
 // commands; played stretches go to `on_played`, which must not block (a reporter thread's queue).
 #include <filesystem>
@@ -17,6 +17,7 @@ struct PlaySession {
     std::filesystem::path file;
     std::string title;
     std::vector<TimelineMarker> markers;
+    std::vector<TimelineChapter> chapters;  // in time order
     player::PlayOptions options;
     bool exit_at_end = false;
     std::function<void(const std::vector<player::PlayedInterval>&)> on_played;

@@ -21,6 +21,8 @@ using player::Snapshot;
 using player::State;
 
 constexpr float k_speeds[] = {0.5f, 0.75f, 1.0f, 1.25f, 1.5f, 1.75f, 2.0f};
+// Chapters are violet wherever they show, apart from the comments' amber.
+constexpr ImU32 k_chapter_colour = IM_COL32(185, 150, 250, 255);
 
 // The help line: what handle_player_key does.
 constexpr const char* k_player_keys =
@@ -32,8 +34,16 @@ double now_seconds() {
 
 std::string clock_text(std::int64_t ms) { return format_moment(std::max<std::int64_t>(ms, 0)); }
 
-// The timeline: watched stretches, played part, buffered part, comment markers (hover for the
-// comment, click to jump) and the playhead. Dragging sends fast keyframe seeks; releasing, one exact seek.
+// Text for one line or a tooltip: a chapter title may be a pasted page. Cut at a UTF-8 boundary.
+std::string cut_text(const std::string& text, std::size_t bytes = 200) {
+    if (text.size() <= bytes) return text;
+    while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
+    return text.substr(0, bytes) + "…";
+}
+
+// The timeline: watched stretches, played part, buffered part, chapter marks and comment markers
+// (hover for the title or the comment, click to jump exactly there) and the playhead. Dragging
+// sends fast keyframe seeks; releasing, one exact seek.
 void draw_timeline(Player& p, const Snapshot& s, const PlayerPanel& panel, TimelineDrag& drag) {
     const float height = ImGui::GetFrameHeight();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -41,15 +51,29 @@ void draw_timeline(Player& p, const Snapshot& s, const PlayerPanel& panel, Timel
     ImGui::InvisibleButton("timeline", ImVec2(width, height));
     const double duration = std::max<double>(s.duration_ms / 1000.0, 0.001);
     auto x_of = [&](double seconds) { return origin.x + float(std::clamp(seconds / duration, 0.0, 1.0)) * width; };
+    const float mid = origin.y + height * 0.5f;
 
-    // A click on a comment marker lands exactly on its moment.
-    const TimelineMarker* hovered = nullptr;
-    for (const TimelineMarker& m : panel.markers) {
-        const float x = x_of(m.at_ms / 1000.0);
-        if (ImGui::IsMouseHoveringRect(ImVec2(x - 6, origin.y), ImVec2(x + 6, origin.y + height))) hovered = &m;
+    // The nearest comment marker and chapter mark under the mouse. When both are that near, the upper
+    // half of the bar (where comment markers hang) means the comment, the lower half the chapter.
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const bool over = ImGui::IsMouseHoveringRect(origin, ImVec2(origin.x + width, origin.y + height));
+    auto nearest = [&]<class Mark>(const std::vector<Mark>& items) -> const Mark* {
+        const Mark* best = nullptr;
+        float best_dx = 6.5f;
+        for (const auto& m : items) {
+            const float dx = std::abs(mouse.x - x_of(m.at_ms / 1000.0));
+            if (over && dx < best_dx) best = &m, best_dx = dx;
+        }
+        return best;
+    };
+    const TimelineMarker* hovered = nearest(panel.markers);
+    const TimelineChapter* hovered_chapter = nearest(panel.chapters);
+    if (hovered && hovered_chapter) {
+        if (mouse.y < mid) hovered_chapter = nullptr;
+        else hovered = nullptr;
     }
-    if (ImGui::IsItemActivated() && hovered) {
-        p.seek(hovered->at_ms / 1000.0, SeekMode::exact);
+    if (ImGui::IsItemActivated() && (hovered || hovered_chapter)) {
+        p.seek((hovered ? hovered->at_ms : hovered_chapter->at_ms) / 1000.0, SeekMode::exact);
         drag.on_marker = true;
     }
     if (!ImGui::IsItemActive()) drag.on_marker = false;
@@ -70,7 +94,6 @@ void draw_timeline(Player& p, const Snapshot& s, const PlayerPanel& panel, Timel
     }
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float mid = origin.y + height * 0.5f;
     const float bar = std::max(4.0f, height * 0.25f);
     const double position = drag.active ? drag.seconds : s.position_ms / 1000.0;
     dl->AddRectFilled(ImVec2(origin.x, mid - bar / 2), ImVec2(origin.x + width, mid + bar / 2),
@@ -86,16 +109,29 @@ void draw_timeline(Player& p, const Snapshot& s, const PlayerPanel& panel, Timel
                           ImVec2(std::max(x_of(w.to_ms / 1000.0), x_of(w.from_ms / 1000.0) + 1), mid + bar / 2 + 5),
                           IM_COL32(90, 200, 120, 255));
     }
+    // Chapters: a notch through the bar and a diamond below it, so they read apart from the comment
+    // triangles hanging from the top.
+    for (const TimelineChapter& c : panel.chapters) {
+        const float d = 4;
+        const float x = std::clamp(x_of(c.at_ms / 1000.0), origin.x + d, origin.x + width - d);  // whole at the ends
+        const ImU32 col = &c == hovered_chapter ? IM_COL32(240, 230, 255, 255) : k_chapter_colour;
+        dl->AddRectFilled(ImVec2(x - 1, mid - bar / 2 - 2), ImVec2(x + 1, mid + bar / 2 + 2), col);
+        const float y = origin.y + height - d;
+        dl->AddQuadFilled(ImVec2(x, y - d), ImVec2(x + d, y), ImVec2(x, y + d), ImVec2(x - d, y), col);
+    }
     for (const TimelineMarker& m : panel.markers) {
         const float x = x_of(m.at_ms / 1000.0);
         const ImVec2 a(x - 5, origin.y), b(x + 5, origin.y), c(x, origin.y + 7);
         dl->AddTriangleFilled(a, b, c, &m == hovered ? IM_COL32(255, 230, 140, 255) : IM_COL32(250, 190, 60, 255));
     }
     dl->AddCircleFilled(ImVec2(x_of(position), mid), height * 0.3f, IM_COL32(235, 240, 250, 255));
-    if (hovered) ImGui::SetTooltip("%s  %s", clock_text(hovered->at_ms).c_str(), hovered->label.c_str());
+    if (hovered) ImGui::SetTooltip("%s  %s", clock_text(hovered->at_ms).c_str(), cut_text(hovered->label).c_str());
+    if (hovered_chapter)
+        ImGui::SetTooltip("Chapter at %s: %s", clock_text(hovered_chapter->at_ms).c_str(),
+                          cut_text(hovered_chapter->title).c_str());
 }
 
-void draw_controls(Player& p, const Snapshot& s) {
+void draw_controls(Player& p, const Snapshot& s, const std::vector<TimelineChapter>& chapters) {
     const bool playing = s.state == State::playing;
     const float em = ImGui::GetFontSize();
     if (ImGui::Button(playing ? "Pause" : (s.state == State::ended ? "Replay" : "Play"), ImVec2(em * 5, 0)))
@@ -120,6 +156,16 @@ void draw_controls(Player& p, const Snapshot& s) {
     if (ImGui::SliderFloat("##volume", &volume, 0.0f, 1.0f, "vol %.2f")) p.set_volume(volume);
     ImGui::SameLine();
     ImGui::TextDisabled("%s", s.state == State::ended ? "ended" : s.seeking ? "seeking…" : "");
+    // The chapter playing, in what room is left on the line.
+    if (const int current = current_chapter(chapters, s.position_ms); current >= 0) {
+        ImGui::SameLine();
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        const float room = ImGui::GetContentRegionAvail().x;
+        ImGui::PushClipRect(at, ImVec2(at.x + room, at.y + ImGui::GetFrameHeight()), true);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(k_chapter_colour), "%s",
+                           cut_text(chapters[static_cast<std::size_t>(current)].title, 300).c_str());
+        ImGui::PopClipRect();
+    }
 }
 
 }  // namespace
@@ -152,15 +198,17 @@ void draw_player_panel(Player& p, const Snapshot& s, const PlayerPanel& panel, c
     ImGui::PushItemWidth(size.x);
     draw_timeline(p, s, panel, drag);
     ImGui::PopItemWidth();
-    draw_controls(p, s);
+    draw_controls(p, s, panel.chapters);
     std::string status = k_player_keys;
+    if (!panel.chapters.empty()) status += " · PgUp/PgDn chapter";
     if (s.frames_dropped > 0) status += fmt::format(" · {} late frame(s) skipped", s.frames_dropped);
     for (const std::string& w : s.warnings) status += " · " + w;
     ImGui::TextDisabled("%s", status.c_str());
     ImGui::PopID();
 }
 
-bool handle_player_key(const SDL_Event& e, Player& p, const Snapshot& s, GlWindow& window) {
+bool handle_player_key(const SDL_Event& e, Player& p, const Snapshot& s, GlWindow& window,
+                       const std::vector<TimelineChapter>& chapters) {
     if (e.type != SDL_KEYDOWN) return false;
     const double duration = s.duration_ms / 1000.0;
     switch (e.key.keysym.sym) {
@@ -173,6 +221,13 @@ bool handle_player_key(const SDL_Event& e, Player& p, const Snapshot& s, GlWindo
         case SDLK_PERIOD: p.step_frame(true); return true;
         case SDLK_f: window.toggle_fullscreen(); return true;
         case SDLK_m: p.set_muted(!s.muted); return true;
+        case SDLK_PAGEUP:
+        case SDLK_PAGEDOWN: {
+            // The engine's position now, not the frame's: a second press before the next frame goes one further.
+            const auto to = chapter_jump(chapters, p.snapshot().position_ms, e.key.keysym.sym == SDLK_PAGEDOWN);
+            if (to) p.seek(static_cast<double>(*to) / 1000.0, SeekMode::exact);
+            return true;
+        }
         default:
             if (e.key.keysym.sym >= SDLK_0 && e.key.keysym.sym <= SDLK_9) {
                 p.seek(duration * (e.key.keysym.sym - SDLK_0) / 10.0, SeekMode::exact);

@@ -1,8 +1,8 @@
 #pragma once
 // The player panel shared by `walkthrough play` and the desktop app's Player view: the video
-// (letterboxed), a timeline with comment markers and the viewer's watched stretches, the controls
-// (play/pause, time, speed, mute, volume) and the player's keys. Drawn every frame from the player's
-// snapshot; it sends the player commands and never blocks.
+// (letterboxed), a timeline with chapter marks, comment markers and the viewer's watched stretches,
+// the controls (play/pause, time, speed, mute, volume, the chapter playing) and the player's keys.
+// Drawn every frame from the player's snapshot; it sends the player commands and never blocks.
 //
 // Thread-safety: the UI thread, inside an ImGui frame, with the window's GL context current.
 #include <SDL.h>
@@ -13,6 +13,7 @@
 
 #include <imgui.h>
 
+#include "app/timeline_chapters.hpp"
 #include "player/player.hpp"
 
 namespace wt::player {
@@ -39,11 +40,12 @@ struct TimelineDrag {
     bool active = false;
     double seconds = 0;
     double last_seek_at = 0;  // wall time of the last keyframe seek sent while dragging
-    bool on_marker = false;   // the press began on a comment marker: a jump, not a drag
+    bool on_marker = false;   // the press began on a comment marker or a chapter mark: a jump, not a drag
 };
 
 struct PlayerPanel {
     std::vector<TimelineMarker> markers;
+    std::vector<TimelineChapter> chapters;  // in time order
     std::vector<TimelineSpan> watched;
 };
 
@@ -52,7 +54,9 @@ struct PlayerPanel {
 void draw_player_panel(player::Player& p, const player::Snapshot& s, const PlayerPanel& panel,
                        const player::VideoSurface* surface, TimelineDrag& drag, ImVec2 size = ImVec2(0, 0));
 
-// The player's keys; true when the event was one of them.
-bool handle_player_key(const SDL_Event& e, player::Player& p, const player::Snapshot& s, GlWindow& window);
+// The player's keys (PageUp/PageDown: the previous/next of `chapters`, in time order); true when the
+// event was one of them.
+bool handle_player_key(const SDL_Event& e, player::Player& p, const player::Snapshot& s, GlWindow& window,
+                       const std::vector<TimelineChapter>& chapters);
 
 }  // namespace wt::app

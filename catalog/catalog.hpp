@@ -74,6 +74,14 @@ struct Comment {
     std::string resolved_by;
 };
 
+// A named moment of a recording: where a part of it starts. One per moment.
+struct Chapter {
+    std::string recording_id;
+    std::int64_t at_ms = 0;
+    std::string title;
+    EpochMs created_at = 0;
+};
+
 struct Interval {
     std::int64_t start_ms = 0;
     std::int64_t end_ms = 0;  // exclusive
@@ -144,9 +152,9 @@ struct SearchHit {
     std::string recording_id;
     std::string recording_title;
     Kind kind = Kind::walkthrough;
-    std::string matched_in;                // "recording" (title/description/tags) or "comment"
+    std::string matched_in;                // "recording" (title/description/tags), "comment" or "chapter"
     std::string comment_id;                // when matched_in == "comment"
-    std::optional<std::int64_t> at_ms;     // the comment's moment
+    std::optional<std::int64_t> at_ms;     // the comment's or the chapter's moment
     std::string excerpt;                   // the text that matched, shortened, matches in [brackets]
     double score = 0;                      // higher is better
 };
@@ -218,6 +226,9 @@ public:
 
     virtual const Person& me() const = 0;
     virtual Result<LibraryStats> stats() = 0;
+    // Gives back the connection's page cache (it refills on the next queries). For a long-lived
+    // process going idle after a big read, such as the desktop app after loading the library.
+    virtual void release_memory() = 0;
 
     // Recordings
     virtual Result<Recording> import_recording(const NewRecording&, const Progress& = {}) = 0;
@@ -237,6 +248,12 @@ public:
     virtual Result<Comment> comment(const NewComment&) = 0;
     virtual Result<std::vector<Comment>> comments(const Ref& recording) = 0;  // threads in order
     virtual Result<Comment> resolve(const Ref& comment) = 0;
+
+    // Chapters, addressed by recording and moment: setting a title at a moment that already has a
+    // chapter renames it. The moment must lie before the end when the duration is known.
+    virtual Result<Chapter> set_chapter(const Ref& recording, std::int64_t at_ms, const std::string& title) = 0;
+    virtual Result<std::vector<Chapter>> chapters(const Ref& recording) = 0;  // in time order
+    virtual Result<Chapter> remove_chapter(const Ref& recording, std::int64_t at_ms) = 0;  // what was removed
 
     // Views and watching (always of the acting person)
     virtual Result<View> record_progress(const Ref& recording, std::int64_t from_ms, std::int64_t to_ms) = 0;

@@ -1,6 +1,6 @@
 #pragma once
 // The SQLite implementation of Library. Split by concern across library.cpp (open, people,
-// settings), recordings.cpp, media_files.cpp, comments.cpp, watching.cpp and search.cpp.
+// settings), recordings.cpp, media_files.cpp, comments.cpp, chapters.cpp, watching.cpp and search.cpp.
 #include <string>
 #include <vector>
 
@@ -30,6 +30,7 @@ public:
 
     const Person& me() const override { return me_; }
     Result<LibraryStats> stats() override;
+    void release_memory() override { sqlite3_db_release_memory(db_.handle()); }
 
     Result<Recording> import_recording(const NewRecording&, const Progress&) override;
     Result<std::vector<Recording>> list(const ListFilter&) override;
@@ -46,6 +47,10 @@ public:
     Result<Comment> comment(const NewComment&) override;
     Result<std::vector<Comment>> comments(const Ref& recording) override;
     Result<Comment> resolve(const Ref& comment) override;
+
+    Result<Chapter> set_chapter(const Ref& recording, std::int64_t at_ms, const std::string& title) override;
+    Result<std::vector<Chapter>> chapters(const Ref& recording) override;
+    Result<Chapter> remove_chapter(const Ref& recording, std::int64_t at_ms) override;
 
     Result<View> record_progress(const Ref& recording, std::int64_t from_ms, std::int64_t to_ms) override;
     Result<View> mark_watched(const Ref& recording) override;

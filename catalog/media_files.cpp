@@ -163,6 +163,8 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
     if (!thread) return std::unexpected(thread.error());
     auto watched = views(rec->id);
     if (!watched) return std::unexpected(watched.error());
+    auto parts = chapters(rec->id);
+    if (!parts) return std::unexpected(parts.error());
 
     const fs::path media_src = absolute(rec->media_path);
     ExportResult out;
@@ -219,6 +221,8 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
                                  {"resolved_at", c.resolved_at ? nlohmann::json(format_iso_utc(*c.resolved_at))
                                                                : nlohmann::json()}});
     }
+    j["chapters"] = nlohmann::json::array();
+    for (const auto& c : *parts) j["chapters"].push_back({{"at_ms", c.at_ms}, {"title", c.title}});
     j["views"] = nlohmann::json::array();
     for (const auto& v : *watched) {
         j["views"].push_back({{"person", v.person},

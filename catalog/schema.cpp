@@ -198,7 +198,35 @@ CREATE TRIGGER comments_waiting_resolved AFTER UPDATE OF resolved_at ON comments
 END;
 )sql";
 
-constexpr std::array k_migrations = {k_v1, k_v2, k_v3};
+// Version 4: chapters, named moments of a recording. The unique (recording, moment) index also
+// serves listing in time order and the cascade from recordings. Chapter titles get an FTS5 index of
+// their own (rowid = chapters.seq), so the shared one's rowid ranges for recordings and comments
+// stay as they are.
+constexpr const char* k_v4 = R"sql(
+CREATE TABLE chapters(
+  seq INTEGER PRIMARY KEY,
+  recording_seq INTEGER NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
+  at_ms INTEGER NOT NULL CHECK (at_ms >= 0),
+  title TEXT NOT NULL CHECK (title <> ''),
+  created_at INTEGER NOT NULL,
+  UNIQUE (recording_seq, at_ms));
+
+CREATE VIRTUAL TABLE chapter_search USING fts5(
+  title, content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+
+CREATE TRIGGER chapters_search_insert AFTER INSERT ON chapters BEGIN
+  INSERT INTO chapter_search(rowid, title) VALUES (new.seq, new.title);
+END;
+CREATE TRIGGER chapters_search_delete AFTER DELETE ON chapters BEGIN
+  INSERT INTO chapter_search(chapter_search, rowid, title) VALUES ('delete', old.seq, old.title);
+END;
+CREATE TRIGGER chapters_search_update AFTER UPDATE OF title ON chapters BEGIN
+  INSERT INTO chapter_search(chapter_search, rowid, title) VALUES ('delete', old.seq, old.title);
+  INSERT INTO chapter_search(rowid, title) VALUES (new.seq, new.title);
+END;
+)sql";
+
+constexpr std::array k_migrations = {k_v1, k_v2, k_v3, k_v4};
 
 }  // namespace
 

@@ -1,4 +1,5 @@
-// Full-text search over titles, descriptions, tags and comments (schema v2's FTS5 table).
+// Full-text search over titles, descriptions, tags and comments (schema v2's FTS5 table), and
+// chapter titles (schema v4's).
 #include <algorithm>
 #include <cctype>
 
@@ -123,7 +124,14 @@ Result<std::vector<SearchHit>> SqliteLibrary::search(const std::string& text, in
     // every match: FTS5's own rank (bm25) scores all matches first and took 0.4 s for a common
     // word in a million comments. Recordings have rowid -seq (so ascending is newest first),
     // comments +seq. Newest title matches are fetched apart, so a common word still finds titles.
+    // Chapter titles have an index of their own (chapter_search, rowid = chapters.seq).
     const int per_query = std::max(200, 4 * limit);
+    auto candidates = [&](const char* sql, const std::string& match) -> Result<std::vector<std::int64_t>> {
+        auto st = db_.prepare(sql);
+        if (!st) return std::unexpected(st.error());
+        st->bind(match, per_query);
+        return st->collect([](const sql::Statement& row) { return row.int64(0); });
+    };
     std::vector<std::int64_t> rowids;
     for (auto [sql, match] : {std::pair{"SELECT rowid FROM search WHERE search MATCH ? AND rowid < 0 ORDER BY rowid LIMIT ?",
                                         "{title} : (" + q.fts + ")"},
@@ -132,27 +140,31 @@ Result<std::vector<SearchHit>> SqliteLibrary::search(const std::string& text, in
                               std::pair{"SELECT rowid FROM search WHERE search MATCH ? AND rowid > 0 "
                                         "ORDER BY rowid DESC LIMIT ?",
                                         q.fts}}) {
-        auto st = db_.prepare(sql);
-        if (!st) return std::unexpected(st.error());
-        st->bind(match, per_query);
-        auto found = st->collect([](const sql::Statement& row) { return row.int64(0); });
+        auto found = candidates(sql, match);
         if (!found) return std::unexpected(found.error());
         rowids.insert(rowids.end(), found->begin(), found->end());
     }
     std::sort(rowids.begin(), rowids.end());
     rowids.erase(std::unique(rowids.begin(), rowids.end()), rowids.end());
+    auto chapter_rowids = candidates(
+        "SELECT rowid FROM chapter_search WHERE chapter_search MATCH ? ORDER BY rowid DESC LIMIT ?", q.fts);
+    if (!chapter_rowids) return std::unexpected(chapter_rowids.error());
 
-    // Rank: where the words are (title 8, tags 4, description 2, comment 1) times how many are
-    // found as words; newer first when equal.
+    // Rank: where the words are (title 8, tags 4, chapter title 3, description 2, comment 1) times
+    // how many are found as words; newer first when equal.
     auto rec_q = db_.prepare("SELECT id, title, kind, description, tags_text, seq FROM recordings WHERE seq = ?");
     auto com_q = db_.prepare("SELECT c.id, c.body, c.at_ms, r.id, r.title, r.kind, c.seq FROM comments c "
                              "JOIN recordings r ON r.seq = c.recording_seq WHERE c.seq = ?");
+    auto chap_q = db_.prepare("SELECT c.title, c.at_ms, r.id, r.title, r.kind, c.seq FROM chapters c "
+                              "JOIN recordings r ON r.seq = c.recording_seq WHERE c.seq = ?");
     if (!rec_q) return std::unexpected(rec_q.error());
     if (!com_q) return std::unexpected(com_q.error());
+    if (!chap_q) return std::unexpected(chap_q.error());
     struct Ranked {
         SearchHit hit;
         std::string shown;
         std::int64_t seq = 0;
+        int kind_order = 0;  // equal scores: the recording itself, then chapters, then comments
     };
     std::vector<Ranked> ranked;
     for (std::int64_t rowid : rowids) {
@@ -190,12 +202,32 @@ Result<std::vector<SearchHit>> SqliteLibrary::search(const std::string& text, in
             h.matched_in = "comment";
             h.score = word_hits(r.shown, q) + 0.25;
             r.seq = st.int64(6);
+            r.kind_order = 2;
         }
+        ranked.push_back(std::move(r));
+    }
+    for (std::int64_t rowid : *chapter_rowids) {
+        Ranked r;
+        SearchHit& h = r.hit;
+        chap_q->reset();
+        chap_q->bind(rowid);
+        auto row = chap_q->step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) continue;
+        r.shown = chap_q->text(0);
+        h.at_ms = chap_q->int64(1);
+        h.recording_id = chap_q->text(2);
+        h.recording_title = chap_q->text(3);
+        h.kind = chap_q->text(4) == "training" ? Kind::training : Kind::walkthrough;
+        h.matched_in = "chapter";
+        h.score = 3 * word_hits(r.shown, q) + 0.25;
+        r.seq = chap_q->int64(5);
+        r.kind_order = 1;
         ranked.push_back(std::move(r));
     }
     std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
         if (a.hit.score != b.hit.score) return a.hit.score > b.hit.score;
-        if (a.hit.matched_in != b.hit.matched_in) return a.hit.matched_in == "recording";
+        if (a.kind_order != b.kind_order) return a.kind_order < b.kind_order;
         return a.seq > b.seq;
     });
     if (ranked.size() > static_cast<size_t>(limit)) ranked.resize(static_cast<size_t>(limit));

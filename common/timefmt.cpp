@@ -84,6 +84,15 @@ std::string format_moment(std::int64_t ms) {
     return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
+std::string format_moment_exact(std::int64_t ms) {
+    if (ms < 0) ms = 0;
+    std::string out = format_moment(ms);
+    if (ms % 1000 == 0) return out;
+    std::string frac = fmt::format("{:03}", ms % 1000);
+    while (frac.back() == '0') frac.pop_back();
+    return out + "." + frac;
+}
+
 Result<std::string> parse_date(std::string_view text) {
     auto bad = [&] {
         return fail(ErrorCode::invalid_input, fmt::format("'{}' is not a date; write YYYY-MM-DD (e.g. 2026-12-04)", text));

@@ -18,6 +18,9 @@ EpochMs now_ms();
 Result<std::int64_t> parse_moment(std::string_view text);
 // 133000 -> "2:13"; 3733000 -> "1:02:13".
 std::string format_moment(std::int64_t ms);
+// As format_moment, with the milliseconds when there are any (133250 -> "2:13.25"), so that
+// parse_moment reads back the same moment.
+std::string format_moment_exact(std::int64_t ms);
 
 // "YYYY-MM-DD", validated as a real calendar date; returned normalised.
 Result<std::string> parse_date(std::string_view text);

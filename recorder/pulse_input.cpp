@@ -5,16 +5,14 @@
 #include <cstring>
 
 #include <fmt/format.h>
-#include <pulse/pulseaudio.h>
 
 #include "recorder/clock.hpp"
+#include "recorder/pulse_connection.hpp"
 
 namespace wt::recorder {
 
 namespace {
 
-constexpr int k_rate = 48000;
-constexpr std::uint32_t k_fragment_bytes = k_rate / 10 * 2;  // 100 ms of s16 mono: ten wake-ups a second
 // How long connecting may take before the microphone counts as missing.
 constexpr std::int64_t k_connect_timeout_us = 5'000'000;
 // How long start() waits for a source's first sound (see skip_buffered).
@@ -22,39 +20,7 @@ constexpr std::int64_t k_first_sound_wait_us = 1'500'000;
 
 }  // namespace
 
-struct PulseInput::Connection {
-    pa_mainloop* loop = nullptr;
-    pa_context* context = nullptr;
-    pa_stream* stream = nullptr;
-
-    ~Connection() {
-        if (stream) {
-            pa_stream_disconnect(stream);
-            pa_stream_unref(stream);
-        }
-        if (context) {
-            pa_context_disconnect(context);
-            pa_context_unref(context);
-        }
-        if (loop) pa_mainloop_free(loop);
-    }
-
-    std::string error() const { return context ? pa_strerror(pa_context_errno(context)) : "out of memory"; }
-
-    // Runs the loop once, waiting at most `timeout_us` (-1: until something happens).
-    bool iterate(int timeout_us) {
-        if (pa_mainloop_prepare(loop, timeout_us) < 0 || pa_mainloop_poll(loop) < 0) return false;
-        return pa_mainloop_dispatch(loop) >= 0;
-    }
-
-    // Takes in whatever the server has sent, without waiting (bounded, should it never stop).
-    void take_in() {
-        for (int i = 0; i < 1000 && pa_mainloop_iterate(loop, 0, nullptr) > 0; ++i) {
-        }
-    }
-};
-
-PulseInput::PulseInput() : c_(std::make_unique<Connection>()) {}
+PulseInput::PulseInput(int rate) : rate_(rate), c_(std::make_unique<PulseConnection>()) {}
 
 PulseInput::~PulseInput() = default;
 
@@ -64,34 +30,27 @@ void PulseInput::interrupt() {
     wait_.notify_all();
 }
 
-Result<std::unique_ptr<PulseInput>> PulseInput::open(const std::optional<std::string>& source) {
-    std::unique_ptr<PulseInput> in(new PulseInput);
-    Connection& c = *in->c_;
-    c.loop = pa_mainloop_new();
-    if (!c.loop) return fail(ErrorCode::internal, "out of memory");
-    c.context = pa_context_new(pa_mainloop_get_api(c.loop), "walkthrough");
-    if (!c.context) return fail(ErrorCode::internal, "out of memory");
-    const std::int64_t deadline = monotonic_us() + k_connect_timeout_us;
+Result<std::unique_ptr<PulseInput>> PulseInput::open(const std::optional<std::string>& source, int rate,
+                                                     const std::atomic<bool>* cancel) {
+    std::unique_ptr<PulseInput> in(new PulseInput(std::clamp(rate, 8000, 192000)));
+    PulseConnection& c = *in->c_;
     auto cannot = [&](const std::string& why) {
         return fail(ErrorCode::not_found, fmt::format("cannot open the microphone (PulseAudio{}): {}",
                                                       source ? " source " + *source : std::string(), why));
     };
-    if (pa_context_connect(c.context, nullptr, PA_CONTEXT_NOFLAGS, nullptr) < 0) return cannot(c.error());
-    for (;;) {
-        const pa_context_state_t state = pa_context_get_state(c.context);
-        if (state == PA_CONTEXT_READY) break;
-        if (!PA_CONTEXT_IS_GOOD(state)) return cannot(c.error());
-        if (monotonic_us() > deadline) return cannot("the sound server does not answer");
-        if (!c.iterate(100'000)) return cannot(c.error());
+    const std::int64_t deadline = monotonic_us() + k_connect_timeout_us;
+    if (auto connected = c.connect(k_connect_timeout_us, cancel); !connected) {
+        if (connected.error().code == ErrorCode::conflict) return std::unexpected(connected.error());
+        return cannot(connected.error().message);
     }
 
-    const pa_sample_spec spec{PA_SAMPLE_S16LE, k_rate, 1};
+    const pa_sample_spec spec{PA_SAMPLE_S16LE, static_cast<std::uint32_t>(in->rate_), 1};
     c.stream = pa_stream_new(c.context, "microphone", &spec, nullptr);
     if (!c.stream) return cannot(c.error());
     pa_buffer_attr attr{};
     attr.maxlength = static_cast<std::uint32_t>(-1);
     attr.tlength = attr.prebuf = attr.minreq = static_cast<std::uint32_t>(-1);
-    attr.fragsize = k_fragment_bytes;
+    attr.fragsize = in->fragment_bytes();
     // ADJUST_LATENCY: the source itself runs at the fragment's latency, so the server sends one
     // fragment as soon as it is full. No timing updates: the recorder stamps frames itself.
     if (pa_stream_connect_record(c.stream, source ? source->c_str() : nullptr, &attr, PA_STREAM_ADJUST_LATENCY) < 0) {
@@ -101,6 +60,7 @@ Result<std::unique_ptr<PulseInput>> PulseInput::open(const std::optional<std::st
         const pa_stream_state_t state = pa_stream_get_state(c.stream);
         if (state == PA_STREAM_READY) break;
         if (!PA_STREAM_IS_GOOD(state)) return cannot(c.error());
+        if (cancel && cancel->load()) return fail(ErrorCode::conflict, "stopped");
         if (monotonic_us() > deadline) return cannot("the sound server does not answer");
         if (!c.iterate(100'000)) return cannot(c.error());
     }
@@ -113,7 +73,7 @@ int PulseInput::skip_buffered() {
     // source that is only starting (an idle null sink's monitor sends its first block ~1 s after
     // the stream connects) is waited for here, before the clock starts, not in the recording.
     const std::int64_t start = monotonic_us();
-    Connection& c = *c_;
+    PulseConnection& c = *c_;
     auto drop_all = [&] {
         bool any = false;
         const void* data = nullptr;
@@ -134,7 +94,7 @@ int PulseInput::skip_buffered() {
 }
 
 Result<av::FramePtr> PulseInput::next_frame() {
-    Connection& c = *c_;
+    PulseConnection& c = *c_;
     auto stopped_delivering = [&] {
         return fail(ErrorCode::io, fmt::format("PulseAudio stopped delivering: {}", c.error()));
     };
@@ -146,11 +106,12 @@ Result<av::FramePtr> PulseInput::next_frame() {
         }
         const size_t readable = pa_stream_readable_size(c.stream);
         if (readable == static_cast<size_t>(-1)) return stopped_delivering();
-        if (readable >= k_fragment_bytes) break;
+        const std::uint32_t fragment = fragment_bytes();
+        if (readable >= fragment) break;
         // The server sends what its source renders as it comes, down to 5 ms blocks (a null
         // sink's monitor while something plays there): waking for each block cost ~300 wake-ups a
         // second. Sleeping until a fragment should be complete costs ten.
-        const auto missing_us = static_cast<std::int64_t>(k_fragment_bytes - readable) * 1'000'000 / (2 * k_rate);
+        const auto missing_us = static_cast<std::int64_t>(fragment - readable) * 1'000'000 / (2 * rate_);
         std::unique_lock lock(wait_mutex_);
         wait_.wait_for(lock, std::chrono::microseconds(std::max<std::int64_t>(missing_us, 5'000)),
                        [&] { return interrupted_.load(); });
@@ -160,7 +121,7 @@ Result<av::FramePtr> PulseInput::next_frame() {
     av::FramePtr frame = av::make_frame();
     if (!frame) return fail(ErrorCode::internal, "out of memory");
     frame->format = AV_SAMPLE_FMT_S16;
-    frame->sample_rate = k_rate;
+    frame->sample_rate = rate_;
     av_channel_layout_default(&frame->ch_layout, 1);
     frame->nb_samples = static_cast<int>(readable / 2);
     if (av_frame_get_buffer(frame.get(), 0) < 0) return fail(ErrorCode::internal, "out of memory");

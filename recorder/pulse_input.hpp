@@ -1,5 +1,5 @@
 #pragma once
-// The microphone through libpulse directly: a record stream of 48 kHz mono s16, read in 100 ms
+// The microphone through libpulse directly: a record stream of mono s16 (48 kHz for recording), read in 100 ms
 // frames by a plain pa_mainloop driven from the reading thread itself.
 //
 // libavdevice's pulse input runs a second thread (pa_threaded_mainloop), asks the server for
@@ -13,6 +13,7 @@
 // Owned by one thread once open() returns; interrupt() may be called from any thread.
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -22,11 +23,16 @@
 
 namespace wt::recorder {
 
+struct PulseConnection;
+
 class PulseInput final : public FrameSource {
 public:
     // `source`: a PulseAudio source name; nullopt = the server's default source. The server is
-    // libpulse's usual choice ($PULSE_SERVER, the session's daemon).
-    static Result<std::unique_ptr<PulseInput>> open(const std::optional<std::string>& source);
+    // libpulse's usual choice ($PULSE_SERVER, the session's daemon). `rate`: samples a second
+    // (the level meter needs far fewer than the recording). Opening gives up (ErrorCode::conflict)
+    // as soon as `cancel` is set.
+    static Result<std::unique_ptr<PulseInput>> open(const std::optional<std::string>& source, int rate = 48000,
+                                                    const std::atomic<bool>* cancel = nullptr);
     ~PulseInput() override;
     PulseInput(const PulseInput&) = delete;
     PulseInput& operator=(const PulseInput&) = delete;
@@ -34,17 +40,17 @@ public:
     Result<av::FramePtr> next_frame() override;
     int skip_buffered() override;
     void interrupt() override;
-    AVRational time_base() const override { return {1, 48000}; }
+    AVRational time_base() const override { return {1, rate_}; }
     bool is_live_device() const override { return true; }
     int width() const override { return 0; }
     int height() const override { return 0; }
-    std::string describe() const override { return "48000 Hz, 1 channel(s)"; }
-
-    struct Connection;  // the libpulse objects, in pulse_input.cpp
+    std::string describe() const override { return std::to_string(rate_) + " Hz, 1 channel(s)"; }
 
 private:
-    PulseInput();
-    std::unique_ptr<Connection> c_;
+    explicit PulseInput(int rate);
+    std::uint32_t fragment_bytes() const { return static_cast<std::uint32_t>(rate_ / 10 * 2); }
+    const int rate_;
+    std::unique_ptr<PulseConnection> c_;
     std::mutex wait_mutex_;
     std::condition_variable wait_;  // the reading thread sleeps here between fragments
     std::atomic<bool> interrupted_{false};

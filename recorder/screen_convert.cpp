@@ -57,6 +57,21 @@ __attribute__((target_clones("avx2", "default"))) void bgrx_to_yuv420p(
     }
 }
 
+void bgrx_to_rgba(const std::uint8_t* src, std::ptrdiff_t src_stride, int width, int rows, std::uint8_t* dst,
+                  std::ptrdiff_t dst_stride) {
+    for (int r = 0; r < rows; ++r) {
+        const auto* __restrict in = reinterpret_cast<const std::uint32_t*>(src + r * src_stride);
+        std::uint8_t* __restrict out = dst + r * dst_stride;
+        for (int x = 0; x < width; ++x) {
+            const std::uint32_t p = in[x];
+            out[4 * x] = static_cast<std::uint8_t>(red(p));
+            out[4 * x + 1] = static_cast<std::uint8_t>(green(p));
+            out[4 * x + 2] = static_cast<std::uint8_t>(blue(p));
+            out[4 * x + 3] = 255;
+        }
+    }
+}
+
 void blend_cursor(const CursorImage& cursor, int left, int top, std::uint8_t* band, std::ptrdiff_t stride, int width,
                   int first_row, int rows) {
     const int y_from = std::max(top, first_row), y_to = std::min(top + cursor.height, first_row + rows);

@@ -13,6 +13,10 @@ namespace wt::recorder {
 void bgrx_to_yuv420p(const std::uint8_t* src, std::ptrdiff_t src_stride, int width, int rows, std::uint8_t* y,
                      std::ptrdiff_t y_stride, std::uint8_t* u, std::uint8_t* v, std::ptrdiff_t uv_stride);
 
+// The same BGRx rows as RGBA (opaque) for showing the screen as it is: `dst` holds width * 4 bytes a row.
+void bgrx_to_rgba(const std::uint8_t* src, std::ptrdiff_t src_stride, int width, int rows, std::uint8_t* dst,
+                  std::ptrdiff_t dst_stride);
+
 // A cursor image as XFixes gives it: premultiplied ARGB, one 32-bit value a pixel, row after row.
 struct CursorImage {
     std::span<const std::uint32_t> argb;

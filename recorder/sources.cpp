@@ -1,7 +1,6 @@
 #include "recorder/sources.hpp"
 
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -9,6 +8,7 @@
 #include "avkit/media_info.hpp"
 #include "recorder/pulse_input.hpp"
 #include "recorder/x11_screen.hpp"
+#include "recorder/x11_trap.hpp"
 
 namespace wt::recorder {
 
@@ -17,16 +17,9 @@ namespace {
 // Which display and which part of it, from the options; no X connection yet.
 Result<ScreenTarget> screen_target(const RecordOptions& o) {
     ScreenTarget t;
-    t.display = o.display;
-    if (t.display.empty()) {
-        const char* env = std::getenv("DISPLAY");
-        t.display = env ? env : "";
-    }
-    if (t.display.empty()) {
-        return fail(ErrorCode::not_found,
-                    "no display to record: DISPLAY is not set. Run inside an X11 session, set DISPLAY (e.g. "
-                    "DISPLAY=:0), or pass --display :N");
-    }
+    auto display = x11::display_name(o.display);
+    if (!display) return std::unexpected(display.error());
+    t.display = *display;
     t.fps = o.fps;
     if (o.window && o.region) return fail(ErrorCode::invalid_input, "--window and --region cannot be used together");
     t.window = o.window;

@@ -22,6 +22,8 @@
 #include <X11/extensions/Xdamage.h>
 #include <X11/extensions/Xfixes.h>
 
+#include "recorder/x11_trap.hpp"
+
 namespace wt::recorder {
 
 namespace {
@@ -32,51 +34,9 @@ constexpr int k_chunk_rows = 16;
 // Damaged row ranges closer than this are grabbed as one band: one round trip instead of two.
 constexpr int k_merge_gap_rows = 32;
 
-// Xlib reports errors through one process-wide handler, and its default one exits the process.
-// The handler below takes the errors of the display that the calling thread is working on (set
-// by TrapScope around every Xlib call here) and hands any other display's to the handler that was
-// installed before (SDL's in the app, Xlib's default otherwise).
-struct Trap {
-    Display* display = nullptr;
-    int error_code = 0;  // the first error since it was last cleared
-};
-thread_local Trap* t_trap = nullptr;
-XErrorHandler g_previous_error = nullptr;
-XIOErrorHandler g_previous_io_error = nullptr;
-
-int on_x_error(Display* d, XErrorEvent* e) {
-    if (t_trap && t_trap->display == d) {
-        if (t_trap->error_code == 0) t_trap->error_code = e->error_code;
-        return 0;
-    }
-    return g_previous_error ? g_previous_error(d, e) : 0;
-}
-
-// A broken connection: for our display, return so that Xlib calls the display's exit handler
-// (on_display_lost) instead of exiting; the capture thread then ends the screen source.
-int on_x_io_error(Display* d) {
-    if (t_trap && t_trap->display == d) return 0;
-    return g_previous_io_error ? g_previous_io_error(d) : 0;
-}
-
-void install_handlers() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        g_previous_error = XSetErrorHandler(on_x_error);
-        g_previous_io_error = XSetIOErrorHandler(on_x_io_error);
-    });
-}
-
-class TrapScope {
-public:
-    explicit TrapScope(Trap& trap) : previous_(std::exchange(t_trap, &trap)) {}
-    ~TrapScope() { t_trap = previous_; }
-    TrapScope(const TrapScope&) = delete;
-    TrapScope& operator=(const TrapScope&) = delete;
-
-private:
-    Trap* previous_;
-};
+using x11::install_handlers;
+using x11::Trap;
+using x11::TrapScope;
 
 struct RowRange {
     int from = 0, to = 0;  // [from, to)

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -462,6 +463,37 @@ TEST_CASE("my training and the manager matrix load when their screens open") {
     fx.now += 5 * k_day;  // past the due date
     app.act(intent::Navigate{Screen::team});
     CHECK(app.s().training.all[0].state == catalog::AssignmentState::overdue);
+}
+
+TEST_CASE("long work has its own worker: a search answers while an import waits its turn") {
+    Team fx;
+    App app(fx, "ana");
+    TempDir clips;
+    const fs::path clip = make_clip(clips.path, "clip.mp4", 1.0, "320x240");
+    // Something long (a big import, say) holds the long-work worker until released.
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    REQUIRE(app.c->long_worker().post([released](Worker::Env&) { released.wait(); }));
+    app.c->apply(intent::Import{clip.string(), "Imported later", catalog::Kind::walkthrough});
+    app.c->apply(intent::Search{"billing"});
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while ((app.s().search.busy || app.s().search.hits.empty()) && std::chrono::steady_clock::now() < until) {
+        app.c->worker().wait(20);
+        app.c->drain();
+    }
+    REQUIRE_FALSE(app.s().search.hits.empty());
+    CHECK(app.s().search.hits[0].recording_id == "rec0000003");
+    CHECK(app.s().library.recordings.size() == 3);  // the import has not run yet
+    release.set_value();
+    REQUIRE(app.c->settle(20000));
+    REQUIRE(app.s().library.recordings.size() == 4);
+    CHECK(app.s().details.recording.has_value());
+    CHECK(app.s().details.recording->title == "Imported later");
+    // The long worker's own connection wrote it: the catalog has it for everyone.
+    auto lib = fx.open_as("bob");
+    auto all = lib->list({});
+    REQUIRE(all.has_value());
+    CHECK(all->size() == 4);
 }
 
 TEST_CASE("import with progress, thumbnail, play with comments at the moment, watched reaches the catalog") {

@@ -5,6 +5,7 @@
 #include <stb_image.h>
 
 #include <memory>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "common/timefmt.hpp"
@@ -20,6 +21,7 @@ struct Picture {
     int width = 0, height = 0;
     std::size_t colours = 0;      // distinct RGB values
     double dominant = 0;          // share of the most common colour
+    std::unordered_map<std::uint32_t, std::size_t> counts;  // pixels of each 0xRRGGBB
 };
 
 Picture read_png(const fs::path& file) {
@@ -38,6 +40,7 @@ Picture read_png(const fs::path& file) {
     for (const auto& [rgb, k] : counts) most = std::max(most, k);
     p.colours = counts.size();
     p.dominant = static_cast<double>(most) / static_cast<double>(n);
+    p.counts = std::move(counts);
     return p;
 }
 
@@ -62,6 +65,9 @@ TEST_CASE("--screenshots renders library, details, player, search, record, recor
     const std::string question = id_of(lib.ok({"comment", vpn, "--at", "0:02", "Why do we need port 443 open here?"}, "ana"));
     lib.ok({"comment", vpn, "--reply-to", question, "The firewall only lets 443 through."}, "dana");
     lib.ok({"comment", deploy, "--at", "0:01", "Which branch does staging deploy from?"}, "bob");
+    lib.ok({"chapter", vpn, "--at", "0:00", "Install the client"}, "dana");
+    lib.ok({"chapter", vpn, "--at", "0:01.5", "Import the profile"}, "dana");
+    lib.ok({"chapter", vpn, "--at", "0:03", "Connect and check"}, "dana");
     const std::string soon = wt::local_date(wt::now_ms() + 3 * 86'400'000LL);
     const std::string past = wt::local_date(wt::now_ms() - 5 * 86'400'000LL);
     lib.ok({"assign", vpn, "--to", "ana", "--due", soon}, "dana");
@@ -97,6 +103,10 @@ TEST_CASE("--screenshots renders library, details, player, search, record, recor
     const Picture player = read_png(out / "player.png");
     const Picture settings = read_png(out / "settings.png");
     CHECK(player.colours > settings.colours);
+    // The chapters: their violet marks on the timeline and the current one in the list beside it.
+    const auto violet = player.counts.find(0xB996FA);
+    CHECK((violet != player.counts.end() && violet->second >= 30));
+    CHECK(settings.counts.find(0xB996FA) == settings.counts.end());
 }
 
 TEST_CASE("--screenshots without a display says so and points to the command line") {

@@ -71,6 +71,43 @@ TEST_CASE("a version-1 library is migrated forward with its data, and the new se
     CHECK((*lib)->search("bonus", 10)->size() == 1);
 }
 
+TEST_CASE("a version-3 library gains chapters, keeping its data") {
+    TempDir dir;
+    {
+        auto db = sql::Database::open(dir / "catalog.db", 1000);
+        REQUIRE(db.has_value());
+        REQUIRE(catalog::migrate(*db, 3).has_value());
+        CHECK(catalog::schema_version(*db).value() == 3);
+        CHECK_FALSE(db->exec("SELECT * FROM chapters").has_value());  // no chapters in v3
+        exec(*db, "INSERT INTO people(id, name, created_at) VALUES ('p1', 'ann', 0), ('p2', 'bob', 0)");
+        exec(*db, "INSERT INTO settings(key, value) VALUES ('default_person', 'p1')");
+        exec(*db, "INSERT INTO recordings(id, title, kind, author_seq, created_at, duration_ms, media_path, status) "
+                  "VALUES ('rec1', 'Quarterly payroll run', 'training', 1, 0, 300000, 'media/rec1.mp4', 'ready')");
+        exec(*db, "INSERT INTO comments(id, recording_seq, author_seq, at_ms, body, created_at) "
+                  "VALUES ('c1', 1, 2, 61000, 'Which spreadsheet holds the overtime?', 0)");
+        exec(*db, "UPDATE comments SET thread_seq = seq");
+    }
+    auto lib = catalog::open_library(dir.path, {});
+    REQUIRE_MESSAGE(lib.has_value(), (lib ? "" : lib.error().message));
+    CHECK((*lib)->stats()->schema_version == 4);
+    CHECK((*lib)->get("rec1")->title == "Quarterly payroll run");
+    auto comments = (*lib)->comments("rec1");
+    REQUIRE(comments.has_value());
+    REQUIRE(comments->size() == 1);
+    CHECK(comments->at(0).at_ms == 61000);
+    CHECK((*lib)->inbox()->total == 1);  // v3's derived data is still kept by its triggers
+    CHECK((*lib)->search("overtime", 10)->size() == 1);
+
+    CHECK((*lib)->chapters("rec1")->empty());
+    REQUIRE((*lib)->set_chapter("rec1", 60000, "Overtime sheet").has_value());
+    auto hits = (*lib)->search("sheet", 10);
+    REQUIRE(hits.has_value());
+    REQUIRE(hits->size() == 1);
+    CHECK(hits->at(0).matched_in == "chapter");
+    CHECK(hits->at(0).at_ms == 60000);
+    CHECK((*lib)->search("overtime", 10)->size() == 2);  // the comment and now the chapter
+}
+
 TEST_CASE("reopening a current library does not migrate again") {
     TempDir dir;
     for (int i = 0; i < 3; ++i) {

@@ -1,7 +1,10 @@
 // `walkthrough play` through the binary: a window on a private Xvfb that plays a library recording
-// to the end (watch tracking reaches the catalog and marks it watched), resume, the PNG snapshot,
-// and the errors a person can meet.
+// to the end (watch tracking reaches the catalog and marks it watched), resume, the chapter keys,
+// the PNG snapshot, and the errors a person can meet.
 #include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
 
 #include "tests/capture_env.hpp"
 #include "tests/support.hpp"
@@ -99,4 +102,41 @@ TEST_CASE("play says what is wrong: no display, a damaged file, an unknown recor
     auto speed = play(lib, ":0", {clip.string(), "--speed", "4"});
     CHECK(speed.exit_code == 2);
     CHECK(contains(speed.err, "0.5 to 2"));
+}
+
+TEST_CASE("PageDown and PageUp go to the next and the previous chapter, exactly") {
+    VirtualScreen screen("1024x768x24");
+    CliLibrary lib;
+    TempDir dir;
+    // Far from where playing on its own would be by the end, so only the keys can land there.
+    const std::string id = import_clip(lib, make_clip(dir.path, "clip.mp4", 10.0));
+    lib.ok({"chapter", id, "--at", "0:02", "Second part"});
+    lib.ok({"chapter", id, "--at", "0:08.5", "Third part"});
+    lib.ok({"chapter", id, "--at", "0:09", "Last words"});
+    ChildProcess app;
+    app.start({binary_path(), "--library", lib.root().string(), "--json", "play", id, "--silent", "--start", "0"},
+              {{"DISPLAY", screen.display}}, dir / "play.log");
+    std::string window;
+    for (int i = 0; i < 100 && window.empty(); ++i) {
+        auto r = run({"xdotool", "search", "--onlyvisible", "--name", "walkthrough$"}, {{"DISPLAY", screen.display}});
+        if (r.exit_code == 0 && !r.out.empty()) window = r.out.substr(0, r.out.find('\n'));
+        else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    INFO(read_file(dir / "play.log"));
+    REQUIRE_FALSE(window.empty());
+    x_client(screen, {"xdotool", "windowfocus", "--sync", window});
+    // Paused at the start, then next (2 s), next (8.5 s), next (9 s), and previous: just landed on
+    // that one, so back to 8.5 s.
+    for (const char* key : {"space", "0", "Next", "Next", "Next", "Prior"}) {
+        x_client(screen, {"xdotool", "key", key});
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    }
+    app.stop();  // SIGTERM: closes as from the window's close button, printing where it stopped
+    const std::string log = read_file(dir / "play.log");
+    INFO(log);
+    const auto from = log.find('{'), to = log.rfind('}');
+    REQUIRE(from != std::string::npos);
+    REQUIRE(to != std::string::npos);
+    const auto out = nlohmann::json::parse(log.substr(from, to - from + 1));
+    CHECK(out["position_ms"].get<int>() == doctest::Approx(8500).epsilon(0.005));
 }

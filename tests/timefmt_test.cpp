@@ -32,6 +32,15 @@ TEST_CASE("moments format back the way people write them") {
     CHECK(format_moment(-5) == "0:00");
 }
 
+TEST_CASE("exact moments keep their milliseconds and read back the same") {
+    CHECK(format_moment_exact(133000) == "2:13");
+    CHECK(format_moment_exact(133250) == "2:13.25");
+    CHECK(format_moment_exact(3733007) == "1:02:13.007");
+    CHECK(format_moment_exact(999) == "0:00.999");
+    for (std::int64_t ms : {0LL, 1LL, 65432LL, 3599999LL, 3733500LL})
+        CHECK(parse_moment(format_moment_exact(ms)).value() == ms);
+}
+
 TEST_CASE("dates are real calendar dates") {
     CHECK(parse_date("2026-12-04").value() == "2026-12-04");
     CHECK(parse_date("2024-02-29").has_value());

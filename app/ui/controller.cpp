@@ -27,11 +27,13 @@ std::int64_t monotonic_us() {
 
 Controller::Controller(Options options) : options_(std::move(options)) {
     worker_ = std::make_unique<Worker>(options_.wake);
+    long_worker_ = std::make_unique<Worker>(options_.wake);
 }
 
 Controller::~Controller() {
     // The player's threads and the recorder are stopped here at the latest; shutdown() is the polite way.
     state_.player.engine.reset();
+    long_worker_.reset();
     worker_.reset();
 }
 
@@ -54,9 +56,37 @@ void Controller::open_library(const std::filesystem::path& library, const std::s
 }
 
 void Controller::post(Worker::Job job, const std::string& key) {
-    if (!worker_->post(std::move(job), key))
-        banner(Level::warning, "The app is still busy with earlier work; that last action was not taken.",
-               "Wait a moment and try again.");
+    if (!worker_->post(std::move(job), key)) busy_banner();
+}
+
+bool Controller::post_long(Worker::Job job, bool with_library, const std::string& key) {
+    if (with_library) {
+        catalog::OpenOptions oo;
+        oo.acting_person = state_.me;
+        oo.clock = options_.clock;
+        const bool opened = state_.opened;
+        job = [job = std::move(job), root = state_.root, oo, opened](Worker::Env& env) {
+            const catalog::Library* lib = env.library();
+            const bool current = lib && env.root() == root && lib->me().name == *oo.acting_person;
+            if (!opened) env.close();  // as on the other worker: jobs see no library and do nothing
+            else if (!current) {
+                if (auto l = env.open(root, oo); !l) {
+                    const std::string why = l.error().message;
+                    return env.post([why](Controller& c) {
+                        c.banner(Level::error, "The library cannot be opened for this work: " + why,
+                                 "Check that the library folder is there and not full, then try again.");
+                    });
+                }
+            }
+            job(env);
+        };
+    }
+    return long_worker_->post(std::move(job), key);
+}
+
+void Controller::busy_banner() {
+    banner(Level::warning, "The app is still busy with earlier work; that last action was not taken.",
+           "Wait a moment and try again.");
 }
 
 void Controller::banner(Level level, std::string text, std::string hint) {
@@ -131,6 +161,11 @@ void Controller::load_for_screen(Screen screen) {
         case Screen::settings:
             drafts_.library = state_.root.string();
             drafts_.response_window_hours = state_.response_window_hours;
+            list_microphones();  // the default microphone is chosen from them
+            break;
+        case Screen::record:
+            list_microphones();
+            if (drafts_.record.area == RecordForm::Area::window) list_windows();
             break;
         case Screen::details:
             if (!state_.details.id.empty()) {
@@ -147,7 +182,9 @@ void Controller::navigate(Screen screen) {
         state_.player.engine->pause();
         report_played(true);
     }
+    if (screen != Screen::record) end_pick();
     state_.screen = screen;
+    sync_meter();
     load_for_screen(screen);
 }
 
@@ -267,7 +304,7 @@ void Controller::apply(const Intent& in) {
             },
             [&](const Export& e) {
                 const std::string id = e.id, dir = e.dir;
-                post([id, dir](Worker::Env& env) { jobs::export_to(env, id, dir); });
+                if (!post_long([id, dir](Worker::Env& env) { jobs::export_to(env, id, dir); }, true)) busy_banner();
             },
             [&](const Assign& a) {
                 if (a.person.empty()) return banner(Level::warning, "Choose whom to assign it to.");
@@ -292,6 +329,7 @@ void Controller::apply(const Intent& in) {
                 state_.player.opening = true;
                 drafts_.comment.clear();
                 drafts_.reply_to.clear();
+                drafts_.chapter_title.clear();
                 navigate(Screen::player);
                 const std::string id = p.id;
                 const auto at = p.at_ms;
@@ -317,6 +355,18 @@ void Controller::apply(const Intent& in) {
             [&](const Resolve& r) {
                 const std::string cid = r.comment_id;
                 post([cid](Worker::Env& env) { jobs::resolve(env, cid); });
+            },
+            [&](const AddChapter& a) {
+                if (a.title.find_first_not_of(" \t\r\n") == std::string::npos)
+                    return banner(Level::warning, "Type the chapter's title first.");
+                const std::string id = a.id, title = a.title;
+                const std::int64_t at = a.at_ms;
+                post([id, at, title](Worker::Env& env) { jobs::set_chapter(env, id, at, title); });
+            },
+            [&](const RemoveChapter& r) {
+                const std::string id = r.id;
+                const std::int64_t at = r.at_ms;
+                post([id, at](Worker::Env& env) { jobs::remove_chapter(env, id, at); });
             },
             [&](const MarkWatched& m) {
                 report_played(true);
@@ -375,13 +425,14 @@ void Controller::apply(const Intent& in) {
                 nr.file = i.path;
                 if (!i.title.empty()) nr.title = i.title;
                 nr.kind = i.kind;
-                post([nr](Worker::Env& env) { jobs::import(env, nr); });
+                if (!post_long([nr](Worker::Env& env) { jobs::import(env, nr); }, true)) busy_banner();
             },
             [&](const CheckSources&) {
                 auto o = record_options();
                 if (!o) return banner(Level::warning, o.error().message);
                 state_.record.checking = true;
-                post([o = *o](Worker::Env& env) { jobs::check_sources(env, o); }, "check");
+                if (!post_long([o = *o](Worker::Env& env) { jobs::check_sources(env, o); }, false, "check"))
+                    busy_banner();
             },
             [&](const StartRecording&) {
                 if (state_.record.phase != RecordPhase::setup) return;
@@ -392,7 +443,17 @@ void Controller::apply(const Intent& in) {
                 state_.record.phase = RecordPhase::starting;
                 state_.record.stats = {};
                 state_.record.error.clear();
-                post([o = *o](Worker::Env& env) { jobs::start_recording(env, o); });
+                state_.record.recorded_area = recorded_area(*o, state_.record.windows);
+                end_pick();
+                sync_meter();  // the meter lets go of the microphone before the recorder opens it
+                if (!post_long([o = *o](Worker::Env& env) { jobs::start_recording(env, o); }, false)) busy_banner();
+            },
+            [&](const ListMicrophones&) { relist_microphones(); },
+            [&](const ListWindows&) { list_windows(); },
+            [&](const PickRegion&) { pick_region(); },
+            [&](const EndPick&) {
+                end_pick();
+                sync_meter();
             },
             [&](const PauseRecording&) {
                 if (state_.record.recorder) state_.record.recorder->pause();
@@ -410,8 +471,8 @@ void Controller::apply(const Intent& in) {
                 const std::string id = t.id, path = t.path;
                 const int width = options_.thumbnail_width;
                 // Thumbnails wait behind nothing important: when the queue is full, ask again next frame.
-                if (!worker_->post([id, path, width](Worker::Env& env) { jobs::thumbnail(env, id, path, width); },
-                                   "thumb:" + id))
+                if (!post_long([id, path, width](Worker::Env& env) { jobs::thumbnail(env, id, path, width); }, true,
+                               "thumb:" + id))
                     thumbs_asked_.erase(id);
             },
         },
@@ -428,13 +489,18 @@ void Controller::stop_or_discard(bool discard) {
     d.kind = f.kind == 1 ? catalog::Kind::training : catalog::Kind::walkthrough;
     d.tags = split_tags(f.tags);
     auto rec = r.recorder;
-    post([rec, d, discard](Worker::Env& env) { jobs::stop_recording(env, rec, d, discard); });
+    if (!post_long([rec, d, discard](Worker::Env& env) { jobs::stop_recording(env, rec, d, discard); }, true))
+        busy_banner();
 }
 
 bool Controller::drain() {
-    auto applies = worker_->take();
-    for (auto& a : applies) a(*this);
-    return !applies.empty();
+    bool any = false;
+    for (Worker* w : {worker_.get(), long_worker_.get()}) {
+        auto applies = w->take();
+        for (auto& a : applies) a(*this);
+        any |= !applies.empty();
+    }
+    return any;
 }
 
 Controller::Tick Controller::tick() {
@@ -454,6 +520,7 @@ Controller::Tick Controller::tick() {
             t.wake_after_ms = polled.wake_after_ms;
     }
     auto& r = state_.record;
+    poll_meter(t);
     if (r.recorder && (r.phase == RecordPhase::countdown || r.phase == RecordPhase::recording)) {
         r.stats = r.recorder->stats();
         r.phase = r.stats.countdown_ms > 0 ? RecordPhase::countdown : RecordPhase::recording;
@@ -468,17 +535,19 @@ bool Controller::settle(int timeout_ms) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
         drain();
-        if (worker_->idle()) {
+        if (worker_->idle() && long_worker_->idle()) {
             // The last job's answers may have been posted just before it became idle.
             if (!drain()) return true;
             continue;
         }
         if (std::chrono::steady_clock::now() > until) return false;
-        worker_->wait(20);
+        if (!worker_->wait(10)) long_worker_->wait(10);
     }
 }
 
 void Controller::shutdown(int timeout_ms) {
+    end_pick();
+    state_.record.meter.reset();
     if (state_.record.recorder) stop_or_discard(false);
     close_player();
     settle(timeout_ms);

@@ -31,6 +31,10 @@ public:
         player::AudioOutput audio = player::AudioOutput::automatic;
         int first_page = 60;                  // recordings loaded before the rest, for a quick first screen
         int thumbnail_width = 320;            // pixels
+        bool live_meter = true;               // false: no level meter is opened (the screenshot mode stages one)
+        // Hides (true) or shows again (false) the app's window, so a still of the screen shows what is
+        // under it. UI thread. Unset: the window stays (tests).
+        std::function<void(bool hidden)> hide_window;
     };
 
     explicit Controller(Options options);
@@ -65,6 +69,7 @@ public:
     // Tests and the screenshot mode: drains until the worker has nothing left to do (or the timeout).
     bool settle(int timeout_ms);
     Worker& worker() { return *worker_; }
+    Worker& long_worker() { return *long_worker_; }
 
     // Used by the jobs' answers.
     void banner(Level level, std::string text, std::string hint = {});
@@ -77,6 +82,8 @@ public:
     void recordings_changed();
     void fill_detail_drafts();  // the edit fields from the recording shown in details
     void thumbnail_arrived(Thumbnail t);  // queued for the shell to upload; may be asked for again later
+    // The still of the screen asked for by PickRegion (`seq`): shown to drag the region on.
+    void screen_grabbed(std::uint64_t seq, Result<recorder::Screenshot> shot);
     // Before the window goes: reports what was watched, finishes a recording in progress, and waits
     // (up to `timeout_ms`) for the worker to write it all.
     void shutdown(int timeout_ms);
@@ -92,6 +99,21 @@ private:
     void close_player();
     void load_for_screen(Screen screen);
     Result<recorder::RecordOptions> record_options() const;
+    // The Record view's choices (controller_capture.cpp).
+    // Opens, moves or closes the level meter as the form asks (view_logic's meter_target).
+    void sync_meter();
+    void poll_meter(Tick& t);  // the meter's latest level into the state
+    void list_microphones();
+    void relist_microphones();  // Refresh: the list, and a meter that failed tries again
+    void list_windows();
+    void pick_region();
+    void end_pick();
+    // Long work (import, export, finishing a recording, thumbnails, opening devices) goes to its own
+    // worker so it never holds up searches and clicks. `with_library`: the job gets a connection to the
+    // open library as the acting person (opened on that worker when first needed or after a switch).
+    // False when its queue is full (nothing queued).
+    bool post_long(Worker::Job job, bool with_library, const std::string& key = {});
+    void busy_banner();  // an action not taken because a queue is full
 
     Options options_;
     AppState state_;
@@ -100,7 +122,8 @@ private:
     std::vector<catalog::Interval> played_;   // not yet sent to the catalog
     std::int64_t last_report_us_ = 0;
     bool was_playing_ = false;
-    std::unique_ptr<Worker> worker_;  // last: its thread stops first, while the state still exists
+    std::unique_ptr<Worker> worker_;       // quick catalog work; after the state: stops first
+    std::unique_ptr<Worker> long_worker_;  // long work (its own connection); last: stops before worker_
 };
 
 }  // namespace wt::ui

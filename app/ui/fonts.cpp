@@ -40,6 +40,7 @@ void Fonts::add_faces() {
     ImFontAtlas* atlas = ImGui::GetIO().Fonts;
     ImFontConfig cfg;
     cfg.PixelSnapH = true;
+    cfg.OversampleH = 1;  // snapped glyphs gain nothing from sub-pixel copies (ImGui's note); a third of the atlas
     ImFontConfig merge = cfg;
     merge.MergeMode = true;
     // The body face, then the heading face (bold, larger), each with the extra glyphs merged in.

@@ -41,6 +41,9 @@ void open_player(Env&, const std::string& id, std::optional<std::int64_t> at_ms,
                  player::AudioOutput audio);
 void comment(Env&, const catalog::NewComment& c);
 void resolve(Env&, const std::string& comment_id);
+// Chapters (jobs_chapters.cpp): the recording's chapters as they are afterwards go to the player and details.
+void set_chapter(Env&, const std::string& id, std::int64_t at_ms, const std::string& title);
+void remove_chapter(Env&, const std::string& id, std::int64_t at_ms);
 void mark_watched(Env&, const std::string& id);
 void report_played(Env&, const std::string& id, const std::vector<catalog::Interval>& played);
 void add_person(Env&, const std::string& name);
@@ -52,5 +55,11 @@ void start_recording(Env&, const recorder::RecordOptions& options);
 void stop_recording(Env&, const std::shared_ptr<recorder::Recorder>& rec, const catalog::NewRecording& details,
                     bool discard);
 void thumbnail(Env&, const std::string& id, const std::string& library_relative, int width);
+
+// What the Record view offers to choose from (jobs_capture.cpp); no library needed.
+void list_microphones(Env&);
+void list_windows(Env&, const std::string& display);
+// After `delay_ms` (the app's window, just hidden, is gone from the screen by then).
+void grab_screen(Env&, const std::string& display, int delay_ms, std::uint64_t seq);
 
 }  // namespace wt::ui::jobs

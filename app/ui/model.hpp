@@ -17,6 +17,7 @@
 
 #include "catalog/catalog.hpp"
 #include "player/player.hpp"
+#include "recorder/devices.hpp"
 #include "recorder/recorder.hpp"
 
 namespace wt::ui {
@@ -67,6 +68,7 @@ struct DetailsData {
     std::optional<catalog::Recording> recording;
     std::vector<catalog::View> views;              // who watched how much
     std::vector<catalog::Assignment> assignments;  // of this recording
+    std::vector<catalog::Chapter> chapters;        // in time order
     std::string exported_to;                       // the last export's media file
 };
 
@@ -77,6 +79,7 @@ struct PlayerData {
     bool opening = false;
     std::string error;
     std::vector<catalog::Comment> comments;  // threads, as the catalog orders them
+    std::vector<catalog::Chapter> chapters;  // in time order
     std::optional<catalog::View> mine;       // the acting person's view (coverage, resume)
     player::Snapshot snapshot;               // taken by Controller::tick each loop
 };
@@ -94,6 +97,22 @@ struct InboxData {
 
 enum class RecordPhase { setup, starting, countdown, recording, stopping };
 
+// A region of the screen in whole pixels.
+struct PixelRect {
+    int x = 0, y = 0, width = 0, height = 0;
+    bool operator==(const PixelRect&) const = default;
+};
+
+// "Pick region on screen…": a still of the whole screen, shown as a texture to drag a rectangle on.
+struct RegionPick {
+    enum class Phase { off, grabbing, picking };
+    Phase phase = Phase::off;
+    std::uint64_t seq = 0;      // the still asked for last; older answers are dropped
+    std::string texture;        // its key in the shell's texture cache
+    int width = 0, height = 0;  // the screen, in pixels
+    bool window_hidden = false; // the app's window was hidden to take the still
+};
+
 struct RecordData {
     RecordPhase phase = RecordPhase::setup;
     std::shared_ptr<recorder::Recorder> recorder;  // while starting..stopping; used by the worker for start/stop
@@ -105,6 +124,18 @@ struct RecordData {
     bool mic_ok = false;
     std::string error;
     std::string last_id;                           // the recording made last
+    // What there is to choose from, listed on the worker when the view opens (and on Refresh).
+    std::vector<recorder::Microphone> microphones;
+    bool mics_listing = false;
+    bool mics_listed = false;                      // an answer came (the list may still be empty)
+    std::string mics_error;
+    std::shared_ptr<recorder::LevelMonitor> meter; // the chosen microphone while the form shows (Controller::tick)
+    recorder::MicLevel level;                      // the meter's latest, copied by Controller::tick
+    std::vector<recorder::WindowInfo> windows;     // the app's own window left out
+    bool windows_listing = false;
+    std::string windows_error;
+    RegionPick pick;
+    std::optional<PixelRect> recorded_area;        // while recording, to keep the bar off it; nullopt: all
 };
 
 // Desktop preferences kept outside the library (desktop.json in the config folder).
@@ -178,6 +209,12 @@ struct RecordForm {
     int kind = 0;          // walkthrough, training
     std::string tags;      // comma separated
     int countdown = 3;     // seconds
+    // The rectangle dragged on the still of the screen, its corners in screen pixels.
+    struct Drag {
+        bool dragging = false;  // the mouse button is down
+        bool chosen = false;    // there is a rectangle
+        float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    } drag;
     // Testing aids: any libavdevice input instead of the screen and microphone.
     std::string video_input;
     std::string audio_input;
@@ -200,6 +237,7 @@ struct Drafts {
     std::string comment;
     std::string reply_to;      // comment id being answered; empty: a new thread
     bool comment_at_moment = true;
+    std::string chapter_title;  // "Add chapter here"
     // import
     std::string import_path;
     std::string import_title;

@@ -85,6 +85,8 @@ void need_text(const AppState& s, const Drafts& d, std::pair<std::uint64_t, std:
         f.need(c.author);
         f.need(c.body);
     }
+    for (const auto* list : {&s.player.chapters, &s.details.chapters})
+        for (const auto& c : *list) f.need(c.title);
     for (const auto& i : s.inbox.inbox.items) {
         f.need(i.comment.body);
         f.need(i.comment.author);
@@ -103,8 +105,8 @@ void need_text(const AppState& s, const Drafts& d, std::pair<std::uint64_t, std:
         f.need(b.text);
         f.need(b.hint);
     }
-    for (const std::string* t : {&d.search, &d.title, &d.description, &d.tags, &d.comment, &d.assign_to,
-                                 &d.import_title, &d.new_person, &d.record.title, &d.record.tags})
+    for (const std::string* t : {&d.search, &d.title, &d.description, &d.tags, &d.comment, &d.chapter_title,
+                                 &d.assign_to, &d.import_title, &d.new_person, &d.record.title, &d.record.tags})
         f.need(*t);
 }
 
@@ -170,8 +172,11 @@ struct Frontend {
             SDL_Rect screen{0, 0, 1280, 800};
             SDL_GetDisplayUsableBounds(SDL_GetWindowDisplayIndex(w), &screen);
             const int bw = static_cast<int>(em * 50), bh = static_cast<int>(em * 5.2f);
+            // Off a recorded region or window where the screen has room; a whole-screen recording shows it.
+            const PixelRect at = recording_bar_place({screen.x, screen.y, screen.w, screen.h}, bw, bh,
+                                                     ctl.state().record.recorded_area, static_cast<int>(em));
             SDL_SetWindowSize(w, bw, bh);
-            SDL_SetWindowPosition(w, screen.x + (screen.w - bw) / 2, screen.y + static_cast<int>(em));
+            SDL_SetWindowPosition(w, at.x, at.y);
             SDL_SetWindowAlwaysOnTop(w, SDL_TRUE);
         } else {
             SDL_SetWindowAlwaysOnTop(w, SDL_FALSE);
@@ -181,7 +186,8 @@ struct Frontend {
         return true;
     }
 
-    // One frame: draw from the state, then apply what the views asked for. True if they asked.
+    // One frame: draw from the state, then apply what the views asked for. True if they asked (or a
+    // click ended): more frames follow.
     bool draw() {
         ImGuiIO& io = ImGui::GetIO();
         // Arrow keys and Space belong to the player on its screen.
@@ -200,12 +206,20 @@ struct Frontend {
             if (!known && !r.thumbnail_path.empty()) intents.push_back(intent::LoadThumbnail{r.id, r.thumbnail_path});
             return ref;
         };
+        ctx.texture = [&](const std::string& key) {
+            bool known = false;
+            return thumbs.get(key, known);
+        };
         ctx.surface = surface.get();
         ctx.drag = &drag;
         ctx.focus_search = std::exchange(focus_search, false);
         draw_app(ctx);
         window.end_frame();
-        const bool asked = !intents.empty();
+        // A click's release is what toggles a checkbox or radio button, in a frame that drew it
+        // unchanged so far: one more frame shows it.
+        const bool released = std::find(std::begin(io.MouseReleased), std::end(io.MouseReleased), true) !=
+                              std::end(io.MouseReleased);
+        const bool asked = !intents.empty() || released;
         ctl.apply(intents);
         return asked;
     }
@@ -224,9 +238,11 @@ struct Frontend {
             return;
         }
         if (ImGui::GetIO().WantTextInput || ctrl) return;
-        if (s.screen == Screen::player && s.player.engine &&
-            app::handle_player_key(e, *s.player.engine, s.player.snapshot, window))
-            return;
+        if (s.screen == Screen::player && s.player.engine) {
+            std::vector<app::TimelineChapter> chapters;
+            for (const auto& c : s.player.chapters) chapters.push_back({c.at_ms, {}});  // the keys need only moments
+            if (app::handle_player_key(e, *s.player.engine, s.player.snapshot, window, chapters)) return;
+        }
         if (e.key.keysym.sym == SDLK_ESCAPE && (s.screen == Screen::details || s.screen == Screen::player))
             ctl.apply(intent::Navigate{Screen::library});
     }
@@ -239,6 +255,7 @@ Controller::Options controller_options(const RunOptions& o, bool screenshots) {
     if (!screenshots) c.settings_file = default_settings_file();
     c.audio = screenshots ? player::AudioOutput::silent : player::AudioOutput::automatic;
     c.thumbnail_width = 256;
+    c.live_meter = !screenshots;  // the screenshots stage a level instead
     return c;
 }
 
@@ -291,6 +308,15 @@ int run_app(app::GlWindow& window, const RunOptions& options) {
         SDL_Event e{};
         e.type = wake_event;
         SDL_PushEvent(&e);  // thread-safe
+    };
+    // Out of the way while the still of the screen is taken, so it shows what is under the window.
+    co.hide_window = [&window](bool hidden) {
+        if (hidden) {
+            SDL_HideWindow(window.sdl());
+        } else {
+            SDL_ShowWindow(window.sdl());
+            SDL_RaiseWindow(window.sdl());
+        }
     };
     Controller ctl(co);
     ctl.start();
@@ -453,6 +479,23 @@ int run_screenshots(app::GlWindow& window, const RunOptions& options) {
         ctl.apply(intent::ClosePlayer{});
     }
     ctl.apply(intent::Navigate{Screen::record});
+    settle();
+    // The microphones as a machine lists them, the chosen one hearing someone speak.
+    {
+        auto& r = ctl.mutable_state().record;
+        r.microphones = {
+            {"alsa_input.usb-Blue_Microphones_Yeti-00.analog-stereo", "Yeti Stereo Microphone", false, false},
+            {"alsa_input.pci-0000_00_1f.3.analog-stereo", "Built-in Audio Analog Stereo", true, false},
+            {"alsa_output.pci-0000_00_1f.3.analog-stereo.monitor", "Built-in Audio Analog Stereo", false, true}};
+        r.mics_listed = true;
+        r.mics_error.clear();
+        r.level.state = recorder::MicLevel::State::live;
+        r.level.peak = 0.35f;
+        r.level.rms = 0.08f;
+        r.level.readings = 1;
+        ctl.drafts().record.mic_choice = 1;
+        ctl.drafts().record.mic = r.microphones[0].name;
+    }
     shot("record");
     // The recording bar, staged: a recording 4:32 in, with some voice.
     {

@@ -1,5 +1,5 @@
-// Details of one recording: edit title/description/kind/tags, assign with a due date, who watched
-// how much, export, delete with confirmation.
+// Details of one recording: edit title/description/kind/tags, its chapters (a click plays from
+// there), assign with a due date, who watched how much, export, delete with confirmation.
 #include <utility>
 
 #include <fmt/format.h>
@@ -136,6 +136,23 @@ void draw_assign(ViewContext& ctx, const catalog::Recording& r) {
     }
 }
 
+void draw_chapters(ViewContext& ctx, const catalog::Recording& r) {
+    heading("Chapters");
+    if (ctx.s.details.chapters.empty()) {
+        ImGui::TextDisabled("None yet. Add them in the player, at the moment each part starts.");
+        return;
+    }
+    for (std::size_t i = 0; i < ctx.s.details.chapters.size(); ++i) {
+        const catalog::Chapter& c = ctx.s.details.chapters[i];
+        ImGui::PushID(static_cast<int>(i));
+        if (ImGui::SmallButton(format_moment(c.at_ms).c_str())) ctx.emit(intent::Play{r.id, c.at_ms});
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play from here");
+        ImGui::SameLine();
+        text_fit(c.title, ImGui::GetContentRegionAvail().x);
+        ImGui::PopID();
+    }
+}
+
 void draw_watchers(ViewContext& ctx) {
     const float em = ctx.em();
     heading("Who watched");
@@ -224,6 +241,8 @@ void draw_details(ViewContext& ctx) {
     }
     ImGui::Spacing();
     ImGui::Separator();
+    ImGui::Spacing();
+    draw_chapters(ctx, r);
     ImGui::Spacing();
     draw_assign(ctx, r);
     ImGui::Spacing();

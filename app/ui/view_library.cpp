@@ -203,7 +203,7 @@ void draw_search_results(ViewContext& ctx) {
                                                                        : fmt::format("Nothing matches '{}'.", sd.query).c_str());
         return;
     }
-    ImGui::TextDisabled("%zu match%s for '%s' · a comment opens the player at its moment", sd.hits.size(),
+    ImGui::TextDisabled("%zu match%s for '%s' · a comment or chapter opens the player at its moment", sd.hits.size(),
                         sd.hits.size() == 1 ? "" : "es", sd.query.c_str());
     ImGui::BeginChild("hits");
     const float w = ImGui::GetContentRegionAvail().x;
@@ -213,7 +213,7 @@ void draw_search_results(ViewContext& ctx) {
         const ImVec2 at = ImGui::GetCursorScreenPos();
         const float row_h = ImGui::GetTextLineHeightWithSpacing() * 2 + em * 0.4f;
         if (ImGui::Selectable("##hit", false, 0, ImVec2(w, row_h))) {
-            if (h.matched_in == "comment" && h.at_ms) ctx.emit(intent::Play{h.recording_id, h.at_ms});
+            if (h.matched_in != "recording" && h.at_ms) ctx.emit(intent::Play{h.recording_id, h.at_ms});
             else ctx.emit(intent::OpenDetails{h.recording_id});
         }
         ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -222,7 +222,10 @@ void draw_search_results(ViewContext& ctx) {
         draw_text_fit(dl, ImVec2(x + kw + em * 0.5f, at.y + em * 0.15f), w - kw - em, IM_COL32(240, 240, 245, 255),
                       h.recording_title);
         draw_text_fit(dl, ImVec2(x, at.y + em * 0.2f + ImGui::GetTextLineHeightWithSpacing()), w - em,
-                      h.matched_in == "comment" ? IM_COL32(250, 200, 110, 255) : colour::muted, hit_text(h));
+                      h.matched_in == "comment"   ? IM_COL32(250, 200, 110, 255)
+                      : h.matched_in == "chapter" ? colour::chapter
+                                                  : colour::muted,
+                      hit_text(h));
         ImGui::PopID();
     }
     ImGui::EndChild();

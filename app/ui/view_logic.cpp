@@ -138,9 +138,9 @@ std::string card_meta(const catalog::Recording& r, EpochMs now) {
 }
 
 std::string hit_text(const catalog::SearchHit& hit) {
-    if (hit.matched_in == "comment") {
-        if (hit.at_ms) return fmt::format("comment at {} · {}", format_moment(*hit.at_ms), hit.excerpt);
-        return fmt::format("comment · {}", hit.excerpt);
+    if (hit.matched_in == "comment" || hit.matched_in == "chapter") {
+        if (hit.at_ms) return fmt::format("{} at {} · {}", hit.matched_in, format_moment(*hit.at_ms), hit.excerpt);
+        return fmt::format("{} · {}", hit.matched_in, hit.excerpt);
     }
     return hit.excerpt;
 }

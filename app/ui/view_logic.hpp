@@ -24,7 +24,8 @@ std::vector<std::string> all_authors(const std::vector<catalog::Recording>& reco
 std::string card_meta(const catalog::Recording& r, EpochMs now);
 // "20 Nov" or "20 Nov 2025", in local time.
 std::string short_date(EpochMs at, EpochMs now);
-// A search hit in one line: "comment at 2:13 · Why [port] 443?" or "title · [VPN] setup".
+// A search hit in one line: "comment at 2:13 · Why [port] 443?", "chapter at 1:05 · [Import] the
+// profile" or "title · [VPN] setup".
 std::string hit_text(const catalog::SearchHit& hit);
 
 // ---- due dates and assignments ----
@@ -115,5 +116,73 @@ std::string five_minute_guide(std::int64_t elapsed_ms);
 float meter_fraction(float linear);
 // "X,Y,WxH" checked; the message says what is wrong.
 Result<std::string> checked_region(const std::string& text);
+
+// ---- choosing what to record ----
+
+// A microphone as the pickers name it: its description, or for what a sound output plays,
+// "(monitor of Speakers)".
+std::string mic_label(const recorder::Microphone& m);
+// "Default microphone (Built-in Audio)"; "Default microphone" while the list does not say which.
+std::string default_mic_label(const std::vector<recorder::Microphone>& mics);
+
+// One line of a microphone combo.
+struct MicOption {
+    std::string label;
+    int choice = 0;    // as RecordForm::mic_choice: 0 default, 1 named, 2 none
+    std::string name;  // the source, when named
+};
+// The default, every listed source (the default one marked), the chosen one if it is not listed (a saved default that is
+// unplugged: "name (not found)" once the list came), then "No microphone" when `with_none`.
+std::vector<MicOption> mic_options(const std::vector<recorder::Microphone>& mics, bool listed,
+                                   const std::string& chosen, bool with_none);
+// The option that shows the form's choice (the default when none matches).
+int selected_mic_option(const std::vector<MicOption>& options, int mic_choice, const std::string& mic);
+
+// What the level meter listens to before recording.
+struct MeterTarget {
+    bool on = false;
+    std::optional<std::string> source;  // nullopt: the default microphone
+    bool operator==(const MeterTarget&) const = default;
+};
+// On while the Record form shows and a microphone (not a testing input) is chosen.
+MeterTarget meter_target(Screen screen, const RecordData& r, const RecordForm& f);
+
+// The meter's words: "listening…", "-18 dB", "silent: say something", or why it cannot listen.
+std::string level_text(const recorder::MicLevel& level);
+
+// "Terminal — 800×600"; "(untitled) — 800×600".
+std::string window_label(const recorder::WindowInfo& w);
+// "0x3a00007", as parse_window_id reads it back.
+std::string window_id_text(std::uint32_t id);
+// The windows to offer: not the app's own (`own_pid`), in the order given.
+std::vector<recorder::WindowInfo> pickable_windows(std::vector<recorder::WindowInfo> windows, int own_pid);
+
+// A rectangle in the view (ImGui's pixels) or a point.
+struct ViewRect {
+    float x = 0, y = 0, width = 0, height = 0;
+};
+struct ViewPoint {
+    float x = 0, y = 0;
+};
+// The still of a screen_w x screen_h screen drawn as large as fits `area`, its shape kept, at its top left.
+ViewRect fit_still(const ViewRect& area, int screen_w, int screen_h);
+// Where a point of the view falls on the screen (in pixels, within the screen), and back.
+ViewPoint view_to_screen(ViewPoint p, const ViewRect& still, int screen_w, int screen_h);
+ViewPoint screen_to_view(ViewPoint p, const ViewRect& still, int screen_w, int screen_h);
+// Two dragged corners (screen pixels, either order) as a region: the whole pixels they span,
+// within the screen, with even width and height (the recorder's 4:2:0 needs them).
+PixelRect drag_region(ViewPoint a, ViewPoint b, int screen_w, int screen_h);
+// "X,Y,WxH", and back (nullopt when the text is not a region).
+std::string region_text(const PixelRect& r);
+std::optional<PixelRect> region_of(const std::string& text);
+// What a recording with these options records on the screen: its region, or the chosen window's
+// rectangle (from `windows`, as listed); nullopt for the whole screen or a window not listed.
+std::optional<PixelRect> recorded_area(const recorder::RecordOptions& options,
+                                       const std::vector<recorder::WindowInfo>& windows);
+// Where the recording bar (bar_w x bar_h) goes on `screen`: at the top, centred over what is recorded,
+// unless that covers the recorded area; then above it, below it, right or left of it, whichever fits
+// first (`gap` apart). Over a whole-screen recording (or when nothing fits) it stays at the top.
+PixelRect recording_bar_place(const PixelRect& screen, int bar_w, int bar_h, const std::optional<PixelRect>& recorded,
+                              int gap);
 
 }  // namespace wt::ui

@@ -1,6 +1,7 @@
-// Player: the shared player panel (video, timeline with comment markers and my watched stretches,
-// controls), "watched 93 %" and Mark watched; comments beside it, by moment: click a moment to go
-// there, write at the current moment, reply, resolve.
+// Player: the shared player panel (video, timeline with chapters, comment markers and my watched
+// stretches, controls), "watched 93 %" and Mark watched; beside it the chapters (click to go there,
+// add one at the current moment, remove) and the comments, by moment: click a moment to go there,
+// write at the current moment, reply, resolve.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -44,6 +45,49 @@ void draw_composer(ViewContext& ctx, const PlayerData& p) {
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::TextDisabled("Ctrl+Enter");
+}
+
+void draw_chapters(ViewContext& ctx, const PlayerData& p) {
+    Drafts& d = ctx.d;
+    const float em = ctx.em();
+    const std::int64_t now_at = p.snapshot.position_ms;
+    heading("Chapters", p.chapters.empty() ? std::string("none yet") : fmt::format("{}", p.chapters.size()));
+    if (!p.chapters.empty()) {
+        // A few rows tall at most, so the comments keep most of the column.
+        const float rows = static_cast<float>(std::min<std::size_t>(p.chapters.size(), 5));
+        ImGui::BeginChild("chapter-list", ImVec2(0, rows * ImGui::GetTextLineHeightWithSpacing()));
+        std::size_t current = p.chapters.size();
+        for (std::size_t i = 0; i < p.chapters.size() && p.chapters[i].at_ms <= now_at; ++i) current = i;
+        for (std::size_t i = 0; i < p.chapters.size(); ++i) {
+            const catalog::Chapter& c = p.chapters[i];
+            ImGui::PushID(static_cast<int>(i));
+            if (ImGui::SmallButton(format_moment(c.at_ms).c_str())) ctx.emit(intent::Play{p.id, c.at_ms});
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Go to this chapter");
+            ImGui::SameLine();
+            const float remove_w = ImGui::CalcTextSize("×").x + ImGui::GetStyle().FramePadding.x * 2;
+            text_fit(c.title, ImGui::GetContentRegionAvail().x - remove_w - em * 0.6f,
+                     i == current ? colour::chapter : IM_COL32(220, 220, 225, 255));
+            ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - remove_w);
+            if (ImGui::SmallButton("×")) ctx.emit(intent::RemoveChapter{p.id, c.at_ms});
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Remove this chapter");
+            ImGui::PopID();
+        }
+        ImGui::EndChild();
+    }
+    const std::string add = fmt::format("Add chapter at {}", format_moment(now_at));
+    const float add_w = ImGui::CalcTextSize(add.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+    const bool enter = input_hint("##chapter", "Chapter title", d.chapter_title,
+                                  ImGui::GetContentRegionAvail().x - add_w - ImGui::GetStyle().ItemSpacing.x);
+    ImGui::SameLine();
+    const bool empty = d.chapter_title.find_first_not_of(" \t\r\n") == std::string::npos;
+    // At the very end no part can start (the catalog would refuse it): say so rather than fail.
+    const bool at_end = p.snapshot.duration_ms > 0 && now_at >= p.snapshot.duration_ms;
+    ImGui::BeginDisabled(empty || at_end);
+    if ((ImGui::Button(add.c_str()) || enter) && !empty && !at_end)
+        ctx.emit(intent::AddChapter{p.id, now_at, d.chapter_title});
+    ImGui::EndDisabled();
+    if (at_end && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("This is the end of the video; go back to where the part starts.");
 }
 
 void draw_comment_list(ViewContext& ctx, const PlayerData& p) {
@@ -139,6 +183,7 @@ void draw_player(ViewContext& ctx) {
     app::PlayerPanel panel;
     for (const auto& c : p.comments)
         if (c.parent_id.empty() && c.at_ms) panel.markers.push_back({*c.at_ms, c.author + ": " + c.body});
+    for (const auto& c : p.chapters) panel.chapters.push_back({c.at_ms, c.title});
     if (p.mine)
         for (const auto& i : p.mine->intervals) panel.watched.push_back({i.start_ms, i.end_ms});
     static app::TimelineDrag no_drag;
@@ -146,6 +191,8 @@ void draw_player(ViewContext& ctx) {
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("comments", ImVec2(0, 0), false);
+    draw_chapters(ctx, p);
+    ImGui::Spacing();
     heading("Comments", p.comments.empty() ? std::string("none yet")
                                             : fmt::format("{} · {} open", p.comments.size(), open_threads(p.comments)));
     draw_composer(ctx, p);

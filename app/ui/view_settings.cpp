@@ -57,7 +57,23 @@ void draw_settings(ViewContext& ctx) {
         ImGui::EndCombo();
     }
     label("Microphone");
-    input_hint("##mic", "the default microphone", d.mic, em * 24);
+    // The server's default (empty) or one source by name; a saved name that is not listed stays offered.
+    const auto mics = mic_options(s.record.microphones, s.record.mics_listed, d.mic, false);
+    const auto mic = static_cast<std::size_t>(selected_mic_option(mics, d.mic.empty() ? 0 : 1, d.mic));
+    ImGui::SetNextItemWidth(em * 24);
+    if (ImGui::BeginCombo("##mic", mics[mic].label.c_str())) {
+        for (std::size_t i = 0; i < mics.size(); ++i) {
+            ImGui::PushID(static_cast<int>(i));
+            if (ImGui::Selectable(mics[i].label.c_str(), i == mic)) d.mic = mics[i].name;
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    if (!s.record.mics_error.empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(to_vec4(colour::warn), "could not list microphones");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.record.mics_error.c_str());
+    }
     ImGui::SetCursorPosX(label_w);
     // In the drafts, like quality and microphone: a local copy would lose the click by the next frame.
     ImGui::Checkbox("Record without sound", &d.no_mic);

@@ -35,6 +35,8 @@ struct ViewContext {
     EpochMs now = 0;
     // The recording's thumbnail as a texture, or 0 while it loads (asking for it on the way).
     std::function<TextureRef(const catalog::Recording&)> thumbnail;
+    // A picture the shell holds by key (the still of the screen a region is picked on); empty while it uploads.
+    std::function<TextureRef(const std::string& key)> texture;
     const player::VideoSurface* surface = nullptr;  // the playing recording's picture
     app::TimelineDrag* drag = nullptr;
     bool focus_search = false;  // Ctrl+F was pressed
@@ -66,6 +68,7 @@ inline constexpr ImU32 bad = IM_COL32(235, 90, 90, 255);
 inline constexpr ImU32 muted = IM_COL32(150, 150, 160, 255);
 inline constexpr ImU32 training = IM_COL32(150, 110, 230, 255);
 inline constexpr ImU32 walkthrough = IM_COL32(60, 150, 170, 255);
+inline constexpr ImU32 chapter = IM_COL32(185, 150, 250, 255);  // as the player's timeline marks them
 }  // namespace colour
 
 ImVec4 to_vec4(ImU32 c);

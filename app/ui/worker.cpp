@@ -1,5 +1,7 @@
 #include "app/ui/worker.hpp"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <exception>
 
@@ -16,9 +18,11 @@ std::int64_t monotonic_us() {
 
 Result<catalog::Library*> Worker::Env::open(const std::filesystem::path& root, const catalog::OpenOptions& options) {
     library_.reset();
+    root_.clear();
     auto lib = catalog::open_library(root, options);
     if (!lib) return std::unexpected(lib.error());
     library_ = std::move(*lib);
+    root_ = root;
     return library_.get();
 }
 
@@ -93,11 +97,23 @@ void Worker::deliver(Apply apply) {
 }
 
 void Worker::run(std::stop_token stop) {
+    // After this long without work, SQLite's page cache and the heap the jobs freed go back to the
+    // system (both keep them otherwise: ~4 MB after the library is read); they refill on demand.
+    constexpr auto k_trim_after = std::chrono::seconds(2);
+    bool worked_since_trim = false;
     for (;;) {
         Item item;
         {
             std::unique_lock g(lock_);
-            work_.wait(g, stop, [&] { return !queue_.empty(); });
+            const auto has_work = [&] { return !queue_.empty(); };
+            if (worked_since_trim && !work_.wait_for(g, stop, k_trim_after, has_work) && !stop.stop_requested()) {
+                g.unlock();
+                if (catalog::Library* lib = env_.library()) lib->release_memory();
+                malloc_trim(0);
+                worked_since_trim = false;
+                continue;
+            }
+            work_.wait(g, stop, has_work);
             if (stop.stop_requested()) break;
             item = std::move(queue_.front());
             queue_.pop_front();
@@ -112,6 +128,7 @@ void Worker::run(std::stop_token stop) {
                          "Please report it with what you were doing; your library is unchanged.");
             });
         }
+        worked_since_trim = true;
         std::lock_guard g(lock_);
         running_ = false;
         if (queue_.empty()) mail_.notify_all();

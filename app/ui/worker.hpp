@@ -1,6 +1,8 @@
 #pragma once
-// The desktop app's worker: one thread that owns the library connection (SQLite allows one
-// connection per thread) and runs, in order, the jobs the UI posts through a bounded queue. A job
+// The desktop app's worker: one thread that owns a library connection (SQLite allows one
+// connection per thread) and runs, in order, the jobs the UI posts through a bounded queue. The app
+// has two: one for quick catalog work (lists, search, edits) and one for long work (import, export,
+// finishing a recording, thumbnails), each with its own connection. A job
 // answers by posting `Apply` functions to a mailbox, which the UI thread drains each loop; posting
 // wakes the UI (the `wake` callback: an SDL user event in the app, a condition variable in tests).
 //
@@ -31,6 +33,7 @@ public:
     class Env {
     public:
         catalog::Library* library() const { return library_.get(); }
+        const std::filesystem::path& root() const { return root_; }  // of the open library
         // Replaces the connection (another library folder or acting person). On failure the old one is
         // closed too: nothing half-open stays around.
         Result<catalog::Library*> open(const std::filesystem::path& root, const catalog::OpenOptions& options);
@@ -45,6 +48,7 @@ public:
         explicit Env(Worker& w) : worker_(w) {}
         Worker& worker_;
         std::unique_ptr<catalog::Library> library_;
+        std::filesystem::path root_;
         std::int64_t last_progress_us_ = 0;
     };
     using Job = std::function<void(Env&)>;
