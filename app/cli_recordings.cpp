@@ -25,7 +25,9 @@ std::string recording_table(const std::vector<catalog::Recording>& rows) {
     for (const auto& r : rows) {
         out += fmt::format("{}  {}  {}  {}  {}  {}{}\n", r.id, fit(catalog::to_string(r.kind), 11), fit(r.title, 40),
                            fit(format_moment(r.duration_ms), 7), fit(r.author, 12), format_local_time(r.created_at),
-                           r.comment_count ? fmt::format("  ({} comments)", r.comment_count) : "");
+                           r.comment_count == 0   ? std::string()
+                           : r.comment_count == 1 ? std::string("  (1 comment)")
+                                                  : fmt::format("  ({} comments)", r.comment_count));
     }
     return out;
 }
