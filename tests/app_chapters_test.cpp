@@ -4,7 +4,7 @@
 
 #include "app/timeline_chapters.hpp"
 #include "app/ui/controller.hpp"
-#include "tests/fixture.hpp"
+#include "tests/app_fixture.hpp"
 
 using namespace wt;
 using namespace wt::ui;
@@ -18,27 +18,9 @@ std::vector<app::TimelineChapter> at(std::vector<std::int64_t> moments) {
     return out;
 }
 
-// A controller on the fixture's library, acting as `person`.
-struct App {
-    TempDir config;
-    std::unique_ptr<Controller> c;
-    App(LibraryFixture& fx, const std::string& person) {
-        Controller::Options o;
-        o.library = fx.dir.path;
-        o.person = person;
-        o.settings_file = config / "desktop.json";
-        o.clock = [&fx] { return fx.now; };
-        o.audio = player::AudioOutput::silent;
-        c = std::make_unique<Controller>(o);
-        c->start();
-        REQUIRE(c->settle(20000));
-        REQUIRE_MESSAGE(c->state().opened, c->state().open_error);
-    }
-    const AppState& s() const { return c->state(); }
-    void act(const Intent& i) {
-        c->apply(i);
-        REQUIRE(c->settle(20000));
-    }
+// The app acting as `person`, and the chapters its player holds.
+struct App : AppOnLibrary {
+    using AppOnLibrary::AppOnLibrary;
     std::vector<std::int64_t> player_moments() const {
         std::vector<std::int64_t> out;
         for (const auto& ch : s().player.chapters) out.push_back(ch.at_ms);

@@ -13,7 +13,7 @@
 #include "app/ui/controller.hpp"
 #include "app/ui/view_logic.hpp"
 #include "tests/capture_env.hpp"
-#include "tests/fixture.hpp"
+#include "tests/app_fixture.hpp"
 
 using namespace wt;
 using namespace wt::ui;
@@ -200,39 +200,12 @@ TEST_CASE("the recording bar stays off what is recorded when the screen has room
 
 namespace {
 
-struct RecordApp {
-    TempDir config;
-    std::unique_ptr<Controller> c;
+struct RecordApp : AppOnLibrary {
     std::vector<bool> hidden;  // what hide_window was asked, in order
-    explicit RecordApp(LibraryFixture& fx, bool hide = false) {
-        Controller::Options o;
-        o.library = fx.dir.path;
-        o.person = "ana";
-        o.settings_file = config / "desktop.json";
-        o.clock = [&fx] { return fx.now; };
-        o.audio = player::AudioOutput::silent;
-        if (hide) o.hide_window = [this](bool h) { hidden.push_back(h); };
-        c = std::make_unique<Controller>(o);
-        c->start();
-        REQUIRE(c->settle(20000));
-        REQUIRE_MESSAGE(c->state().opened, c->state().open_error);
-    }
-    const AppState& s() const { return c->state(); }
-    void act(const Intent& i) {
-        c->apply(i);
-        REQUIRE(c->settle(20000));
-    }
-    // Ticks (as the loop does) until `done` or 5 s.
-    template <class F>
-    bool tick_until(F done) {
-        for (int i = 0; i < 250; ++i) {
-            c->tick();
-            c->drain();
-            if (done()) return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        return false;
-    }
+    explicit RecordApp(LibraryFixture& fx, bool hide = false)
+        : AppOnLibrary(fx, "ana", [this, hide](ui::Controller::Options& o) {
+              if (hide) o.hide_window = [this](bool h) { hidden.push_back(h); };
+          }) {}
 };
 
 }  // namespace
