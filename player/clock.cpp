@@ -20,16 +20,28 @@ double wait_until_due(double next_pts, double clock, double speed) {
     return std::max(0.0, (next_pts - clock) / std::max(speed, 0.01));
 }
 
-void WatchTracker::advanced(double position, int serial) {
+void WatchTracker::began(double position, int serial, double wall) {
+    interrupted();
+    open_ = Stretch{position, position};
+    serial_ = serial;
+    last_wall_ = wall;
+}
+
+void WatchTracker::advanced(double position, int serial, double wall, double speed) {
     // A clock handing over (system to audio) may read a few ms behind what was seen: not a jump.
     constexpr double k_jitter = 0.25;
-    if (open_ && serial == serial_ && position >= open_->to - k_jitter && position - open_->to <= max_step_) {
+    // Playing moves the clock at most `speed` media seconds per wall second, so a look that came late
+    // (a busy machine) still counts all that played since; a longer step is a jump nobody watched.
+    const double allowed = std::max(max_step_, 1.25 * speed * (wall - last_wall_) + k_jitter);
+    if (open_ && serial == serial_ && position >= open_->to - k_jitter && position - open_->to <= allowed) {
         open_->to = std::max(open_->to, position);
+        last_wall_ = wall;
         return;
     }
     interrupted();
     open_ = Stretch{position, position};
     serial_ = serial;
+    last_wall_ = wall;
 }
 
 void WatchTracker::interrupted() {

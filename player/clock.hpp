@@ -74,8 +74,11 @@ inline double audio_clock_at(double next_sample_pts, double device_buffered_seco
 class WatchTracker {
 public:
     explicit WatchTracker(double max_step = 1.0) : max_step_(max_step) {}
-    // Playback went on to `position` (media seconds) within one serial.
-    void advanced(double position, int serial);
+    // Playback (re)starts at `position` (opening, a seek's target, resuming), at wall time `wall`
+    // (seconds): the stretch starts there, not where the first look at the clock finds it.
+    void began(double position, int serial, double wall);
+    // Playback went on to `position` (media seconds) within one serial, seen at `wall` playing at `speed`.
+    void advanced(double position, int serial, double wall, double speed);
     // Playback stopped here (pause, seek, end): the open stretch, if any, is closed.
     void interrupted();
     // Closed stretches, in ms, taken once; the open one is included up to where it has reached.
@@ -88,6 +91,7 @@ private:
     double max_step_;
     std::optional<Stretch> open_;
     int serial_ = -1;
+    double last_wall_ = 0;
     std::vector<Stretch> closed_;
 };
 

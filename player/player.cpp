@@ -40,8 +40,10 @@ Player::Impl::~Impl() {
 }
 
 void Player::Impl::begin_playback() {
-    system_clock.set(seek_target.target, steady_seconds(), serial);
-    system_clock.freeze(paused, steady_seconds());
+    const double now = steady_seconds();
+    system_clock.set(seek_target.target, now, serial);
+    system_clock.freeze(paused, now);
+    if (!paused) watch.began(seek_target.target, serial, now);
     start_threads();
     open_state = opened;
 }
@@ -97,11 +99,13 @@ void Player::Impl::request_seek(double target, SeekMode mode) {
         demux_eof = false;
     }
     demux_wake.notify_all();
-    watch.interrupted();
+    const double now = steady_seconds();
+    if (paused) watch.interrupted();
+    else watch.began(target, s, now);
     ended_state = false;
     awaiting_first_frame = true;
-    system_clock.set(target, steady_seconds(), s);
-    system_clock.freeze(paused, steady_seconds());
+    system_clock.set(target, now, s);
+    system_clock.freeze(paused, now);
 }
 
 Player::Player(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -144,7 +148,9 @@ void Player::play() {
         e.request_seek(e.shown_pts, SeekMode::exact);
         return;
     }
-    e.system_clock.freeze(false, steady_seconds());
+    const double now = steady_seconds();
+    e.system_clock.freeze(false, now);
+    if (const double pos = e.master_clock(now); !std::isnan(pos)) e.watch.began(pos, e.current_serial(), now);
 }
 
 void Player::pause() {
@@ -290,7 +296,8 @@ PollResult Player::poll() {
             result.wake_after_ms = static_cast<int>(std::ceil(wait_until_due(next_pts, clock, e.speed) * 1000));
         }
         // Nothing past the end counts: the last frame's display time may run a little beyond it.
-        if (!std::isnan(clock)) e.watch.advanced(std::max(0.0, e.duration > 0 ? std::min(clock, e.duration) : clock), s);
+        if (!std::isnan(clock))
+            e.watch.advanced(std::max(0.0, e.duration > 0 ? std::min(clock, e.duration) : clock), s, now, e.speed);
 
         // The end: every stream played out.
         bool video_done = e.video.index < 0 || (e.video.ended(s) && e.video_frames.size() == 0);

@@ -102,23 +102,48 @@ TEST_CASE("MediaClock runs at its speed, freezes, and reads unknown for an older
 
 TEST_CASE("WatchTracker keeps only what played, never what a seek jumped over") {
     WatchTracker w(1.0);
-    for (int i = 0; i <= 20; ++i) w.advanced(i * 0.1, 1);
-    w.advanced(30.0, 2);  // a seek: new serial
-    w.advanced(30.5, 2);
+    double wall = 100;  // looks 0.1 s apart, playing at 1x
+    auto look = [&](double pos, int serial) { w.advanced(pos, serial, wall += 0.1, 1.0); };
+    for (int i = 0; i <= 20; ++i) look(i * 0.1, 1);
+    look(30.0, 2);  // a seek: new serial
+    look(30.5, 2);
     w.interrupted();
-    w.advanced(31.0, 2);
-    w.advanced(33.0, 2);  // a jump of 2 s within one serial is not playback either
-    w.advanced(33.4, 2);
+    look(31.0, 2);
+    look(33.0, 2);  // a jump of 2 s within one serial, in 0.1 s, is not playback either
+    look(33.4, 2);
     auto got = w.take();
     REQUIRE(got.size() == 3);
     CHECK(got[0] == std::pair<std::int64_t, std::int64_t>{0, 2000});
     CHECK(got[1] == std::pair<std::int64_t, std::int64_t>{30000, 30500});
     CHECK(got[2] == std::pair<std::int64_t, std::int64_t>{33000, 33400});
     CHECK(w.take().empty());  // reported once
-    w.advanced(34.0, 2);
+    look(34.0, 2);
     auto more = w.take();
     REQUIRE(more.size() == 1);
     CHECK(more[0] == std::pair<std::int64_t, std::int64_t>{33400, 34000});
+}
+
+TEST_CASE("WatchTracker on a busy machine: from where playing began, and late looks still count") {
+    WatchTracker w(1.0);
+    // Playing at 2x from 0 s; the first look comes 0.6 s (wall) later, at 1.2 s of media.
+    w.began(0.0, 1, 10.0);
+    w.advanced(1.2, 1, 10.6, 2.0);
+    // The window was busy for 1 s: 2 s of media went by between two looks, all of it played.
+    w.advanced(3.2, 1, 11.6, 2.0);
+    // But 5 s of media in 0.1 s of wall time at 2x cannot have played.
+    w.advanced(8.2, 1, 11.7, 2.0);
+    w.advanced(8.4, 1, 11.8, 2.0);
+    auto got = w.take();
+    REQUIRE(got.size() == 2);
+    CHECK(got[0] == std::pair<std::int64_t, std::int64_t>{0, 3200});
+    CHECK(got[1] == std::pair<std::int64_t, std::int64_t>{8200, 8400});
+    // Resuming after a pause starts a new stretch where it resumed.
+    w.interrupted();
+    w.began(20.0, 2, 30.0);
+    w.advanced(20.5, 2, 30.5, 1.0);
+    got = w.take();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0] == std::pair<std::int64_t, std::int64_t>{20000, 20500});
 }
 
 TEST_CASE("a clip with sound plays to the end in real time, every frame shown, in sync") {
