@@ -2,6 +2,8 @@
 // app/ui/shell.cpp. The model, worker and views live in app/ui/.
 #include "app/desktop.hpp"
 
+#include <malloc.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -52,6 +54,9 @@ std::optional<DesktopOptions> parse_desktop_args(int argc, char** argv) {
 }
 
 int run_desktop(const DesktopOptions& options) {
+    // One malloc arena for the whole process (before any thread starts): the app's threads allocate
+    // little and seldom, and glibc's per-thread arenas each keep their own freed pages (~3 MB here).
+    mallopt(M_ARENA_MAX, 1);
     auto window = GlWindow::open("walkthrough", 1280, 800);
     if (!window) {
         std::fputs(fmt::format(k_no_display_help, window.error().message).c_str(), stderr);
