@@ -184,7 +184,7 @@ Result<Screenshot> grab_screen(const std::string& display) {
     Display* d = c.display();
     const Window root = DefaultRootWindow(d);
     XWindowAttributes wa{};
-    XGetWindowAttributes(d, root, &wa);
+    if (!XGetWindowAttributes(d, root, &wa) || c.lost()) return std::unexpected(lost(c));
     Visual* visual = wa.visual;
     if (!visual || (visual->c_class != TrueColor && visual->c_class != DirectColor) || !visual->red_mask ||
         !visual->green_mask || !visual->blue_mask) {

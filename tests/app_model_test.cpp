@@ -219,6 +219,35 @@ TEST_CASE("long work has its own worker: a search answers while an import waits 
     CHECK(all->size() == 4);
 }
 
+TEST_CASE("long work that ends after a library switch stays in the library it began in") {
+    Team fx;
+    App app(fx, "ana");
+    TempDir clips, other;
+    const fs::path clip = make_clip(clips.path, "clip.mp4", 1.0, "320x240");
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    REQUIRE(app.c->long_worker().post([released](Worker::Env&) { released.wait(); }));
+    app.c->apply(intent::Import{clip.string(), "Into the first library", catalog::Kind::walkthrough});
+    app.c->apply(intent::ChangeLibrary{(other / "second").string()});
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!(app.s().opened && app.c->worker().idle()) && std::chrono::steady_clock::now() < until) {
+        app.c->worker().wait(20);
+        app.c->drain();
+    }
+    REQUIRE(app.s().opened);
+    CHECK(app.s().root == other / "second");
+    release.set_value();
+    REQUIRE(app.c->settle(20000));
+    CHECK(app.s().library.recordings.empty());  // the new library shows none of it
+    CHECK(app.s().screen != Screen::details);
+    bool said = false;
+    for (const auto& b : app.s().banners) said |= contains(b.text, "Imported 'Into the first library'");
+    CHECK(said);
+    auto first = fx.open_as("ana")->list({});
+    REQUIRE(first.has_value());
+    CHECK(first->size() == 4);  // the import went where it began
+}
+
 TEST_CASE("import with progress, thumbnail, play with comments at the moment, watched reaches the catalog") {
     LibraryFixture fx;
     fx.open_as("ana").reset();

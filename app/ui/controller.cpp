@@ -13,6 +13,8 @@ namespace wt::ui {
 
 namespace {
 
+constexpr std::size_t k_long_queue = 64;  // jobs waiting on the long-work worker
+
 template <class... F>
 struct Overloaded : F... {
     using F::operator()...;
@@ -27,7 +29,7 @@ std::int64_t monotonic_us() {
 
 Controller::Controller(Options options) : options_(std::move(options)) {
     worker_ = std::make_unique<Worker>(options_.wake);
-    long_worker_ = std::make_unique<Worker>(options_.wake);
+    long_worker_ = std::make_unique<Worker>(options_.wake, k_long_queue);
 }
 
 Controller::~Controller() {
@@ -68,16 +70,18 @@ bool Controller::post_long(Worker::Job job, bool with_library, const std::string
         job = [job = std::move(job), root = state_.root, oo, opened](Worker::Env& env) {
             const catalog::Library* lib = env.library();
             const bool current = lib && env.root() == root && lib->me().name == *oo.acting_person;
-            if (!opened) env.close();  // as on the other worker: jobs see no library and do nothing
+            if (!opened) env.close();  // as on the other worker: jobs see no library
             else if (!current) {
                 if (auto l = env.open(root, oo); !l) {
                     const std::string why = l.error().message;
-                    return env.post([why](Controller& c) {
+                    env.post([why](Controller& c) {
                         c.banner(Level::error, "The library cannot be opened for this work: " + why,
                                  "Check that the library folder is there and not full, then try again.");
                     });
                 }
             }
+            // Even without a library the job runs: stopping a recording must still stop it (its file
+            // then waits in incoming/ for recovery), and a thumbnail must still answer.
             job(env);
         };
     }
@@ -401,6 +405,7 @@ void Controller::apply(const Intent& in) {
                 if (c.folder.empty()) return banner(Level::warning, "Type the library folder first.");
                 close_player();
                 state_.settings.library = c.folder;
+                state_.opened = false;  // until the new one answers: long work finishing now is not for it
                 apply(SaveSettings{state_.settings});
                 // The generation carries on, so pages of the old library still on their way are dropped.
                 const std::uint64_t generation = state_.library.generation;
@@ -431,8 +436,10 @@ void Controller::apply(const Intent& in) {
                 auto o = record_options();
                 if (!o) return banner(Level::warning, o.error().message);
                 state_.record.checking = true;
-                if (!post_long([o = *o](Worker::Env& env) { jobs::check_sources(env, o); }, false, "check"))
+                if (!post_long([o = *o](Worker::Env& env) { jobs::check_sources(env, o); }, false, "check")) {
+                    state_.record.checking = false;
                     busy_banner();
+                }
             },
             [&](const StartRecording&) {
                 if (state_.record.phase != RecordPhase::setup) return;
@@ -446,7 +453,10 @@ void Controller::apply(const Intent& in) {
                 state_.record.recorded_area = recorded_area(*o, state_.record.windows);
                 end_pick();
                 sync_meter();  // the meter lets go of the microphone before the recorder opens it
-                if (!post_long([o = *o](Worker::Env& env) { jobs::start_recording(env, o); }, false)) busy_banner();
+                if (!post_long([o = *o](Worker::Env& env) { jobs::start_recording(env, o); }, false)) {
+                    state_.record.phase = RecordPhase::setup;
+                    busy_banner();
+                }
             },
             [&](const ListMicrophones&) { relist_microphones(); },
             [&](const ListWindows&) { list_windows(); },
@@ -470,8 +480,10 @@ void Controller::apply(const Intent& in) {
                 if (!thumbs_asked_.insert(t.id).second) return;
                 const std::string id = t.id, path = t.path;
                 const int width = options_.thumbnail_width;
-                // Thumbnails wait behind nothing important: when the queue is full, ask again next frame.
-                if (!post_long([id, path, width](Worker::Env& env) { jobs::thumbnail(env, id, path, width); }, true,
+                // Thumbnails take at most half the long-work queue (the rest stays free for imports and
+                // recordings); when they cannot be queued the card asks again next frame.
+                if (long_worker_->waiting() >= k_long_queue / 2 ||
+                    !post_long([id, path, width](Worker::Env& env) { jobs::thumbnail(env, id, path, width); }, true,
                                "thumb:" + id))
                     thumbs_asked_.erase(id);
             },
@@ -489,8 +501,10 @@ void Controller::stop_or_discard(bool discard) {
     d.kind = f.kind == 1 ? catalog::Kind::training : catalog::Kind::walkthrough;
     d.tags = split_tags(f.tags);
     auto rec = r.recorder;
-    if (!post_long([rec, d, discard](Worker::Env& env) { jobs::stop_recording(env, rec, d, discard); }, true))
+    if (!post_long([rec, d, discard](Worker::Env& env) { jobs::stop_recording(env, rec, d, discard); }, true)) {
+        r.phase = RecordPhase::recording;  // Stop stays possible
         busy_banner();
+    }
 }
 
 bool Controller::drain() {

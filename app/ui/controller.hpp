@@ -75,6 +75,8 @@ public:
     void banner(Level level, std::string text, std::string hint = {});
     void set_busy(std::optional<Busy> busy);
     void reload_library();
+    // Whether the library at `root` is the one open now (long work may finish after a switch).
+    bool shows_library(const std::filesystem::path& root) const { return state_.opened && state_.root == root; }
     // A recording this app just made or imported: into the loaded list without reloading all of it.
     void recording_added(catalog::Recording rec);
     void recompute_visible();   // after the recordings, the watched marks or the query changed

@@ -31,7 +31,7 @@ void Controller::sync_meter() {
 void Controller::list_microphones() {
     auto& r = state_.record;
     if (r.mics_listing) return;
-    r.mics_listing = long_worker_->post([](Worker::Env& env) { jobs::list_microphones(env); }, "microphones");
+    r.mics_listing = worker_->post([](Worker::Env& env) { jobs::list_microphones(env); }, "microphones");
 }
 
 void Controller::list_windows() {
@@ -39,7 +39,7 @@ void Controller::list_windows() {
     if (r.windows_listing) return;
     const std::string display = drafts_.record.display;
     r.windows_listing =
-        long_worker_->post([display](Worker::Env& env) { jobs::list_windows(env, display); }, "windows");
+        worker_->post([display](Worker::Env& env) { jobs::list_windows(env, display); }, "windows");
 }
 
 void Controller::end_pick() {
@@ -104,11 +104,12 @@ void Controller::pick_region() {
     if (p.phase != RegionPick::Phase::off || state_.record.phase != RecordPhase::setup) return;
     const std::uint64_t seq = ++p.seq;
     const std::string display = drafts_.record.display;
-    // Hidden only when the long-work worker is free: behind an import the window would stay away.
-    const bool hide = options_.hide_window && long_worker_->idle();
+    // Hidden only when the worker is free: behind other work the window would stay away. (These
+    // quick device queries run beside catalog work, never behind an import or export.)
+    const bool hide = options_.hide_window && worker_->idle();
     const int delay = hide ? k_hide_ms : 0;
     auto grab = [display, delay, seq](Worker::Env& env) { jobs::grab_screen(env, display, delay, seq); };
-    if (!long_worker_->post(grab, "grab"))
+    if (!worker_->post(grab, "grab"))
         return banner(Level::warning, "The app is still busy with earlier work; the screen was not pictured.",
                       "Wait a moment and try again.");
     p.phase = RegionPick::Phase::grabbing;

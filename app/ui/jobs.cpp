@@ -468,10 +468,11 @@ void import(Env& env, const catalog::NewRecording& what) {
     });
     env.done_progress();
     if (!rec) return post_error(env, rec.error());
-    env.post([rec = *rec](Controller& c) {
+    env.post([rec = *rec, root = env.root()](Controller& c) {
         c.drafts().import_path.clear();
         c.drafts().import_title.clear();
         c.banner(Level::info, fmt::format("Imported '{}' ({}).", rec.title, format_moment(rec.duration_ms)));
+        if (!c.shows_library(root)) return;  // imported into the library that was open when it began
         c.recording_added(rec);
         c.apply(intent::OpenDetails{rec.id});
     });
@@ -549,7 +550,7 @@ void stop_recording(Env& env, const std::shared_ptr<recorder::Recorder>& rec, co
     d.note = fmt::format("{}", fmt::join(done->warnings, "; "));
     auto added = app::finish_recording(*env.library(), done->file, d);
     env.done_progress();
-    env.post([back_to_setup, added, warnings = done->warnings, file = done->file](Controller& c) {
+    env.post([back_to_setup, added, warnings = done->warnings, file = done->file, root = env.root()](Controller& c) {
         back_to_setup(c);
         for (const auto& w : warnings) c.banner(Level::warning, "While recording: " + w);
         if (!added) {
@@ -558,6 +559,10 @@ void stop_recording(Env& env, const std::shared_ptr<recorder::Recorder>& rec, co
             return;
         }
         c.mutable_state().record.last_id = added->id;
+        if (!c.shows_library(root)) {
+            c.banner(Level::info, fmt::format("The recording went into the library at {}.", root.string()));
+            return;
+        }
         c.recording_added(*added);
         c.apply(intent::OpenDetails{added->id});
         c.drafts().focus_title = true;  // name it now

@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 
@@ -79,6 +80,11 @@ bool Worker::wait(int timeout_ms) {
     return mail_.wait_for(g, std::chrono::milliseconds(timeout_ms), [&] { return !mailbox_.empty(); });
 }
 
+std::size_t Worker::waiting() const {
+    std::lock_guard g(lock_);
+    return queue_.size();
+}
+
 bool Worker::idle() const {
     std::lock_guard g(lock_);
     return queue_.empty() && !running_;
@@ -97,20 +103,27 @@ void Worker::deliver(Apply apply) {
 }
 
 void Worker::run(std::stop_token stop) {
-    // After this long without work, SQLite's page cache and the heap the jobs freed go back to the
-    // system (both keep them otherwise: ~4 MB after the library is read); they refill on demand.
-    constexpr auto k_trim_after = std::chrono::seconds(2);
+    // After 2 s without work, SQLite's page cache and the heap the jobs freed go back to the system
+    // (both keep them otherwise: ~4 MB after the library is read); they refill on demand. At most
+    // every 30 s: while a video plays, its watched stretches come every 2 s, and each trim holds the
+    // allocator the player's threads share.
+    using Clock = std::chrono::steady_clock;
+    constexpr auto k_idle_before_trim = std::chrono::seconds(2);
+    constexpr auto k_between_trims = std::chrono::seconds(30);
     bool worked_since_trim = false;
+    Clock::time_point last_trim = Clock::now() - k_between_trims;
     for (;;) {
         Item item;
         {
             std::unique_lock g(lock_);
             const auto has_work = [&] { return !queue_.empty(); };
-            if (worked_since_trim && !work_.wait_for(g, stop, k_trim_after, has_work) && !stop.stop_requested()) {
+            const auto trim_at = std::max(Clock::now() + k_idle_before_trim, last_trim + k_between_trims);
+            if (worked_since_trim && !work_.wait_until(g, stop, trim_at, has_work) && !stop.stop_requested()) {
                 g.unlock();
                 if (catalog::Library* lib = env_.library()) lib->release_memory();
                 malloc_trim(0);
                 worked_since_trim = false;
+                last_trim = Clock::now();
                 continue;
             }
             work_.wait(g, stop, has_work);

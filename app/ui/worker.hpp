@@ -69,6 +69,8 @@ public:
     bool wait(int timeout_ms);
     // Nothing waiting and nothing running.
     bool idle() const;
+    // Jobs queued and not started yet.
+    std::size_t waiting() const;
 
 private:
     struct Item {
