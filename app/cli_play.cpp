@@ -76,9 +76,9 @@ private:
 
 struct PlayArgs {
     std::string target;
-    std::optional<double> start;
+    std::optional<std::string> start;     // a moment: "2:13" or seconds
     double speed = 1.0;
-    std::optional<double> snapshot;
+    std::optional<std::string> snapshot;  // the same
     std::string out;
     bool exit_at_end = false;
     bool silent = false;
@@ -108,10 +108,25 @@ std::optional<double> resume_seconds(catalog::Library& lib, const catalog::Recor
     return std::nullopt;
 }
 
+// "2:13", "1:02:13" or "133.5" as seconds, as `comment --at` reads moments.
+Result<std::optional<double>> moment_option(const std::optional<std::string>& text, const char* option) {
+    if (!text) return std::optional<double>{};
+    auto ms = parse_moment(*text);
+    if (!ms)
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("{} '{}' is not a moment; use M:SS, H:MM:SS or seconds (e.g. 2:13 or 133)", option,
+                                *text));
+    return std::optional<double>(static_cast<double>(*ms) / 1000.0);
+}
+
 Result<void> play(CliContext& ctx, const PlayArgs& a) {
+    auto start = moment_option(a.start, "--start");
+    if (!start) return std::unexpected(start.error());
+    auto snapshot = moment_option(a.snapshot, "--snapshot");
+    if (!snapshot) return std::unexpected(snapshot.error());
     if (a.speed < 0.5 || a.speed > 2.0)
         return fail(ErrorCode::invalid_input, fmt::format("--speed {} is out of range; use 0.5 to 2", a.speed));
-    if (a.snapshot && a.out.empty())
+    if (*snapshot && a.out.empty())
         return fail(ErrorCode::invalid_input, "--snapshot needs --out FILE.png, where the frame is written");
 
     PlaySession session;
@@ -140,7 +155,7 @@ Result<void> play(CliContext& ctx, const PlayArgs& a) {
         session.file = (*lib)->absolute(rec->media_path);
         session.title = rec->title;
         recording_id = rec->id;
-        if (!a.snapshot) {
+        if (!*snapshot) {
             if (auto comments = (*lib)->comments(rec->id)) {
                 for (const auto& c : *comments)
                     if (c.at_ms && c.parent_id.empty())
@@ -149,13 +164,13 @@ Result<void> play(CliContext& ctx, const PlayArgs& a) {
             if (auto chapters = (*lib)->chapters(rec->id)) {
                 for (const auto& c : *chapters) session.chapters.push_back({c.at_ms, one_line(c.title)});
             }
-            if (!a.start) session.options.start_seconds = resume_seconds(**lib, *rec).value_or(0);
+            if (!*start) session.options.start_seconds = resume_seconds(**lib, *rec).value_or(0);
             reporter = std::make_unique<WatchReporter>(std::move(*lib), rec->id);
             session.on_played = [r = reporter.get()](const std::vector<player::PlayedInterval>& played) { r->add(played); };
         }
     }
-    if (a.snapshot) return snapshot_to_png(ctx, session.file, *a.snapshot, a.out);
-    if (a.start) session.options.start_seconds = *a.start;
+    if (*snapshot) return snapshot_to_png(ctx, session.file, **snapshot, a.out);
+    if (*start) session.options.start_seconds = **start;
 
     auto final_state = run_play_window(session);
     std::optional<catalog::View> view = reporter ? reporter->finish() : std::nullopt;
@@ -189,9 +204,9 @@ void add_play_commands(CLI::App& app, Action& action) {
     auto a = std::make_shared<PlayArgs>();
     auto* cmd = app.add_subcommand("play", "Play a recording (ID) or a video file in a window");
     cmd->add_option("target", a->target, "Recording ID (or unique prefix) or a video file")->required();
-    cmd->add_option("--start", a->start, "Start at SECONDS (default: where you left off)");
+    cmd->add_option("--start", a->start, "Start at a moment, M:SS or SECONDS (default: where you left off)");
     cmd->add_option("--speed", a->speed, "Speed, 0.5 to 2 (pitch is kept)");
-    cmd->add_option("--snapshot", a->snapshot, "Write the frame at SECONDS to --out as a PNG, without a window");
+    cmd->add_option("--snapshot", a->snapshot, "Write the frame at a moment (M:SS or SECONDS) to --out as a PNG");
     cmd->add_option("--out", a->out, "PNG file for --snapshot");
     cmd->add_flag("--exit-at-end", a->exit_at_end, "Close the window when playback ends");
     cmd->add_flag("--silent", a->silent, "Do not use the audio device (the sound is paced but not heard)");

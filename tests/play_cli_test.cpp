@@ -77,9 +77,18 @@ TEST_CASE("play --snapshot writes the exact frame as a PNG, for a file or a reco
         REQUIRE(bytes.size() > 1000);
         CHECK(bytes.substr(1, 3) == "PNG");
     }
+    // Moments as `comment --at` reads them.
+    const fs::path mmss = dir / "mmss.png";
+    auto at = play(lib, screen.display, {clip.string(), "--snapshot", "0:01.5", "--out", mmss.string()});
+    INFO(at.err);
+    REQUIRE(at.exit_code == 0);
+    CHECK(at.json()["seconds"].get<double>() == doctest::Approx(1.5).epsilon(0.05));
     auto missing_out = play(lib, screen.display, {clip.string(), "--snapshot", "1"});
     CHECK(missing_out.exit_code == 2);
     CHECK(contains(missing_out.err, "--out"));
+    auto bad_start = play(lib, screen.display, {clip.string(), "--start", "2:x"});
+    CHECK(bad_start.exit_code == 2);
+    CHECK(contains(bad_start.err, "--start '2:x' is not a moment"));
 }
 
 TEST_CASE("play says what is wrong: no display, a damaged file, an unknown recording") {
