@@ -25,6 +25,7 @@ Result<std::unique_ptr<catalog::Library>> CliContext::open() {
     auto lib = catalog::open_library(library_root(), options);
     if (!lib) return lib;
     recovered = recover_interrupted(**lib, library_root());
+    if (!recovery_notice) return lib;
     for (const auto& r : recovered.recordings) {
         std::cerr << "walkthrough: recovered an interrupted recording as " << r.id << " ('" << one_line(r.title)
                   << "', " << format_moment(r.duration_ms) << ")\n";

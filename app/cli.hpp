@@ -18,6 +18,7 @@ struct CliContext {
     std::string as;       // --as
     bool json = false;    // --json
     Recovered recovered;  // what open() recovered from interrupted recordings
+    bool recovery_notice = true;  // open() tells stderr what it recovered (`recover` reports it itself)
 
     // Opens the library named by --library / WALKTHROUGH_LIBRARY / XDG, acting as --as /
     // WALKTHROUGH_USER / the library's default person, and recovers interrupted recordings

@@ -149,7 +149,8 @@ void add_record_commands(CLI::App& app, Action& action) {
         auto* cmd = app.add_subcommand("recover", "Turn interrupted recordings into playable ones in the library");
         cmd->callback([&action] {
             action = [](CliContext& ctx) -> Result<void> {
-                auto lib = ctx.open();  // opening already recovers; this reports what it found
+                ctx.recovery_notice = false;  // said once, below, not also as open()'s notice
+                auto lib = ctx.open();        // opening already recovers; this reports what it found
                 if (!lib) return std::unexpected(lib.error());
                 nlohmann::json j = nlohmann::json::array();
                 std::string h;

@@ -126,7 +126,10 @@ TEST_CASE("kill -9 loses at most the last 2 s; recover makes the rest playable a
     ::kill(rec.pid(), SIGKILL);
     CHECK(rec.wait() == 128 + SIGKILL);
 
-    json recovered = lib.ok({"recover"});
+    const RunResult recover = lib.run({"--json", "recover"});
+    REQUIRE(recover.exit_code == 0);
+    CHECK_FALSE(contains(recover.err, "recovered an interrupted recording"));  // reported once, on stdout
+    json recovered = recover.json();
     REQUIRE(recovered.size() == 1);
     CHECK(recovered[0].at("status") == "recovered");
     CHECK(recovered[0].at("note").get<std::string>().find("interrupted") != std::string::npos);
