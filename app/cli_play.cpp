@@ -156,14 +156,8 @@ Result<void> play(CliContext& ctx, const PlayArgs& a) {
         session.title = rec->title;
         recording_id = rec->id;
         if (!*snapshot) {
-            if (auto comments = (*lib)->comments(rec->id)) {
-                for (const auto& c : *comments)
-                    if (c.at_ms && c.parent_id.empty())
-                        session.markers.push_back({*c.at_ms, fmt::format("{}: {}", c.author, one_line(c.body))});
-            }
-            if (auto chapters = (*lib)->chapters(rec->id)) {
-                for (const auto& c : *chapters) session.chapters.push_back({c.at_ms, one_line(c.title)});
-            }
+            if (auto comments = (*lib)->comments(rec->id)) session.markers = comment_markers(*comments);
+            if (auto chapters = (*lib)->chapters(rec->id)) session.chapters = timeline_chapters(*chapters);
             if (!*start) session.options.start_seconds = resume_seconds(**lib, *rec).value_or(0);
             reporter = std::make_unique<WatchReporter>(std::move(*lib), rec->id);
             session.on_played = [r = reporter.get()](const std::vector<player::PlayedInterval>& played) { r->add(played); };

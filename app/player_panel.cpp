@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "app/cli.hpp"
 #include "app/gl_window.hpp"
 #include "common/timefmt.hpp"
 #include "player/colour.hpp"
@@ -235,6 +236,21 @@ bool handle_player_key(const SDL_Event& e, Player& p, const Snapshot& s, GlWindo
             }
             return false;
     }
+}
+
+std::vector<TimelineMarker> comment_markers(const std::vector<catalog::Comment>& comments) {
+    std::vector<TimelineMarker> out;
+    for (const auto& c : comments) {
+        if (c.at_ms && c.parent_id.empty())
+            out.push_back({*c.at_ms, fmt::format("{}: {}", c.author, one_line(c.body))});
+    }
+    return out;
+}
+
+std::vector<TimelineChapter> timeline_chapters(const std::vector<catalog::Chapter>& chapters) {
+    std::vector<TimelineChapter> out;
+    for (const auto& c : chapters) out.push_back({c.at_ms, one_line(c.title)});
+    return out;
 }
 
 }  // namespace wt::app

@@ -14,6 +14,7 @@
 #include <imgui.h>
 
 #include "app/timeline_chapters.hpp"
+#include "catalog/catalog.hpp"
 #include "player/player.hpp"
 
 namespace wt::player {
@@ -48,6 +49,11 @@ struct PlayerPanel {
     std::vector<TimelineChapter> chapters;  // in time order
     std::vector<TimelineSpan> watched;
 };
+
+// The timeline's marks from the catalog, the same in `walkthrough play` and the app: a marker for each
+// top-level comment at a moment ("Ana: why this step?", on one line), and the chapters.
+std::vector<TimelineMarker> comment_markers(const std::vector<catalog::Comment>& comments);
+std::vector<TimelineChapter> timeline_chapters(const std::vector<catalog::Chapter>& chapters);
 
 // Fills `size` (the rest of the window when 0): picture, timeline, controls and the help line
 // (handle_player_key's keys, with the player's warnings).

@@ -239,8 +239,7 @@ struct Frontend {
         }
         if (ImGui::GetIO().WantTextInput || ctrl) return;
         if (s.screen == Screen::player && s.player.engine) {
-            std::vector<app::TimelineChapter> chapters;
-            for (const auto& c : s.player.chapters) chapters.push_back({c.at_ms, {}});  // the keys need only moments
+            const auto chapters = app::timeline_chapters(s.player.chapters);
             if (app::handle_player_key(e, *s.player.engine, s.player.snapshot, window, chapters)) return;
         }
         if (e.key.keysym.sym == SDLK_ESCAPE && (s.screen == Screen::details || s.screen == Screen::player))

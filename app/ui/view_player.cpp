@@ -181,9 +181,8 @@ void draw_player(ViewContext& ctx) {
     ImGui::BeginChild("video", ImVec2(avail - side - ImGui::GetStyle().ItemSpacing.x, 0), false,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     app::PlayerPanel panel;
-    for (const auto& c : p.comments)
-        if (c.parent_id.empty() && c.at_ms) panel.markers.push_back({*c.at_ms, c.author + ": " + c.body});
-    for (const auto& c : p.chapters) panel.chapters.push_back({c.at_ms, c.title});
+    panel.markers = app::comment_markers(p.comments);
+    panel.chapters = app::timeline_chapters(p.chapters);
     if (p.mine)
         for (const auto& i : p.mine->intervals) panel.watched.push_back({i.start_ms, i.end_ms});
     static app::TimelineDrag no_drag;
