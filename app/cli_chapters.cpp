@@ -3,18 +3,14 @@
 
 #include "app/cli.hpp"
 #include "app/json_out.hpp"
+#include "common/text.hpp"
 
 namespace wt::app {
 
 namespace {
 
 // Long titles are cut for the terminal (at a UTF-8 boundary); --json carries them whole.
-std::string shown_title(const std::string& title) {
-    if (title.size() <= 300) return one_line(title);
-    std::size_t cut = 300;
-    while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
-    return one_line(title.substr(0, cut)) + "…";
-}
+std::string shown_title(const std::string& title) { return one_line(cut_utf8(title, 300)); }
 
 std::string chapter_line(const catalog::Chapter& c) {
     return fmt::format("{}  {}", fit(format_moment_exact(c.at_ms), 9), shown_title(c.title));

@@ -9,6 +9,7 @@
 
 #include "app/cli.hpp"
 #include "app/gl_window.hpp"
+#include "common/text.hpp"
 #include "common/timefmt.hpp"
 #include "player/colour.hpp"
 #include "player/video_surface.hpp"
@@ -35,12 +36,8 @@ double now_seconds() {
 
 std::string clock_text(std::int64_t ms) { return format_moment(std::max<std::int64_t>(ms, 0)); }
 
-// Text for one line or a tooltip: a chapter title may be a pasted page. Cut at a UTF-8 boundary.
-std::string cut_text(const std::string& text, std::size_t bytes = 200) {
-    if (text.size() <= bytes) return text;
-    while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
-    return text.substr(0, bytes) + "…";
-}
+// A tooltip or the controls' line stays short: a chapter title may be a pasted page.
+constexpr std::size_t k_tooltip_bytes = 200;
 
 // The timeline: watched stretches, played part, buffered part, chapter marks and comment markers
 // (hover for the title or the comment, click to jump exactly there) and the playhead. Dragging
@@ -126,10 +123,13 @@ void draw_timeline(Player& p, const Snapshot& s, const PlayerPanel& panel, Timel
         dl->AddTriangleFilled(a, b, c, &m == hovered ? IM_COL32(255, 230, 140, 255) : IM_COL32(250, 190, 60, 255));
     }
     dl->AddCircleFilled(ImVec2(x_of(position), mid), height * 0.3f, IM_COL32(235, 240, 250, 255));
-    if (hovered) ImGui::SetTooltip("%s  %s", clock_text(hovered->at_ms).c_str(), cut_text(hovered->label).c_str());
+    if (hovered) {
+        const std::string label = cut_utf8(hovered->label, k_tooltip_bytes);
+        ImGui::SetTooltip("%s  %s", clock_text(hovered->at_ms).c_str(), label.c_str());
+    }
     if (hovered_chapter)
         ImGui::SetTooltip("Chapter at %s: %s", clock_text(hovered_chapter->at_ms).c_str(),
-                          cut_text(hovered_chapter->title).c_str());
+                          cut_utf8(hovered_chapter->title, k_tooltip_bytes).c_str());
 }
 
 void draw_controls(Player& p, const Snapshot& s, const std::vector<TimelineChapter>& chapters) {
@@ -164,7 +164,7 @@ void draw_controls(Player& p, const Snapshot& s, const std::vector<TimelineChapt
         const float room = ImGui::GetContentRegionAvail().x;
         ImGui::PushClipRect(at, ImVec2(at.x + room, at.y + ImGui::GetFrameHeight()), true);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(k_chapter_colour), "%s",
-                           cut_text(chapters[static_cast<std::size_t>(current)].title, 300).c_str());
+                           cut_utf8(chapters[static_cast<std::size_t>(current)].title, 300).c_str());
         ImGui::PopClipRect();
     }
 }

@@ -6,6 +6,7 @@
 
 #include "catalog/library_impl.hpp"
 #include "catalog/schema.hpp"
+#include "common/text.hpp"
 
 namespace wt::catalog {
 
@@ -243,13 +244,6 @@ std::string normalise_ref(const std::string& ref) {
     return out;
 }
 
-std::string shorten(const std::string& s, size_t n) {
-    if (s.size() <= n) return s;
-    size_t cut = n;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
-    return s.substr(0, cut) + "…";
-}
-
 Result<Resolved> resolve_prefix(sql::Database& db, const char* table, const char* label, const char* what,
                                 const std::string& raw) {
     std::string prefix = normalise_ref(raw);
@@ -265,7 +259,7 @@ Result<Resolved> resolve_prefix(sql::Database& db, const char* table, const char
                     fmt::format("no {} has an id starting with '{}'; `walkthrough list` shows the ids", what, raw));
     }
     std::string candidates;
-    for (auto& [r, text] : *hits) candidates += fmt::format("\n  {}  {}", r.id, shorten(text, 60));
+    for (auto& [r, text] : *hits) candidates += fmt::format("\n  {}  {}", r.id, cut_utf8(text, 60));
     return fail(ErrorCode::ambiguous,
                 fmt::format("'{}' matches more than one {}; type more of the id:{}{}", raw, what, candidates,
                             hits->size() == 8 ? "\n  …" : ""));

@@ -4,18 +4,11 @@
 
 #include "app/ui/controller.hpp"
 #include "app/ui/jobs.hpp"
+#include "common/text.hpp"
 
 namespace wt::ui::jobs {
 
 namespace {
-
-// A banner is a line or two: a title pasted from a document is cut (at a UTF-8 boundary).
-std::string short_title(const std::string& title) {
-    std::size_t cut = 80;
-    if (title.size() <= cut) return title;
-    while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
-    return title.substr(0, cut) + "…";
-}
 
 // Read again rather than patched in place: another process (the CLI) may have changed them too.
 void post_chapters(Env& env, const std::string& recording_id) {
@@ -55,8 +48,9 @@ void remove_chapter(Env& env, const std::string& id, std::int64_t at_ms) {
     }
     post_chapters(env, gone->recording_id);
     env.post([gone = *gone](Controller& c) {
-        c.banner(Level::info,
-                 fmt::format("Removed the chapter '{}' at {}.", short_title(gone.title), format_moment(gone.at_ms)));
+        // A banner is a line or two: a title pasted from a document is cut.
+        c.banner(Level::info, fmt::format("Removed the chapter '{}' at {}.", cut_utf8(gone.title, 80),
+                                          format_moment(gone.at_ms)));
     });
 }
 

@@ -1,0 +1,17 @@
+#pragma once
+// Text helpers shared by every part.
+#include <cstddef>
+#include <string>
+
+namespace wt {
+
+// `text` cut to at most `max_bytes` bytes (never inside a UTF-8 character) with "…" after the cut;
+// unchanged when it fits. For a line, a tooltip or a message that must stay short.
+inline std::string cut_utf8(const std::string& text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return text;
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return text.substr(0, cut) + "…";
+}
+
+}  // namespace wt
