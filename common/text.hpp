@@ -1,6 +1,7 @@
 #pragma once
 // Text helpers shared by every part.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace wt {
@@ -13,5 +14,12 @@ inline std::string cut_utf8(const std::string& text, std::size_t max_bytes) {
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
     return text.substr(0, cut) + "…";
 }
+
+// Control characters (which could drive the terminal) to spaces; newlines kept if asked. Every piece of
+// stored or typed text that reaches a terminal goes through this.
+std::string printable(const std::string& text, bool keep_newlines);
+std::string one_line(const std::string& text);           // control characters (newlines too) to spaces
+std::string fit(const std::string& text, std::size_t width);  // one line, padded or cut to `width` characters
+std::string human_size(std::int64_t bytes);              // "12.3 MB"
 
 }  // namespace wt

@@ -2,8 +2,8 @@
 // adding, renaming and removing chapters through the worker, with the player and details in step.
 #include <doctest/doctest.h>
 
-#include "app/timeline_chapters.hpp"
-#include "app/ui/controller.hpp"
+#include "app/player_window/timeline_chapters.hpp"
+#include "app/desktop/model/controller.hpp"
 #include "tests/app_fixture.hpp"
 
 using namespace wt;

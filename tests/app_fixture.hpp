@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-#include "app/ui/controller.hpp"
+#include "app/desktop/model/controller.hpp"
 #include "tests/fixture.hpp"
 
 namespace wt::test {

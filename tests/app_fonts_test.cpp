@@ -4,7 +4,7 @@
 
 #include <imgui.h>
 
-#include "app/ui/fonts.hpp"
+#include "app/desktop/views/fonts.hpp"
 
 using wt::ui::Fonts;
 

@@ -9,9 +9,9 @@
 #include <mutex>
 #include <thread>
 
-#include "app/ui/app_settings.hpp"
-#include "app/ui/controller.hpp"
-#include "app/ui/view_logic.hpp"
+#include "app/desktop/model/app_settings.hpp"
+#include "app/desktop/model/controller.hpp"
+#include "app/desktop/model/view_logic.hpp"
 #include "tests/app_fixture.hpp"
 
 using namespace wt;

@@ -10,8 +10,8 @@
 #include <chrono>
 #include <thread>
 
-#include "app/ui/controller.hpp"
-#include "app/ui/view_logic.hpp"
+#include "app/desktop/model/controller.hpp"
+#include "app/desktop/model/view_logic.hpp"
 #include "tests/capture_env.hpp"
 #include "tests/app_fixture.hpp"
 

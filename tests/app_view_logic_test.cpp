@@ -7,9 +7,9 @@
 #include <mutex>
 #include <thread>
 
-#include "app/ui/controller.hpp"
-#include "app/ui/view_logic.hpp"
-#include "app/ui/worker.hpp"
+#include "app/desktop/model/controller.hpp"
+#include "app/desktop/model/view_logic.hpp"
+#include "app/desktop/model/worker.hpp"
 #include "tests/fixture.hpp"
 
 using namespace wt;

@@ -1,0 +1,89 @@
+// chapter, chapters
+#include <fmt/format.h>
+
+#include "app/cli/commands.hpp"
+#include "catalog/json.hpp"
+#include "common/text.hpp"
+
+namespace wt::app {
+
+namespace {
+
+// Long titles are cut for the terminal (at a UTF-8 boundary); --json carries them whole.
+std::string shown_title(const std::string& title) { return one_line(cut_utf8(title, 300)); }
+
+std::string chapter_line(const catalog::Chapter& c) {
+    return fmt::format("{}  {}", fit(format_moment_exact(c.at_ms), 9), shown_title(c.title));
+}
+
+}  // namespace
+
+std::string chapter_lines(const std::vector<catalog::Chapter>& chapters, const std::string& indent) {
+    std::string out;
+    for (const auto& c : chapters) out += indent + chapter_line(c) + "\n";
+    return out;
+}
+
+void add_chapter_commands(CLI::App& app, Action& action) {
+    {
+        struct Opts {
+            std::string id;
+            std::string at;
+            std::optional<std::string> title;
+            bool remove = false;
+        };
+        auto o = std::make_shared<Opts>();
+        auto* cmd = app.add_subcommand("chapter", "Name the moment where a part of a recording starts (again: rename), "
+                                                  "or --remove it");
+        cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
+        cmd->add_option("title", o->title, "The chapter's title");
+        cmd->add_option("--at", o->at, "Moment in the video: MM:SS, H:MM:SS or seconds (e.g. 2:13 or 2:13.5)")
+            ->required();
+        cmd->add_flag("--remove", o->remove, "Remove the chapter at that moment");
+        cmd->callback([o, &action] {
+            action = [o](CliContext& ctx) -> Result<void> {
+                if (o->remove && o->title) {
+                    return fail(ErrorCode::invalid_input,
+                                "--remove takes no title; give either a title (to add or rename) or --remove");
+                }
+                if (!o->remove && !o->title) {
+                    return fail(ErrorCode::invalid_input,
+                                "give the chapter's title, e.g. `walkthrough chapter ID --at 2:13 \"Setup\"`, or "
+                                "--remove to remove the chapter at that moment");
+                }
+                auto at = parse_moment(o->at);
+                if (!at) return std::unexpected(at.error());
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+                auto c = o->remove ? (*lib)->remove_chapter(o->id, *at) : (*lib)->set_chapter(o->id, *at, *o->title);
+                if (!c) return std::unexpected(c.error());
+                ctx.emit(to_json(*c), fmt::format("{}  {} at {}: {}", c->recording_id,
+                                                  o->remove ? "removed the chapter" : "chapter",
+                                                  format_moment_exact(c->at_ms), shown_title(c->title)));
+                return {};
+            };
+        });
+    }
+    {
+        auto id = std::make_shared<std::string>();
+        auto* cmd = app.add_subcommand("chapters", "List a recording's chapters in time order");
+        cmd->add_option("id", *id, "Recording id or a unique start of it")->required();
+        cmd->callback([id, &action] {
+            action = [id](CliContext& ctx) -> Result<void> {
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+                auto all = (*lib)->chapters(*id);
+                if (!all) return std::unexpected(all.error());
+                nlohmann::json j = nlohmann::json::array();
+                for (const auto& c : *all) j.push_back(to_json(c));
+                ctx.emit(j, all->empty() ? fmt::format("No chapters yet. Add one with `walkthrough chapter {} --at "
+                                                       "MM:SS TITLE`.",
+                                                       *id)
+                                         : chapter_lines(*all, ""));
+                return {};
+            };
+        });
+    }
+}
+
+}  // namespace wt::app

@@ -1,0 +1,156 @@
+// probe, doctor, settings
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "app/cli/commands.hpp"
+#include "catalog/json.hpp"
+#include "avkit/media_info.hpp"
+#include "recorder/recorder.hpp"
+
+namespace wt::app {
+
+namespace {
+
+struct Check {
+    std::string name;
+    bool ok = false;
+    bool required = true;
+    std::string detail;
+    std::string fix;
+};
+
+// The screen and microphone, opened exactly as `record` opens them.
+std::vector<Check> check_capture() {
+    recorder::RecordOptions defaults;
+    auto sources = recorder::check_sources(defaults);
+    Check screen{"display", sources.screen.has_value(), false, "", ""};
+    if (sources.screen) {
+        const char* display = std::getenv("DISPLAY");
+        screen.detail = fmt::format("DISPLAY={}: {}", display ? display : "", *sources.screen);
+    } else {
+        screen.detail = sources.screen.error().message;
+        screen.fix = "record and the app need an X display; start one or set DISPLAY";
+    }
+    Check mic{"microphone", sources.microphone.has_value(), false, "", ""};
+    if (sources.microphone) {
+        mic.detail = "default source: " + *sources.microphone;
+    } else {
+        mic.detail = sources.microphone.error().message;
+        mic.fix = "start PulseAudio (or PipeWire's pulse server), or record with --no-mic";
+    }
+    return {screen, mic};
+}
+
+}  // namespace
+
+void add_media_commands(CLI::App& app, Action& action) {
+    {
+        auto file = std::make_shared<std::string>();
+        auto* cmd = app.add_subcommand("probe", "Show a video file's duration, streams and codecs");
+        cmd->add_option("file", *file, "Video file")->required();
+        cmd->callback([file, &action] {
+            action = [file](CliContext& ctx) -> Result<void> {
+                auto info = av::probe(*file);
+                if (!info) return std::unexpected(info.error());
+                std::string h = fmt::format("{}\n  container  {}\n  duration   {} ({} ms)\n  size       {}\n", *file,
+                                            info->container, format_moment(info->duration_ms), info->duration_ms,
+                                            human_size(info->size_bytes));
+                for (const auto& s : info->streams) {
+                    h += fmt::format("  stream {}   {} {}", s.index, s.type, s.codec);
+                    if (s.type == "video")
+                        h += fmt::format(" {}x{} {:.3g} fps {}", s.width, s.height, s.frame_rate, s.pixel_format);
+                    if (s.type == "audio") h += fmt::format(" {} Hz {} ch", s.sample_rate, s.channels);
+                    if (!s.decodable) h += " (cannot be decoded)";
+                    h += '\n';
+                }
+                ctx.emit(catalog::to_json(*info), h);
+                // DESIGN.md §7: a file without usable video is an error for probe too, after showing what it holds.
+                if (!info->has_decodable_video) {
+                    return fail(ErrorCode::bad_media,
+                                fmt::format("'{}' has no video that can be decoded; walkthrough cannot use it", *file));
+                }
+                return {};
+            };
+        });
+    }
+    {
+        auto* cmd = app.add_subcommand("doctor", "Check the library, encoders, display and microphone");
+        cmd->callback([&action] {
+            action = [](CliContext& ctx) -> Result<void> {
+                std::vector<Check> checks;
+                Check lib_check{"library", false, true, "", ""};
+                auto lib = ctx.open();
+                if (lib) {
+                    auto s = (*lib)->stats();
+                    if (s) {
+                        lib_check.ok = true;
+                        lib_check.detail = fmt::format("{} · schema {} · {} recordings ({}) · {} comments · {} people · "
+                                                       "acting as {}",
+                                                       s->root.string(), s->schema_version, s->recordings,
+                                                       human_size(s->media_bytes), s->comments, s->people,
+                                                       (*lib)->me().name);
+                    } else {
+                        lib_check.detail = s.error().message;
+                    }
+                } else {
+                    lib_check.detail = lib.error().message;
+                    lib_check.fix = "choose a writable folder with --library or WALKTHROUGH_LIBRARY";
+                }
+                checks.push_back(lib_check);
+                struct Enc {
+                    const char* name;
+                    bool required;
+                    const char* use;
+                };
+                for (Enc e : {Enc{"libx264", true, "H.264 video for recordings"},
+                              Enc{"libopus", true, "Opus voice for recordings"}, Enc{"mjpeg", true, "thumbnails"},
+                              Enc{"aac", false, "AAC audio (fallback)"}, Enc{"libsvtav1", false, "AV1 (optional)"}}) {
+                    Check c{std::string("encoder ") + e.name, av::has_encoder(e.name), e.required, e.use, ""};
+                    if (!c.ok) c.fix = "install Debian's libavcodec59 with its codec libraries (apt install libavcodec-extra59)";
+                    checks.push_back(c);
+                }
+                for (auto& c : check_capture()) checks.push_back(std::move(c));
+
+                bool healthy = true;
+                nlohmann::json j = nlohmann::json::array();
+                std::string h;
+                for (const auto& c : checks) {
+                    if (c.required && !c.ok) healthy = false;
+                    j.push_back({{"check", c.name}, {"ok", c.ok}, {"required", c.required}, {"detail", c.detail},
+                                 {"fix", c.fix.empty() ? nlohmann::json() : nlohmann::json(c.fix)}});
+                    h += fmt::format("{}  {}  {}{}\n", c.ok ? "ok  " : (c.required ? "FAIL" : "warn"), fit(c.name, 18),
+                                     c.detail, c.fix.empty() ? "" : "\n                          fix: " + c.fix);
+                }
+                ctx.emit({{"healthy", healthy}, {"checks", j}}, h);
+                if (!healthy) return fail(ErrorCode::internal, "some required checks failed (see above)");
+                return {};
+            };
+        });
+    }
+    {
+        auto window = std::make_shared<std::optional<int>>();
+        auto* cmd = app.add_subcommand("settings", "Show or change library settings");
+        cmd->add_option("--response-window", *window, "Hours within which a comment should get an answer (default 24)");
+        cmd->callback([window, &action] {
+            action = [window](CliContext& ctx) -> Result<void> {
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+                if (*window) {
+                    if (auto r = (*lib)->set_response_window_hours(**window); !r) return r;
+                }
+                auto s = (*lib)->stats();
+                if (!s) return std::unexpected(s.error());
+                ctx.emit({{"library", s->root.string()},
+                          {"schema_version", s->schema_version},
+                          {"response_window_hours", s->response_window_hours},
+                          {"acting_as", (*lib)->me().name}},
+                         fmt::format("library           {}\nresponse window   {} h\nacting as         {}",
+                                     s->root.string(), s->response_window_hours, (*lib)->me().name));
+                return {};
+            };
+        });
+    }
+}
+
+}  // namespace wt::app

@@ -1,0 +1,171 @@
+// record, recover
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "app/cli/commands.hpp"
+#include "app/core/finishing.hpp"
+#include "catalog/json.hpp"
+#include "recorder/recorder.hpp"
+
+namespace wt::app {
+
+namespace {
+
+std::atomic<int> g_stop_signal{0};
+std::atomic<int> g_pause_toggles{0};
+
+void on_stop_signal(int sig) { g_stop_signal.store(sig); }
+void on_pause_signal(int) { g_pause_toggles.fetch_add(1); }
+
+// SIGINT and SIGTERM end a recording cleanly (the file is finished and added to the library);
+// SIGUSR1 pauses and resumes.
+void catch_record_signals() {
+    struct sigaction sa {};
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    sa.sa_handler = on_pause_signal;
+    sigaction(SIGUSR1, &sa, nullptr);
+}
+
+}  // namespace
+
+void add_record_commands(CLI::App& app, Action& action) {
+    {
+        // The options bind straight into the recorder's own; only --quality and --window are parsed.
+        struct Opts {
+            EntryOptions entry;
+            recorder::RecordOptions record;
+            std::optional<std::string> window;
+            std::string quality = "compact";
+        };
+        auto o = std::make_shared<Opts>();
+        recorder::RecordOptions& ro = o->record;
+        auto* cmd = app.add_subcommand("record", "Record the screen and microphone until --duration or Ctrl+C");
+        o->entry.add_to(cmd, "Title (default: a dated title)");
+        cmd->add_option("--display", ro.display, "X display to record (default: $DISPLAY)");
+        cmd->add_option("--region", ro.region, "Only this rectangle: X,Y,WxH");
+        cmd->add_option("--fps", ro.fps, "Frames per second, 1-60")->capture_default_str()->check(CLI::Range(1, 60));
+        cmd->add_option("--mic", ro.mic, "PulseAudio source (default: the default source)");
+        cmd->add_flag("--no-mic", ro.no_mic, "Record without sound");
+        cmd->add_flag("--denoise", ro.denoise, "Reduce background noise in the voice");
+        cmd->add_option("--window", o->window, "Record one X window, by id (e.g. 0x3a00007, from xwininfo)");
+        cmd->add_option("--duration", ro.max_seconds, "Stop after this many seconds")->check(CLI::NonNegativeNumber);
+        cmd->add_option("--quality", o->quality, "compact, balanced or high")->capture_default_str();
+        cmd->add_option("--countdown", ro.countdown_seconds, "Start after this many seconds (3-2-1)")
+            ->check(CLI::Range(0.0, 60.0));
+        cmd->add_option("--video-input", ro.video_input, "Any libavdevice input instead of the screen, FMT:URL");
+        cmd->add_option("--audio-input", ro.audio_input, "Any libavdevice input instead of the microphone, FMT:URL");
+        cmd->callback([o, &action] {
+            action = [o](CliContext& ctx) -> Result<void> {
+                auto details = o->entry.to_new_recording();
+                if (!details) return std::unexpected(details.error());
+                if (!details->title) details->title = "";  // no --title: a dated one, not the file's name
+                recorder::RecordOptions options = o->record;
+                auto quality = recorder::parse_quality(o->quality);
+                if (!quality) return std::unexpected(quality.error());
+                options.quality = *quality;
+                if (options.no_mic && (options.mic || options.audio_input)) {
+                    return fail(ErrorCode::invalid_input, "--no-mic cannot go with --mic or --audio-input");
+                }
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+
+                options.incoming_dir = incoming_dir(ctx.library_root());
+                if (o->window) {
+                    auto id = recorder::parse_window_id(*o->window);
+                    if (!id) return std::unexpected(id.error());
+                    options.window = *id;
+                }
+                catch_record_signals();
+                auto rec = recorder::Recorder::start(options);
+                if (!rec) return std::unexpected(rec.error());
+                const bool talk = !ctx.json && isatty(STDERR_FILENO);
+                if (talk) std::fprintf(stderr, "recording… press Ctrl+C to stop\n");
+                int toggles_seen = 0;
+                while (!g_stop_signal.load() && !(*rec)->finished()) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                    for (int t = g_pause_toggles.load(); toggles_seen < t; ++toggles_seen) {
+                        if ((*rec)->stats().paused) (*rec)->resume();
+                        else (*rec)->pause();
+                    }
+                    if (talk) {
+                        auto s = (*rec)->stats();
+                        if (s.countdown_ms > 0) {
+                            std::fprintf(stderr, "\r\033[Kstarting in %lld…", static_cast<long long>(s.countdown_ms / 1000 + 1));
+                            continue;
+                        }
+                        std::fprintf(stderr, "\r\033[K%s  %s%s", format_moment(s.elapsed_ms).c_str(),
+                                     human_size(s.bytes_written).c_str(),
+                                     s.paused ? "  paused (kill -USR1 to resume)" : "");
+                    }
+                }
+                auto done = (*rec)->stop();
+                if (talk) std::fprintf(stderr, "\r\033[K");
+                if (!done) return std::unexpected(done.error());
+                for (const auto& w : done->warnings) std::cerr << "walkthrough: warning: " << w << '\n';
+
+                const auto finish_start = std::chrono::steady_clock::now();
+                details->note = fmt::format("{}", fmt::join(done->warnings, "; "));
+                auto added = finish_recording(**lib, done->file, *details);
+                if (!added) {
+                    return fail(added.error().code,
+                                fmt::format("{}; the recording is kept at {} and `walkthrough recover` will add it",
+                                            added.error().message, done->file.string()));
+                }
+                const auto finish_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - finish_start)
+                                           .count();
+                const auto& s = done->stats;
+                nlohmann::json j = to_json(*added);
+                j.update({{"frames_captured", s.frames_captured},
+                          {"frames_encoded", s.frames_encoded},
+                          {"frames_skipped_unchanged", s.frames_skipped_unchanged},
+                          {"frames_dropped", s.frames_dropped},
+                          {"frames_duplicated", s.frames_duplicated},
+                          {"paused_ms", s.paused_ms},
+                          {"audio_drift_ms", s.audio_drift_ms},
+                          {"finish_ms", finish_ms},
+                          {"warnings", done->warnings}});
+                ctx.emit(j, fmt::format("{}  recorded '{}' ({} · {}x{} · {} · {} frames, {} unchanged skipped, {} "
+                                        "dropped)",
+                                        added->id, one_line(added->title), format_moment(added->duration_ms),
+                                        added->width, added->height, human_size(added->size_bytes), s.frames_captured,
+                                        s.frames_skipped_unchanged, s.frames_dropped));
+                return {};
+            };
+        });
+    }
+    {
+        auto* cmd = app.add_subcommand("recover", "Turn interrupted recordings into playable ones in the library");
+        cmd->callback([&action] {
+            action = [](CliContext& ctx) -> Result<void> {
+                ctx.recovery_notice = false;  // said once, below, not also as open()'s notice
+                auto lib = ctx.open();        // opening already recovers; this reports what it found
+                if (!lib) return std::unexpected(lib.error());
+                nlohmann::json j = nlohmann::json::array();
+                std::string h;
+                for (const auto& r : ctx.recovered.recordings) {
+                    j.push_back(to_json(r));
+                    h += fmt::format("{}  recovered '{}' ({})\n", r.id, one_line(r.title), format_moment(r.duration_ms));
+                }
+                ctx.emit(j, h.empty() ? "Nothing to recover." : h);
+                if (!ctx.recovered.problems.empty()) {
+                    return fail(ErrorCode::bad_media, fmt::format("{}", fmt::join(ctx.recovered.problems, "\n")));
+                }
+                return {};
+            };
+        });
+    }
+}
+
+}  // namespace wt::app

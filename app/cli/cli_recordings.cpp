@@ -1,0 +1,271 @@
+// import, list, search, show, edit, delete, export
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "app/cli/commands.hpp"
+#include "catalog/json.hpp"
+
+namespace wt::app {
+
+namespace {
+
+std::string describe_video(const catalog::Recording& r) {
+    std::string codecs = r.video_codec + (r.audio_codec.empty() ? "" : " + " + r.audio_codec);
+    return fmt::format("{} · {}x{} · {} · {}", format_moment(r.duration_ms), r.width, r.height, codecs,
+                       human_size(r.size_bytes));
+}
+
+std::string recording_table(const std::vector<catalog::Recording>& rows) {
+    std::string out = fmt::format("{}  {}  {}  {}  {}  {}\n", fit("ID", 10), fit("KIND", 11), fit("TITLE", 40),
+                                  fit("LENGTH", 7), fit("AUTHOR", 12), "CREATED");
+    for (const auto& r : rows) {
+        out += fmt::format("{}  {}  {}  {}  {}  {}{}\n", r.id, fit(catalog::to_string(r.kind), 11), fit(r.title, 40),
+                           fit(format_moment(r.duration_ms), 7), fit(r.author, 12), format_local_time(r.created_at),
+                           r.comment_count == 0   ? std::string()
+                           : r.comment_count == 1 ? std::string("  (1 comment)")
+                                                  : fmt::format("  ({} comments)", r.comment_count));
+    }
+    return out;
+}
+
+}  // namespace
+
+void add_recording_commands(CLI::App& app, Action& action) {
+    {
+        struct Opts {
+            std::string file;
+            EntryOptions entry;
+        };
+        auto o = std::make_shared<Opts>();
+        auto* cmd = app.add_subcommand("import", "Copy a video file into the library (probed, thumbnailed)");
+        cmd->add_option("file", o->file, "Video file")->required();
+        o->entry.add_to(cmd, "Title (default: the file name; empty: a dated title)");
+        cmd->callback([o, &action] {
+            action = [o](CliContext& ctx) -> Result<void> {
+                auto in = o->entry.to_new_recording();
+                if (!in) return std::unexpected(in.error());
+                in->file = o->file;
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+                // Progress on a terminal only: scripts and --json get clean output.
+                const bool show = !ctx.json && isatty(STDERR_FILENO);
+                catalog::Progress progress;
+                if (show) {
+                    progress = [](double f, std::string_view what) {
+                        std::fprintf(stderr, "\r\033[Kimporting: %.*s %3d %%", static_cast<int>(what.size()),
+                                     what.data(), static_cast<int>(f * 100));
+                        return true;
+                    };
+                }
+                auto rec = (*lib)->import_recording(*in, progress);
+                if (show) std::fprintf(stderr, "\r\033[K");
+                if (!rec) return std::unexpected(rec.error());
+                ctx.emit(to_json(*rec), fmt::format("{}  imported '{}' ({}){}", rec->id, one_line(rec->title),
+                                                    describe_video(*rec),
+                                                    rec->note.empty() ? "" : "\nnote: " + rec->note));
+                return {};
+            };
+        });
+    }
+    {
+        struct Opts {
+            std::optional<std::string> kind;  // parsed when run, for parse_kind's message (exit 2)
+            catalog::ListFilter filter;       // the other options are parsed straight into it
+        };
+        auto o = std::make_shared<Opts>();
+        auto* cmd = app.add_subcommand("list", "List recordings, newest first");
+        cmd->add_option("--kind", o->kind, "walkthrough or training");
+        cmd->add_option("--tag", o->filter.tag, "Only with this tag");
+        cmd->add_option("--author", o->filter.author, "Only by this person");
+        cmd->add_flag("--unwatched", o->filter.unwatched, "Only those I have not watched");
+        cmd->add_option("--assigned-to", o->filter.assigned_to, "Only those assigned to this person");
+        cmd->add_option("--limit", o->filter.limit, "Page size")->capture_default_str()->check(CLI::Range(1, 10000));
+        cmd->add_option("--offset", o->filter.offset, "Skip this many")->check(CLI::NonNegativeNumber);
+        cmd->callback([o, &action] {
+            action = [o](CliContext& ctx) -> Result<void> {
+                catalog::ListFilter f = o->filter;
+                if (o->kind) {
+                    auto k = catalog::parse_kind(*o->kind);
+                    if (!k) return std::unexpected(k.error());
+                    f.kind = *k;
+                }
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+                auto rows = (*lib)->list(f);
+                if (!rows) return std::unexpected(rows.error());
+                nlohmann::json j = nlohmann::json::array();
+                for (const auto& r : *rows) j.push_back(to_json(r));
+                ctx.emit(j, rows->empty() ? "No recordings match. Add one with `walkthrough import FILE`."
+                                          : recording_table(*rows));
+                return {};
+            };
+        });
+    }
+    {
+        auto query = std::make_shared<std::vector<std::string>>();
+        auto limit = std::make_shared<int>(20);
+        auto* cmd = app.add_subcommand("search", "Search titles, descriptions, tags, comments and chapters");
+        cmd->add_option("query", *query, "Words to find (the last one may be the start of a word)")->required();
+        cmd->add_option("--limit", *limit, "At most this many results")->check(CLI::Range(1, 500));
+        cmd->callback([query, limit, &action] {
+            action = [query, limit](CliContext& ctx) -> Result<void> {
+                std::string text;
+                for (const auto& w : *query) text += (text.empty() ? "" : " ") + w;
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+                auto hits = (*lib)->search(text, *limit);
+                if (!hits) return std::unexpected(hits.error());
+                nlohmann::json j = nlohmann::json::array();
+                std::string human;
+                for (const auto& h : *hits) {
+                    j.push_back(to_json(h));
+                    std::string where = h.matched_in == "recording" ? "recording"
+                                        : h.at_ms ? fmt::format("{} at {}", h.matched_in, format_moment(*h.at_ms))
+                                                  : h.matched_in;
+                    human += fmt::format("{}  {}  {}: {}\n", h.recording_id, fit(h.recording_title, 32), where,
+                                         h.excerpt);
+                }
+                ctx.emit(j, human.empty() ? fmt::format("Nothing matches '{}'.", text) : human);
+                return {};
+            };
+        });
+    }
+    {
+        auto id = std::make_shared<std::string>();
+        auto* cmd = app.add_subcommand("show", "Show one recording: details, chapters, who watched, assignments");
+        cmd->add_option("id", *id, "Recording id or a unique start of it")->required();
+        cmd->callback([id, &action] {
+            action = [id](CliContext& ctx) -> Result<void> {
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+                auto rec = (*lib)->get(*id);
+                if (!rec) return std::unexpected(rec.error());
+                auto views = (*lib)->views(rec->id);
+                if (!views) return std::unexpected(views.error());
+                catalog::AssignmentFilter only_this;
+                only_this.recording = rec->id;
+                auto all = (*lib)->assignments(only_this);
+                if (!all) return std::unexpected(all.error());
+                auto parts = (*lib)->chapters(rec->id);
+                if (!parts) return std::unexpected(parts.error());
+                nlohmann::json j = to_json(*rec);
+                j["media_file"] = (*lib)->absolute(rec->media_path).string();
+                j["views"] = nlohmann::json::array();
+                j["assignments"] = nlohmann::json::array();
+                j["chapters"] = nlohmann::json::array();
+                for (const auto& c : *parts) j["chapters"].push_back(to_json(c));
+                std::string h = fmt::format("{}\n  id          {}\n  kind        {}{}\n  author      {} · {}\n"
+                                            "  video       {}\n  status      {}{}\n  media       {}\n",
+                                            rec->title, rec->id, catalog::to_string(rec->kind),
+                                            rec->tags.empty() ? "" : " · tags: " + fmt::format("{}", fmt::join(rec->tags, ", ")),
+                                            rec->author, format_local_time(rec->created_at), describe_video(*rec),
+                                            catalog::to_string(rec->status), rec->note.empty() ? "" : " (" + rec->note + ")",
+                                            (*lib)->absolute(rec->media_path).string());
+                if (!rec->description.empty()) h += "  description " + rec->description + "\n";
+                h += fmt::format("  comments    {} ({} open threads)\n", rec->comment_count, rec->open_comment_count);
+                if (!parts->empty()) h += "  chapters\n" + chapter_lines(*parts, "    ");
+                for (const auto& v : *views) {
+                    j["views"].push_back(to_json(v));
+                    h += fmt::format("  viewed by   {} · {:.0f} %{}\n", v.person, v.coverage * 100,
+                                     v.watched_at ? fmt::format(" · watched {} ({})", format_local_time(*v.watched_at),
+                                                                catalog::to_string(*v.how))
+                                                  : fmt::format(" · resume at {}", format_moment(v.last_position_ms)));
+                }
+                for (const auto& a : *all) {
+                    j["assignments"].push_back(to_json(a));
+                    h += fmt::format("  assigned    {} · due {} · {}\n", a.assignee, a.due.value_or("-"),
+                                     catalog::to_string(a.state));
+                }
+                ctx.emit(j, h);
+                return {};
+            };
+        });
+    }
+    {
+        struct Opts {
+            std::string id;
+            std::optional<std::string> title, description, kind;
+            std::vector<std::string> add_tags, remove_tags;
+        };
+        auto o = std::make_shared<Opts>();
+        auto* cmd = app.add_subcommand("edit", "Change a recording's title, description, kind or tags");
+        cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
+        cmd->add_option("--title", o->title, "New title (empty: a dated title)");
+        cmd->add_option("--description", o->description, "New description");
+        cmd->add_option("--kind", o->kind, "walkthrough or training");
+        cmd->add_option("--add-tag", o->add_tags, "Add a tag (repeatable)");
+        cmd->add_option("--remove-tag", o->remove_tags, "Remove a tag (repeatable)");
+        cmd->callback([o, &action] {
+            action = [o](CliContext& ctx) -> Result<void> {
+                catalog::RecordingEdit e;
+                e.title = o->title;
+                e.description = o->description;
+                if (o->kind) {
+                    auto k = catalog::parse_kind(*o->kind);
+                    if (!k) return std::unexpected(k.error());
+                    e.kind = *k;
+                }
+                e.add_tags = o->add_tags;
+                e.remove_tags = o->remove_tags;
+                if (!e.title && !e.description && !e.kind && e.add_tags.empty() && e.remove_tags.empty()) {
+                    return fail(ErrorCode::invalid_input,
+                                "nothing to change; give --title, --description, --kind, --add-tag or --remove-tag");
+                }
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+                auto rec = (*lib)->edit(o->id, e);
+                if (!rec) return std::unexpected(rec.error());
+                ctx.emit(to_json(*rec), fmt::format("{}  updated '{}'", rec->id, one_line(rec->title)));
+                return {};
+            };
+        });
+    }
+    {
+        auto id = std::make_shared<std::string>();
+        auto* cmd = app.add_subcommand("delete", "Delete a recording with its media, comments and views (at once)");
+        cmd->add_option("id", *id, "Recording id or a unique start of it")->required();
+        cmd->callback([id, &action] {
+            action = [id](CliContext& ctx) -> Result<void> {
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+                auto gone = (*lib)->remove(*id);
+                if (!gone) return std::unexpected(gone.error());
+                const auto& rec = gone->recording;
+                nlohmann::json left = nlohmann::json::array();
+                for (const auto& f : gone->files_left) {
+                    left.push_back(f.string());
+                    std::cerr << "walkthrough: warning: could not remove " << f.string() << "; delete it by hand\n";
+                }
+                ctx.emit(nlohmann::json{{"deleted", to_json(rec)}, {"files_left", left}},
+                         fmt::format("{}  deleted '{}' with its media and {} comments", rec.id, one_line(rec.title),
+                                     rec.comment_count));
+                return {};
+            };
+        });
+    }
+    {
+        auto id = std::make_shared<std::string>();
+        auto dest = std::make_shared<std::string>();
+        auto* cmd = app.add_subcommand("export",
+                                       "Copy a recording out with a JSON sidecar (metadata, chapters and comments)");
+        cmd->add_option("id", *id, "Recording id or a unique start of it")->required();
+        cmd->add_option("dest", *dest, "A folder, or the file name to write")->required();
+        cmd->callback([id, dest, &action] {
+            action = [id, dest](CliContext& ctx) -> Result<void> {
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+                auto out = (*lib)->export_to(*id, *dest);
+                if (!out) return std::unexpected(out.error());
+                ctx.emit({{"media", out->media.string()}, {"sidecar", out->sidecar.string()}},
+                         fmt::format("exported {}\n     and {}", out->media.string(), out->sidecar.string()));
+                return {};
+            };
+        });
+    }
+}
+
+}  // namespace wt::app

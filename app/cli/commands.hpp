@@ -1,0 +1,61 @@
+#pragma once
+// What the command line's parts share. Each cli_*.cpp registers the subcommands of one area;
+// a subcommand's callback only records what to run, and run_cli runs it once parsing is done.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "app/core/finishing.hpp"
+#include "catalog/catalog.hpp"
+#include "catalog/json.hpp"
+#include "common/text.hpp"
+
+namespace wt::app {
+
+struct CliContext {
+    std::string library;  // --library
+    std::string as;       // --as
+    bool json = false;    // --json
+    Recovered recovered;  // what open() recovered from interrupted recordings
+    bool recovery_notice = true;  // open() tells stderr what it recovered (`recover` reports it itself)
+
+    // Opens the library named by --library / WALKTHROUGH_LIBRARY / XDG, acting as --as /
+    // WALKTHROUGH_USER / the library's default person, and recovers interrupted recordings
+    // (DESIGN §7: every start does), telling stderr what it found.
+    Result<std::unique_ptr<catalog::Library>> open();
+    std::filesystem::path library_root() const;
+    // Prints a result: JSON on stdout with --json, else the human text.
+    void emit(const nlohmann::json& j, const std::string& human) const;
+};
+
+using Action = std::function<Result<void>(CliContext&)>;
+
+// --title, --kind, --description, --tag: how a new recording (imported or recorded) is filed.
+struct EntryOptions {
+    std::optional<std::string> title;
+    std::string kind = "walkthrough";
+    std::string description;
+    std::vector<std::string> tags;
+
+    void add_to(CLI::App* cmd, const char* title_help);
+    // Those fields of a NewRecording; fails on an unknown kind.
+    Result<catalog::NewRecording> to_new_recording() const;
+};
+
+void add_recording_commands(CLI::App& app, Action& action);
+void add_media_commands(CLI::App& app, Action& action);
+void add_comment_commands(CLI::App& app, Action& action);
+void add_chapter_commands(CLI::App& app, Action& action);
+void add_people_commands(CLI::App& app, Action& action);
+void add_record_commands(CLI::App& app, Action& action);
+void add_play_commands(CLI::App& app, Action& action);
+
+// Text helpers for the human output (the general ones are in common/text.hpp).
+// One line per chapter ("1:05.5     Setup"), each after `indent`: what `chapters` and `show` print.
+std::string chapter_lines(const std::vector<catalog::Chapter>& chapters, const std::string& indent);
+std::optional<std::int64_t> parse_seconds(const std::string& text, std::string& error);
+
+}  // namespace wt::app

@@ -1,0 +1,65 @@
+#pragma once
+// The work the controller sends to the worker thread: each function runs there with the library
+// connection and answers with Apply functions posted to the mailbox (run on the UI thread, where
+// they check that the answer is still wanted: the same recording, the same generation).
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/desktop/model/model.hpp"
+#include "app/desktop/model/worker.hpp"
+
+namespace wt::ui::jobs {
+
+using Env = Worker::Env;
+
+struct OpenRequest {
+    std::filesystem::path library;        // empty: from the settings, else the default
+    std::string person;                   // empty: from the settings, else WALKTHROUGH_USER, else the default
+    std::filesystem::path settings_file;  // read when read_settings
+    bool read_settings = false;
+    std::function<EpochMs()> clock;
+    std::uint64_t generation = 0;
+    int first_page = 60;
+};
+
+void open(Env&, const OpenRequest&);
+void load_library(Env&, std::uint64_t generation, int first_page);
+void load_inbox(Env&);
+void load_training(Env&);
+void search(Env&, const std::string& text, std::uint64_t seq);
+void details(Env&, const std::string& id);
+void save_details(Env&, const std::string& id, const catalog::RecordingEdit& edit);
+void remove(Env&, const std::string& id);
+void export_to(Env&, const std::string& id, const std::string& dir);
+void assign(Env&, const std::string& id, const std::string& person, const std::optional<std::string>& due);
+void open_player(Env&, const std::string& id, std::optional<std::int64_t> at_ms, bool paused,
+                 player::AudioOutput audio);
+void comment(Env&, const catalog::NewComment& c);
+void resolve(Env&, const std::string& comment_id);
+// Chapters (jobs_chapters.cpp): the recording's chapters as they are afterwards go to the player and details.
+void set_chapter(Env&, const std::string& id, std::int64_t at_ms, const std::string& title);
+void remove_chapter(Env&, const std::string& id, std::int64_t at_ms);
+void mark_watched(Env&, const std::string& id);
+void report_played(Env&, const std::string& id, const std::vector<catalog::Interval>& played);
+void add_person(Env&, const std::string& name);
+void set_response_window(Env&, int hours);
+void save_settings(Env&, const std::filesystem::path& file, const AppSettings& settings);
+void import(Env&, const catalog::NewRecording& what);
+void check_sources(Env&, const recorder::RecordOptions& options);
+void start_recording(Env&, const recorder::RecordOptions& options);
+void stop_recording(Env&, const std::shared_ptr<recorder::Recorder>& rec, const catalog::NewRecording& details,
+                    bool discard);
+void thumbnail(Env&, const std::string& id, const std::string& library_relative, int width);
+
+// What the Record view offers to choose from (jobs_capture.cpp); no library needed.
+void list_microphones(Env&);
+void list_windows(Env&, const std::string& display);
+// After `delay_ms` (the app's window, just hidden, is gone from the screen by then).
+void grab_screen(Env&, const std::string& display, int delay_ms, std::uint64_t seq);
+
+}  // namespace wt::ui::jobs

@@ -1,0 +1,134 @@
+#include "catalog/json.hpp"
+
+#include "common/timefmt.hpp"
+
+namespace wt::catalog {
+namespace {
+nlohmann::json opt_time(const std::optional<EpochMs>& t) {
+    return t ? nlohmann::json(format_iso_utc(*t)) : nlohmann::json();
+}
+nlohmann::json opt_text(const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); }
+}  // namespace
+
+nlohmann::json to_json(const catalog::Person& p) {
+    return {{"id", p.id}, {"name", p.name}, {"email", p.email}, {"role", p.role},
+            {"created_at", format_iso_utc(p.created_at)}};
+}
+
+nlohmann::json to_json(const catalog::Recording& r) {
+    return {{"id", r.id},
+            {"title", r.title},
+            {"description", r.description},
+            {"kind", catalog::to_string(r.kind)},
+            {"author", r.author},
+            {"created_at", format_iso_utc(r.created_at)},
+            {"duration_ms", r.duration_ms},
+            {"width", r.width},
+            {"height", r.height},
+            {"size_bytes", r.size_bytes},
+            {"video_codec", r.video_codec},
+            {"audio_codec", opt_text(r.audio_codec)},
+            {"media_path", r.media_path},
+            {"thumbnail_path", opt_text(r.thumbnail_path)},
+            {"status", catalog::to_string(r.status)},
+            {"note", opt_text(r.note)},
+            {"tags", r.tags},
+            {"comment_count", r.comment_count},
+            {"open_comment_count", r.open_comment_count}};
+}
+
+nlohmann::json to_json(const catalog::Comment& c) {
+    return {{"id", c.id},
+            {"recording_id", c.recording_id},
+            {"author", c.author},
+            {"parent_id", opt_text(c.parent_id)},
+            {"thread_id", c.thread_id},
+            {"at_ms", c.at_ms ? nlohmann::json(*c.at_ms) : nlohmann::json()},
+            {"body", c.body},
+            {"created_at", format_iso_utc(c.created_at)},
+            {"edited_at", opt_time(c.edited_at)},
+            {"resolved_at", opt_time(c.resolved_at)},
+            {"resolved_by", opt_text(c.resolved_by)}};
+}
+
+// "at" is the moment as people type it (parse_moment reads it back exactly).
+nlohmann::json to_json(const catalog::Chapter& c) {
+    return {{"recording_id", c.recording_id},
+            {"at_ms", c.at_ms},
+            {"at", format_moment_exact(c.at_ms)},
+            {"title", c.title},
+            {"created_at", format_iso_utc(c.created_at)}};
+}
+
+nlohmann::json to_json(const catalog::View& v) {
+    nlohmann::json intervals = nlohmann::json::array();
+    for (const auto& i : v.intervals) intervals.push_back({{"start_ms", i.start_ms}, {"end_ms", i.end_ms}});
+    return {{"recording_id", v.recording_id},
+            {"person", v.person},
+            {"intervals", intervals},
+            {"covered_ms", v.covered_ms},
+            {"coverage", v.coverage},
+            {"last_position_ms", v.last_position_ms},
+            {"watched", v.watched_at.has_value()},
+            {"watched_at", opt_time(v.watched_at)},
+            {"how", v.how ? nlohmann::json(catalog::to_string(*v.how)) : nlohmann::json()},
+            {"updated_at", format_iso_utc(v.updated_at)}};
+}
+
+nlohmann::json to_json(const catalog::Assignment& a) {
+    return {{"id", a.id},
+            {"recording_id", a.recording_id},
+            {"recording_title", a.recording_title},
+            {"assignee", a.assignee},
+            {"assigned_by", a.assigned_by},
+            {"assigned_at", format_iso_utc(a.assigned_at)},
+            {"due", a.due ? nlohmann::json(*a.due) : nlohmann::json()},
+            {"completed_at", opt_time(a.completed_at)},
+            {"coverage", a.coverage},
+            {"state", catalog::to_string(a.state)},
+            {"overdue", a.state == catalog::AssignmentState::overdue}};
+}
+
+nlohmann::json to_json(const catalog::InboxItem& i) {
+    return {{"comment", to_json(i.comment)},
+            {"recording_title", i.recording_title},
+            {"reason", i.reason},
+            {"age_ms", i.age_ms},
+            {"overdue", i.overdue}};
+}
+
+nlohmann::json to_json(const catalog::SearchHit& h) {
+    return {{"recording_id", h.recording_id},
+            {"recording_title", h.recording_title},
+            {"kind", catalog::to_string(h.kind)},
+            {"matched_in", h.matched_in},
+            {"comment_id", opt_text(h.comment_id)},
+            {"at_ms", h.at_ms ? nlohmann::json(*h.at_ms) : nlohmann::json()},
+            {"excerpt", h.excerpt},
+            {"score", h.score}};
+}
+
+nlohmann::json to_json(const av::MediaInfo& m) {
+    nlohmann::json streams = nlohmann::json::array();
+    for (const auto& s : m.streams) {
+        nlohmann::json js{{"index", s.index}, {"type", s.type}, {"codec", s.codec}, {"decodable", s.decodable},
+                          {"bit_rate", s.bit_rate}};
+        if (s.type == "video") {
+            js["width"] = s.width;
+            js["height"] = s.height;
+            js["frame_rate"] = s.frame_rate;
+            js["pixel_format"] = s.pixel_format;
+        } else if (s.type == "audio") {
+            js["sample_rate"] = s.sample_rate;
+            js["channels"] = s.channels;
+        }
+        streams.push_back(std::move(js));
+    }
+    return {{"container", m.container},         {"duration_ms", m.duration_ms},
+            {"size_bytes", m.size_bytes},       {"width", m.width},
+            {"height", m.height},               {"video_codec", opt_text(m.video_codec)},
+            {"audio_codec", opt_text(m.audio_codec)}, {"has_decodable_video", m.has_decodable_video},
+            {"streams", streams}};
+}
+
+}  // namespace wt::catalog
