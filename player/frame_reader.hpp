@@ -7,8 +7,10 @@
 // independent.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 
 #include "avkit/av_ptr.hpp"
+#include "avkit/decoder.hpp"
 #include "common/result.hpp"
 
 namespace wt::player {
@@ -32,16 +34,13 @@ public:
     // Fails (bad_media) only when no frame at all decodes there.
     Result<Frame> read_at(double seconds);
 
-    struct Stats {
-        std::int64_t frames_decoded = 0;
-        std::int64_t corrupt_frames = 0;   // decoded with errors (concealed, missing references)
-        std::int64_t damaged_packets = 0;  // refused by the decoder
-    };
-    // Counts since open(); a frame decoded again by a later read_at counts again.
-    const Stats& stats() const { return m_stats; }
+    // Decoded, corrupt and damaged counts since open() (avkit/decoder.hpp); a frame decoded again
+    // by a later read_at counts again.
+    using Stats = av::DecodeStats;
+    const Stats& stats() const { return m_pull->stats(); }
 
     const std::filesystem::path& file() const { return m_file; }
-    int width() const;
+    int width() const;   // of the decoded frames, as stored
     int height() const;
     double duration() const { return m_duration; }  // seconds; 0 when the file does not say
 
@@ -55,7 +54,7 @@ private:
     std::filesystem::path m_file;
     av::InputFormatPtr m_format;
     av::CodecContextPtr m_decoder;
-    av::PacketPtr m_packet;
+    std::unique_ptr<av::PullDecoder> m_pull;  // reads m_format into m_decoder
     int m_stream = -1;
     std::int64_t m_start = 0;      // the stream's start_time, in its time base
     double m_time_base = 0;        // seconds per tick
