@@ -1,12 +1,14 @@
 #include "avkit/media_info.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "avkit/av_ptr.hpp"
-#include "avkit/open_input.hpp"
 #include "avkit/decoder.hpp"
+#include "avkit/open_input.hpp"
+#include "avkit/orientation.hpp"
 
 extern "C" {
 #include <libavutil/pixdesc.h>
@@ -31,8 +33,10 @@ StreamInfo describe(const AVStream* st) {
     s.codec = codec_name(par->codec_id);
     s.bit_rate = par->bit_rate;
     if (par->codec_type == AVMEDIA_TYPE_VIDEO) {
-        s.width = par->width;
-        s.height = par->height;
+        const Orientation turn = stream_orientation(st);
+        std::tie(s.width, s.height) = turn.shown_size(par->width, par->height);
+        s.rotation = turn.clockwise_degrees();
+        s.mirrored = turn.mirrored();
         if (st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0) s.frame_rate = av_q2d(st->avg_frame_rate);
         const char* fmt = av_get_pix_fmt_name(static_cast<AVPixelFormat>(par->format));
         if (fmt) s.pixel_format = fmt;

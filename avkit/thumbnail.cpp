@@ -10,6 +10,7 @@
 #include "avkit/encode_file.hpp"
 #include "avkit/media_info.hpp"
 #include "avkit/open_input.hpp"
+#include "avkit/orientation.hpp"
 
 namespace wt::av {
 
@@ -101,21 +102,24 @@ Result<FramePtr> pick_frame(AVFormatContext* ctx, PullDecoder& decoder) {
     return picture;
 }
 
-// The output size: at most max_width wide, never wider than the picture is shown, aspect kept
-// (including non-square pixels), both sides even as 4:2:0 chroma needs.
-std::pair<int, int> thumbnail_size(const AVFrame* f, int max_width) {
+// The output size, upright as `turn` shows the picture: at most max_width wide, never wider than
+// the picture is shown, aspect kept (including non-square pixels), both sides even as 4:2:0 chroma needs.
+std::pair<int, int> thumbnail_size(const AVFrame* f, Orientation turn, int max_width) {
     const AVRational sar = f->sample_aspect_ratio;
-    double shown_w = f->width;
-    if (sar.num > 0 && sar.den > 0) shown_w = f->width * av_q2d(sar);
+    double stored_w = f->width;
+    if (sar.num > 0 && sar.den > 0) stored_w = f->width * av_q2d(sar);
+    const double shown_w = turn.swaps_axes() ? f->height : stored_w;
+    const double shown_h = turn.swaps_axes() ? stored_w : f->height;
     const double w = std::min<double>(max_width, shown_w);
-    const double h = w * f->height / shown_w;
+    const double h = w * shown_h / shown_w;
     const int out_w = std::max(2, static_cast<int>(w) / 2 * 2);  // rounding down keeps it within max_width
     const int out_h = std::max(2, static_cast<int>(h / 2 + 0.5) * 2);
     return {out_w, out_h};
 }
 
-Result<void> write_jpeg(const AVFrame* picture, int max_width, const fs::path& jpeg_out) {
-    const auto [w, h] = thumbnail_size(picture, max_width);
+Result<void> write_jpeg(const AVFrame* picture, Orientation turn, int max_width, const fs::path& jpeg_out) {
+    const auto [w, h] = thumbnail_size(picture, turn, max_width);
+    const auto [stored_w, stored_h] = turn.shown_size(w, h);  // scaled as stored, then turned
     const AVCodec* codec = avcodec_find_encoder_by_name("mjpeg");
     if (!codec) return fail(ErrorCode::internal, "this libavcodec has no mjpeg encoder");
     CodecContextPtr enc(avcodec_alloc_context3(codec));
@@ -124,11 +128,11 @@ Result<void> write_jpeg(const AVFrame* picture, int max_width, const fs::path& j
 
     // Plain 4:2:0 tagged full range is what JFIF means; the yuvj formats say the same but are deprecated.
     out->format = AV_PIX_FMT_YUV420P;
-    out->width = w;
-    out->height = h;
+    out->width = stored_w;
+    out->height = stored_h;
     out->color_range = AVCOL_RANGE_JPEG;
-    SwsPtr sws(sws_getContext(picture->width, picture->height, static_cast<AVPixelFormat>(picture->format), w, h,
-                              AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
+    SwsPtr sws(sws_getContext(picture->width, picture->height, static_cast<AVPixelFormat>(picture->format), stored_w,
+                              stored_h, AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
     if (!sws) return fail(ErrorCode::internal, "cannot set up scaling for the thumbnail");
     int *src_table = nullptr, *dst_table = nullptr;
     int src_full = 0, dst_full = 0, brightness = 0, contrast = 0, saturation = 0;
@@ -141,6 +145,11 @@ Result<void> write_jpeg(const AVFrame* picture, int max_width, const fs::path& j
     }
     int ret = sws_scale_frame(sws.get(), out.get(), picture);
     if (ret < 0) return fail(ErrorCode::internal, fmt::format("scaling the thumbnail failed ({})", error_text(ret)));
+    if (!turn.is_identity()) {
+        auto upright = turned_picture(*out, turn);
+        if (!upright) return std::unexpected(upright.error());
+        out = std::move(*upright);
+    }
 
     enc->width = w;
     enc->height = h;
@@ -179,7 +188,7 @@ Result<void> write_thumbnail(const fs::path& video, const fs::path& jpeg_out, in
                     fmt::format("cannot draw a thumbnail from {}: no frame of its video decodes; it is damaged",
                                 detail::quoted(video)));
 
-    return write_jpeg(picture->get(), max_width, jpeg_out);
+    return write_jpeg(picture->get(), stream_orientation(ctx->streams[index]), max_width, jpeg_out);
 }
 
 }  // namespace wt::av

@@ -3,6 +3,7 @@
 
 #include "avkit/decoder.hpp"
 #include "avkit/open_input.hpp"
+#include "avkit/orientation.hpp"
 #include "player/engine.hpp"
 
 namespace wt::player {
@@ -63,6 +64,7 @@ Result<void> Player::Impl::open(const std::filesystem::path& path, const PlayOpt
         }
     }
     if (video.index >= 0) {
+        video_turn = av::stream_orientation(fc->streams[video.index]);
         AVRational rate = av_guess_frame_rate(fc, fc->streams[video.index], nullptr);
         if (rate.num > 0 && rate.den > 0) frame_duration = std::clamp(av_q2d(av_inv_q(rate)), 1.0 / 240, 1.0);
     }

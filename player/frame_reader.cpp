@@ -61,6 +61,7 @@ Result<FrameReader> FrameReader::open(const std::filesystem::path& file) {
     r.m_pull = std::make_unique<av::PullDecoder>(ctx, r.m_decoder.get(), r.m_stream,
                                                  av::PullDecoder::Options{.max_packets = kMaxPackets});
 
+    r.m_turn = av::stream_orientation(st);
     r.m_time_base = av_q2d(st->time_base);
     r.m_start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
     const AVRational rate = av_guess_frame_rate(ctx, st, nullptr);
@@ -112,7 +113,6 @@ Result<FrameReader::Decoded> FrameReader::decode_until(double target, bool skip_
     // the decoder's reordering delay would make frame times come too late.
     const double skip_before = target - 3 * m_frame_duration;
     double latest_skipped = -std::numeric_limits<double>::infinity();
-
     m_pull->before_send = [&](const AVPacket& pkt) {
         const bool skip = skip_nonref && pkt.pts != AV_NOPTS_VALUE && to_seconds(pkt.pts) < skip_before;
         dec->skip_frame = skip ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
@@ -122,6 +122,7 @@ Result<FrameReader::Decoded> FrameReader::decode_until(double target, bool skip_
         av::PullDecoder& pull;
         ~ClearHook() { pull.before_send = nullptr; }
     } clear_hook{*m_pull};
+
     Decoded best;
     av::FramePtr frame = av::make_frame();
     if (!frame) return fail(ErrorCode::internal, "out of memory decoding a video");

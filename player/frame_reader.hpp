@@ -11,6 +11,7 @@
 
 #include "avkit/av_ptr.hpp"
 #include "avkit/decoder.hpp"
+#include "avkit/orientation.hpp"
 #include "common/result.hpp"
 
 namespace wt::player {
@@ -42,6 +43,8 @@ public:
     const std::filesystem::path& file() const { return m_file; }
     int width() const;   // of the decoded frames, as stored
     int height() const;
+    // How the frames are shown (the stream's display matrix): upright is turn().shown_size().
+    av::Orientation turn() const { return m_turn; }
     double duration() const { return m_duration; }  // seconds; 0 when the file does not say
 
 private:
@@ -60,7 +63,7 @@ private:
     double m_time_base = 0;        // seconds per tick
     double m_frame_duration = 0;   // nominal, seconds; guides frame skipping only
     double m_duration = 0;
-    Stats m_stats;
+    av::Orientation m_turn;
 };
 
 }  // namespace wt::player
