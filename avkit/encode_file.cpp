@@ -7,9 +7,11 @@
 #include <cerrno>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "avkit/decoder.hpp"
 #include "avkit/open_input.hpp"
 
 namespace wt::av::detail {
@@ -68,14 +70,19 @@ Result<void> encode_to_file(AVCodecContext* enc, const AVCodec* codec, const AVF
                             std::string_view what) {
     PacketPtr pkt = make_packet();
     if (!pkt) return fail(ErrorCode::internal, fmt::format("out of memory encoding {}", what));
-    int ret = 0;
-    if ((ret = avcodec_open2(enc, codec, nullptr)) < 0 || (ret = avcodec_send_frame(enc, picture)) < 0 ||
-        (ret = avcodec_send_frame(enc, nullptr)) < 0 || (ret = avcodec_receive_packet(enc, pkt.get())) < 0)
+    if (const int ret = avcodec_open2(enc, codec, nullptr); ret < 0)
         return fail(ErrorCode::internal, fmt::format("encoding {} failed ({})", what, error_text(ret)));
+    std::vector<std::uint8_t> bytes;
+    const PacketSink keep = [&](AVPacket* p) -> Result<void> {
+        bytes.insert(bytes.end(), p->data, p->data + p->size);
+        return {};
+    };
+    if (auto r = encode_and_drain(enc, picture, pkt.get(), what, keep); !r) return r;
+    if (auto r = encode_and_drain(enc, nullptr, pkt.get(), what, keep); !r) return r;
 
     TempFile tmp(file);
     if (!tmp.ok()) return fail(ErrorCode::io, fmt::format("cannot write {}: {}", quoted(file), std::strerror(errno)));
-    if (!tmp.write_all(pkt->data, static_cast<std::size_t>(pkt->size)))
+    if (!tmp.write_all(bytes.data(), bytes.size()))
         return fail(ErrorCode::io, fmt::format("cannot write {}: {}", quoted(tmp.path()), std::strerror(errno)));
     std::error_code ec;
     fs::rename(tmp.path(), file, ec);

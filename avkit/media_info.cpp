@@ -1,11 +1,14 @@
 #include "avkit/media_info.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "avkit/av_ptr.hpp"
+#include "avkit/decoder.hpp"
 #include "avkit/open_input.hpp"
+#include "avkit/orientation.hpp"
 
 extern "C" {
 #include <libavutil/pixdesc.h>
@@ -15,8 +18,7 @@ namespace wt::av {
 
 namespace {
 
-// Packets read, other streams included (they are discarded at demux level, so few arrive). Enough for
-// any real stream to yield its first picture (codecs with long reorder delay, a few
+// Packets of the video stream read. Enough for any real stream to yield its first picture (codecs with long reorder delay, a few
 // damaged packets at the start), yet a file that never decodes gives up quickly.
 constexpr int kMaxPacketsForFirstFrame = 500;
 
@@ -31,8 +33,10 @@ StreamInfo describe(const AVStream* st) {
     s.codec = codec_name(par->codec_id);
     s.bit_rate = par->bit_rate;
     if (par->codec_type == AVMEDIA_TYPE_VIDEO) {
-        s.width = par->width;
-        s.height = par->height;
+        const Orientation turn = stream_orientation(st);
+        std::tie(s.width, s.height) = turn.shown_size(par->width, par->height);
+        s.rotation = turn.clockwise_degrees();
+        s.mirrored = turn.mirrored();
         if (st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0) s.frame_rate = av_q2d(st->avg_frame_rate);
         const char* fmt = av_get_pix_fmt_name(static_cast<AVPixelFormat>(par->format));
         if (fmt) s.pixel_format = fmt;
@@ -62,43 +66,13 @@ std::int64_t duration_ms(const AVFormatContext* ctx) {
 // A header can claim h264 while every packet is garbage; only a decoded picture proves the video
 // is usable. Any failure here just means "not decodable", never an error of probe() itself.
 bool decodes_first_frame(AVFormatContext* ctx, int index) {
-    AVStream* st = ctx->streams[index];
-    const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
-    if (!codec) return false;
-    CodecContextPtr dec(avcodec_alloc_context3(codec));
-    if (!dec || avcodec_parameters_to_context(dec.get(), st->codecpar) < 0) return false;
-    dec->thread_count = 1;  // frame threading would hold the first picture back until threads fill up
-    if (avcodec_open2(dec.get(), codec, nullptr) < 0) return false;
-
-    // Let the demuxer skip the other streams' payloads.
-    for (unsigned i = 0; i < ctx->nb_streams; ++i)
-        if (static_cast<int>(i) != index) ctx->streams[i]->discard = AVDISCARD_ALL;
-
-    PacketPtr pkt = make_packet();
+    // One thread: frame threading would hold the first picture back until threads fill up.
+    auto dec = open_decoder(ctx->streams[index], DecoderSettings{.threads = 1});
     FramePtr frame = make_frame();
-    if (!pkt || !frame) return false;
-    // As in the ffmpeg tool, a read error ends the input and a damaged packet is skipped: a later
-    // keyframe may still decode. Failed steps count towards the limit so the loop stays bounded.
-    bool draining = false;
-    for (int steps = 0; steps < kMaxPacketsForFirstFrame; ++steps) {
-        if (!draining) {
-            if (av_read_frame(ctx, pkt.get()) < 0) {
-                draining = true;  // end of input: take what the decoder still holds
-                if (avcodec_send_packet(dec.get(), nullptr) < 0) return false;
-            } else if (pkt->stream_index != index) {
-                av_packet_unref(pkt.get());
-                continue;
-            } else {
-                const int sent = avcodec_send_packet(dec.get(), pkt.get());
-                av_packet_unref(pkt.get());
-                if (sent == AVERROR(ENOMEM)) return false;
-            }
-        }
-        const int got = avcodec_receive_frame(dec.get(), frame.get());
-        if (got >= 0) return true;
-        if (got == AVERROR_EOF || (draining && got == AVERROR(EAGAIN))) return false;
-    }
-    return false;
+    if (!dec || !frame) return false;
+    PullDecoder decoder(ctx, dec->get(), index, {.max_packets = kMaxPacketsForFirstFrame});
+    const auto got = decoder.next(frame.get());
+    return got && *got;
 }
 
 }  // namespace

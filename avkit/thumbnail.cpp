@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 
 #include "avkit/av_ptr.hpp"
+#include "avkit/decoder.hpp"
 #include "avkit/encode_file.hpp"
 #include "avkit/media_info.hpp"
 #include "avkit/open_input.hpp"
+#include "avkit/orientation.hpp"
 
 namespace wt::av {
 
@@ -23,74 +25,48 @@ constexpr int kMaxPackets = 3000;
 // JPEG quantiser scale 3: visually clean at thumbnail size, a few tens of KB.
 constexpr int kJpegQuality = FF_QP2LAMBDA * 3;
 
-Error media_error(const fs::path& video, const std::string& what, int ret) {
-    return Error{ErrorCode::bad_media,
-                 fmt::format("cannot draw a thumbnail from {}: {} ({})", detail::quoted(video), what, error_text(ret))};
-}
-
 struct Decoded {
     FramePtr frame;     // without data when nothing decoded at all
     bool late = false;  // the first frame decoded was already past the target
 };
 
 // Decodes forward to the first frame stamped at or after `target` (in stream time base). Reaching the
-// end first yields the last frame decoded, since a frame near the target beats none.
-// Like the ffmpeg tool, damaged data is skipped rather than fatal: a read error ends the input and a
-// decode error drops that packet, so one bad spot cannot cost the whole thumbnail.
-Result<Decoded> decode_until(AVFormatContext* ctx, AVCodecContext* dec, int index, std::int64_t target) {
-    PacketPtr pkt = make_packet();
+// end first yields the last frame decoded, since a frame near the target beats none. Damaged data is
+// skipped (avkit/decoder.hpp), so one bad spot cannot cost the whole thumbnail.
+Result<Decoded> decode_until(PullDecoder& decoder, std::int64_t target) {
     FramePtr frame = make_frame();
     FramePtr last = make_frame();
-    if (!pkt || !frame || !last) return fail(ErrorCode::internal, "out of memory decoding a thumbnail");
-    const auto out_of_memory = [] { return fail(ErrorCode::internal, "out of memory decoding a thumbnail"); };
-    for (int steps = 0; steps < kMaxPackets; ++steps) {
-        int ret = av_read_frame(ctx, pkt.get());
-        if (ret < 0) {
-            ret = avcodec_send_packet(dec, nullptr);  // end of input: drain the decoder
-        } else if (pkt->stream_index != index) {
-            av_packet_unref(pkt.get());
-            continue;
-        } else {
-            ret = avcodec_send_packet(dec, pkt.get());
-            av_packet_unref(pkt.get());
-        }
-        if (ret == AVERROR(ENOMEM)) return out_of_memory();
-        // Take every frame the decoder has ready; each failed one counts as a step to stay bounded.
-        for (; steps < kMaxPackets; ++steps) {
-            ret = avcodec_receive_frame(dec, frame.get());
-            if (ret == AVERROR(EAGAIN)) break;
-            if (ret == AVERROR_EOF) return Decoded{std::move(last)};
-            if (ret == AVERROR(ENOMEM)) return out_of_memory();
-            if (ret < 0) continue;
-            const std::int64_t ts = frame->best_effort_timestamp;
-            if (ts == AV_NOPTS_VALUE || ts >= target)
-                return Decoded{std::move(frame), ts != AV_NOPTS_VALUE && ts > target && !last->data[0]};
-            av_frame_unref(last.get());
-            av_frame_move_ref(last.get(), frame.get());
-        }
+    if (!frame || !last) return fail(ErrorCode::internal, "out of memory decoding a thumbnail");
+    for (;;) {
+        auto got = decoder.next(frame.get());
+        if (!got) return std::unexpected(got.error());
+        if (!*got) return Decoded{std::move(last)};
+        const std::int64_t ts = frame->best_effort_timestamp;
+        if (ts == AV_NOPTS_VALUE || ts >= target)
+            return Decoded{std::move(frame), ts != AV_NOPTS_VALUE && ts > target && !last->data[0]};
+        std::swap(last, frame);
     }
-    return Decoded{std::move(last)};
 }
 
 // Seeks the video stream to `pos` (stream time base) or before it.
-int seek(AVFormatContext* ctx, AVCodecContext* dec, int index, std::int64_t pos) {
-    int ret = av_seek_frame(ctx, index, pos, AVSEEK_FLAG_BACKWARD);
-    if (ret >= 0) avcodec_flush_buffers(dec);  // no frame from before the seek may come out
+int seek(AVFormatContext* ctx, PullDecoder& decoder, std::int64_t pos) {
+    int ret = av_seek_frame(ctx, decoder.stream(), pos, AVSEEK_FLAG_BACKWARD);
+    if (ret >= 0) decoder.restart();  // no frame from before the seek may come out
     return ret;
 }
 
 // MPEG-TS/PS index by decode time, which starts before the first picture's start_time, so seeking to
 // start_time lands just past the first keyframe; aim a second earlier. MP4, MKV and WebM accept that too,
 // AVI and FLV refuse it and take start_time itself.
-int seek_to_start(AVFormatContext* ctx, AVCodecContext* dec, int index, std::int64_t start, std::int64_t second) {
-    const int ret = seek(ctx, dec, index, start - second);
-    return ret >= 0 ? ret : seek(ctx, dec, index, start);
+int seek_to_start(AVFormatContext* ctx, PullDecoder& decoder, std::int64_t start, std::int64_t second) {
+    const int ret = seek(ctx, decoder, start - second);
+    return ret >= 0 ? ret : seek(ctx, decoder, start);
 }
 
 // The frame to show: about 10 % in, past the first second (often a blank or title frame) when the
 // video is longer than 2 s; otherwise, or when seeking fails or finds nothing, the first frame.
-Result<FramePtr> pick_frame(AVFormatContext* ctx, AVCodecContext* dec, int index) {
-    const AVStream* st = ctx->streams[index];
+Result<FramePtr> pick_frame(AVFormatContext* ctx, PullDecoder& decoder) {
+    const AVStream* st = ctx->streams[decoder.stream()];
     std::int64_t duration_us = ctx->duration;
     if (duration_us == AV_NOPTS_VALUE && st->duration != AV_NOPTS_VALUE)
         duration_us = av_rescale_q(st->duration, st->time_base, AV_TIME_BASE_Q);
@@ -106,11 +82,11 @@ Result<FramePtr> pick_frame(AVFormatContext* ctx, AVCodecContext* dec, int index
         // keyframe, possibly far past the target. Then step back further and try again.
         for (std::int64_t back : {0, 2, 10, -1}) {
             const bool from_start = back < 0 || target - seconds(back) <= start;
-            const int ret = from_start ? seek_to_start(ctx, dec, index, start, seconds(1))
-                                       : seek(ctx, dec, index, target - seconds(back));
+            const int ret = from_start ? seek_to_start(ctx, decoder, start, seconds(1))
+                                       : seek(ctx, decoder, target - seconds(back));
             if (ret < 0) break;
             moved = true;
-            auto got = decode_until(ctx, dec, index, target);
+            auto got = decode_until(decoder, target);
             if (!got) return std::unexpected(got.error());
             if (got->frame->data[0]) picture = std::move(got->frame);
             if (!got->late || from_start) break;
@@ -118,29 +94,32 @@ Result<FramePtr> pick_frame(AVFormatContext* ctx, AVCodecContext* dec, int index
     }
     if (!picture) {
         // Not moved means still at the start, where opening left us.
-        if (moved && seek_to_start(ctx, dec, index, start, seconds(1)) < 0) return picture;
-        auto got = decode_until(ctx, dec, index, std::numeric_limits<std::int64_t>::min());
+        if (moved && seek_to_start(ctx, decoder, start, seconds(1)) < 0) return picture;
+        auto got = decode_until(decoder, std::numeric_limits<std::int64_t>::min());
         if (!got) return std::unexpected(got.error());
         picture = std::move(got->frame);
     }
     return picture;
 }
 
-// The output size: at most max_width wide, never wider than the picture is shown, aspect kept
-// (including non-square pixels), both sides even as 4:2:0 chroma needs.
-std::pair<int, int> thumbnail_size(const AVFrame* f, int max_width) {
+// The output size, upright as `turn` shows the picture: at most max_width wide, never wider than
+// the picture is shown, aspect kept (including non-square pixels), both sides even as 4:2:0 chroma needs.
+std::pair<int, int> thumbnail_size(const AVFrame* f, Orientation turn, int max_width) {
     const AVRational sar = f->sample_aspect_ratio;
-    double shown_w = f->width;
-    if (sar.num > 0 && sar.den > 0) shown_w = f->width * av_q2d(sar);
+    double stored_w = f->width;
+    if (sar.num > 0 && sar.den > 0) stored_w = f->width * av_q2d(sar);
+    const double shown_w = turn.swaps_axes() ? f->height : stored_w;
+    const double shown_h = turn.swaps_axes() ? stored_w : f->height;
     const double w = std::min<double>(max_width, shown_w);
-    const double h = w * f->height / shown_w;
+    const double h = w * shown_h / shown_w;
     const int out_w = std::max(2, static_cast<int>(w) / 2 * 2);  // rounding down keeps it within max_width
     const int out_h = std::max(2, static_cast<int>(h / 2 + 0.5) * 2);
     return {out_w, out_h};
 }
 
-Result<void> write_jpeg(const AVFrame* picture, int max_width, const fs::path& jpeg_out) {
-    const auto [w, h] = thumbnail_size(picture, max_width);
+Result<void> write_jpeg(const AVFrame* picture, Orientation turn, int max_width, const fs::path& jpeg_out) {
+    const auto [w, h] = thumbnail_size(picture, turn, max_width);
+    const auto [stored_w, stored_h] = turn.shown_size(w, h);  // scaled as stored, then turned
     const AVCodec* codec = avcodec_find_encoder_by_name("mjpeg");
     if (!codec) return fail(ErrorCode::internal, "this libavcodec has no mjpeg encoder");
     CodecContextPtr enc(avcodec_alloc_context3(codec));
@@ -149,11 +128,11 @@ Result<void> write_jpeg(const AVFrame* picture, int max_width, const fs::path& j
 
     // Plain 4:2:0 tagged full range is what JFIF means; the yuvj formats say the same but are deprecated.
     out->format = AV_PIX_FMT_YUV420P;
-    out->width = w;
-    out->height = h;
+    out->width = stored_w;
+    out->height = stored_h;
     out->color_range = AVCOL_RANGE_JPEG;
-    SwsPtr sws(sws_getContext(picture->width, picture->height, static_cast<AVPixelFormat>(picture->format), w, h,
-                              AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
+    SwsPtr sws(sws_getContext(picture->width, picture->height, static_cast<AVPixelFormat>(picture->format), stored_w,
+                              stored_h, AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
     if (!sws) return fail(ErrorCode::internal, "cannot set up scaling for the thumbnail");
     int *src_table = nullptr, *dst_table = nullptr;
     int src_full = 0, dst_full = 0, brightness = 0, contrast = 0, saturation = 0;
@@ -166,6 +145,11 @@ Result<void> write_jpeg(const AVFrame* picture, int max_width, const fs::path& j
     }
     int ret = sws_scale_frame(sws.get(), out.get(), picture);
     if (ret < 0) return fail(ErrorCode::internal, fmt::format("scaling the thumbnail failed ({})", error_text(ret)));
+    if (!turn.is_identity()) {
+        auto upright = turned_picture(*out, turn);
+        if (!upright) return std::unexpected(upright.error());
+        out = std::move(*upright);
+    }
 
     enc->width = w;
     enc->height = h;
@@ -191,29 +175,20 @@ Result<void> write_thumbnail(const fs::path& video, const fs::path& jpeg_out, in
     const int index = detail::best_video_stream(ctx);
     if (index < 0)
         return fail(ErrorCode::bad_media, fmt::format("{} has no video to draw a thumbnail from", detail::quoted(video)));
-    AVStream* st = ctx->streams[index];
-    const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
-    if (!codec)
-        return fail(ErrorCode::bad_media, fmt::format("{}: no decoder for its {} video", detail::quoted(video),
-                                                      avcodec_get_name(st->codecpar->codec_id)));
-    CodecContextPtr dec(avcodec_alloc_context3(codec));
-    if (!dec) return fail(ErrorCode::internal, "out of memory decoding a thumbnail");
-    int ret = avcodec_parameters_to_context(dec.get(), st->codecpar);
-    if (ret < 0) return std::unexpected(media_error(video, "its video parameters are unusable", ret));
-    dec->thread_count = 0;  // auto: decoding from a keyframe up to the target can take many frames
-    if ((ret = avcodec_open2(dec.get(), codec, nullptr)) < 0)
-        return std::unexpected(media_error(video, "its video decoder would not open", ret));
-    for (unsigned i = 0; i < ctx->nb_streams; ++i)
-        if (static_cast<int>(i) != index) ctx->streams[i]->discard = AVDISCARD_ALL;
-
-    auto picture = pick_frame(ctx, dec.get(), index);
+    // Many threads: decoding from a keyframe up to the target can take many frames.
+    auto dec = open_decoder(ctx->streams[index]);
+    if (!dec)
+        return fail(dec.error().code, fmt::format("cannot draw a thumbnail from {}: {}", detail::quoted(video),
+                                                  dec.error().message));
+    PullDecoder decoder(ctx, dec->get(), index, {.max_packets = kMaxPackets});
+    auto picture = pick_frame(ctx, decoder);
     if (!picture) return std::unexpected(picture.error());
     if (!*picture || !(*picture)->data[0])
         return fail(ErrorCode::bad_media,
                     fmt::format("cannot draw a thumbnail from {}: no frame of its video decodes; it is damaged",
                                 detail::quoted(video)));
 
-    return write_jpeg(picture->get(), max_width, jpeg_out);
+    return write_jpeg(picture->get(), stream_orientation(ctx->streams[index]), max_width, jpeg_out);
 }
 
 }  // namespace wt::av

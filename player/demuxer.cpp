@@ -1,7 +1,9 @@
 // Opening the file and the demux thread: packets into per-stream queues, seeks done here.
 #include <fmt/format.h>
 
+#include "avkit/decoder.hpp"
 #include "avkit/open_input.hpp"
+#include "avkit/orientation.hpp"
 #include "player/engine.hpp"
 
 namespace wt::player {
@@ -11,27 +13,6 @@ namespace {
 constexpr std::size_t k_min_packets = 25;
 constexpr double k_min_queued_seconds = 1.0;
 constexpr std::int64_t k_max_queued_bytes = 15 * 1024 * 1024;
-
-Result<av::CodecContextPtr> open_decoder(AVStream* stream, const std::filesystem::path& file) {
-    const AVCodec* codec = avcodec_find_decoder(stream->codecpar->codec_id);
-    if (!codec) {
-        return fail(ErrorCode::bad_media, fmt::format("'{}': no decoder for its {} stream ({})", file.string(),
-                                                      av_get_media_type_string(stream->codecpar->codec_type),
-                                                      avcodec_get_name(stream->codecpar->codec_id)));
-    }
-    av::CodecContextPtr ctx(avcodec_alloc_context3(codec));
-    if (!ctx) return fail(ErrorCode::internal, "out of memory opening a decoder");
-    if (int ret = avcodec_parameters_to_context(ctx.get(), stream->codecpar); ret < 0)
-        return fail(ErrorCode::bad_media, fmt::format("'{}': {}", file.string(), av::error_text(ret)));
-    ctx->pkt_timebase = stream->time_base;
-    // On two cores frame threads add latency after a seek and no steady gain (research A6).
-    ctx->thread_count = 1;
-    if (int ret = avcodec_open2(ctx.get(), codec, nullptr); ret < 0) {
-        return fail(ErrorCode::bad_media,
-                    fmt::format("'{}': cannot open its {} decoder ({})", file.string(), codec->name, av::error_text(ret)));
-    }
-    return ctx;
-}
 
 double queued_seconds(SerialQueue<QueuedPacket>& q, AVRational tb) {
     return q.with_items([&](auto& items) {
@@ -54,9 +35,10 @@ Result<void> Player::Impl::open(const std::filesystem::path& path, const PlayOpt
     std::string problems;
     auto try_stream = [&](StreamPart& part, int index) {
         if (index < 0) return;
-        auto dec = open_decoder(fc->streams[index], path);
+        // One thread: on two cores frame threads add latency after a seek and no steady gain.
+        auto dec = av::open_decoder(fc->streams[index], {.threads = 1});
         if (!dec) {
-            problems += (problems.empty() ? "" : "; ") + dec.error().message;
+            problems += fmt::format("{}'{}': {}", problems.empty() ? "" : "; ", path.string(), dec.error().message);
             return;
         }
         part.index = index;
@@ -82,6 +64,7 @@ Result<void> Player::Impl::open(const std::filesystem::path& path, const PlayOpt
         }
     }
     if (video.index >= 0) {
+        video_turn = av::stream_orientation(fc->streams[video.index]);
         AVRational rate = av_guess_frame_rate(fc, fc->streams[video.index], nullptr);
         if (rate.num > 0 && rate.den > 0) frame_duration = std::clamp(av_q2d(av_inv_q(rate)), 1.0 / 240, 1.0);
     }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "avkit/av_ptr.hpp"
+#include "avkit/orientation.hpp"
 #include "player/clock.hpp"
 #include "player/player.hpp"
 
@@ -121,6 +122,7 @@ struct Player::Impl {
         bool ended(int serial) const { return ended_serial == serial; }
     };
     StreamPart video, audio;
+    av::Orientation video_turn;  // how the video is shown (its display matrix); set at open
     double frame_duration = 1.0 / 30;
 
     SerialQueue<DecodedVideo> video_frames{3};

@@ -50,29 +50,18 @@ Result<FrameReader> FrameReader::open(const std::filesystem::path& file) {
     r.m_stream = av::detail::best_video_stream(ctx);
     if (r.m_stream < 0) return fail(ErrorCode::bad_media, fmt::format("{} has no video stream to show", name));
     AVStream* st = ctx->streams[r.m_stream];
-    const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
-    if (!codec)
-        return fail(ErrorCode::bad_media, fmt::format("{} has no decodable video: there is no decoder for its {} video",
-                                                      name, avcodec_get_name(st->codecpar->codec_id)));
-    r.m_decoder.reset(avcodec_alloc_context3(codec));
-    r.m_packet = av::make_packet();
-    if (!r.m_decoder || !r.m_packet) return fail(ErrorCode::internal, "out of memory opening a video");
-    int ret = avcodec_parameters_to_context(r.m_decoder.get(), st->codecpar);
-    if (ret < 0)
-        return fail(ErrorCode::bad_media, fmt::format("{} has no decodable video: its parameters are unusable ({})",
-                                                      name, av::error_text(ret)));
-    r.m_decoder->pkt_timebase = st->time_base;
-    r.m_decoder->thread_count = 0;  // auto: an exact seek may decode a whole keyframe interval
-    // Damaged frames are shown (and counted) rather than silently dropped, like a player should.
-    r.m_decoder->flags |= AV_CODEC_FLAG_OUTPUT_CORRUPT;
-    if ((ret = avcodec_open2(r.m_decoder.get(), codec, nullptr)) < 0)
-        return fail(ErrorCode::bad_media, fmt::format("{} has no decodable video: its {} decoder would not open ({})",
-                                                      name, codec->name, av::error_text(ret)));
+    // Many threads: an exact seek may decode a whole keyframe interval. Damaged frames are shown
+    // (and counted) rather than silently dropped, like a player should.
+    auto decoder = av::open_decoder(st, {.threads = 0, .output_corrupt = true});
+    if (!decoder)
+        return fail(decoder.error().code, fmt::format("{} has no decodable video: {}", name, decoder.error().message));
+    r.m_decoder = std::move(*decoder);
     if (r.m_decoder->width <= 0 || r.m_decoder->height <= 0)
         return fail(ErrorCode::bad_media, fmt::format("{} has no decodable video: its video has no size", name));
-    for (unsigned i = 0; i < ctx->nb_streams; ++i)
-        if (static_cast<int>(i) != r.m_stream) ctx->streams[i]->discard = AVDISCARD_ALL;
+    r.m_pull = std::make_unique<av::PullDecoder>(ctx, r.m_decoder.get(), r.m_stream,
+                                                 av::PullDecoder::Options{.max_packets = kMaxPackets});
 
+    r.m_turn = av::stream_orientation(st);
     r.m_time_base = av_q2d(st->time_base);
     r.m_start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
     const AVRational rate = av_guess_frame_rate(ctx, st, nullptr);
@@ -112,81 +101,50 @@ Result<void> FrameReader::seek(double seconds) {
     if (ret < 0)
         return fail(ErrorCode::bad_media, fmt::format("cannot seek to {:.3f} s in {} ({})", seconds,
                                                       av::detail::quoted(m_file), av::error_text(ret)));
-    avcodec_flush_buffers(m_decoder.get());  // nothing from before the seek may come out
+    m_pull->restart();  // nothing from before the seek may come out, and a fresh packet budget
     return {};
 }
 
 Result<FrameReader::Decoded> FrameReader::decode_until(double target, bool skip_nonref) {
-    AVFormatContext* ctx = m_format.get();
     AVCodecContext* dec = m_decoder.get();
-    AVPacket* pkt = m_packet.get();
     const double limit = target + kTolerance;
     // Frames nothing refers to cannot affect later pictures, so they are only worth decoding when
     // they might be the answer (mpv's hr-seek-framedrop). The decision is made on packet times, as
     // the decoder's reordering delay would make frame times come too late.
     const double skip_before = target - 3 * m_frame_duration;
     double latest_skipped = -std::numeric_limits<double>::infinity();
+    m_pull->before_send = [&](const AVPacket& pkt) {
+        const bool skip = skip_nonref && pkt.pts != AV_NOPTS_VALUE && to_seconds(pkt.pts) < skip_before;
+        dec->skip_frame = skip ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
+        if (skip) latest_skipped = std::max(latest_skipped, to_seconds(pkt.pts));
+    };
+    struct ClearHook {  // the hook refers to this call's locals
+        av::PullDecoder& pull;
+        ~ClearHook() { pull.before_send = nullptr; }
+    } clear_hook{*m_pull};
 
     Decoded best;
     av::FramePtr frame = av::make_frame();
     if (!frame) return fail(ErrorCode::internal, "out of memory decoding a video");
-    const auto done = [&]() -> Decoded {
-        best.maybe_skipped = best.frame && latest_skipped > best.seconds;
-        return std::move(best);
-    };
-
-    bool draining = false;
-    for (int packets = 0; packets < kMaxPackets;) {
-        int ret = 0;
-        if (!draining) {
-            ret = av_read_frame(ctx, pkt);
-            if (ret < 0) {
-                // The end, or a read error on a damaged or truncated file: either way, what the
-                // decoder still holds is all there is.
-                draining = true;
-                ret = avcodec_send_packet(dec, nullptr);
-            } else if (pkt->stream_index != m_stream) {
-                av_packet_unref(pkt);
-                continue;
-            } else {
-                ++packets;
-                const bool skip = skip_nonref && pkt->pts != AV_NOPTS_VALUE && to_seconds(pkt->pts) < skip_before;
-                dec->skip_frame = skip ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
-                if (skip) latest_skipped = std::max(latest_skipped, to_seconds(pkt->pts));
-                ret = avcodec_send_packet(dec, pkt);
-                av_packet_unref(pkt);
-                if (ret == AVERROR(ENOMEM)) return fail(ErrorCode::internal, "out of memory decoding a video");
-                if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_EOF) ++m_stats.damaged_packets;
-            }
-        }
-        for (;;) {
-            ret = avcodec_receive_frame(dec, frame.get());
-            if (ret == AVERROR(EAGAIN)) break;
-            if (ret == AVERROR_EOF) return done();
-            if (ret == AVERROR(ENOMEM)) return fail(ErrorCode::internal, "out of memory decoding a video");
-            if (ret < 0) {
-                ++m_stats.damaged_packets;
-                if (draining) return done();
-                break;
-            }
-            ++m_stats.frames_decoded;
-            if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT)) ++m_stats.corrupt_frames;
-            const std::int64_t ts = frame->best_effort_timestamp;
-            const double at = ts != AV_NOPTS_VALUE ? to_seconds(ts)
-                              : best.frame          ? best.seconds + m_frame_duration
-                                                    : 0.0;
-            if (at <= limit) {
-                best.frame = std::exchange(frame, av::make_frame());
-                best.seconds = at;
-                if (!frame) return fail(ErrorCode::internal, "out of memory decoding a video");
-                continue;
-            }
+    for (;;) {
+        auto got = m_pull->next(frame.get());
+        if (!got) return std::unexpected(got.error());
+        if (!*got) break;  // the end, or the packet budget spent: the best so far is all there is
+        const std::int64_t ts = frame->best_effort_timestamp;
+        const double at = ts != AV_NOPTS_VALUE ? to_seconds(ts)
+                          : best.frame          ? best.seconds + m_frame_duration
+                                                : 0.0;
+        if (at > limit) {
             if (!best.frame) return Decoded{std::move(frame), at, true, false};
-            return done();
+            break;
         }
-        if (draining) return done();  // a decoder that neither gives frames nor ends: stop here
+        std::swap(best.frame, frame);
+        best.seconds = at;
+        if (!frame) frame = av::make_frame();
+        if (!frame) return fail(ErrorCode::internal, "out of memory decoding a video");
     }
-    return done();
+    best.maybe_skipped = best.frame && latest_skipped > best.seconds;
+    return best;
 }
 
 Result<FrameReader::Frame> FrameReader::read_at(double seconds) {

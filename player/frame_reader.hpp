@@ -7,8 +7,11 @@
 // independent.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 
 #include "avkit/av_ptr.hpp"
+#include "avkit/decoder.hpp"
+#include "avkit/orientation.hpp"
 #include "common/result.hpp"
 
 namespace wt::player {
@@ -32,17 +35,16 @@ public:
     // Fails (bad_media) only when no frame at all decodes there.
     Result<Frame> read_at(double seconds);
 
-    struct Stats {
-        std::int64_t frames_decoded = 0;
-        std::int64_t corrupt_frames = 0;   // decoded with errors (concealed, missing references)
-        std::int64_t damaged_packets = 0;  // refused by the decoder
-    };
-    // Counts since open(); a frame decoded again by a later read_at counts again.
-    const Stats& stats() const { return m_stats; }
+    // Decoded, corrupt and damaged counts since open() (avkit/decoder.hpp); a frame decoded again
+    // by a later read_at counts again.
+    using Stats = av::DecodeStats;
+    const Stats& stats() const { return m_pull->stats(); }
 
     const std::filesystem::path& file() const { return m_file; }
-    int width() const;
+    int width() const;   // of the decoded frames, as stored
     int height() const;
+    // How the frames are shown (the stream's display matrix): upright is turn().shown_size().
+    av::Orientation turn() const { return m_turn; }
     double duration() const { return m_duration; }  // seconds; 0 when the file does not say
 
 private:
@@ -55,13 +57,13 @@ private:
     std::filesystem::path m_file;
     av::InputFormatPtr m_format;
     av::CodecContextPtr m_decoder;
-    av::PacketPtr m_packet;
+    std::unique_ptr<av::PullDecoder> m_pull;  // reads m_format into m_decoder
     int m_stream = -1;
     std::int64_t m_start = 0;      // the stream's start_time, in its time base
     double m_time_base = 0;        // seconds per tick
     double m_frame_duration = 0;   // nominal, seconds; guides frame skipping only
     double m_duration = 0;
-    Stats m_stats;
+    av::Orientation m_turn;
 };
 
 }  // namespace wt::player

@@ -155,6 +155,7 @@ enum class Layout { none, planar, nv12 };
 struct Program {
     ProgramId id;
     GLint matrix = -1, offset = -1, chroma_scale = -1, chroma_offset = -1, flip = -1;
+    GLint orient = -1, orient_offset = -1;  // in the vertex shader
     std::array<GLint, kUnits> samplers{-1, -1, -1};
 };
 
@@ -216,6 +217,8 @@ Result<Program> link(const Shader& vert, const fs::path& frag_file, const std::a
     p.chroma_scale = glGetUniformLocation(id, "u_chroma_scale");
     p.chroma_offset = glGetUniformLocation(id, "u_chroma_offset");
     p.flip = glGetUniformLocation(id, "u_flip");
+    p.orient = glGetUniformLocation(id, "u_orient");
+    p.orient_offset = glGetUniformLocation(id, "u_orient_offset");
     for (int i = 0; i < kUnits; ++i)
         p.samplers[i] = samplers[i] ? glGetUniformLocation(id, samplers[i]) : -1;
     // A shader edited into something that no longer uses a uniform would silently draw wrong colours.
@@ -223,6 +226,9 @@ Result<Program> link(const Shader& vert, const fs::path& frag_file, const std::a
         return fail(ErrorCode::internal, fmt::format("the shader '{}' lacks the uniforms u_matrix, u_offset, u_y or "
                                                      "its chroma sampler; it does not match this walkthrough",
                                                      frag_file.string()));
+    if (p.orient < 0 || p.orient_offset < 0)
+        return fail(ErrorCode::internal, "the vertex shader 'fullscreen.vert' lacks the uniforms u_orient or "
+                                         "u_orient_offset; it does not match this walkthrough");
     return p;
 }
 
@@ -282,6 +288,16 @@ std::pair<int, int> chroma_position(const AVFrame& f) {
     int x = 128, y = 128;
     if (avcodec_enum_to_chroma_pos(&x, &y, loc) < 0) x = y = 128;
     return {x, y};
+}
+
+// The vertex shader's map from shown picture coordinates (the target's) back to stored ones: the
+// inverse of the turn, which for a quarter turn or mirror is its transpose, and the offset that
+// keeps a reversed axis within 0..1.
+void set_orientation(const Program& p, av::Orientation t) {
+    const float shift_x = t.xx + t.xy < 0 ? 1.0f : 0.0f, shift_y = t.yx + t.yy < 0 ? 1.0f : 0.0f;
+    const std::array<float, 4> rows = {float(t.xx), float(t.yx), float(t.xy), float(t.yy)};
+    glUniformMatrix2fv(p.orient, 1, GL_TRUE, rows.data());
+    glUniform2f(p.orient_offset, -(rows[0] * shift_x + rows[1] * shift_y), -(rows[2] * shift_x + rows[3] * shift_y));
 }
 
 }  // namespace
@@ -443,7 +459,7 @@ Result<std::unique_ptr<FrameRenderer>> FrameRenderer::create() {
 
 FrameRenderer::~FrameRenderer() = default;
 
-Result<void> FrameRenderer::upload(const AVFrame& in) {
+Result<void> FrameRenderer::upload(const AVFrame& in, av::Orientation turn) {
     if (in.width <= 0 || in.height <= 0 || !in.data[0])
         return fail(ErrorCode::invalid_input, "cannot show an empty video frame");
     const AVFrame* frame = &in;
@@ -457,6 +473,7 @@ Result<void> FrameRenderer::upload(const AVFrame& in) {
     }
     const int w = frame->width, h = frame->height;
     const int cw = (w + 1) / 2, ch = (h + 1) / 2;  // AV_CEIL_RSHIFT(w, 1): odd sizes keep their last column
+    const auto [shown_w, shown_h] = turn.shown_size(w, h);
     // Rows shorter than the picture, or a missing plane, would make GL read outside the frame.
     const int planes = layout == Layout::nv12 ? 2 : 3;
     for (int i = 0; i < planes; ++i) {
@@ -473,10 +490,10 @@ Result<void> FrameRenderer::upload(const AVFrame& in) {
     const StateGuard guard;
     StateGuard::neutral();
 
-    if (w != m_width || h != m_height) {
+    if (shown_w != m_width || shown_h != m_height) {
         // Same texture name, new storage: an ImTextureID the UI holds stays valid.
         glActiveTexture(GL_TEXTURE0);
-        allocate(gl.target.get(), GL_RGBA8, GL_RGBA, w, h);
+        allocate(gl.target.get(), GL_RGBA8, GL_RGBA, shown_w, shown_h);
         glBindFramebuffer(GL_FRAMEBUFFER, gl.fbo.get());
         glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, gl.target.get(), 0);
         m_width = m_height = 0;  // until a frame of the new size is drawn
@@ -513,8 +530,9 @@ Result<void> FrameRenderer::upload(const AVFrame& in) {
     const auto [xpos, ypos] = chroma_position(*frame);
     const Program& p = layout == Layout::nv12 ? gl.nv12 : gl.planar;
     glBindFramebuffer(GL_FRAMEBUFFER, gl.fbo.get());
-    glViewport(0, 0, w, h);
+    glViewport(0, 0, shown_w, shown_h);
     glUseProgram(p.id.get());
+    set_orientation(p, turn);
     glUniformMatrix3fv(p.matrix, 1, GL_TRUE, t.rows[0].data());
     glUniform3fv(p.offset, 1, t.offset.data());
     // Maps picture coordinates onto chroma texels: the chroma plane covers 2*cw luma columns, and
@@ -530,9 +548,9 @@ Result<void> FrameRenderer::upload(const AVFrame& in) {
     if (const GLenum err = glGetError(); err != GL_NO_ERROR)
         return fail(ErrorCode::internal, fmt::format("drawing a {}x{} video frame failed (GL error 0x{:x})", w, h, err));
     m_target_texture = gl.target.get();
-    m_width = w;
-    m_height = h;
-    m_sample_aspect = player::sample_aspect(in);
+    m_width = shown_w;
+    m_height = shown_h;
+    m_sample_aspect = turn.swaps_axes() ? 1.0 / player::sample_aspect(in) : player::sample_aspect(in);
     m_colour = spec;
     return {};
 }

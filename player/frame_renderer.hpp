@@ -17,10 +17,9 @@
 #include <memory>
 #include <vector>
 
+#include "avkit/orientation.hpp"
 #include "common/result.hpp"
 #include "player/colour.hpp"
-
-struct AVFrame;
 
 namespace wt::player {
 
@@ -36,21 +35,22 @@ public:
     FrameRenderer(const FrameRenderer&) = delete;
     FrameRenderer& operator=(const FrameRenderer&) = delete;
 
-    // Uploads `frame` and draws it, converted to RGB, into texture(). yuv420p, yuvj420p and nv12
+    // Uploads `frame` and draws it, converted to RGB and turned as `turn` says (the stream's display
+    // matrix: a phone's portrait video stored sideways), into texture(). yuv420p, yuvj420p and nv12
     // go to the GPU as they are (any linesize, negative included); other formats are converted to
     // yuv420p with libswscale first (RGB through an explicit BT.709 full-range matrix).
     // Textures are reallocated only when the size or layout changes. The frame is only read during
     // the call. On failure texture() keeps the previous picture, or is blank when the failed frame
     // had a new size.
-    Result<void> upload(const AVFrame& frame);
+    Result<void> upload(const AVFrame& frame, av::Orientation turn = {});
 
     // The RGBA8 texture holding the last frame, picture top row at texture row 0; 0 before the
     // first upload. Owned by the renderer; the same name for the renderer's whole life (a new frame
     // size reallocates its storage, not the name).
     unsigned texture() const { return m_target_texture; }
-    int width() const { return m_width; }    // of the last frame, in storage pixels
+    int width() const { return m_width; }    // of the last frame as shown (turned), in storage pixels
     int height() const { return m_height; }
-    double sample_aspect() const { return m_sample_aspect; }  // for letterbox()
+    double sample_aspect() const { return m_sample_aspect; }  // as shown (turned), for letterbox()
     ColourSpec colour() const { return m_colour; }            // what the last frame was converted with
 
     // The last frame's pixels: width * height * 4 bytes, RGBA, rows top to bottom, alpha 255.

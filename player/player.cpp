@@ -1,8 +1,10 @@
 // The player's commands and its presentation step: which frame is on screen, by the master clock.
 #include "player/player.hpp"
 
+#include <tuple>
 #include <chrono>
 #include <cmath>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -342,8 +344,7 @@ Snapshot Player::snapshot() const {
     s.has_video = e.video.index >= 0;
     s.has_audio = e.audio.index >= 0;
     if (s.has_video) {
-        s.width = e.video.decoder->width;
-        s.height = e.video.decoder->height;
+        std::tie(s.width, s.height) = e.video_turn.shown_size(e.video.decoder->width, e.video.decoder->height);
     }
     const double ahead = e.video_frames.with_items([&](std::deque<DecodedVideo>& items) {
         return items.empty() ? pos : items.back().pts + items.back().duration;

@@ -56,7 +56,7 @@ struct Snapshot {
     bool seeking = false;
     bool has_video = false;
     bool has_audio = false;
-    int width = 0, height = 0;
+    int width = 0, height = 0;          // of the video as shown (turned upright by its display matrix)
     std::int64_t frames_decoded = 0;
     std::int64_t frames_shown = 0;
     std::int64_t frames_dropped = 0;    // late at presentation: the next one was already due

@@ -91,7 +91,7 @@ Result<SnapshotInfo> write_snapshot(const std::filesystem::path& video, double s
     if (!gl) return std::unexpected(gl.error());
     auto renderer = FrameRenderer::create();
     if (!renderer) return std::unexpected(renderer.error());
-    if (auto drawn = (*renderer)->upload(*frame->frame); !drawn) return std::unexpected(drawn.error());
+    if (auto drawn = (*renderer)->upload(*frame->frame, reader->turn()); !drawn) return std::unexpected(drawn.error());
     const std::vector<std::uint8_t> rgba = (*renderer)->read_rgba();
     const int w = (*renderer)->width(), h = (*renderer)->height();
     if (auto written = av::write_png(png, rgba, w, h, w * 4); !written) return std::unexpected(written.error());

@@ -15,7 +15,8 @@ namespace wt::player {
 
 struct SnapshotInfo {
     double seconds = 0;              // the written frame's time (see FrameReader::read_at)
-    int width = 0;                   // the PNG's size: the frame's storage size (pixel aspect not applied)
+    int width = 0;                   // the PNG's size: the frame's storage size turned as its display
+                                     // matrix says (pixel aspect not applied)
     int height = 0;
     ColourSpec colour;               // the YCbCr → RGB conversion used
     std::int64_t corrupt_frames = 0; // frames decoded with errors on the way to this one

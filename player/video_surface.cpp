@@ -20,7 +20,7 @@ Result<void> VideoSurface::update(Player& player) {
     const AVFrame* frame = e.shown.get();
     if (!frame || e.frames_shown == uploaded_) return {};
     uploaded_ = e.frames_shown;
-    return renderer_->upload(*frame);
+    return renderer_->upload(*frame, e.video_turn);
 }
 
 unsigned VideoSurface::texture() const { return renderer_->texture(); }

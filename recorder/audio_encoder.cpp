@@ -168,7 +168,7 @@ Result<void> AudioEncoder::flush(const PacketSink& sink) {
         if (auto r = queue_samples(denoised_.data(), static_cast<int>(denoised_.size())); !r) return r;
     }
     if (auto r = encode_from_fifo(true, sink); !r) return r;
-    return encode_and_drain(encoder_.get(), nullptr, packet_.get(), 0, "opus", sink);
+    return av::encode_and_drain(encoder_.get(), nullptr, packet_.get(), "the sound (opus)", sink);
 }
 
 Result<void> AudioEncoder::encode_from_fifo(bool final, const PacketSink& sink) {
@@ -187,7 +187,7 @@ Result<void> AudioEncoder::encode_from_fifo(bool final, const PacketSink& sink) 
         }
         chunk_->pts = next_pts_;
         next_pts_ += n;
-        if (auto r = encode_and_drain(encoder_.get(), chunk_.get(), packet_.get(), 0, "opus", sink); !r) return r;
+        if (auto r = av::encode_and_drain(encoder_.get(), chunk_.get(), packet_.get(), "the sound (opus)", sink); !r) return r;
     }
     return {};
 }

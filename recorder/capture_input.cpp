@@ -81,21 +81,16 @@ Result<std::unique_ptr<CaptureInput>> CaptureInput::open(const InputSpec& spec, 
     if ((ret = avformat_find_stream_info(raw, nullptr)) < 0) {
         return fail(ErrorCode::bad_media, fmt::format("cannot read {}: {}", spec.what, av::error_text(ret)));
     }
-    const AVCodec* codec = nullptr;
-    in->stream_index_ = av_find_best_stream(raw, type, -1, -1, &codec, 0);
-    if (in->stream_index_ < 0 || !codec) {
+    in->stream_index_ = av_find_best_stream(raw, type, -1, -1, nullptr, 0);
+    if (in->stream_index_ < 0) {
         return fail(ErrorCode::bad_media, fmt::format("{} has no {} stream", spec.what,
                                                       type == AVMEDIA_TYPE_VIDEO ? "video" : "audio"));
     }
-    for (unsigned i = 0; i < raw->nb_streams; ++i) {
-        if (static_cast<int>(i) != in->stream_index_) raw->streams[i]->discard = AVDISCARD_ALL;
-    }
-    in->decoder_.reset(avcodec_alloc_context3(codec));
-    if (!in->decoder_) return fail(ErrorCode::internal, "out of memory opening a decoder");
-    if ((ret = avcodec_parameters_to_context(in->decoder_.get(), raw->streams[in->stream_index_]->codecpar)) < 0 ||
-        (ret = avcodec_open2(in->decoder_.get(), codec, nullptr)) < 0) {
-        return fail(ErrorCode::bad_media, fmt::format("cannot decode {}: {}", spec.what, av::error_text(ret)));
-    }
+    auto decoder = av::open_decoder(raw->streams[in->stream_index_], {.threads = 1});
+    if (!decoder) return fail(ErrorCode::bad_media, fmt::format("cannot decode {}: {}", spec.what, decoder.error().message));
+    in->decoder_ = std::move(*decoder);
+    in->pull_ = std::make_unique<av::PullDecoder>(raw, in->decoder_.get(), in->stream_index_,
+                                                  av::PullDecoder::Options{.live = in->live_});
     return in;
 }
 
@@ -127,35 +122,14 @@ std::string CaptureInput::describe() const {
 Result<av::FramePtr> CaptureInput::next_frame() {
     av::FramePtr frame = av::make_frame();
     if (!frame) return fail(ErrorCode::internal, "out of memory reading an input");
-    for (;;) {
-        int ret = avcodec_receive_frame(decoder_.get(), frame.get());
-        if (ret == 0) {
-            if (frame->pts == AV_NOPTS_VALUE) frame->pts = frame->best_effort_timestamp;
-            return frame;
-        }
-        if (ret == AVERROR_EOF) return av::FramePtr();
-        if (ret != AVERROR(EAGAIN)) {
-            return fail(ErrorCode::bad_media, fmt::format("decoding {} failed: {}", what_, av::error_text(ret)));
-        }
-        if (draining_) return av::FramePtr();
-        ret = av_read_frame(format_.get(), packet_.get());
-        if (interrupted_.load()) return fail(ErrorCode::conflict, "stopped");
-        if (ret == AVERROR(EAGAIN)) continue;
-        if (ret < 0) {
-            if (ret != AVERROR_EOF && live_) {
-                return fail(ErrorCode::io, fmt::format("{} stopped delivering: {}", what_, av::error_text(ret)));
-            }
-            draining_ = true;  // end of a file or generator: flush what the decoder holds
-            avcodec_send_packet(decoder_.get(), nullptr);
-            continue;
-        }
-        if (packet_->stream_index == stream_index_) {
-            ret = avcodec_send_packet(decoder_.get(), packet_.get());
-            // A damaged packet is skipped; the next one may decode.
-            (void)ret;
-        }
-        av_packet_unref(packet_.get());
-    }
+    auto got = pull_->next(frame.get());
+    if (interrupted_.load()) return fail(ErrorCode::conflict, "stopped");
+    // "the microphone stopped delivering: …"
+    if (!got) return fail(got.error().code, fmt::format("{}{} {}", what_, got.error().code == ErrorCode::io ? "" : ":",
+                                                        got.error().message));
+    if (!*got) return av::FramePtr();  // the end of a file or generator, drained
+    if (frame->pts == AV_NOPTS_VALUE) frame->pts = frame->best_effort_timestamp;
+    return frame;
 }
 
 }  // namespace wt::recorder

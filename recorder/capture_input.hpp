@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "avkit/av_ptr.hpp"
+#include "avkit/decoder.hpp"
 #include "common/result.hpp"
 #include "recorder/frame_source.hpp"
 
@@ -47,10 +48,10 @@ private:
 
     av::InputFormatPtr format_;
     av::CodecContextPtr decoder_;
-    av::PacketPtr packet_ = av::make_packet();
+    std::unique_ptr<av::PullDecoder> pull_;      // reads format_ into decoder_
+    av::PacketPtr packet_ = av::make_packet();  // for skip_buffered()
     int stream_index_ = -1;
     bool live_ = false;
-    bool draining_ = false;
     std::atomic<bool> interrupted_{false};
     std::string what_;
 };

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "avkit/av_ptr.hpp"
+#include "avkit/decoder.hpp"
 #include "common/result.hpp"
 #include "recorder/denoiser.hpp"
 #include "recorder/drift.hpp"
@@ -14,12 +15,7 @@
 
 namespace wt::recorder {
 
-using PacketSink = std::function<Result<void>(AVPacket*)>;
-
-// Sends `frame` (nullptr: end of stream) to `encoder` and hands every packet it has ready to
-// `sink`, with `packet_duration` set when it is not 0. `who` names the encoder in errors.
-Result<void> encode_and_drain(AVCodecContext* encoder, const AVFrame* frame, AVPacket* packet,
-                              std::int64_t packet_duration, const char* who, const PacketSink& sink);
+using av::PacketSink;
 
 // H.264 (libx264), BT.709 limited range, time base 1 ms (variable frame rate). Odd sizes are
 // cropped by one pixel (4:2:0 needs even ones). yuv420p pictures of the encoder's size (the X11

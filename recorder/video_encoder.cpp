@@ -127,22 +127,10 @@ Result<void> VideoEncoder::repeat(std::int64_t pts_ms, const PacketSink& sink) {
 Result<void> VideoEncoder::flush(const PacketSink& sink) { return send(nullptr, sink); }
 
 Result<void> VideoEncoder::send(AVFrame* frame, const PacketSink& sink) {
-    return encode_and_drain(encoder_.get(), frame, packet_.get(), frame_ms_, "x264", sink);
-}
-
-Result<void> encode_and_drain(AVCodecContext* encoder, const AVFrame* frame, AVPacket* packet,
-                              std::int64_t packet_duration, const char* who, const PacketSink& sink) {
-    int ret = avcodec_send_frame(encoder, frame);
-    if (ret < 0 && ret != AVERROR_EOF) return fail(ErrorCode::internal, fmt::format("{}: {}", who, av::error_text(ret)));
-    for (;;) {
-        ret = avcodec_receive_packet(encoder, packet);
-        if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return {};
-        if (ret < 0) return fail(ErrorCode::internal, fmt::format("{}: {}", who, av::error_text(ret)));
-        if (packet_duration > 0) packet->duration = packet_duration;
-        auto r = sink(packet);
-        av_packet_unref(packet);
-        if (!r) return r;
-    }
+    return av::encode_and_drain(encoder_.get(), frame, packet_.get(), "the video (x264)", [&](AVPacket* packet) {
+        packet->duration = frame_ms_;
+        return sink(packet);
+    });
 }
 
 bool same_buffer(const AVFrame* a, const AVFrame* b) {

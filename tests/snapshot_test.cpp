@@ -22,6 +22,7 @@
 #include "player/frame_renderer.hpp"
 #include "player/snapshot.hpp"
 #include "tests/capture_env.hpp"
+#include "tests/media_edit.hpp"
 #include "tests/support.hpp"
 
 using namespace wt::player;
@@ -565,4 +566,61 @@ TEST_CASE("snapshot errors: no display, unusable display, bad output folder, bad
     // And the good case leaves exactly the PNG.
     REQUIRE(write_snapshot(clip, 0.1, png).has_value());
     CHECK(left_behind() == std::vector<std::string>{png.string()});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Turned videos: a display matrix (a phone's portrait recording stored sideways) turns the snapshot
+
+TEST_CASE("snapshots of clips turned by their display matrix are upright, as ffmpeg shows them") {
+    use_virtual_screen();
+    TempDir dir;
+    const fs::path portrait = wt::test::make_quadrants(dir / "portrait.mp4", 180, 320);
+    int n = 0;
+    for (const auto& t : wt::test::kTurns) {
+        CAPTURE(t.name);
+        const fs::path clip = dir / fmt::format("turned{}.mp4", n++);
+        wt::test::turn(portrait, clip, t.angle, t.hflip, t.vflip);
+        const auto ref = wt::test::picture_by_ffmpeg(clip);
+        const fs::path png = dir / "shot.png";
+        auto info = write_snapshot(clip, 0.5, png);
+        REQUIRE_MESSAGE(info.has_value(), (info ? "" : info.error().message));
+        CHECK(info->width == ref.width);
+        CHECK(info->height == ref.height);
+        const auto shot = wt::test::picture_by_ffmpeg(png);
+        CHECK(shot.width == ref.width);
+        CHECK(shot.corners() == ref.corners());
+    }
+
+    // The renderer a player window draws from reports the shown size and pixel aspect.
+    const fs::path rotated = dir / "rotated.mp4";
+    ffmpeg({"-i", portrait.string(), "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated.string()});
+    auto reader = FrameReader::open(rotated);
+    REQUIRE(reader.has_value());
+    auto frame = reader->read_at(0.2);
+    REQUIRE(frame.has_value());
+    {  // the renderer goes before its GL context
+        auto gl = HiddenGlContext::create();
+        REQUIRE_MESSAGE(gl.has_value(), (gl ? "" : gl.error().message));
+        auto renderer = FrameRenderer::create();
+        REQUIRE_MESSAGE(renderer.has_value(), (renderer ? "" : renderer.error().message));
+        frame->frame->sample_aspect_ratio = AVRational{2, 1};
+        REQUIRE((*renderer)->upload(*frame->frame, reader->turn()).has_value());
+        CHECK((*renderer)->width() == 320);
+        CHECK((*renderer)->height() == 180);
+        CHECK((*renderer)->sample_aspect() == doctest::Approx(0.5));
+        // And the same frame upright again when the next one is not turned: nothing sticks.
+        REQUIRE((*renderer)->upload(*frame->frame).has_value());
+        CHECK((*renderer)->width() == 180);
+    }
+
+    // The command line: walkthrough play FILE --snapshot T --out x.png
+    const fs::path cli_png = dir / "cli.png";
+    auto r = wt::test::walkthrough({"--library", (dir / "lib").string(), "play", rotated.string(), "--snapshot", "0.5",
+                                    "--out", cli_png.string()},
+                                   {{"DISPLAY", std::getenv("DISPLAY")}});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto cli_shot = wt::test::picture_by_ffmpeg(cli_png);
+    CHECK(cli_shot.width == 640 / 2);
+    CHECK(cli_shot.corners() == wt::test::picture_by_ffmpeg(rotated).corners());
 }
