@@ -118,6 +118,8 @@ nlohmann::json to_json(const av::MediaInfo& m) {
             js["height"] = s.height;
             js["frame_rate"] = s.frame_rate;
             js["pixel_format"] = s.pixel_format;
+            js["rotation"] = s.rotation;  // width and height are the upright size
+            js["mirrored"] = s.mirrored;
         } else if (s.type == "audio") {
             js["sample_rate"] = s.sample_rate;
             js["channels"] = s.channels;

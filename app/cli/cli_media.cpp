@@ -58,8 +58,11 @@ void add_media_commands(CLI::App& app, Action& action) {
                                             human_size(info->size_bytes));
                 for (const auto& s : info->streams) {
                     h += fmt::format("  stream {}   {} {}", s.index, s.type, s.codec);
-                    if (s.type == "video")
+                    if (s.type == "video") {
                         h += fmt::format(" {}x{} {:.3g} fps {}", s.width, s.height, s.frame_rate, s.pixel_format);
+                        if (s.rotation || s.mirrored)
+                            h += fmt::format(" (shown {}turned {}°)", s.mirrored ? "mirrored and " : "", s.rotation);
+                    }
                     if (s.type == "audio") h += fmt::format(" {} Hz {} ch", s.sample_rate, s.channels);
                     if (!s.decodable) h += " (cannot be decoded)";
                     h += '\n';
