@@ -18,6 +18,8 @@ int us_to_samples(std::int64_t us, int sample_rate) {
     return static_cast<int>((us * sample_rate + 500'000) / 1'000'000);
 }
 
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
 }  // namespace
 
 void CaptureTiming::pause(std::int64_t at_us) {
@@ -36,12 +38,23 @@ void CaptureTiming::stop(std::int64_t at_us) {
 }
 
 FrameVerdict CaptureTiming::video(std::int64_t ts_us, std::int64_t now_us, bool live) {
-    return place(ts_us, 0, 0, now_us, live);
+    FrameVerdict v = place(ts_us, 0, 0, now_us, live);
+    if (!v.kept()) return v;
+    if (!grid_start_us_) grid_start_us_ = ts_us;
+    const std::int64_t slot = slot_of(ts_us);
+    if (slot <= last_slot_) return dropped(Reason::over_rate);
+    last_slot_ = slot;
+    return v;
 }
 
 FrameVerdict CaptureTiming::audio(std::int64_t ts_us, int samples, int sample_rate, std::int64_t now_us, bool live) {
     if (samples <= 0 || sample_rate <= 0) return dropped(Reason::empty);
     return place(ts_us, samples, sample_rate, now_us, live);
+}
+
+std::int64_t CaptureTiming::slot_of(std::int64_t ts_us) const {
+    constexpr auto early = static_cast<std::int64_t>(k_early_slot * 1'000'000);
+    return floor_div((ts_us - *grid_start_us_) * fps_ + early, 1'000'000);
 }
 
 FrameVerdict CaptureTiming::place(std::int64_t ts_us, int samples, int sample_rate, std::int64_t now_us,

@@ -14,6 +14,13 @@
 //  - Pauses are cut out of both streams at the same instants: audio to the sample, video by
 //    dropping the pictures taken inside the pause. Later frames move back by the pauses so far.
 //  - Length limit: nothing at or after `max_us` of recording; the last audio frame is cut to it.
+//  - Rate: at most `fps` pictures a second. Pictures fall into the slots of a 1/fps grid that
+//    starts at the first picture kept; a picture whose slot already holds one is an extra from an
+//    input faster than fps: dropped, and counted. The pictures kept keep their own times (keeping
+//    them all, each written a frame time after the one before, is what stretched a 60 fps input
+//    to twice its length). A slot opens k_early_slot of a frame time before its grid point, so a
+//    device at fps with some jitter keeps every picture, and an input at 60 or 120 fps keeps
+//    exactly every second or fourth one.
 //
 // Also the pacing of inputs that are not devices: a frame is due when it would have been
 // captured, at its end (wait_us).
@@ -36,6 +43,7 @@ struct FrameVerdict {
         empty,         // drop: a sound frame without samples
         countdown,     // drop: stamped before the recording began
         paused,        // drop: taken while paused
+        over_rate,     // drop: the input delivers more pictures than fps
         stopped,       // stop: at or after the stop instant
         catch_up_over, // stop: a lagging input did not reach the stop instant in k_catch_up_us
         length_limit,  // stop: the recording reached its maximum duration
@@ -54,7 +62,10 @@ struct FrameVerdict {
 
 class CaptureTiming {
 public:
-    // `fps`: the recording's frame rate; `max_us`: the longest recording, 0 = no limit.
+    // A slot of the picture grid opens this fraction of a frame time before its grid point.
+    static constexpr double k_early_slot = 0.2;
+
+    // `fps`: the most pictures a second; `max_us`: the longest recording, 0 = no limit.
     CaptureTiming(int fps, std::int64_t max_us) : fps_(std::max(fps, 1)), max_us_(max_us) {}
 
     // What the person did, at `at_us` on the raw clock. A pause during the countdown starts at 0.
@@ -82,6 +93,7 @@ private:
     // A frame after the countdown, before the stop, outside the pauses and the limit: where it
     // goes, or why not. `samples` is 0 for a picture.
     FrameVerdict place(std::int64_t ts_us, int samples, int sample_rate, std::int64_t now_us, bool live) const;
+    std::int64_t slot_of(std::int64_t ts_us) const;
 
     int fps_;
     std::int64_t max_us_;
@@ -89,6 +101,8 @@ private:
     std::int64_t last_resume_us_ = -1;              // raw clock
     std::int64_t paused_total_us_ = 0;
     std::optional<std::int64_t> stop_at_us_;        // raw clock
+    std::optional<std::int64_t> grid_start_us_;     // raw clock: the first picture kept
+    std::int64_t last_slot_ = -1;
 };
 
 // A device's first audio may have waited in its buffer, so its read time stamps it too late.

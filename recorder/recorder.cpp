@@ -138,7 +138,10 @@ void Recorder::Impl::capture(FrameSource& in, bool is_video) {
             if (v.reason == FrameVerdict::Reason::length_limit) finished = true;
             break;
         }
-        if (!v.kept()) continue;
+        if (!v.kept()) {
+            if (v.reason == FrameVerdict::Reason::over_rate) ++stats.frames_over_fps;
+            continue;
+        }
         if (!is_video) f->nb_samples = v.samples;
         queue(std::move(*frame), v, is_video);
         if (v.last) break;

@@ -2,7 +2,11 @@
 // clock, pause/resume/stop at chosen instants, and what goes into the file at which time.
 #include <doctest/doctest.h>
 
+#include <climits>
+#include <cmath>
 #include <cstdint>
+#include <random>
+#include <utility>
 #include <vector>
 
 #include "recorder/capture_timing.hpp"
@@ -184,4 +188,103 @@ TEST_CASE("a microphone's first stamp that turned out late is corrected once, wi
     CHECK(dropped == 39'000);
     // After the check's window, later reads change nothing.
     CHECK(check.after_read(5'000'000, 20'000) == 0);
+}
+
+namespace {
+// Feeds `seconds` of pictures arriving every `period_us` (plus `jitter(k)`) to a 30 fps recording;
+// returns the times kept and counts the pictures dropped as over the rate.
+struct RateOutcome {
+    std::vector<std::int64_t> kept;
+    int over_rate = 0;
+};
+template <typename Jitter>
+RateOutcome feed_pictures(double input_fps, double seconds, Jitter jitter, bool live = false) {
+    CaptureTiming t(30, 0);
+    RateOutcome out;
+    for (std::int64_t k = 0; static_cast<double>(k) < input_fps * seconds; ++k) {
+        const auto ts = static_cast<std::int64_t>(std::llround(static_cast<double>(k) * 1e6 / input_fps)) + jitter(k);
+        const FrameVerdict v = t.video(ts, ts, live);
+        if (v.kept()) out.kept.push_back(v.pts_us);
+        if (v.reason == Reason::over_rate) ++out.over_rate;
+    }
+    return out;
+}
+RateOutcome feed_pictures(double input_fps, double seconds) {
+    return feed_pictures(input_fps, seconds, [](std::int64_t) { return std::int64_t{0}; });
+}
+// The smallest and largest distance (µs) between pictures kept one after the other.
+std::pair<std::int64_t, std::int64_t> spacing(const std::vector<std::int64_t>& kept) {
+    std::int64_t lo = INT64_MAX, hi = 0;
+    for (size_t i = 1; i < kept.size(); ++i) {
+        lo = std::min(lo, kept[i] - kept[i - 1]);
+        hi = std::max(hi, kept[i] - kept[i - 1]);
+    }
+    return {lo, hi};
+}
+// How far the video encoder, which writes pictures at least `min_gap_us` apart (1000/fps ms),
+// moves the latest of `kept` later than its time at worst.
+std::int64_t worst_push(const std::vector<std::int64_t>& kept, std::int64_t min_gap_us) {
+    std::int64_t written = -min_gap_us, worst = 0;
+    for (std::int64_t ts : kept) {
+        written = std::max(ts, written + min_gap_us);
+        worst = std::max(worst, written - ts);
+    }
+    return worst;
+}
+}  // namespace
+
+TEST_CASE("an input at 60 or 120 fps recorded at 30 keeps every second or fourth picture, at its own time") {
+    for (const double input_fps : {60.0, 120.0}) {
+        CAPTURE(input_fps);
+        const RateOutcome o = feed_pictures(input_fps, 4);
+        CHECK(o.kept.size() == 120);
+        CHECK(o.over_rate == static_cast<int>(input_fps * 4) - 120);
+        // Kept on the 30 fps grid: the last one at 3.967 s, not pushed towards 8 s or 16 s.
+        CHECK(o.kept.back() == 3'966'667);
+        const auto [lo, hi] = spacing(o.kept);
+        CHECK(lo >= 33'333);
+        CHECK(hi <= 33'334);
+        CHECK(worst_push(o.kept, 33'000) == 0);
+    }
+}
+
+TEST_CASE("an input at any rate above fps keeps fps pictures a second; the timing never drifts") {
+    for (const double input_fps : {31.0, 45.0, 50.0, 59.94, 144.0}) {
+        CAPTURE(input_fps);
+        const RateOutcome o = feed_pictures(input_fps, 10);
+        CHECK(static_cast<double>(o.kept.size()) <= 300);
+        CHECK(static_cast<double>(o.kept.size()) >= 295);
+        CHECK(o.kept.size() + static_cast<size_t>(o.over_rate) == static_cast<size_t>(std::ceil(input_fps * 10)));
+        // As many pictures as the grid has slots, so the encoder's spacing (a frame time at
+        // least) never adds up into a drift: what it moves stays under a frame time (22 ms for
+        // 31 fps, 13 for 50, none for 59.94), where keeping every picture moved the end of 10 s
+        // by seconds.
+        CHECK(worst_push(o.kept, 33'000) < 33'333);
+        CHECK(o.kept.back() >= 9'950'000);
+    }
+}
+
+TEST_CASE("a device at fps with jitter keeps every picture; a slower input keeps all of them at their times") {
+    // Read up to 20 ms late (never early), as a timer-driven screen grab on a busy machine.
+    std::mt19937 random(7);
+    std::uniform_int_distribution<std::int64_t> late(0, 20'000);
+    const RateOutcome jittery = feed_pictures(30, 60, [&](std::int64_t k) { return k == 0 ? 0 : late(random); }, true);
+    CHECK(jittery.kept.size() == 1800);
+    CHECK(jittery.over_rate == 0);
+    const RateOutcome slow = feed_pictures(10, 4);
+    CHECK(slow.kept.size() == 40);
+    CHECK(slow.over_rate == 0);
+    for (size_t i = 0; i < slow.kept.size(); ++i) CHECK(slow.kept[i] == static_cast<std::int64_t>(i) * 100'000);
+}
+
+TEST_CASE("pictures dropped inside a pause take no slot: the first after it is kept") {
+    CaptureTiming t(30, 0);
+    for (std::int64_t ts = 0; ts < 1'000'000; ts += 16'667) (void)t.video(ts, ts, false);
+    t.pause(1'000'000);
+    CHECK(t.video(1'016'667, 1'016'667, false).reason == Reason::paused);
+    t.resume(1'020'000);
+    const FrameVerdict v = t.video(1'033'333, 1'033'333, false);
+    REQUIRE(v.kept());
+    CHECK(v.pts_us == 1'013'333);
+    CHECK(t.video(1'050'000, 1'050'000, false).reason == Reason::over_rate);
 }
