@@ -191,8 +191,8 @@ TEST_CASE("a microphone's first stamp that turned out late is corrected once, wi
 }
 
 namespace {
-// Feeds `seconds` of pictures arriving every `period_us` (plus `jitter(k)`) to a 30 fps recording;
-// returns the times kept and counts the pictures dropped as over the rate.
+// Feeds `seconds` of pictures from an input at `input_fps` (each late by `jitter(k)`) to a 30 fps
+// recording; returns the times kept and counts the pictures dropped as over the rate.
 struct RateOutcome {
     std::vector<std::int64_t> kept;
     int over_rate = 0;
@@ -221,8 +221,8 @@ std::pair<std::int64_t, std::int64_t> spacing(const std::vector<std::int64_t>& k
     }
     return {lo, hi};
 }
-// How far the video encoder, which writes pictures at least `min_gap_us` apart (1000/fps ms),
-// moves the latest of `kept` later than its time at worst.
+// The video encoder writes pictures at least `min_gap_us` (1000/fps ms) apart: how much later
+// than its own time it writes one of `kept`, at worst.
 std::int64_t worst_push(const std::vector<std::int64_t>& kept, std::int64_t min_gap_us) {
     std::int64_t written = -min_gap_us, worst = 0;
     for (std::int64_t ts : kept) {
