@@ -79,156 +79,228 @@ private:
     double speed_ = 1.0;
 };
 
-}  // namespace
+// Interleaved float samples in a frame of their own (what is left of a frame after trimming).
+av::FramePtr interleaved_frame(const float* data, int frames, int channels, int rate) {
+    av::FramePtr part = av::make_frame();
+    if (!part) return nullptr;
+    av_channel_layout_default(&part->ch_layout, channels);
+    part->format = AV_SAMPLE_FMT_FLT;
+    part->sample_rate = rate;
+    part->nb_samples = frames;
+    if (av_frame_get_buffer(part.get(), 0) < 0) return nullptr;
+    std::copy(data, data + static_cast<std::ptrdiff_t>(frames) * channels, reinterpret_cast<float*>(part->data[0]));
+    return part;
+}
 
-void Player::Impl::decode_audio() {
-    AVCodecContext* dec = audio.decoder.get();
-    av::FramePtr frame = av::make_frame();
-    av::FramePtr converted = av::make_frame();
-    av::FramePtr tempo_out = av::make_frame();
-    av::SwrPtr swr;
-    Tempo tempo;
-    int decoder_serial = -1;
-    SeekRequest target;
-    double next_media_pts = 0;  // media time of the next output frame of this serial
-    bool have_pts = false;
+// The audio decode thread's state and its steps: packets in, chunks for the device out. Everything
+// here belongs to that thread; what it shares goes through the engine's queues and locked fields.
+class AudioDecodeLoop {
+public:
+    explicit AudioDecodeLoop(Player::Impl& engine) : e_(engine), dec_(engine.audio.decoder.get()) {
+        av_channel_layout_default(&out_layout_, e_.out_channels);
+    }
+    void run();
 
-    auto abandon_or_quit = [&] {
-        std::lock_guard lock(control_lock);
-        return quit;
+private:
+    void start_serial(int serial);
+    void decode_packet(const AVPacket* packet);
+    void take_frame(AVFrame* decoded);
+    void end_of_stream();
+    Result<void> resample(AVFrame* in);
+    int skip_to_target(int frames);
+    double tune_tempo();
+    void through_tempo(AVFrame* pcm, const float* data, int frames, double speed);
+    void drain_tempo(double speed);
+    void emit(const float* data, int frames, double media_per_frame, bool end);
+
+    Player::Impl& e_;
+    AVCodecContext* dec_;
+    AVChannelLayout out_layout_{};
+    av::FramePtr frame_ = av::make_frame();
+    av::FramePtr converted_ = av::make_frame();
+    av::FramePtr tempo_out_ = av::make_frame();
+    av::SwrPtr swr_;
+    Tempo tempo_;
+    int serial_ = -1;           // of the packets being decoded
+    SeekRequest target_;        // of that serial: the sound starts there
+    double next_media_pts_ = 0; // media time of the next output frame of this serial
+    bool have_pts_ = false;
+};
+
+void AudioDecodeLoop::run() {
+    auto quit = [&] {
+        std::lock_guard lock(e_.control_lock);
+        return e_.quit;
     };
-    // Hands interleaved float frames to the device queue, waiting while enough is queued.
-    auto emit = [&](const float* data, int frames, double media_per_frame, bool end) {
-        if (frames == 0 && !end) return;
-        AudioChunk chunk;
-        chunk.samples.assign(data, data + static_cast<std::size_t>(frames) * out_channels);
-        chunk.pts = next_media_pts;
-        chunk.media_per_frame = media_per_frame;
-        chunk.serial = decoder_serial;
-        chunk.end = end;
-        next_media_pts += frames * media_per_frame;
-        const int s = decoder_serial;
-        audio_chunks.push(std::move(chunk), [&] { return abandoned(s); });
-    };
-
-    AVChannelLayout out_layout;
-    av_channel_layout_default(&out_layout, out_channels);
-    auto resample = [&](AVFrame* in) -> Result<void> {
-        if (!swr) {
-            SwrContext* raw = nullptr;
-            int ret = swr_alloc_set_opts2(&raw, &out_layout, AV_SAMPLE_FMT_FLT, out_rate, &in->ch_layout,
-                                          static_cast<AVSampleFormat>(in->format), in->sample_rate, 0, nullptr);
-            swr.reset(raw);
-            if (ret >= 0) ret = swr_init(swr.get());
-            if (ret < 0) return fail(ErrorCode::bad_media, fmt::format("cannot convert the audio ({})", av::error_text(ret)));
-        }
-        av_frame_unref(converted.get());
-        av_channel_layout_copy(&converted->ch_layout, &out_layout);
-        converted->format = AV_SAMPLE_FMT_FLT;
-        converted->sample_rate = out_rate;
-        if (int ret = swr_convert_frame(swr.get(), converted.get(), in); ret < 0) {
-            swr.reset();  // the input format changed mid-stream: set up again on the next frame
-            return fail(ErrorCode::bad_media, fmt::format("cannot convert the audio ({})", av::error_text(ret)));
-        }
-        return {};
-    };
-
-    auto handle_decoded = [&](AVFrame* in, bool end) {
-        if (in) {
-            if (auto r = resample(in); !r) {
-                ++frames_corrupt;
-                return;
-            }
-        }
-        AVFrame* pcm = in ? converted.get() : nullptr;
-        int frames = pcm ? pcm->nb_samples : 0;
-        const float* data = pcm ? reinterpret_cast<const float*>(pcm->data[0]) : nullptr;
-        if (pcm && in->best_effort_timestamp != AV_NOPTS_VALUE && !have_pts) {
-            next_media_pts = in->best_effort_timestamp * av_q2d(audio.time_base) - start_offset;
-            have_pts = true;
-        }
-        // Trim to the seek target so the sound starts exactly where the picture does.
-        if (pcm && target.serial == decoder_serial && next_media_pts < target.target - 0.0005) {
-            const double skip = target.target - next_media_pts;
-            const int skip_frames = std::min(frames, static_cast<int>(std::llround(skip * out_rate)));
-            data += static_cast<std::ptrdiff_t>(skip_frames) * out_channels;
-            frames -= skip_frames;
-            next_media_pts += double(skip_frames) / out_rate;
-            if (frames == 0 && !end) return;
-        }
-        const double s = speed.load();
-        if (auto r = tempo.configure(out_rate, out_channels, s); !r) {
-            add_warning(r.error().message);
-            speed = 1.0;
-        }
-        if (!tempo.active()) {
-            emit(data ? data : reinterpret_cast<const float*>(""), frames, 1.0 / out_rate, end);
-            return;
-        }
-        // Tempo takes its own reference to the converted frame; only what is left after trimming needs
-        // copying into a frame of its own.
-        av::FramePtr part;
-        AVFrame* to_tempo = frames > 0 && frames == pcm->nb_samples ? pcm : nullptr;
-        if (frames > 0 && !to_tempo) {
-            part = av::make_frame();
-            av_channel_layout_default(&part->ch_layout, out_channels);
-            part->format = AV_SAMPLE_FMT_FLT;
-            part->sample_rate = out_rate;
-            part->nb_samples = frames;
-            if (av_frame_get_buffer(part.get(), 0) < 0) return;
-            std::copy(data, data + static_cast<std::ptrdiff_t>(frames) * out_channels,
-                      reinterpret_cast<float*>(part->data[0]));
-            to_tempo = part.get();
-        }
-        if (to_tempo || end) {
-            if (auto r = tempo.push(to_tempo); !r) {
-                add_warning(r.error().message);
-                return;
-            }
-        }
-        while (tempo.pull(tempo_out.get())) {
-            emit(reinterpret_cast<const float*>(tempo_out->data[0]), tempo_out->nb_samples, s / out_rate, false);
-            av_frame_unref(tempo_out.get());
-        }
-        if (end) emit(reinterpret_cast<const float*>(""), 0, s / out_rate, true);
-    };
-
     for (;;) {
-        auto item = audio.packets.pop(abandon_or_quit);
+        auto item = e_.audio.packets.pop(quit);
         if (!item) return;
-        demux_wake.notify_one();  // room in the queue: the demuxer may read on
-        if (item->serial != current_serial()) continue;
-        if (item->serial != decoder_serial) {
-            avcodec_flush_buffers(dec);
-            decoder_serial = item->serial;
-            target = target_of(decoder_serial);
-            tempo.reset();
-            swr.reset();
-            have_pts = false;
-            next_media_pts = target.target;
-        }
-        int ret = avcodec_send_packet(dec, item->packet.get());
-        if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_EOF) {
-            ++frames_corrupt;
-            continue;
-        }
-        for (;;) {
-            ret = avcodec_receive_frame(dec, frame.get());
-            if (ret == AVERROR(EAGAIN)) break;
-            if (ret == AVERROR_EOF) {
-                handle_decoded(nullptr, true);
-                audio.ended_serial = decoder_serial;
-                break;
-            }
-            if (ret < 0) {
-                ++frames_corrupt;
-                break;
-            }
-            if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT)) ++frames_corrupt;
-            handle_decoded(frame.get(), false);
-            av_frame_unref(frame.get());
-        }
+        e_.demux_wake.notify_one();  // room in the queue: the demuxer may read on
+        if (item->serial != e_.current_serial()) continue;
+        if (item->serial != serial_) start_serial(item->serial);
+        decode_packet(item->packet.get());
     }
 }
+
+// A seek: what the decoder, the resampler and the tempo filter hold belongs to the old position.
+void AudioDecodeLoop::start_serial(int serial) {
+    avcodec_flush_buffers(dec_);
+    serial_ = serial;
+    target_ = e_.target_of(serial);
+    tempo_.reset();
+    swr_.reset();
+    have_pts_ = false;
+    next_media_pts_ = target_.target;
+}
+
+// Sends one packet (null: the end of the stream) and takes every frame it yields.
+void AudioDecodeLoop::decode_packet(const AVPacket* packet) {
+    int ret = avcodec_send_packet(dec_, packet);
+    if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_EOF) {
+        ++e_.frames_corrupt;
+        return;
+    }
+    for (;;) {
+        ret = avcodec_receive_frame(dec_, frame_.get());
+        if (ret == AVERROR(EAGAIN)) return;
+        if (ret == AVERROR_EOF) {
+            end_of_stream();
+            e_.audio.ended_serial = serial_;
+            return;
+        }
+        if (ret < 0) {
+            ++e_.frames_corrupt;
+            return;
+        }
+        if (frame_->decode_error_flags || (frame_->flags & AV_FRAME_FLAG_CORRUPT)) ++e_.frames_corrupt;
+        take_frame(frame_.get());
+        av_frame_unref(frame_.get());
+    }
+}
+
+// One decoded frame: converted to the device's format, trimmed to the seek target, at the speed.
+void AudioDecodeLoop::take_frame(AVFrame* decoded) {
+    if (auto r = resample(decoded); !r) {
+        ++e_.frames_corrupt;
+        return;
+    }
+    AVFrame* pcm = converted_.get();
+    if (decoded->best_effort_timestamp != AV_NOPTS_VALUE && !have_pts_) {
+        next_media_pts_ = decoded->best_effort_timestamp * av_q2d(e_.audio.time_base) - e_.start_offset;
+        have_pts_ = true;
+    }
+    const int skipped = skip_to_target(pcm->nb_samples);
+    const int frames = pcm->nb_samples - skipped;
+    if (frames == 0) return;
+    const float* data =
+        reinterpret_cast<const float*>(pcm->data[0]) + static_cast<std::ptrdiff_t>(skipped) * e_.out_channels;
+    const double speed = tune_tempo();
+    if (!tempo_.active()) {
+        emit(data, frames, 1.0 / e_.out_rate, false);
+        return;
+    }
+    through_tempo(pcm, data, frames, speed);
+}
+
+// The end of the stream: what the tempo filter still holds, then the end mark.
+void AudioDecodeLoop::end_of_stream() {
+    const double speed = tune_tempo();
+    if (!tempo_.active()) {
+        emit(nullptr, 0, 1.0 / e_.out_rate, true);
+        return;
+    }
+    if (auto r = tempo_.push(nullptr); !r) {
+        e_.add_warning(r.error().message);
+        return;
+    }
+    drain_tempo(speed);
+    emit(nullptr, 0, speed / e_.out_rate, true);
+}
+
+// Into `converted_`: interleaved float at the device's rate and channel count.
+Result<void> AudioDecodeLoop::resample(AVFrame* in) {
+    if (!swr_) {
+        SwrContext* raw = nullptr;
+        int ret = swr_alloc_set_opts2(&raw, &out_layout_, AV_SAMPLE_FMT_FLT, e_.out_rate, &in->ch_layout,
+                                      static_cast<AVSampleFormat>(in->format), in->sample_rate, 0, nullptr);
+        swr_.reset(raw);
+        if (ret >= 0) ret = swr_init(swr_.get());
+        if (ret < 0) {
+            return fail(ErrorCode::bad_media, fmt::format("cannot convert the audio ({})", av::error_text(ret)));
+        }
+    }
+    av_frame_unref(converted_.get());
+    av_channel_layout_copy(&converted_->ch_layout, &out_layout_);
+    converted_->format = AV_SAMPLE_FMT_FLT;
+    converted_->sample_rate = e_.out_rate;
+    if (int ret = swr_convert_frame(swr_.get(), converted_.get(), in); ret < 0) {
+        swr_.reset();  // the input format changed mid-stream: set up again on the next frame
+        return fail(ErrorCode::bad_media, fmt::format("cannot convert the audio ({})", av::error_text(ret)));
+    }
+    return {};
+}
+
+// How many of the next `frames` output frames lie before the seek target, so the sound starts
+// exactly where the picture does; they are counted as played.
+int AudioDecodeLoop::skip_to_target(int frames) {
+    if (target_.serial != serial_ || next_media_pts_ >= target_.target - 0.0005) return 0;
+    const double skip = target_.target - next_media_pts_;
+    const int skip_frames = std::min(frames, static_cast<int>(std::llround(skip * e_.out_rate)));
+    next_media_pts_ += double(skip_frames) / e_.out_rate;
+    return skip_frames;
+}
+
+// The speed asked for now, with the tempo filter set up for it (bypassed at 1x).
+double AudioDecodeLoop::tune_tempo() {
+    const double speed = e_.speed.load();
+    if (auto r = tempo_.configure(e_.out_rate, e_.out_channels, speed); !r) {
+        e_.add_warning(r.error().message);
+        e_.speed = 1.0;
+    }
+    return speed;
+}
+
+// Tempo takes its own reference to the converted frame; only what is left after trimming needs
+// copying into a frame of its own.
+void AudioDecodeLoop::through_tempo(AVFrame* pcm, const float* data, int frames, double speed) {
+    av::FramePtr part;
+    AVFrame* to_tempo = pcm;
+    if (frames != pcm->nb_samples) {
+        part = interleaved_frame(data, frames, e_.out_channels, e_.out_rate);
+        if (!part) return;
+        to_tempo = part.get();
+    }
+    if (auto r = tempo_.push(to_tempo); !r) {
+        e_.add_warning(r.error().message);
+        return;
+    }
+    drain_tempo(speed);
+}
+
+void AudioDecodeLoop::drain_tempo(double speed) {
+    while (tempo_.pull(tempo_out_.get())) {
+        const auto* samples = reinterpret_cast<const float*>(tempo_out_->data[0]);
+        emit(samples, tempo_out_->nb_samples, speed / e_.out_rate, false);
+        av_frame_unref(tempo_out_.get());
+    }
+}
+
+// Hands interleaved float frames to the device queue, waiting while enough is queued.
+void AudioDecodeLoop::emit(const float* data, int frames, double media_per_frame, bool end) {
+    if (frames == 0 && !end) return;
+    AudioChunk chunk;
+    if (frames > 0) chunk.samples.assign(data, data + static_cast<std::size_t>(frames) * e_.out_channels);
+    chunk.pts = next_media_pts_;
+    chunk.media_per_frame = media_per_frame;
+    chunk.serial = serial_;
+    chunk.end = end;
+    next_media_pts_ += frames * media_per_frame;
+    const int serial = serial_;
+    e_.audio_chunks.push(std::move(chunk), [&] { return e_.abandoned(serial); });
+}
+
+}  // namespace
+
+void Player::Impl::decode_audio() { AudioDecodeLoop(*this).run(); }
 
 }  // namespace wt::player

@@ -13,6 +13,7 @@
 
 #include "avkit/media_info.hpp"
 #include "common/timefmt.hpp"
+#include "recorder/capture_timing.hpp"
 #include "recorder/clock.hpp"
 #include "recorder/crash_safe_writer.hpp"
 #include "recorder/encoders.hpp"
@@ -34,38 +35,24 @@ constexpr size_t k_audio_queue = 3000;
 // last seconds in memory.
 constexpr std::int64_t k_max_frame_gap_ms = 1000;
 constexpr int k_opus_bitrate = 32000;
-// How long a lagging file input may read on after a stop to reach the stop instant.
-constexpr std::int64_t k_catch_up_us = 5'000'000;
-// How long the start of a live microphone's timing is checked (see AudioStartCheck).
-constexpr std::int64_t k_audio_start_check_us = 3'000'000;
-
-// A device's first audio may have waited in its buffer, so its read time stamps it too late.
-// Data is never delivered before it is captured, so (read time - audio delivered so far) is an
-// upper bound of the true start; its minimum over the first seconds is the best estimate. When
-// that shows the first stamp was late, the difference is dropped from the start of the audio.
-struct AudioStartCheck {
-    std::int64_t first_stamp_us = -1;
-    std::int64_t delivered_us = 0;
-    std::int64_t best_start_us = 0;
-    std::int64_t corrected_us = 0;
-    // Returns how many more µs of audio to drop.
-    std::int64_t after_read(std::int64_t read_us, std::int64_t duration_us) {
-        delivered_us += duration_us;
-        const std::int64_t start = read_us - delivered_us;
-        if (first_stamp_us < 0) first_stamp_us = best_start_us = start;
-        if (read_us - first_stamp_us > k_audio_start_check_us) return 0;
-        best_start_us = std::min(best_start_us, start);
-        const std::int64_t late = first_stamp_us - best_start_us - corrected_us;
-        if (late < 5'000) return 0;  // within a quarter of an Opus frame: leave it
-        corrected_us += late;
-        return late;
-    }
-};
 
 struct Captured {
     av::FramePtr frame;
     std::int64_t ts_us = 0;          // on the recording's clock: 0 = the start
     std::int64_t drop_front_us = 0;  // audio: leave out this much of the frame's start (a resume)
+};
+
+// A frame's time on the recording's raw clock (0 = the start, paused time included).
+struct Stamp {
+    std::int64_t ts_us = 0;
+    std::int64_t duration_us = 0;  // sound: how long it lasts; a picture: 0
+    std::int64_t late_us = 0;      // a live microphone: how late its first stamps turned out (AudioStartCheck)
+};
+
+// What a capture thread keeps to stamp its input's frames.
+struct InputStamps {
+    std::int64_t first_pts = AV_NOPTS_VALUE;  // an input stamped by its own timestamps: its first one
+    AudioStartCheck start_check;
 };
 
 }  // namespace
@@ -98,23 +85,18 @@ struct Recorder::Impl {
     std::unique_ptr<AudioEncoder> audio_enc;
     std::unique_ptr<CrashSafeWriter> writer;
     int video_stream = -1, audio_stream = -1;
-    std::int64_t t0_us = 0;
-    std::int64_t max_us = 0;  // 0 = no limit
+    std::int64_t t0_us = 0;  // the raw clock's 0 on monotonic_us()
 
-    // Guarded by `mutex`: the queues, the counters and the end-of-capture state.
+    // Guarded by `mutex`: the queues, the timing rules, the counters and the end-of-capture state.
     mutable std::mutex mutex;
     std::condition_variable wake;       // the output thread waits here for frames
     std::condition_variable stop_wake;  // paced inputs wait here for their frame's time
     std::deque<Captured> video_queue, audio_queue;
     int sources_running = 0;
-    bool stopping = false;
-    std::int64_t stop_at_us = 0;           // on the raw clock, set by stop()
+    CaptureTiming timing{30, 0};           // set up by start()
     bool finished = false;
     bool audio_lost = false;               // the microphone failed: silence from here on
     std::int64_t audio_drop_us = 0;        // audio to leave out at the start (AudioStartCheck)
-    std::int64_t pause_started_us = -1;    // on the raw clock; -1 = not paused
-    std::int64_t last_resume_us = -1;      // on the raw clock
-    std::int64_t paused_total_us = 0;      // the pauses so far, left out of the file
     RecordStats stats;
     std::int64_t last_video_ts_us = -1;
     std::int64_t first_audio_us = -1, audio_end_us = 0;
@@ -124,109 +106,99 @@ struct Recorder::Impl {
 
     std::jthread video_thread, audio_thread, output_thread;
 
+    // A capture thread: stamps each frame, asks `timing` what to do with it, queues what is kept.
     void capture(FrameSource& in, bool is_video);
+    Stamp stamp(const FrameSource& in, const AVFrame& f, InputStamps& stamps, bool is_video) const;
+    void note_end_of_input(const Result<av::FramePtr>& frame, bool is_video);  // under `mutex`
+    void queue(av::FramePtr frame, const FrameVerdict& v, bool is_video);     // under `mutex`
     void output();
 };
 
 void Recorder::Impl::capture(FrameSource& in, bool is_video) {
-    const AVRational tb = in.time_base();
-    std::int64_t first_pts = AV_NOPTS_VALUE;
-    AudioStartCheck start_check;
+    const bool live = in.is_live_device();
+    InputStamps stamps;
     for (;;) {
         auto frame = in.next_frame();
-        std::unique_lock lock(mutex);
-        if (stopping && (!frame || !*frame)) break;  // interrupted by stop()
         if (!frame || !*frame) {
-            if (is_video) {
-                if (!frame) warnings.push_back(fmt::format("the screen stopped: {}", frame.error().message));
-                finished = true;
-            } else if (!frame) {
-                // DESIGN §7: a microphone that disappears does not end the recording.
-                warnings.push_back(fmt::format("the microphone stopped at {} ({}); the rest of the recording is "
-                                               "silent",
-                                               format_moment(stats.elapsed_ms), frame.error().message));
-                audio_lost = true;
-            }
+            std::lock_guard lock(mutex);
+            note_end_of_input(frame, is_video);
             break;
         }
         AVFrame* f = frame->get();
-        lock.unlock();
-        // Live devices are stamped when read (audio: minus what it buffered); other inputs by
-        // their own timestamps, paced to real time as if they were devices.
-        std::int64_t ts_us;
-        std::int64_t pace_us = 0;  // a paced input: how long until its frame is due
-        std::int64_t late_us = 0;  // a live microphone: how late its first stamp turned out (AudioStartCheck)
-        const std::int64_t duration_us =
-            is_video ? 0 : av_rescale(f->nb_samples, 1'000'000, std::max(f->sample_rate, 1));
-        if (in.is_live_device() || f->pts == AV_NOPTS_VALUE) {
-            const std::int64_t read_us =
-                (in.stamps_on_clock() && f->pts != AV_NOPTS_VALUE ? f->pts : monotonic_us()) - t0_us;
-            ts_us = read_us - duration_us;
-            if (ts_us < 0) continue;  // still counting down
-            if (!is_video && in.is_live_device()) late_us = start_check.after_read(read_us, duration_us);
-        } else {
-            if (first_pts == AV_NOPTS_VALUE) first_pts = f->pts;
-            ts_us = av_rescale_q(f->pts - first_pts, tb, {1, 1'000'000});
-            pace_us = t0_us + ts_us + duration_us - monotonic_us();
+        const Stamp s = stamp(in, *f, stamps, is_video);
+        std::unique_lock lock(mutex);
+        audio_drop_us += s.late_us;
+        if (const std::int64_t wait_us = timing.wait_us(s.ts_us, s.duration_us, monotonic_us() - t0_us, live)) {
+            stop_wake.wait_for(lock, std::chrono::microseconds(wait_us), [&] { return timing.stopping(); });
         }
-        lock.lock();
-        audio_drop_us += late_us;
-        if (pace_us > 0) stop_wake.wait_for(lock, std::chrono::microseconds(pace_us), [&] { return stopping; });
-        // At a stop, what came before it is kept: a file or generator that lagged behind real time
-        // reads on up to the stop instant (at most k_catch_up_us more); the part of an audio
-        // frame before the stop is kept.
-        bool last_one = false;
-        if (stopping) {
-            const std::int64_t stop_us = in.is_live_device() ? monotonic_us() - t0_us : stop_at_us;
-            const std::int64_t before_stop_us = stop_us - ts_us;
-            if (before_stop_us < 0 || (before_stop_us == 0 && !is_video)) break;
-            if (!in.is_live_device() && monotonic_us() - t0_us > stop_at_us + k_catch_up_us) break;
-            last_one = in.is_live_device() || ts_us + duration_us >= stop_us;
-            if (!is_video && before_stop_us < duration_us) {
-                f->nb_samples = static_cast<int>(av_rescale(before_stop_us, f->sample_rate, 1'000'000));
-                if (f->nb_samples <= 0) break;
-            }
-        }
-        // Paused time is cut out of both streams at the same instants: audio to the sample, video
-        // by dropping the frames taken inside the pause. Later frames move back by the pauses.
-        std::int64_t drop_front_us = 0;
-        if (pause_started_us >= 0) {
-            if (is_video || ts_us >= pause_started_us) continue;
-            f->nb_samples = static_cast<int>(av_rescale(pause_started_us - ts_us, f->sample_rate, 1'000'000));
-            if (f->nb_samples <= 0) continue;
-        } else if (ts_us < last_resume_us) {
-            if (is_video || ts_us + duration_us <= last_resume_us) continue;
-            drop_front_us = last_resume_us - ts_us;
-            ts_us = last_resume_us;
-        }
-        ts_us -= paused_total_us;
-        if (max_us > 0 && ts_us >= max_us) {
-            finished = true;
+        const std::int64_t now_us = monotonic_us() - t0_us;
+        const FrameVerdict v = is_video ? timing.video(s.ts_us, now_us, live)
+                                        : timing.audio(s.ts_us, f->nb_samples, f->sample_rate, now_us, live);
+        if (v.action == FrameVerdict::Action::stop) {
+            if (v.reason == FrameVerdict::Reason::length_limit) finished = true;
             break;
         }
-        if (!is_video && max_us > 0 && ts_us + duration_us > max_us) {  // trim the last audio frame to the limit
-            f->nb_samples = static_cast<int>(av_rescale(max_us - ts_us, f->sample_rate, 1'000'000));
+        if (!v.kept()) {
+            if (v.reason == FrameVerdict::Reason::over_rate) ++stats.frames_over_fps;
+            continue;
         }
-        if (is_video) {
-            ++stats.frames_captured;
-            last_video_ts_us = ts_us;
-            if (video_queue.size() >= k_video_queue) {
-                ++stats.frames_dropped;
-                continue;
-            }
-            video_queue.push_back({std::move(*frame), ts_us});
-        } else {
-            if (first_audio_us < 0) first_audio_us = ts_us;
-            audio_end_us = ts_us + duration_us;
-            if (audio_queue.size() >= k_audio_queue) continue;
-            audio_queue.push_back({std::move(*frame), ts_us, drop_front_us});
-        }
-        stats.elapsed_ms = std::max(stats.elapsed_ms, ts_us / 1000);
-        wake.notify_one();
-        if (last_one) break;
+        if (!is_video) f->nb_samples = v.samples;
+        queue(std::move(*frame), v, is_video);
+        if (v.last) break;
     }
     std::lock_guard guard(mutex);
     --sources_running;
+    wake.notify_one();
+}
+
+// Live devices are stamped when read (audio: minus what it buffered); other inputs by their own
+// timestamps from their first one on, paced to real time as if they were devices (wait_us).
+Stamp Recorder::Impl::stamp(const FrameSource& in, const AVFrame& f, InputStamps& stamps, bool is_video) const {
+    Stamp s;
+    s.duration_us = is_video ? 0 : av_rescale(f.nb_samples, 1'000'000, std::max(f.sample_rate, 1));
+    if (in.is_live_device() || f.pts == AV_NOPTS_VALUE) {
+        const std::int64_t read_us = (in.stamps_on_clock() && f.pts != AV_NOPTS_VALUE ? f.pts : monotonic_us()) - t0_us;
+        s.ts_us = read_us - s.duration_us;
+        if (!is_video && in.is_live_device() && s.ts_us >= 0) {
+            s.late_us = stamps.start_check.after_read(read_us, s.duration_us);
+        }
+    } else {
+        if (stamps.first_pts == AV_NOPTS_VALUE) stamps.first_pts = f.pts;
+        s.ts_us = av_rescale_q(f.pts - stamps.first_pts, in.time_base(), {1, 1'000'000});
+    }
+    return s;
+}
+
+// The input ended or failed (after stop(), that is the interruption itself). A screen that ends
+// ends the recording; a microphone that disappears does not: the rest is silent.
+void Recorder::Impl::note_end_of_input(const Result<av::FramePtr>& frame, bool is_video) {
+    if (timing.stopping()) return;
+    if (is_video) {
+        if (!frame) warnings.push_back(fmt::format("the screen stopped: {}", frame.error().message));
+        finished = true;
+    } else if (!frame) {
+        warnings.push_back(fmt::format("the microphone stopped at {} ({}); the rest of the recording is silent",
+                                       format_moment(stats.elapsed_ms), frame.error().message));
+        audio_lost = true;
+    }
+}
+
+void Recorder::Impl::queue(av::FramePtr frame, const FrameVerdict& v, bool is_video) {
+    if (is_video) {
+        ++stats.frames_captured;
+        last_video_ts_us = v.pts_us;
+        if (video_queue.size() >= k_video_queue) {
+            ++stats.frames_dropped;
+            return;
+        }
+        video_queue.push_back({std::move(frame), v.pts_us});
+    } else {
+        if (first_audio_us < 0) first_audio_us = v.pts_us;
+        audio_end_us = v.pts_us + av_rescale(v.samples, 1'000'000, std::max(frame->sample_rate, 1)) - v.drop_front_us;
+        if (audio_queue.size() >= k_audio_queue) return;
+        audio_queue.push_back({std::move(frame), v.pts_us, v.drop_front_us});
+    }
+    stats.elapsed_ms = std::max(stats.elapsed_ms, v.pts_us / 1000);
     wake.notify_one();
 }
 
@@ -390,7 +362,7 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
     }
 
     impl->stats.has_audio = impl->audio_in != nullptr;
-    impl->max_us = o.max_seconds > 0 ? static_cast<std::int64_t>(o.max_seconds * 1e6) : 0;
+    impl->timing = CaptureTiming(o.fps, o.max_seconds > 0 ? static_cast<std::int64_t>(o.max_seconds * 1e6) : 0);
     if (impl->audio_in) impl->audio_in->skip_buffered();
     // A countdown moves the start of the clock: live frames before it are dropped, paced inputs
     // wait for it.
@@ -418,30 +390,27 @@ bool Recorder::finished() const {
 
 void Recorder::pause() {
     std::lock_guard lock(impl_->mutex);
-    if (impl_->pause_started_us < 0) impl_->pause_started_us = monotonic_us() - impl_->t0_us;
+    impl_->timing.pause(monotonic_us() - impl_->t0_us);
     impl_->stats.paused = true;
 }
 
 void Recorder::resume() {
     std::lock_guard lock(impl_->mutex);
-    if (impl_->pause_started_us < 0) return;
-    impl_->last_resume_us = monotonic_us() - impl_->t0_us;
-    impl_->paused_total_us += impl_->last_resume_us - impl_->pause_started_us;
-    impl_->pause_started_us = -1;
+    if (!impl_->timing.paused()) return;
+    impl_->timing.resume(monotonic_us() - impl_->t0_us);
     impl_->stats.paused = false;
-    impl_->stats.paused_ms = impl_->paused_total_us / 1000;
+    impl_->stats.paused_ms = impl_->timing.paused_total_us() / 1000;
 }
 
 Result<FinishedRecording> Recorder::stop() {
     Impl& s = *impl_;
     {
         std::lock_guard lock(s.mutex);
-        s.stopping = true;
-        s.stop_at_us = monotonic_us() - s.t0_us;
+        s.timing.stop(monotonic_us() - s.t0_us);
         s.stop_wake.notify_all();
     }
     // Live devices are interrupted; files and generators may lag behind real time, so they read
-    // on (unpaced, see capture) up to the stop instant.
+    // on (unpaced, see CaptureTiming) up to the stop instant.
     if (s.video_in->is_live_device()) s.video_in->interrupt();
     if (s.audio_in && s.audio_in->is_live_device()) s.audio_in->interrupt();
     if (s.video_thread.joinable()) s.video_thread.join();

@@ -46,10 +46,11 @@ struct RecordOptions {
 struct RecordStats {
     std::int64_t elapsed_ms = 0;                // recorded media time so far
     std::int64_t countdown_ms = 0;              // time left before recording begins (0 once it has)
-    std::int64_t frames_captured = 0;           // pictures read from the screen source
+    std::int64_t frames_captured = 0;           // pictures taken from the screen source (at most fps a second)
     std::int64_t frames_encoded = 0;            // pictures given to the encoder (new + duplicated)
     std::int64_t frames_skipped_unchanged = 0;  // identical to the previous one: not converted, not encoded
     std::int64_t frames_dropped = 0;            // the encoder fell behind: dropped before encoding
+    std::int64_t frames_over_fps = 0;           // the source delivered more than fps a second: the extra left out
     std::int64_t frames_duplicated = 0;         // an unchanged picture written again (once a second, see recorder.cpp)
     std::int64_t audio_drift_ms = 0;            // audio samples written minus audio time elapsed
     std::int64_t bytes_written = 0;

@@ -497,6 +497,56 @@ TEST_CASE("a countdown delays the start; the file holds only what came after it"
     CHECK(r.at("frames_captured") == 60);
 }
 
+namespace {
+// 4 s of a moving picture delivered at `input_fps`, with a tone, recorded at --fps 30: record's
+// JSON, the file, and the duration ffprobe gives each of its streams, which must agree.
+struct RateRecording {
+    json out;
+    fs::path media;
+    double video_s = 0, audio_s = 0;
+};
+RateRecording record_input_at(const CliLibrary& lib, int input_fps) {
+    RateRecording rec;
+    rec.out = lib.ok({"record", "--duration", "4", "--fps", "30", "--video-input",
+                      fmt::format("lavfi:testsrc2=size=640x360:rate={}", input_fps), "--audio-input", k_tone});
+    rec.media = lib.root() / rec.out.at("media_path").get<std::string>();
+    const json p = probe(rec.media);
+    for (const auto& s : p.at("streams")) {
+        (s.at("codec_type") == "video" ? rec.video_s : rec.audio_s) = std::stod(s.at("duration").get<std::string>());
+    }
+    CHECK_MESSAGE(std::abs(rec.video_s - rec.audio_s) < 0.2, "video " << rec.video_s << " s, audio " << rec.audio_s
+                                                                      << " s at " << input_fps << " fps");
+    return rec;
+}
+}  // namespace
+
+TEST_CASE("an input faster than --fps keeps its time: the extra pictures are dropped and counted") {
+    CliLibrary lib;
+    // Before, every picture was kept and written a frame time after the one before: 7.9 s of
+    // video against 4.0 s of sound.
+    const RateRecording rec = record_input_at(lib, 60);
+    CHECK(rec.video_s == doctest::Approx(4.0).epsilon(0.0112));
+    CHECK(rec.out.at("frames_captured") == 120);  // every second picture of 240
+    CHECK(rec.out.at("frames_over_fps").get<int>() == doctest::Approx(120).epsilon(0.02));
+    CHECK(rec.out.at("frames_dropped") == 0);
+    // Kept at their own times, a frame time apart.
+    const std::vector<double> times = packet_times(rec.media, "v");
+    REQUIRE(times.size() >= 100);
+    for (size_t i = 1; i < times.size(); ++i) CHECK(times[i] - times[i - 1] == doctest::Approx(1.0 / 30).epsilon(0.1));
+}
+
+TEST_CASE("an input slower than --fps keeps its timing: each picture at its own moment, none dropped") {
+    CliLibrary lib;
+    const RateRecording rec = record_input_at(lib, 10);
+    CHECK(rec.out.at("frames_captured") == 40);
+    CHECK(rec.out.at("frames_over_fps") == 0);
+    const std::vector<double> times = packet_times(rec.media, "v");
+    REQUIRE(times.size() == 40);
+    for (size_t i = 1; i < times.size(); ++i) {
+        CHECK(std::abs(times[i] - times[0] - 0.1 * static_cast<double>(i)) < 0.002);  // 10 a second, from the first
+    }
+}
+
 TEST_CASE("an input whose audio jumps over a hole keeps what follows in place (silence fills the hole)") {
     TempDir src;
     const fs::path file = src / "holes.mkv";

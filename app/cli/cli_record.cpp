@@ -131,6 +131,7 @@ void add_record_commands(CLI::App& app, Action& action) {
                           {"frames_encoded", s.frames_encoded},
                           {"frames_skipped_unchanged", s.frames_skipped_unchanged},
                           {"frames_dropped", s.frames_dropped},
+                          {"frames_over_fps", s.frames_over_fps},
                           {"frames_duplicated", s.frames_duplicated},
                           {"paused_ms", s.paused_ms},
                           {"audio_drift_ms", s.audio_drift_ms},
