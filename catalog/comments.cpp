@@ -54,8 +54,8 @@ Result<Comment> SqliteLibrary::comment(const NewComment& in) {
     if (!info) return std::unexpected(info.error());
     if (in.at_ms && info->duration_ms > 0 && *in.at_ms > info->duration_ms) {
         return fail(ErrorCode::invalid_input,
-                    fmt::format("{} is past the end of '{}' ({} long); nothing was saved", format_moment(*in.at_ms),
-                                info->title, format_moment(info->duration_ms)));
+                    fmt::format("{} is past the end of '{}' ({} long); nothing was saved",
+                                format_moment_exact(*in.at_ms), info->title, format_moment_exact(info->duration_ms)));
     }
     std::optional<std::int64_t> parent_seq, thread_seq;
     if (in.reply_to) {

@@ -51,7 +51,7 @@ Result<View> SqliteLibrary::record_progress(const Ref& ref, std::int64_t from_ms
     if (from_ms < 0 || to_ms <= from_ms) {
         return fail(ErrorCode::invalid_input,
                     fmt::format("a watched stretch runs forward from one time to a later one; got {} to {}",
-                                format_moment(from_ms), format_moment(to_ms)));
+                                format_moment_exact(from_ms), format_moment_exact(to_ms)));
     }
     auto tx = sql::Transaction::begin(db_);
     if (!tx) return std::unexpected(tx.error());
@@ -60,8 +60,9 @@ Result<View> SqliteLibrary::record_progress(const Ref& ref, std::int64_t from_ms
     auto rec = load_recording(rec_ref->seq);
     if (!rec) return std::unexpected(rec.error());
     if (rec->duration_ms > 0 && from_ms >= rec->duration_ms) {
-        return fail(ErrorCode::invalid_input, fmt::format("{} is past the end of '{}' ({} long)", format_moment(from_ms),
-                                                          rec->title, format_moment(rec->duration_ms)));
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("{} is at or past the end of '{}' ({} long): nothing is left to watch from there",
+                                format_moment_exact(from_ms), rec->title, format_moment_exact(rec->duration_ms)));
     }
     // Players report up to the last frame's end, which may lie a little past the stated duration.
     if (rec->duration_ms > 0) to_ms = std::min(to_ms, rec->duration_ms);

@@ -15,11 +15,13 @@ inline std::string cut_utf8(const std::string& text, std::size_t max_bytes) {
     return text.substr(0, cut) + "…";
 }
 
-// Control characters (which could drive the terminal) to spaces; newlines kept if asked. Every piece of
-// stored or typed text that reaches a terminal goes through this.
+// `text` as it may reach a terminal: control characters (C0, DEL and C1), which could move the
+// cursor, retitle the window or hide what follows, become spaces; newlines are kept if asked.
+// Stored text keeps them; this is for what is printed (JSON output escapes them instead).
 std::string printable(const std::string& text, bool keep_newlines);
-std::string one_line(const std::string& text);           // control characters (newlines too) to spaces
+// `text` on one line as it may reach a terminal: every control character, newlines too, a space.
+std::string one_line(const std::string& text);
 std::string fit(const std::string& text, std::size_t width);  // one line, padded or cut to `width` characters
-std::string human_size(std::int64_t bytes);              // "12.3 MB"
+std::string human_size(std::int64_t bytes);                    // "12.3 MB"
 
 }  // namespace wt

@@ -16,7 +16,7 @@ jobs=$(nproc)
 # and start their own Xvfb and PulseAudio (null sink) for capture; xdotool drives the app in one.
 # The app's fonts: DejaVu, Noto, Droid Sans Fallback (CJK) and Nanum (Hangul) cover most scripts.
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential dpkg-dev cmake ninja-build pkg-config
   libavdevice-dev libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libpulse-dev
   libsdl2-dev libimgui-dev libstb-dev libgl-dev libsqlite3-dev
@@ -41,17 +41,29 @@ fi
 
 build() {  # build DIR [cmake options...]
   local dir=$1; shift
-  cmake -S "$root" -B "$dir" -G Ninja "$@" >/dev/null
+  cmake -S "$root" -B "$dir" -G Ninja -DWT_WERROR=ON "$@" >/dev/null
   ninja -C "$dir" -j "$jobs"
 }
 
-# run and test share one optimised build with debug info, so switching between them rebuilds nothing.
+# run and test share one build, and it is the one a Debian package makes: Release with the distribution's
+# flags (debug info, hardening, _FORTIFY_SOURCE), here with -Werror on top. So CI compiles and tests the
+# packagers' configuration without compiling everything a second time. Given as cache values, not as
+# CXXFLAGS, so that they also reach an existing build folder.
+debian_flags() {
+  local cxx cppflags ldflags
+  cxx=$(dpkg-buildflags --get CXXFLAGS); cppflags=$(dpkg-buildflags --get CPPFLAGS)
+  ldflags=$(dpkg-buildflags --get LDFLAGS)
+  printf '%s\n' -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS=$(dpkg-buildflags --get CFLAGS) $cppflags" \
+    "-DCMAKE_CXX_FLAGS=$cxx $cppflags" "-DCMAKE_EXE_LINKER_FLAGS=$ldflags" "-DCMAKE_SHARED_LINKER_FLAGS=$ldflags"
+}
+mapfile -t release < <(debian_flags)
+
 if [ "$mode" = run ]; then
-  build "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  build "$root/build" "${release[@]}"
   exec "$root/build/app/walkthrough"
 fi
 
-build "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+build "$root/build" "${release[@]}"
 ctest --test-dir "$root/build" -j "$jobs" --output-on-failure
 echo "setup: the same suites under AddressSanitizer + UndefinedBehaviorSanitizer"
 build "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DWT_SANITIZE=ON

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 
@@ -25,7 +26,7 @@ Result<std::unique_ptr<catalog::Library>> CliContext::open() {
         std::cerr << "walkthrough: recovered an interrupted recording as " << r.id << " ('" << one_line(r.title)
                   << "', " << format_moment(r.duration_ms) << ")\n";
     }
-    for (const auto& p : recovered.problems) std::cerr << "walkthrough: warning: " << p << '\n';
+    for (const auto& p : recovered.problems) warn(p);
     return lib;
 }
 
@@ -34,9 +35,13 @@ void CliContext::emit(const nlohmann::json& j, const std::string& human) const {
         // Invalid UTF-8 in stored text is replaced rather than aborting the whole output.
         std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     } else if (!human.empty()) {
-        std::cout << human << (human.back() == '\n' ? "" : "\n");
+        // Every human text is printed through here, so none of the stored or typed text in it can
+        // drive the terminal; fields that must stay on their line are one_line'd where they are put in.
+        std::cout << printable(human, true) << (human.back() == '\n' ? "" : "\n");
     }
 }
+
+void warn(const std::string& text) { std::cerr << "walkthrough: warning: " << printable(text, true) << '\n'; }
 
 void EntryOptions::add_to(CLI::App* cmd, const char* title_help) {
     cmd->add_option("--title", title, title_help);
@@ -56,11 +61,38 @@ Result<catalog::NewRecording> EntryOptions::to_new_recording() const {
     return in;
 }
 
-std::optional<std::int64_t> parse_seconds(const std::string& text, std::string& error) {
+std::string indented(const std::string& text, const std::string& indent) {
+    std::string out;
+    for (char ch : printable(text, true)) {
+        out += ch;
+        if (ch == '\n') out += indent;
+    }
+    return out;
+}
+
+CLI::Validator not_negative(const std::string& advice) {
+    return CLI::Validator(
+        [advice](std::string& input) -> std::string {
+            double value = 0;
+            if (!CLI::detail::lexical_cast(input, value)) return fmt::format("'{}' is not a number", input);
+            if (value < 0) return fmt::format("{} cannot be negative; {}", input, advice);
+            return {};
+        },
+        "NONNEGATIVE");
+}
+
+Result<std::int64_t> parse_moment_option(const std::string& text, const std::string& option) {
+    if (text.find_first_not_of(" \t") == std::string::npos) {
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("{} is empty; give a moment in the video, e.g. {} 2:13 (MM:SS, H:MM:SS or seconds)",
+                                option, option));
+    }
     auto ms = parse_moment(text);
     if (!ms) {
-        error = ms.error().message;
-        return std::nullopt;
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("{} '{}' is not a moment in the video; write MM:SS, H:MM:SS or seconds (e.g. 2:13 "
+                                "or 133.5)",
+                                option, one_line(text)));
     }
     return *ms;
 }
@@ -76,6 +108,95 @@ int exit_code(ErrorCode code) {
     case ErrorCode::invalid_input: return 2;
     default: return 1;
     }
+}
+
+// CLI11 reads `--at=` as `--at` followed by the next argument, so `comment ID --at= "text"` took the
+// text for the moment and then missed the text. An empty `--name=` is passed on as the option and an
+// empty value, for the command to name what is empty.
+std::vector<std::string> split_empty_values(int argc, char** argv) {
+    std::vector<std::string> args;
+    bool options = true;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--") options = false;
+        if (options && arg.size() > 3 && arg.starts_with("--") && arg.find('=') == arg.size() - 1) {
+            args.push_back(arg.substr(0, arg.size() - 1));
+            args.emplace_back();
+        } else {
+            args.push_back(std::move(arg));
+        }
+    }
+    return args;
+}
+
+// The first word of `args` that is not an option nor a global option's value: the command.
+std::optional<std::string> command_word(const std::vector<std::string>& args) {
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--library" || args[i] == "--as") {
+            ++i;
+            continue;
+        }
+        if (!args[i].starts_with("-")) return args[i];
+    }
+    return std::nullopt;
+}
+
+// The first argument (before any "--") that looks like an option but is neither a global one nor one
+// of `command`'s or its subcommands': CLI11 reports what is then missing ("file is required" for
+// `import -dash.mp4`) rather than the word it did not know.
+std::optional<std::string> unknown_option(const CLI::App& app, const CLI::App& command,
+                                          const std::vector<std::string>& args) {
+    auto find = [&](const std::string& name) -> const CLI::Option* {
+        if (const CLI::Option* o = app.get_option_no_throw(name)) return o;
+        if (const CLI::Option* o = command.get_option_no_throw(name)) return o;
+        for (const CLI::App* sub : command.get_subcommands([](const CLI::App*) { return true; })) {
+            if (const CLI::Option* o = sub->get_option_no_throw(name)) return o;
+        }
+        return nullptr;
+    };
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--") break;
+        // "-5" and "-.5" are values (a negative number), which CLI11 hands to the option before them.
+        if (arg.size() < 2 || arg[0] != '-' || std::isdigit(static_cast<unsigned char>(arg[1])) || arg[1] == '.') continue;
+        const auto eq = arg.find('=');
+        const CLI::Option* o = find(arg.substr(0, eq));
+        if (!o) return arg;
+        if (o->get_expected_min() > 0 && eq == std::string::npos) ++i;  // its value, whatever it looks like
+    }
+    return std::nullopt;
+}
+
+// What to say when CLI11 refuses the arguments: the word it did not know, if that is why.
+std::string usage_error(const CLI::App& app, const CLI::ParseError& e, const std::vector<std::string>& args) {
+    const auto word = command_word(args);
+    const CLI::App* command = nullptr;
+    if (word) {
+        auto found = app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(*word); });
+        if (!found.empty()) command = found.front();
+    }
+    const bool missing = dynamic_cast<const CLI::RequiredError*>(&e) || dynamic_cast<const CLI::ExtrasError*>(&e);
+    if (command && missing) {
+        if (auto unknown = unknown_option(app, *command, args)) {
+            std::error_code ec;
+            const std::string name = one_line(*unknown), cmd = command->get_name();
+            if (std::filesystem::exists(*unknown, ec)) {
+                return fmt::format("'{}' starts with '-', so it was read as an option; to give that file, write "
+                                   "`walkthrough {} -- {}` or `walkthrough {} ./{}`",
+                                   name, cmd, name, cmd, name);
+            }
+            return fmt::format("`walkthrough {}` has no option '{}'; `walkthrough {} --help` lists its options", cmd,
+                               name, cmd);
+        }
+    }
+    // A refused value (--offset -5) says what to give already; otherwise point at the help that shows it.
+    if (dynamic_cast<const CLI::ValidationError*>(&e)) return printable(e.what(), true);
+    if (command) {
+        return fmt::format("{}\n`walkthrough {} --help` shows what it takes.", printable(e.what(), true),
+                           command->get_name());
+    }
+    return fmt::format("{}\nRun `walkthrough --help` for the commands, or `walkthrough COMMAND --help` for one.",
+                       printable(e.what(), true));
 }
 
 }  // namespace
@@ -103,23 +224,17 @@ int run_cli(int argc, char** argv) {
     add_record_commands(app, action);
     add_play_commands(app, action);
 
+    std::vector<std::string> args = split_empty_values(argc, argv);
     // CLI11 would only say "A subcommand is required" for a mistyped command; name the word instead.
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg == "--library" || arg == "--as") {
-            ++i;
-            continue;
-        }
-        if (arg.rfind("-", 0) == 0) continue;
-        auto known = app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(arg); });
+    if (auto word = command_word(args)) {
+        auto known = app.get_subcommands([&](const CLI::App* sub) { return sub->check_name(*word); });
         if (known.empty()) {
-            std::cerr << "walkthrough: '" << arg << "' is not a command; `walkthrough --help` lists them\n";
+            std::cerr << "walkthrough: '" << one_line(*word) << "' is not a command; `walkthrough --help` lists them\n";
             return 2;
         }
-        break;
     }
     try {
-        app.parse(argc, argv);
+        app.parse(std::vector<std::string>(args.rbegin(), args.rend()));  // CLI11 takes them last first
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
@@ -127,8 +242,7 @@ int run_cli(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "walkthrough: " << e.what() << "\nRun `walkthrough --help` for the commands, or "
-                  << "`walkthrough COMMAND --help` for one.\n";
+        std::cerr << "walkthrough: " << usage_error(app, e, args) << '\n';
         return 2;
     }
     if (!action) return 2;
@@ -136,11 +250,11 @@ int run_cli(int argc, char** argv) {
     try {
         result = action(ctx);
     } catch (const std::exception& e) {  // a bug, not a user error: say so rather than abort
-        std::cerr << "walkthrough: internal error: " << e.what() << "\nPlease report it with the command you ran.\n";
+        std::cerr << "walkthrough: internal error: " << printable(e.what(), true) << "\nPlease report it with the command you ran.\n";
         return 1;
     }
     if (!result) {
-        std::cerr << "walkthrough: " << result.error().message << '\n';
+        std::cerr << "walkthrough: " << printable(result.error().message, true) << '\n';
         return exit_code(result.error().code);
     }
     return 0;

@@ -51,7 +51,7 @@ void add_chapter_commands(CLI::App& app, Action& action) {
                                 "give the chapter's title, e.g. `walkthrough chapter ID --at 2:13 \"Setup\"`, or "
                                 "--remove to remove the chapter at that moment");
                 }
-                auto at = parse_moment(o->at);
+                auto at = parse_moment_option(o->at, "--at");
                 if (!at) return std::unexpected(at.error());
                 auto lib = ctx.open();
                 if (!lib) return std::unexpected(lib.error());
@@ -78,7 +78,7 @@ void add_chapter_commands(CLI::App& app, Action& action) {
                 for (const auto& c : *all) j.push_back(to_json(c));
                 ctx.emit(j, all->empty() ? fmt::format("No chapters yet. Add one with `walkthrough chapter {} --at "
                                                        "MM:SS TITLE`.",
-                                                       *id)
+                                                       one_line(*id))
                                          : chapter_lines(*all, ""));
                 return {};
             };

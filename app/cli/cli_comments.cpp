@@ -24,7 +24,7 @@ void add_comment_commands(CLI::App& app, Action& action) {
             action = [o](CliContext& ctx) -> Result<void> {
                 catalog::NewComment in{o->id, o->text, std::nullopt, o->reply_to};
                 if (o->at) {
-                    auto at = parse_moment(*o->at);
+                    auto at = parse_moment_option(*o->at, "--at");
                     if (!at) return std::unexpected(at.error());
                     in.at_ms = *at;
                 }
@@ -33,7 +33,7 @@ void add_comment_commands(CLI::App& app, Action& action) {
                 auto c = (*lib)->comment(in);
                 if (!c) return std::unexpected(c.error());
                 ctx.emit(to_json(*c), fmt::format("{}  {}{}", c->id, c->parent_id.empty() ? "comment added" : "reply added",
-                                                  c->at_ms ? " at " + format_moment(*c->at_ms) : ""));
+                                                  c->at_ms ? " at " + format_moment_exact(*c->at_ms) : ""));
                 return {};
             };
         });
@@ -55,17 +55,12 @@ void add_comment_commands(CLI::App& app, Action& action) {
                     const bool reply = !c.parent_id.empty();
                     std::string head = fmt::format("{}{} · {} · {}{}", reply ? "    ↳ " : "",
                                                    c.at_ms ? format_moment(*c.at_ms) : (reply ? "reply" : "whole video"),
-                                                   c.author, format_local_time(c.created_at),
+                                                   one_line(c.author), format_local_time(c.created_at),
                                                    c.resolved_at ? " · resolved" : "");
                     h += fmt::format("{}  [{}]\n", head, c.id);
                     // Bodies are shown exactly, indented under their header.
                     std::string indent = reply ? "      " : "  ";
-                    h += indent;
-                    for (char ch : printable(c.body, true)) {
-                        h += ch;
-                        if (ch == '\n') h += indent;
-                    }
-                    h += '\n';
+                    h += indent + indented(c.body, indent) + '\n';
                 }
                 ctx.emit(j, h.empty() ? "No comments yet." : h);
                 return {};
@@ -82,7 +77,7 @@ void add_comment_commands(CLI::App& app, Action& action) {
                 if (!lib) return std::unexpected(lib.error());
                 auto c = (*lib)->resolve(*id);
                 if (!c) return std::unexpected(c.error());
-                ctx.emit(to_json(*c), fmt::format("{}  thread resolved by {} at {}", c->id, c->resolved_by,
+                ctx.emit(to_json(*c), fmt::format("{}  thread resolved by {} at {}", c->id, one_line(c->resolved_by),
                                                   format_local_time(c->resolved_at.value_or(0))));
                 return {};
             };
@@ -103,7 +98,7 @@ void add_comment_commands(CLI::App& app, Action& action) {
                     h += fmt::format("{} {}  {} on '{}'{} · {}\n  {}\n  reply: walkthrough comment {} --reply-to {} \"…\"\n",
                                      i.overdue ? "OVERDUE" : "waiting", format_age(i.age_ms), one_line(i.comment.author),
                                      one_line(i.recording_title), i.comment.at_ms ? " at " + format_moment(*i.comment.at_ms) : "",
-                                     i.reason, one_line(i.comment.body.size() > 300 ? i.comment.body.substr(0, 300) + "…"
+                                     one_line(i.reason), one_line(i.comment.body.size() > 300 ? i.comment.body.substr(0, 300) + "…"
                                                                                      : i.comment.body),
                                      i.comment.recording_id, i.comment.id);
                 }
@@ -111,9 +106,9 @@ void add_comment_commands(CLI::App& app, Action& action) {
                                               ? fmt::format(" (the oldest {} shown)", inbox->items.size())
                                               : "";
                 ctx.emit({{"items", j}, {"total", inbox->total}, {"response_window_hours", inbox->response_window_hours}},
-                         h.empty() ? fmt::format("Nothing waits for a reply from {}.", (*lib)->me().name)
+                         h.empty() ? fmt::format("Nothing waits for a reply from {}.", one_line((*lib)->me().name))
                                    : fmt::format("{} waiting for {}{} · response window {} h\n\n{}", inbox->total,
-                                                 (*lib)->me().name, shown, inbox->response_window_hours, h));
+                                                 one_line((*lib)->me().name), shown, inbox->response_window_hours, h));
                 return {};
             };
         });

@@ -53,7 +53,7 @@ void add_media_commands(CLI::App& app, Action& action) {
             action = [file](CliContext& ctx) -> Result<void> {
                 auto info = av::probe(*file);
                 if (!info) return std::unexpected(info.error());
-                std::string h = fmt::format("{}\n  container  {}\n  duration   {} ({} ms)\n  size       {}\n", *file,
+                std::string h = fmt::format("{}\n  container  {}\n  duration   {} ({} ms)\n  size       {}\n", one_line(*file),
                                             info->container, format_moment(info->duration_ms), info->duration_ms,
                                             human_size(info->size_bytes));
                 for (const auto& s : info->streams) {
@@ -71,7 +71,8 @@ void add_media_commands(CLI::App& app, Action& action) {
                 // DESIGN.md §7: a file without usable video is an error for probe too, after showing what it holds.
                 if (!info->has_decodable_video) {
                     return fail(ErrorCode::bad_media,
-                                fmt::format("'{}' has no video that can be decoded; walkthrough cannot use it", *file));
+                                fmt::format("'{}' has no video that can be decoded; walkthrough cannot use it",
+                                            one_line(*file)));
                 }
                 return {};
             };
@@ -123,7 +124,7 @@ void add_media_commands(CLI::App& app, Action& action) {
                     j.push_back({{"check", c.name}, {"ok", c.ok}, {"required", c.required}, {"detail", c.detail},
                                  {"fix", c.fix.empty() ? nlohmann::json() : nlohmann::json(c.fix)}});
                     h += fmt::format("{}  {}  {}{}\n", c.ok ? "ok  " : (c.required ? "FAIL" : "warn"), fit(c.name, 18),
-                                     c.detail, c.fix.empty() ? "" : "\n                          fix: " + c.fix);
+                                     one_line(c.detail), c.fix.empty() ? "" : "\n                          fix: " + one_line(c.fix));
                 }
                 ctx.emit({{"healthy", healthy}, {"checks", j}}, h);
                 if (!healthy) return fail(ErrorCode::internal, "some required checks failed (see above)");
@@ -149,7 +150,7 @@ void add_media_commands(CLI::App& app, Action& action) {
                           {"response_window_hours", s->response_window_hours},
                           {"acting_as", (*lib)->me().name}},
                          fmt::format("library           {}\nresponse window   {} h\nacting as         {}",
-                                     s->root.string(), s->response_window_hours, (*lib)->me().name));
+                                     one_line(s->root.string()), s->response_window_hours, one_line((*lib)->me().name)));
                 return {};
             };
         });

@@ -9,7 +9,7 @@ namespace wt::app {
 namespace {
 
 std::string view_summary(const catalog::View& v) {
-    std::string s = fmt::format("{} has watched {:.0f} % (resume at {})", v.person, v.coverage * 100,
+    std::string s = fmt::format("{} has watched {:.0f} % (resume at {})", one_line(v.person), v.coverage * 100,
                                 format_moment(v.last_position_ms));
     if (v.watched_at) s += fmt::format("; watched ({})", catalog::to_string(*v.how));
     return s;
@@ -29,9 +29,9 @@ void add_people_commands(CLI::App& app, Action& action) {
         cmd->add_option("--to", o->to, "End, in seconds or MM:SS")->required();
         cmd->callback([o, &action] {
             action = [o](CliContext& ctx) -> Result<void> {
-                auto from = parse_moment(o->from);
+                auto from = parse_moment_option(o->from, "--from");
                 if (!from) return std::unexpected(from.error());
-                auto to = parse_moment(o->to);
+                auto to = parse_moment_option(o->to, "--to");
                 if (!to) return std::unexpected(to.error());
                 auto lib = ctx.open();
                 if (!lib) return std::unexpected(lib.error());
@@ -73,7 +73,7 @@ void add_people_commands(CLI::App& app, Action& action) {
                 if (!lib) return std::unexpected(lib.error());
                 auto p = (*lib)->add_person(o->name, o->email, o->role);
                 if (!p) return std::unexpected(p.error());
-                ctx.emit(to_json(*p), fmt::format("{}  added {}", p->id, p->name));
+                ctx.emit(to_json(*p), fmt::format("{}  added {}", p->id, one_line(p->name)));
                 return {};
             };
         });
@@ -88,7 +88,7 @@ void add_people_commands(CLI::App& app, Action& action) {
                 std::string h = fmt::format("{}  {}  {}  {}\n", fit("ID", 10), fit("NAME", 20), fit("ROLE", 12), "EMAIL");
                 for (const auto& p : *all) {
                     j.push_back(to_json(p));
-                    h += fmt::format("{}  {}  {}  {}{}\n", p.id, fit(p.name, 20), fit(p.role, 12), p.email,
+                    h += fmt::format("{}  {}  {}  {}{}\n", p.id, fit(p.name, 20), fit(p.role, 12), one_line(p.email),
                                      p.id == (*lib)->me().id ? "  (you)" : "");
                 }
                 ctx.emit(j, h);
@@ -113,7 +113,7 @@ void add_people_commands(CLI::App& app, Action& action) {
                 auto a = (*lib)->assign(o->id, o->to, o->due);
                 if (!a) return std::unexpected(a.error());
                 ctx.emit(to_json(*a), fmt::format("{}  assigned '{}' to {}{} · {}", a->id, one_line(a->recording_title),
-                                                  a->assignee, a->due ? ", due " + *a->due : "",
+                                                  one_line(a->assignee), a->due ? ", due " + *a->due : "",
                                                   catalog::to_string(a->state)));
                 return {};
             };

@@ -94,7 +94,7 @@ Result<void> snapshot_to_png(CliContext& ctx, const fs::path& file, double at, c
                      {"matrix", std::string(player::name(info->colour.matrix))},
                      {"range", std::string(player::name(info->colour.range))},
                      {"corrupt_frames", info->corrupt_frames}};
-    ctx.emit(j, fmt::format("wrote {} (the frame at {:.3f} s, {}x{}, {} {} range)\n", out, info->seconds, info->width,
+    ctx.emit(j, fmt::format("wrote {} (the frame at {:.3f} s, {}x{}, {} {} range)\n", one_line(out), info->seconds, info->width,
                             info->height, player::name(info->colour.matrix), player::name(info->colour.range)));
     return {};
 }
@@ -111,11 +111,8 @@ std::optional<double> resume_seconds(catalog::Library& lib, const catalog::Recor
 // "2:13", "1:02:13" or "133.5" as seconds, as `comment --at` reads moments.
 Result<std::optional<double>> moment_option(const std::optional<std::string>& text, const char* option) {
     if (!text) return std::optional<double>{};
-    auto ms = parse_moment(*text);
-    if (!ms)
-        return fail(ErrorCode::invalid_input,
-                    fmt::format("{} '{}' is not a moment; use M:SS, H:MM:SS or seconds (e.g. 2:13 or 133)", option,
-                                *text));
+    auto ms = parse_moment_option(*text, option);
+    if (!ms) return std::unexpected(ms.error());
     return std::optional<double>(static_cast<double>(*ms) / 1000.0);
 }
 
@@ -186,7 +183,7 @@ Result<void> play(CliContext& ctx, const PlayArgs& a) {
             human += fmt::format(" · you have watched {:.0f} %{}", view->coverage * 100,
                                  view->watched_at ? " (marked watched)" : "");
         }
-        if (!reporter->error().empty()) human += " · progress not saved: " + reporter->error();
+        if (!reporter->error().empty()) human += " · progress not saved: " + one_line(reporter->error());
     }
     ctx.emit(j, human + "\n");
     return {};

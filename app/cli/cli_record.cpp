@@ -59,7 +59,8 @@ void add_record_commands(CLI::App& app, Action& action) {
         cmd->add_flag("--no-mic", ro.no_mic, "Record without sound");
         cmd->add_flag("--denoise", ro.denoise, "Reduce background noise in the voice");
         cmd->add_option("--window", o->window, "Record one X window, by id (e.g. 0x3a00007, from xwininfo)");
-        cmd->add_option("--duration", ro.max_seconds, "Stop after this many seconds")->check(CLI::NonNegativeNumber);
+        cmd->add_option("--duration", ro.max_seconds, "Stop after this many seconds")
+            ->check(not_negative("give how many seconds to record (e.g. --duration 60)"));
         cmd->add_option("--quality", o->quality, "compact, balanced or high")->capture_default_str();
         cmd->add_option("--countdown", ro.countdown_seconds, "Start after this many seconds (3-2-1)")
             ->check(CLI::Range(0.0, 60.0));
@@ -112,7 +113,7 @@ void add_record_commands(CLI::App& app, Action& action) {
                 auto done = (*rec)->stop();
                 if (talk) std::fprintf(stderr, "\r\033[K");
                 if (!done) return std::unexpected(done.error());
-                for (const auto& w : done->warnings) std::cerr << "walkthrough: warning: " << w << '\n';
+                for (const auto& w : done->warnings) warn(w);
 
                 const auto finish_start = std::chrono::steady_clock::now();
                 details->note = fmt::format("{}", fmt::join(done->warnings, "; "));
@@ -159,10 +160,10 @@ void add_record_commands(CLI::App& app, Action& action) {
                     j.push_back(to_json(r));
                     h += fmt::format("{}  recovered '{}' ({})\n", r.id, one_line(r.title), format_moment(r.duration_ms));
                 }
-                ctx.emit(j, h.empty() ? "Nothing to recover." : h);
-                if (!ctx.recovered.problems.empty()) {
-                    return fail(ErrorCode::bad_media, fmt::format("{}", fmt::join(ctx.recovered.problems, "\n")));
-                }
+                // A file that could not be recovered has been set aside and is named once, as a warning:
+                // recovering is done either way, so this is no failure (and not "nothing to recover").
+                for (const auto& p : ctx.recovered.problems) warn(p);
+                ctx.emit(j, !h.empty() || !ctx.recovered.problems.empty() ? h : "Nothing to recover.");
                 return {};
             };
         });

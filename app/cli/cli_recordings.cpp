@@ -2,7 +2,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <iostream>
 
 #include <fmt/format.h>
 
@@ -30,6 +29,33 @@ std::string recording_table(const std::vector<catalog::Recording>& rows) {
                                                   : fmt::format("  ({} comments)", r.comment_count));
     }
     return out;
+}
+
+// A path as a shell reads it back, for a command the person can paste.
+std::string shell_quoted(const std::string& path) {
+    std::string out = "'";
+    for (char c : path) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+// One message for what `delete` did: the recording is gone from the library either way; files that
+// could not be removed are named with the command that removes them, rather than claiming they went too.
+std::string deleted_message(const catalog::Removal& gone) {
+    const auto& rec = gone.recording;
+    const std::string comments = rec.comment_count == 1 ? "its comment" : fmt::format("its {} comments", rec.comment_count);
+    if (gone.files_left.empty()) {
+        return fmt::format("{}  deleted '{}' with its media and {}", rec.id, one_line(rec.title),
+                           rec.comment_count == 0 ? "no comments" : comments);
+    }
+    std::string names, rm = "rm --";
+    for (const auto& f : gone.files_left) {
+        names += (names.empty() ? "" : ", ") + one_line(f.string());
+        rm += " " + shell_quoted(one_line(f.string()));
+    }
+    return fmt::format("{}  deleted '{}'{} from the library, but {} could not be removed and {} left behind; "
+                       "remove {} by hand: {}",
+                       rec.id, one_line(rec.title), rec.comment_count == 0 ? "" : " and " + comments, names,
+                       gone.files_left.size() == 1 ? "is" : "are", gone.files_left.size() == 1 ? "it" : "them", rm);
 }
 
 }  // namespace
@@ -84,7 +110,8 @@ void add_recording_commands(CLI::App& app, Action& action) {
         cmd->add_flag("--unwatched", o->filter.unwatched, "Only those I have not watched");
         cmd->add_option("--assigned-to", o->filter.assigned_to, "Only those assigned to this person");
         cmd->add_option("--limit", o->filter.limit, "Page size")->capture_default_str()->check(CLI::Range(1, 10000));
-        cmd->add_option("--offset", o->filter.offset, "Skip this many")->check(CLI::NonNegativeNumber);
+        cmd->add_option("--offset", o->filter.offset, "Skip this many")
+            ->check(not_negative("give how many recordings to skip, 0 or more (e.g. --offset 20)"));
         cmd->callback([o, &action] {
             action = [o](CliContext& ctx) -> Result<void> {
                 catalog::ListFilter f = o->filter;
@@ -127,9 +154,9 @@ void add_recording_commands(CLI::App& app, Action& action) {
                                         : h.at_ms ? fmt::format("{} at {}", h.matched_in, format_moment(*h.at_ms))
                                                   : h.matched_in;
                     human += fmt::format("{}  {}  {}: {}\n", h.recording_id, fit(h.recording_title, 32), where,
-                                         h.excerpt);
+                                         one_line(h.excerpt));
                 }
-                ctx.emit(j, human.empty() ? fmt::format("Nothing matches '{}'.", text) : human);
+                ctx.emit(j, human.empty() ? fmt::format("Nothing matches '{}'.", one_line(text)) : human);
                 return {};
             };
         });
@@ -160,24 +187,24 @@ void add_recording_commands(CLI::App& app, Action& action) {
                 for (const auto& c : *parts) j["chapters"].push_back(to_json(c));
                 std::string h = fmt::format("{}\n  id          {}\n  kind        {}{}\n  author      {} · {}\n"
                                             "  video       {}\n  status      {}{}\n  media       {}\n",
-                                            rec->title, rec->id, catalog::to_string(rec->kind),
-                                            rec->tags.empty() ? "" : " · tags: " + fmt::format("{}", fmt::join(rec->tags, ", ")),
-                                            rec->author, format_local_time(rec->created_at), describe_video(*rec),
-                                            catalog::to_string(rec->status), rec->note.empty() ? "" : " (" + rec->note + ")",
-                                            (*lib)->absolute(rec->media_path).string());
-                if (!rec->description.empty()) h += "  description " + rec->description + "\n";
+                                            one_line(rec->title), rec->id, catalog::to_string(rec->kind),
+                                            rec->tags.empty() ? "" : " · tags: " + one_line(fmt::format("{}", fmt::join(rec->tags, ", "))),
+                                            one_line(rec->author), format_local_time(rec->created_at), describe_video(*rec),
+                                            catalog::to_string(rec->status), rec->note.empty() ? "" : " (" + one_line(rec->note) + ")",
+                                            one_line((*lib)->absolute(rec->media_path).string()));
+                if (!rec->description.empty()) h += "  description " + indented(rec->description, std::string(14, ' ')) + "\n";
                 h += fmt::format("  comments    {} ({} open threads)\n", rec->comment_count, rec->open_comment_count);
                 if (!parts->empty()) h += "  chapters\n" + chapter_lines(*parts, "    ");
                 for (const auto& v : *views) {
                     j["views"].push_back(to_json(v));
-                    h += fmt::format("  viewed by   {} · {:.0f} %{}\n", v.person, v.coverage * 100,
+                    h += fmt::format("  viewed by   {} · {:.0f} %{}\n", one_line(v.person), v.coverage * 100,
                                      v.watched_at ? fmt::format(" · watched {} ({})", format_local_time(*v.watched_at),
                                                                 catalog::to_string(*v.how))
                                                   : fmt::format(" · resume at {}", format_moment(v.last_position_ms)));
                 }
                 for (const auto& a : *all) {
                     j["assignments"].push_back(to_json(a));
-                    h += fmt::format("  assigned    {} · due {} · {}\n", a.assignee, a.due.value_or("-"),
+                    h += fmt::format("  assigned    {} · due {} · {}\n", one_line(a.assignee), a.due.value_or("-"),
                                      catalog::to_string(a.state));
                 }
                 ctx.emit(j, h);
@@ -236,13 +263,8 @@ void add_recording_commands(CLI::App& app, Action& action) {
                 if (!gone) return std::unexpected(gone.error());
                 const auto& rec = gone->recording;
                 nlohmann::json left = nlohmann::json::array();
-                for (const auto& f : gone->files_left) {
-                    left.push_back(f.string());
-                    std::cerr << "walkthrough: warning: could not remove " << f.string() << "; delete it by hand\n";
-                }
-                ctx.emit(nlohmann::json{{"deleted", to_json(rec)}, {"files_left", left}},
-                         fmt::format("{}  deleted '{}' with its media and {} comments", rec.id, one_line(rec.title),
-                                     rec.comment_count));
+                for (const auto& f : gone->files_left) left.push_back(f.string());
+                ctx.emit(nlohmann::json{{"deleted", to_json(rec)}, {"files_left", left}}, deleted_message(*gone));
                 return {};
             };
         });
@@ -261,7 +283,8 @@ void add_recording_commands(CLI::App& app, Action& action) {
                 auto out = (*lib)->export_to(*id, *dest);
                 if (!out) return std::unexpected(out.error());
                 ctx.emit({{"media", out->media.string()}, {"sidecar", out->sidecar.string()}},
-                         fmt::format("exported {}\n     and {}", out->media.string(), out->sidecar.string()));
+                         fmt::format("exported {}\n     and {}", one_line(out->media.string()),
+                                     one_line(out->sidecar.string())));
                 return {};
             };
         });

@@ -11,7 +11,7 @@
 #include "app/core/finishing.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/json.hpp"
-#include "common/text.hpp"
+#include "common/text.hpp"  // printable, one_line, fit, human_size: every text printed goes through them
 
 namespace wt::app {
 
@@ -27,9 +27,13 @@ struct CliContext {
     // (DESIGN §7: every start does), telling stderr what it found.
     Result<std::unique_ptr<catalog::Library>> open();
     std::filesystem::path library_root() const;
-    // Prints a result: JSON on stdout with --json, else the human text.
+    // Prints a result: JSON on stdout with --json, else the human text (control characters made
+    // harmless by printable).
     void emit(const nlohmann::json& j, const std::string& human) const;
 };
+
+// "walkthrough: warning: TEXT" on stderr, TEXT made printable.
+void warn(const std::string& text);
 
 using Action = std::function<Result<void>(CliContext&)>;
 
@@ -54,8 +58,15 @@ void add_record_commands(CLI::App& app, Action& action);
 void add_play_commands(CLI::App& app, Action& action);
 
 // Text helpers for the human output (the general ones are in common/text.hpp).
+// Text of several lines made printable, each line after the first starting with `indent`.
+std::string indented(const std::string& text, const std::string& indent);
 // One line per chapter ("1:05.5     Setup"), each after `indent`: what `chapters` and `show` print.
 std::string chapter_lines(const std::vector<catalog::Chapter>& chapters, const std::string& indent);
-std::optional<std::int64_t> parse_seconds(const std::string& text, std::string& error);
+// A check for an option that counts something and cannot be negative; its refusal says so and gives
+// `advice` (what to give, with an example), where CLI11's NonNegativeNumber prints a 309-digit bound.
+CLI::Validator not_negative(const std::string& advice);
+// The moment given to `option` ("2:13", "1:02:13" or seconds) in milliseconds; an empty or malformed
+// one is refused naming the option, with an example.
+Result<std::int64_t> parse_moment_option(const std::string& text, const std::string& option);
 
 }  // namespace wt::app
