@@ -1,4 +1,4 @@
-// catalog_scale: the catalog budgets of DESIGN.md §6 at scale (100 000 recordings, 1 000 000 comments).
+// catalog_scale: the catalog budgets (bench/README.md) at scale (100 000 recordings, 1 000 000 comments).
 // Builds a synthetic library straight into SQLite (fast, one transaction), then measures open, list,
 // search, inbox and assignments through the public catalog API only, and prints figures vs budgets.
 #include <unistd.h>
@@ -500,7 +500,7 @@ int main(int argc, char** argv) {
     asg("assignments --overdue", std::nullopt, true);
     lib.reset();
 
-    fmt::print("\n{:<44} {:>10} {:>9}  result\n", "figure (DESIGN.md §6)", "value", "budget");
+    fmt::print("\n{:<44} {:>10} {:>9}  result\n", "figure (budget: bench/README.md)", "value", "budget");
     int passed = 0, over = 0;
     for (auto& r : rows) {
         bool ok = r.value <= r.budget;

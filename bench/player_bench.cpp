@@ -1,4 +1,4 @@
-// player_bench: the player engine's figures for DESIGN.md §6, headless, through the public Player API
+// player_bench: the player engine's figures against its budgets (bench/README.md), headless, through the public Player API
 // and the silent audio device (decoded and paced in real time, not heard), so that it runs on CI.
 // Run it through bench/player, which makes the media, runs the ffmpeg peers and prints the table.
 //

@@ -12,7 +12,7 @@ namespace wt::catalog {
 std::vector<Interval> merge_interval(std::vector<Interval> set, Interval add);
 // How much of [0, duration_ms) the set covers.
 std::int64_t covered_ms(const std::vector<Interval>& set, std::int64_t duration_ms);
-// The ≥ 90 % rule of DESIGN.md §4.
+// The ≥ 90 % rule: a recording is watched once the watched stretches cover 90 % of it.
 bool coverage_counts_as_watched(std::int64_t covered, std::int64_t duration_ms);
 
 // Storage form "0-5000,7000-9000".

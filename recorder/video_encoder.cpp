@@ -16,7 +16,7 @@ namespace {
 
 // Mostly-static text: a long GOP (10 s) because keyframes dominate the size; no B-frames, no
 // lookahead and one thread, so x264 holds no frame back (every frame held back is lost on a
-// crash, DESIGN §6: ≤ 2 s). Measured on the shared workload: lookahead 5 + 2 sliced threads
+// crash, and the budget is ≤ 2 s lost). Measured on the shared workload: lookahead 5 + 2 sliced threads
 // cost ~1 CPU-s/min more and made a 5 % larger file. CRF per preset; veryfast is the measured
 // sweet spot for 1080p on 2 cores.
 struct X264Settings {

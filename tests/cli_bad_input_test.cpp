@@ -1,4 +1,4 @@
-// DESIGN.md §7 through the real binary: damaged and non-video files, odd text, unknown and
+// The failure behaviour through the real binary: damaged and non-video files, odd text, unknown and
 // ambiguous ids, bad times and dates. Each refusal must say what is wrong and lose nothing.
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-// The user flow of DESIGN.md §5 through the real binary: import, list, show, comment, inbox,
+// The user flow of the command line through the real binary: import, list, show, comment, inbox,
 // reply, resolve, assign, progress, watched, search, edit, export, delete; plus list filters,
 // probe, doctor, and the desktop app without a display.
 #include <doctest/doctest.h>

@@ -16,7 +16,7 @@ struct Row {
     float y, cb, cr, offset;
 };
 
-// The table in ../shared/research/player-and-style.md A4, derived by hand from Kr/Kb with
+// The expected RGB of each test colour, derived by hand from Kr/Kb (BT.601 0.299/0.114, BT.709 0.2126/0.0722) with
 // limited range Y 16–235 / C 16–240 and full-range chroma (code − 128) / 255.
 struct Expected {
     ColourSpec spec;

@@ -68,7 +68,7 @@ void add_media_commands(CLI::App& app, Action& action) {
                     h += '\n';
                 }
                 ctx.emit(catalog::to_json(*info), h);
-                // DESIGN.md §7: a file without usable video is an error for probe too, after showing what it holds.
+                // A file without usable video is an error for probe too (as for import and play), after showing what it holds.
                 if (!info->has_decodable_video) {
                     return fail(ErrorCode::bad_media,
                                 fmt::format("'{}' has no video that can be decoded; walkthrough cannot use it",

@@ -1,6 +1,6 @@
 #pragma once
-// The desktop app's model: plain state that the views read every frame (Dear ImGui style, see
-// ../shared/research/player-and-style.md B3). Only the UI thread touches it: the worker's results
+// The desktop app's model: plain state that the views read every frame (Dear ImGui's immediate-mode
+// style: the views draw from it and keep nothing of their own). Only the UI thread touches it: the worker's results
 // reach it through the controller's mailbox, never directly.
 //
 // `AppState` is what the app knows (loaded from the library, the engines' latest snapshots);
