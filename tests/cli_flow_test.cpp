@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/media_edit.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;
@@ -299,4 +300,20 @@ TEST_CASE("without arguments and without a display, the app says so and points a
     CHECK(r.exit_code != 0);
     CHECK(r.err.find("DISPLAY") != std::string::npos);
     CHECK(r.err.find("walkthrough list") != std::string::npos);
+}
+
+TEST_CASE("a phone clip turned by its display matrix: probe says so, import files it upright") {
+    TempDir dir;
+    const fs::path portrait = wt::test::make_quadrants(dir / "portrait.mp4", 360, 640);
+    const fs::path rotated = dir / "rotated.mp4";
+    wt::test::ffmpeg({"-i", portrait.string(), "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated.string()});
+    const auto probed = wt::test::walkthrough({"--json", "probe", rotated.string()}).json();
+    CHECK(probed["streams"][0]["rotation"] == 270);
+    CHECK(probed["streams"][0]["mirrored"] == false);
+    CHECK(probed["width"] == 640);
+    CHECK(contains(wt::test::walkthrough({"probe", rotated.string()}).out, "turned 270°"));
+    CliLibrary lib;
+    const auto imported = lib.ok({"import", rotated.string(), "--title", "Portrait from a phone"});
+    CHECK(imported["width"] == 640);
+    CHECK(imported["height"] == 360);
 }

@@ -65,16 +65,6 @@ TEST_CASE("probe reports the size a turned clip is shown at, as the catalog stor
     CHECK(reference.width == info->width);
     CHECK(reference.height == info->height);
 
-    // The command line says it too, and an import is filed at the upright size.
-    const auto probed = wt::test::walkthrough({"--json", "probe", rotated.string()}).json();
-    CHECK(probed["streams"][0]["rotation"] == 270);
-    CHECK(probed["streams"][0]["mirrored"] == false);
-    CHECK(probed["width"] == 640);
-    wt::test::CliLibrary lib;
-    const auto imported = lib.ok({"import", rotated.string(), "--title", "Portrait from a phone"});
-    CHECK(imported["width"] == 640);
-    CHECK(imported["height"] == 360);
-
     for (const auto& t : wt::test::kTurns) {
         CAPTURE(t.name);
         const fs::path clip = turned_clip(dir.path, t);
