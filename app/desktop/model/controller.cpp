@@ -258,15 +258,8 @@ Controller::Tick Controller::tick() {
         if (playing || p.snapshot.seeking || p.snapshot.state == player::State::opening)
             t.wake_after_ms = polled.wake_after_ms;
     }
-    auto& r = state_.record;
     poll_meter(t);
-    if (r.recorder && (r.phase == RecordPhase::countdown || r.phase == RecordPhase::recording)) {
-        r.stats = r.recorder->stats();
-        r.phase = r.stats.countdown_ms > 0 ? RecordPhase::countdown : RecordPhase::recording;
-        if (r.recorder->finished()) stop_or_discard(false);
-        t.redraw = true;
-        t.wake_after_ms = t.wake_after_ms < 0 ? 100 : std::min(t.wake_after_ms, 100);
-    }
+    poll_recorder(t);
     return t;
 }
 

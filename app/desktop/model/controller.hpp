@@ -180,15 +180,16 @@ private:
     void open_library(const std::filesystem::path& library, const std::string& person, bool read_settings);
     void post(Worker::Job job, const std::string& key = {});
     void report_played(bool force);
-    void stop_or_discard(bool discard);
-    void back_to_setup();  // the recorder is gone: the Record view's form again
     void close_player();
     void load_for_screen(Screen screen);
+    // The Record view and recording (controller_capture.cpp).
     Result<recorder::RecordOptions> record_options() const;
-    // The Record view's choices (controller_capture.cpp).
+    void stop_or_discard(bool discard);
+    void back_to_setup();  // the recorder is gone: the Record view's form again
     // Opens, moves or closes the level meter as the form asks (view_logic's meter_target).
     void sync_meter();
     void poll_meter(Tick& t);  // the meter's latest level into the state
+    void poll_recorder(Tick& t);  // the recorder's numbers and phase (countdown, recording) into the state
     void list_microphones();
     void list_windows();
     void end_pick();

@@ -91,6 +91,16 @@ void Controller::poll_meter(Tick& t) {
     t.wake_after_ms = t.wake_after_ms < 0 ? 100 : std::min(t.wake_after_ms, 100);
 }
 
+void Controller::poll_recorder(Tick& t) {
+    auto& r = state_.record;
+    if (!r.recorder || (r.phase != RecordPhase::countdown && r.phase != RecordPhase::recording)) return;
+    r.stats = r.recorder->stats();
+    r.phase = r.stats.countdown_ms > 0 ? RecordPhase::countdown : RecordPhase::recording;
+    if (r.recorder->finished()) stop_or_discard(false);
+    t.redraw = true;
+    t.wake_after_ms = t.wake_after_ms < 0 ? 100 : std::min(t.wake_after_ms, 100);
+}
+
 void Controller::stop_or_discard(bool discard) {
     auto& r = state_.record;
     if (!r.recorder || (r.phase != RecordPhase::countdown && r.phase != RecordPhase::recording)) return;
