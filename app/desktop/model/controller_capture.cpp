@@ -253,7 +253,7 @@ void Controller::on(results::SourcesChecked&& c) {
     r.screen_ok = check.screen.has_value();
     r.screen_check = check.screen ? *check.screen : check.screen.error().message;
     r.mic_ok = c.no_mic || check.microphone.has_value();
-    r.mic_check = c.no_mic            ? "no microphone: the recording is silent"
+    r.mic_check = c.no_mic           ? "no microphone: the recording is silent"
                   : check.microphone ? *check.microphone
                                      : check.microphone.error().message;
 }

@@ -51,9 +51,9 @@ void Controller::on(const intent::OpenDetails& o) {
 void Controller::on(const intent::SaveDetails& s) {
     const auto& rec = state_.details.recording;
     if (!rec || rec->id != s.id) return;
-    const auto edit = edit_between(*rec, drafts_.title, drafts_.description,
-                                   drafts_.kind == 1 ? catalog::Kind::training : catalog::Kind::walkthrough,
-                                   drafts_.tags);
+    const auto edit =
+        edit_between(*rec, drafts_.title, drafts_.description,
+                     drafts_.kind == 1 ? catalog::Kind::training : catalog::Kind::walkthrough, drafts_.tags);
     const std::string id = s.id;
     post([id, edit](Worker::Env& env) { jobs::save_details(env, id, edit); });
 }
@@ -150,8 +150,7 @@ void Controller::on(const intent::LoadThumbnail& t) {
     // Thumbnails take at most half the long-work queue (the rest stays free for imports and
     // recordings); when they cannot be queued the card asks again next frame.
     if (long_worker_->waiting() >= k_long_queue / 2 ||
-        !post_long([id, path, width](Worker::Env& env) { jobs::thumbnail(env, id, path, width); }, true,
-                   "thumb:" + id))
+        !post_long([id, path, width](Worker::Env& env) { jobs::thumbnail(env, id, path, width); }, true, "thumb:" + id))
         thumbs_asked_.erase(id);
 }
 

@@ -11,9 +11,7 @@
 
 namespace wt::ui::jobs {
 
-void list_microphones(Env& env) {
-    env.post(results::MicrophonesListed{recorder::list_microphones()});
-}
+void list_microphones(Env& env) { env.post(results::MicrophonesListed{recorder::list_microphones()}); }
 
 void list_windows(Env& env, const std::string& display) {
     auto windows = recorder::list_windows(display);
@@ -24,7 +22,8 @@ void list_windows(Env& env, const std::string& display) {
 
 void grab_screen(Env& env, const std::string& display, int delay_ms, std::uint64_t seq) {
     if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    env.post(results::ScreenGrabbed{seq, std::make_shared<Result<recorder::Screenshot>>(recorder::grab_screen(display))});
+    env.post(
+        results::ScreenGrabbed{seq, std::make_shared<Result<recorder::Screenshot>>(recorder::grab_screen(display))});
 }
 
 }  // namespace wt::ui::jobs

@@ -46,7 +46,8 @@ struct LibraryNotOpened {
     AppSettings settings;
     Error error;
 };
-struct LibraryPage {  // the first page, then (when there are more) all of them up to the cap
+// The first page, then (when there are more) all of them up to the cap.
+struct LibraryPage {
     LibraryData data;  // data.generation: the reload it answers
 };
 struct MyAssignments {
@@ -174,15 +175,15 @@ struct ThumbnailLoaded {
 }  // namespace results
 
 using JobResult =
-    std::variant<results::Failed, results::Notice, results::Progress, results::LibraryOpened,
-                 results::LibraryNotOpened, results::LibraryPage, results::MyAssignments, results::InboxLoaded,
-                 results::TrainingLoaded, results::Searched, results::DetailsLoaded, results::DetailsMissing,
-                 results::DetailsSaved, results::Removed, results::Exported, results::Assigned, results::Imported,
-                 results::PersonAdded, results::PlayerOpened, results::PlayerNotOpened, results::CommentsChanged,
-                 results::CommentSaved, results::ChaptersChanged, results::ChapterSaved, results::ChapterRemoved,
-                 results::ViewUpdated, results::MicrophonesListed, results::WindowsListed, results::ScreenGrabbed,
-                 results::SourcesChecked, results::RecordingStarted, results::RecordingNotStarted,
-                 results::RecordingNotFinished, results::RecordingDiscarded, results::RecordingUnfiled,
-                 results::RecordingFiled, results::ThumbnailLoaded>;
+    std::variant<results::Failed, results::Notice, results::Progress, results::LibraryOpened, results::LibraryNotOpened,
+                 results::LibraryPage, results::MyAssignments, results::InboxLoaded, results::TrainingLoaded,
+                 results::Searched, results::DetailsLoaded, results::DetailsMissing, results::DetailsSaved,
+                 results::Removed, results::Exported, results::Assigned, results::Imported, results::PersonAdded,
+                 results::PlayerOpened, results::PlayerNotOpened, results::CommentsChanged, results::CommentSaved,
+                 results::ChaptersChanged, results::ChapterSaved, results::ChapterRemoved, results::ViewUpdated,
+                 results::MicrophonesListed, results::WindowsListed, results::ScreenGrabbed, results::SourcesChecked,
+                 results::RecordingStarted, results::RecordingNotStarted, results::RecordingNotFinished,
+                 results::RecordingDiscarded, results::RecordingUnfiled, results::RecordingFiled,
+                 results::ThumbnailLoaded>;
 
 }  // namespace wt::ui

@@ -533,10 +533,13 @@ int run_screenshots(app::GlWindow& window, const RunOptions& options) {
     ctl.apply(intent::Navigate{Screen::record});
     settle();
     // The microphones as this machine's sound server lists them, the default one's level meter live.
-    wait_for([&] {
-        const recorder::MicLevel& l = s.record.level;
-        return l.state == recorder::MicLevel::State::failed || (l.state == recorder::MicLevel::State::live && l.readings > 2);
-    }, 3000);
+    wait_for(
+        [&] {
+            const recorder::MicLevel& l = s.record.level;
+            return l.state == recorder::MicLevel::State::failed ||
+                   (l.state == recorder::MicLevel::State::live && l.readings > 2);
+        },
+        3000);
     shot("record");
     if (!record_bar(ctl, f, window, shot)) ++failures;
     for (auto [screen, name] : {std::pair{Screen::training, "training"}, std::pair{Screen::team, "team"},
