@@ -1,5 +1,7 @@
 // `walkthrough --screenshots DIR`: every main view of a filled library rendered into a PNG under a
-// private Xvfb, each one a real picture (many colours, the window's size), not a blank frame.
+// private Xvfb and PulseAudio (its null sink is the microphone the Record view lists and meters, and
+// the recording bar records), each one a real picture (many colours, the window's size), not a
+// blank frame.
 #include <doctest/doctest.h>
 
 #include <stb_image.h>
@@ -51,6 +53,7 @@ std::string id_of(const nlohmann::json& j) { return j.at("id").get<std::string>(
 TEST_CASE("--screenshots renders library, details, player, search, record, recording bar, training, team, inbox, "
           "settings") {
     VirtualScreen screen("1600x1000x24");
+    VirtualMicrophone mic;
     CliLibrary lib;
     TempDir clips;
     const std::string vpn = id_of(lib.ok({"import", make_clip(clips.path, "a.mp4", 4, "640x360").string(), "--title",
@@ -78,7 +81,7 @@ TEST_CASE("--screenshots renders library, details, player, search, record, recor
 
     TempDir out;
     const auto r = walkthrough({"--screenshots", out.path.string(), "--library", lib.root().string(), "--as", "ana"},
-                               {{"DISPLAY", screen.display}});
+                               {{"DISPLAY", screen.display}, {"PULSE_SERVER", mic.server}});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     for (const char* name : {"library", "details", "player", "search", "record", "recording-bar", "training", "team",

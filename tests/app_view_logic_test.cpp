@@ -267,9 +267,13 @@ TEST_CASE("the worker: bounded queue, latest-wins keys, answers through the mail
     }));
     while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     std::vector<int> ran;
-    REQUIRE(w.post([&](Worker::Env& env) { env.post([&](Controller&) { ran.push_back(1); }); }, "k"));
-    REQUIRE(w.post([&](Worker::Env& env) { env.post([&](Controller&) { ran.push_back(2); }); }, "k"));  // replaces 1
-    REQUIRE(w.post([&](Worker::Env& env) { env.post([&](Controller&) { ran.push_back(3); }); }));
+    // Each job answers with a result that names it.
+    auto answer = [](int n) {
+        return [n](Worker::Env& env) { env.post(results::Notice{Level::info, std::to_string(n), {}}); };
+    };
+    REQUIRE(w.post(answer(1), "k"));
+    REQUIRE(w.post(answer(2), "k"));  // replaces 1
+    REQUIRE(w.post(answer(3)));
     CHECK_FALSE(w.post([](Worker::Env&) {}));  // full: two waiting
     {
         std::lock_guard g(m);
@@ -278,10 +282,9 @@ TEST_CASE("the worker: bounded queue, latest-wins keys, answers through the mail
     cv.notify_all();
     REQUIRE(w.wait(5000));
     while (!w.idle()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    auto applies = w.take();
-    REQUIRE(applies.size() == 2);
-    Controller unused{Controller::Options{}};  // these answers do not touch it
-    for (auto& a : applies) a(unused);
+    auto answers = w.take();
+    REQUIRE(answers.size() == 2);
+    for (auto& a : answers) ran.push_back(std::stoi(std::get<results::Notice>(a).text));
     CHECK(ran == std::vector<int>{2, 3});
     CHECK(wakes.load() >= 1);
     CHECK(w.take().empty());

@@ -47,6 +47,7 @@ struct ResumeRecording {};
 struct StopRecording {};
 struct DiscardRecording {};
 struct DismissBanner { int id; };
+struct ReportError { std::string text; std::string hint; };  // a problem the shell met (the video surface)
 struct LoadThumbnail { std::string id; std::string path; };  // library-relative
 
 }  // namespace intent
@@ -59,7 +60,8 @@ using Intent = std::variant<intent::Navigate, intent::Refresh, intent::SetQuery,
                             intent::SaveSettings, intent::Import, intent::CheckSources, intent::StartRecording,
                             intent::ListMicrophones, intent::ListWindows, intent::PickRegion, intent::EndPick,
                             intent::PauseRecording, intent::ResumeRecording, intent::StopRecording,
-                            intent::DiscardRecording, intent::DismissBanner, intent::LoadThumbnail>;
+                            intent::DiscardRecording, intent::DismissBanner, intent::ReportError,
+                            intent::LoadThumbnail>;
 
 using Intents = std::vector<Intent>;
 

@@ -8,7 +8,6 @@
 #include "app/core/acting_person.hpp"
 #include "app/core/finishing.hpp"
 #include "app/desktop/model/app_settings.hpp"
-#include "app/desktop/model/controller.hpp"
 #include "app/desktop/model/thumbnails.hpp"
 #include "app/desktop/model/view_logic.hpp"
 
@@ -18,10 +17,8 @@ namespace wt::ui::jobs {
 
 namespace {
 
-// A failed catalog call becomes an error banner; the message already says what to do.
-void post_error(Env& env, const Error& e, std::string hint = {}) {
-    env.post([e, hint](Controller& c) { c.banner(Level::error, e.message, hint); });
-}
+// A failed catalog call; the message already says what to do.
+void post_error(Env& env, const Error& e, std::string hint = {}) { env.post(results::Failed{e, std::move(hint)}); }
 
 std::unordered_map<std::string, catalog::Assignment> my_assignment_map(catalog::Library& lib) {
     std::unordered_map<std::string, catalog::Assignment> out;
@@ -35,24 +32,13 @@ std::unordered_map<std::string, catalog::Assignment> my_assignment_map(catalog::
 
 void post_my_assignments(Env& env) {
     if (!env.library()) return;
-    auto mine = my_assignment_map(*env.library());
-    env.post([mine = std::move(mine)](Controller& c) mutable {
-        c.mutable_state().library.my_assignments = std::move(mine);
-    });
+    env.post(results::MyAssignments{my_assignment_map(*env.library())});
 }
 
 // A recording's comments as they are now, to the player showing it and to its card's counts.
 void post_comments(Env& env, const std::string& recording_id) {
     auto all = env.library()->comments(recording_id);
-    env.post([recording_id, all = all ? std::move(*all) : std::vector<catalog::Comment>{}](Controller& c) {
-        auto& s = c.mutable_state();
-        if (s.player.id == recording_id) s.player.comments = all;
-        for (auto& r : s.library.recordings) {
-            if (r.id != recording_id) continue;
-            r.comment_count = static_cast<int>(all.size());
-            r.open_comment_count = open_threads(all);
-        }
-    });
+    env.post(results::CommentsChanged{recording_id, all ? std::move(*all) : std::vector<catalog::Comment>{}});
 }
 
 // The newest `limit` recordings, with the acting person's watched marks and assignments.
@@ -106,19 +92,7 @@ void open(Env& env, const OpenRequest& r) {
     catalog::OpenOptions oo = app::acting_person_options(!r.person.empty() ? r.person : settings.person);
     oo.clock = r.clock;
     auto lib = env.open(root, oo);
-    if (!lib) {
-        env.post([root, settings, e = lib.error()](Controller& c) {
-            auto& s = c.mutable_state();
-            s.root = root;
-            s.settings = settings;
-            s.opened = false;
-            s.open_error = e.message;
-            c.drafts().library = root.string();
-            c.banner(Level::error, fmt::format("The library at {} cannot be opened: {}", root.string(), e.message),
-                     "Choose another library folder in Settings, or check that this one is yours and not full.");
-        });
-        return;
-    }
+    if (!lib) return env.post(results::LibraryNotOpened{root, settings, lib.error()});
     catalog::Library& l = **lib;
     // Interrupted recordings (a crash, a power cut) become playable entries before anything is shown.
     if (!recorder::interrupted_recordings(app::incoming_dir(root)).empty()) {
@@ -126,33 +100,15 @@ void open(Env& env, const OpenRequest& r) {
         auto recovered = app::recover_interrupted(l, root);
         env.done_progress();
         for (const auto& rec : recovered.recordings) {
-            env.post([rec](Controller& c) {
-                c.banner(Level::info,
-                         fmt::format("An interrupted recording was recovered: '{}' ({}).", rec.title,
-                                     format_moment(rec.duration_ms)),
-                         "It is in the library; the last second or two may be missing.");
-            });
+            env.post(results::Notice{Level::info,
+                                     fmt::format("An interrupted recording was recovered: '{}' ({}).", rec.title,
+                                                 format_moment(rec.duration_ms)),
+                                     "It is in the library; the last second or two may be missing."});
         }
-        for (const auto& p : recovered.problems) env.post([p](Controller& c) { c.banner(Level::warning, p); });
+        for (const auto& p : recovered.problems) env.post(results::Notice{Level::warning, p, {}});
     }
     auto people = l.people();
-    env.post([root, settings, me = l.me().name, people = people ? *people : std::vector<catalog::Person>{}](
-                 Controller& c) {
-        auto& s = c.mutable_state();
-        s.root = root;
-        s.opened = true;
-        s.open_error.clear();
-        s.me = me;
-        s.people = people;
-        s.settings = settings;
-        auto& d = c.drafts();
-        d.library = root.string();
-        d.quality = quality_index(settings.quality);
-        d.mic = settings.mic;
-        d.no_mic = settings.no_mic;
-        d.denoise = settings.denoise;
-        fill_record_defaults(settings, d.record);
-    });
+    env.post(results::LibraryOpened{root, settings, l.me().name, people ? *people : std::vector<catalog::Person>{}});
     load_library(env, r.generation, r.first_page);
     load_inbox(env);
 }
@@ -163,13 +119,7 @@ void load_library(Env& env, std::uint64_t generation, int first_page) {
     auto deliver = [&](Result<LibraryData> d) {
         if (!d) return post_error(env, d.error());
         d->generation = generation;
-        env.post([d = std::move(*d)](Controller& c) mutable {
-            auto& s = c.mutable_state();
-            if (s.library.generation != d.generation) return;  // a newer reload is on its way
-            d.visible.clear();
-            s.library = std::move(d);
-            c.recompute_visible();
-        });
+        env.post(results::LibraryPage{std::move(*d)});
     };
     auto first = library_page(*lib, first_page);
     const bool more = first && !first->complete;
@@ -182,12 +132,7 @@ void load_inbox(Env& env) {
     auto inbox = env.library()->inbox();
     if (!inbox) return post_error(env, inbox.error());
     inbox->items = inbox_order(std::move(inbox->items));
-    env.post([inbox = std::move(*inbox)](Controller& c) mutable {
-        auto& s = c.mutable_state();
-        s.response_window_hours = inbox.response_window_hours;
-        s.inbox.inbox = std::move(inbox);
-        s.inbox.loaded = true;
-    });
+    env.post(results::InboxLoaded{std::move(*inbox)});
 }
 
 void load_training(Env& env) {
@@ -199,100 +144,42 @@ void load_training(Env& env) {
     auto all = lib->assignments({});
     if (!mine) return post_error(env, mine.error());
     if (!all) return post_error(env, all.error());
-    env.post([mine = by_due_date(std::move(*mine)), all = std::move(*all)](Controller& c) mutable {
-        auto& t = c.mutable_state().training;
-        t.mine = std::move(mine);
-        t.all = std::move(all);
-        t.loaded = true;
-    });
+    env.post(results::TrainingLoaded{by_due_date(std::move(*mine)), std::move(*all)});
 }
 
 void search(Env& env, const std::string& text, std::uint64_t seq) {
     if (!env.library()) return;
-    auto hits = env.library()->search(text, 30);
-    env.post([text, seq, hits = std::move(hits)](Controller& c) mutable {
-        auto& s = c.mutable_state().search;
-        if (s.seq != seq) return;  // the person typed on
-        s.busy = false;
-        s.query = text;
-        if (hits) {
-            s.hits = std::move(*hits);
-            s.error.clear();
-        } else {
-            s.hits.clear();
-            s.error = hits.error().message;
-        }
-    });
+    env.post(results::Searched{seq, text, env.library()->search(text, 30)});
 }
 
 void details(Env& env, const std::string& id) {
     catalog::Library* lib = env.library();
     if (!lib) return;
     auto rec = lib->get(id);
-    if (!rec) {
-        env.post([id, e = rec.error()](Controller& c) {
-            auto& d = c.mutable_state().details;
-            if (d.id == id) d.loading = false;
-            c.banner(Level::error, e.message, "It may have been deleted meanwhile; the library was reloaded.");
-            c.reload_library();
-        });
-        return;
-    }
+    if (!rec) return env.post(results::DetailsMissing{id, rec.error()});
     auto views = lib->views(id);
     catalog::AssignmentFilter f;
     f.recording = id;
     auto assignments = lib->assignments(f);
     auto chapters = lib->chapters(id);
-    env.post([id, rec = std::move(*rec), views = views ? by_coverage(std::move(*views)) : std::vector<catalog::View>{},
-              assignments = assignments ? std::move(*assignments) : std::vector<catalog::Assignment>{},
-              chapters = chapters ? std::move(*chapters) : std::vector<catalog::Chapter>{}](Controller& c) mutable {
-        auto& d = c.mutable_state().details;
-        if (d.id != id) return;
-        const bool first = !d.recording;
-        d.recording = std::move(rec);
-        d.views = std::move(views);
-        d.assignments = std::move(assignments);
-        d.chapters = std::move(chapters);
-        d.loading = false;
-        if (first) c.fill_detail_drafts();
-    });
+    env.post(results::DetailsLoaded{id, std::move(*rec),
+                                    views ? by_coverage(std::move(*views)) : std::vector<catalog::View>{},
+                                    assignments ? std::move(*assignments) : std::vector<catalog::Assignment>{},
+                                    chapters ? std::move(*chapters) : std::vector<catalog::Chapter>{}});
 }
 
 void save_details(Env& env, const std::string& id, const catalog::RecordingEdit& edit) {
     if (!env.library()) return;
     auto rec = env.library()->edit(id, edit);
     if (!rec) return post_error(env, rec.error());
-    env.post([rec = std::move(*rec)](Controller& c) {
-        auto& s = c.mutable_state();
-        if (s.details.id == rec.id) {
-            s.details.recording = rec;
-            c.fill_detail_drafts();
-        }
-        for (auto& r : s.library.recordings)
-            if (r.id == rec.id) r = rec;
-        c.recordings_changed();
-        c.banner(Level::info, fmt::format("Saved '{}'.", rec.title));
-    });
+    env.post(results::DetailsSaved{std::move(*rec)});
 }
 
 void remove(Env& env, const std::string& id) {
     if (!env.library()) return;
     auto removed = env.library()->remove(id);
     if (!removed) return post_error(env, removed.error());
-    env.post([removed = std::move(*removed)](Controller& c) {
-        auto& s = c.mutable_state();
-        std::erase_if(s.library.recordings, [&](const auto& r) { return r.id == removed.recording.id; });
-        c.recordings_changed();
-        if (s.details.id == removed.recording.id) c.apply(intent::Navigate{Screen::library});
-        if (removed.files_left.empty()) {
-            c.banner(Level::info, fmt::format("Deleted '{}'.", removed.recording.title));
-        } else {
-            c.banner(Level::warning,
-                     fmt::format("Deleted '{}', but {} file(s) could not be removed, e.g. {}.", removed.recording.title,
-                                 removed.files_left.size(), removed.files_left.front().string()),
-                     "Remove them by hand when nothing uses them.");
-        }
-    });
+    env.post(results::Removed{std::move(*removed)});
 }
 
 void export_to(Env& env, const std::string& id, const std::string& dir) {
@@ -301,11 +188,7 @@ void export_to(Env& env, const std::string& id, const std::string& dir) {
     auto done = env.library()->export_to(id, dir);
     env.done_progress();
     if (!done) return post_error(env, done.error(), "Choose a folder you can write to with room for the video.");
-    env.post([id, done = *done](Controller& c) {
-        auto& d = c.mutable_state().details;
-        if (d.id == id) d.exported_to = done.media.string();
-        c.banner(Level::info, fmt::format("Exported to {} (with {}).", done.media.string(), done.sidecar.filename().string()));
-    });
+    env.post(results::Exported{id, *done});
 }
 
 void assign(Env& env, const std::string& id, const std::string& person, const std::optional<std::string>& due) {
@@ -316,13 +199,7 @@ void assign(Env& env, const std::string& id, const std::string& person, const st
     catalog::AssignmentFilter f;
     f.recording = id;
     auto of_recording = lib->assignments(f);
-    env.post([id, a = *a, list = of_recording ? *of_recording : std::vector<catalog::Assignment>{}](Controller& c) {
-        auto& d = c.mutable_state().details;
-        if (d.id == id) d.assignments = list;
-        c.drafts().assign_to.clear();
-        c.banner(Level::info, fmt::format("Assigned '{}' to {}{}.", a.recording_title, a.assignee,
-                                          a.due ? " · due " + *a.due : std::string()));
-    });
+    env.post(results::Assigned{id, *a, of_recording ? *of_recording : std::vector<catalog::Assignment>{}});
     if (a->assignee == lib->me().name) post_my_assignments(env);  // the assignee as the catalog resolved `person`
     load_training(env);
 }
@@ -332,15 +209,7 @@ void open_player(Env& env, const std::string& id, std::optional<std::int64_t> at
     catalog::Library* lib = env.library();
     if (!lib) return;
     std::optional<catalog::Recording> known;
-    auto fail_with = [&](const Error& e) {
-        env.post([id, e, known](Controller& c) {
-            auto& p = c.mutable_state().player;
-            if (p.id != id) return;
-            p.opening = false;
-            p.error = e.message;
-            p.recording = known;
-        });
-    };
+    auto fail_with = [&](const Error& e) { env.post(results::PlayerNotOpened{id, e, known}); };
     auto rec = lib->get(id);
     if (!rec) return fail_with(rec.error());
     known = *rec;
@@ -355,20 +224,9 @@ void open_player(Env& env, const std::string& id, std::optional<std::int64_t> at
     else if (mine) po.start_seconds = catalog::resume_position_ms(*mine, rec->duration_ms) / 1000.0;
     auto engine = player::Player::open(lib->absolute(rec->media_path), po);
     if (!engine) return fail_with(engine.error());
-    std::shared_ptr<player::Player> shared(std::move(*engine));
-    env.post([id, rec = std::move(*rec), shared, mine,
-              comments = comments ? std::move(*comments) : std::vector<catalog::Comment>{},
-              chapters = chapters ? std::move(*chapters) : std::vector<catalog::Chapter>{}](Controller& c) mutable {
-        auto& p = c.mutable_state().player;
-        if (p.id != id) return;  // closed meanwhile: the engine goes with this function
-        p.engine = std::move(shared);
-        p.recording = std::move(rec);
-        p.comments = std::move(comments);
-        p.chapters = std::move(chapters);
-        p.mine = mine;
-        p.opening = false;
-        p.snapshot = p.engine->snapshot();
-    });
+    env.post(results::PlayerOpened{id, std::move(*rec), std::shared_ptr<player::Player>(std::move(*engine)), mine,
+                                   comments ? std::move(*comments) : std::vector<catalog::Comment>{},
+                                   chapters ? std::move(*chapters) : std::vector<catalog::Chapter>{}});
 }
 
 void comment(Env& env, const catalog::NewComment& nc) {
@@ -377,10 +235,7 @@ void comment(Env& env, const catalog::NewComment& nc) {
     auto added = lib->comment(nc);
     if (!added) return post_error(env, added.error());
     post_comments(env, added->recording_id);
-    env.post([](Controller& c) {
-        c.drafts().comment.clear();
-        c.drafts().reply_to.clear();
-    });
+    env.post(results::CommentSaved{});
     load_inbox(env);
 }
 
@@ -397,12 +252,7 @@ void mark_watched(Env& env, const std::string& id) {
     if (!env.library()) return;
     auto view = env.library()->mark_watched(id);
     if (!view) return post_error(env, view.error());
-    env.post([id, view = *view](Controller& c) {
-        auto& s = c.mutable_state();
-        if (s.player.id == id) s.player.mine = view;
-        s.library.watched.insert(id);
-        c.recompute_visible();
-    });
+    env.post(results::ViewUpdated{id, *view});
     post_my_assignments(env);
 }
 
@@ -421,11 +271,7 @@ void report_played(Env& env, const std::string& id, const std::vector<catalog::I
     }
     if (!last) return;
     const bool watched = last->watched_at.has_value();
-    env.post([id, view = *last](Controller& c) {
-        auto& s = c.mutable_state();
-        if (s.player.id == id) s.player.mine = view;
-        if (view.watched_at && s.library.watched.insert(id).second) c.recompute_visible();
-    });
+    env.post(results::ViewUpdated{id, *last});
     if (watched) post_my_assignments(env);
 }
 
@@ -434,11 +280,7 @@ void add_person(Env& env, const std::string& name) {
     auto p = env.library()->add_person(name, "", "");
     if (!p) return post_error(env, p.error());
     auto people = env.library()->people();
-    env.post([people = people ? *people : std::vector<catalog::Person>{}, name = p->name](Controller& c) {
-        c.mutable_state().people = people;
-        c.drafts().new_person.clear();
-        c.banner(Level::info, fmt::format("Added {} to the people of this library.", name));
-    });
+    env.post(results::PersonAdded{p->name, people ? *people : std::vector<catalog::Person>{}});
 }
 
 void set_response_window(Env& env, int hours) {
@@ -462,105 +304,42 @@ void import(Env& env, const catalog::NewRecording& what) {
     });
     env.done_progress();
     if (!rec) return post_error(env, rec.error());
-    env.post([rec = *rec, root = env.root()](Controller& c) {
-        c.drafts().import_path.clear();
-        c.drafts().import_title.clear();
-        c.banner(Level::info, fmt::format("Imported '{}' ({}).", rec.title, format_moment(rec.duration_ms)));
-        if (!c.shows_library(root)) return;  // imported into the library that was open when it began
-        c.recording_added(rec);
-        c.apply(intent::OpenDetails{rec.id});
-    });
+    env.post(results::Imported{*rec, env.root()});
 }
 
 void check_sources(Env& env, const recorder::RecordOptions& options) {
-    auto check = recorder::check_sources(options);
-    env.post([check = std::move(check), no_mic = options.no_mic](Controller& c) {
-        auto& r = c.mutable_state().record;
-        r.checking = false;
-        r.screen_ok = check.screen.has_value();
-        r.screen_check = check.screen ? *check.screen : check.screen.error().message;
-        r.mic_ok = no_mic || check.microphone.has_value();
-        r.mic_check = no_mic ? "no microphone: the recording is silent"
-                             : check.microphone ? *check.microphone : check.microphone.error().message;
-    });
+    env.post(results::SourcesChecked{recorder::check_sources(options), options.no_mic});
 }
 
 void start_recording(Env& env, const recorder::RecordOptions& options) {
     auto rec = recorder::Recorder::start(options);
-    if (!rec) {
-        env.post([e = rec.error()](Controller& c) {
-            auto& r = c.mutable_state().record;
-            r.phase = RecordPhase::setup;
-            r.error = e.message;
-            c.banner(Level::error, "The recording could not start: " + e.message,
-                     "Check the screen and microphone choices (Check sources), or record without the microphone.");
-        });
-        return;
-    }
-    std::shared_ptr<recorder::Recorder> shared(std::move(*rec));
-    env.post([shared](Controller& c) {
-        auto& r = c.mutable_state().record;
-        r.recorder = shared;
-        r.stats = shared->stats();
-        r.phase = r.stats.countdown_ms > 0 ? RecordPhase::countdown : RecordPhase::recording;
-        r.error.clear();
-    });
+    if (!rec) return env.post(results::RecordingNotStarted{rec.error()});
+    env.post(results::RecordingStarted{std::shared_ptr<recorder::Recorder>(std::move(*rec))});
 }
 
 void stop_recording(Env& env, const std::shared_ptr<recorder::Recorder>& rec, const catalog::NewRecording& details,
                     bool discard) {
     env.progress(discard ? "Discarding the recording…" : "Finishing the recording…", -1);
     auto done = rec->stop();
-    auto back_to_setup = [](Controller& c) {
-        auto& r = c.mutable_state().record;
-        r.phase = RecordPhase::setup;
-        r.recorder.reset();
-    };
     if (!done) {
         env.done_progress();
-        env.post([back_to_setup, e = done.error()](Controller& c) {
-            back_to_setup(c);
-            c.banner(Level::error, "The recording could not be finished: " + e.message,
-                     "What was written is kept in the library's incoming folder and recovered at the next start.");
-        });
-        return;
+        return env.post(results::RecordingNotFinished{done.error()});
     }
     if (discard) {
         std::error_code ec;
         fs::remove(done->file, ec);
         env.done_progress();
-        env.post([back_to_setup](Controller& c) {
-            back_to_setup(c);
-            c.banner(Level::info, "The recording was discarded.");
-        });
-        return;
+        return env.post(results::RecordingDiscarded{});
     }
     if (!env.library()) {
         env.done_progress();
-        env.post(back_to_setup);
-        return;
+        return env.post(results::RecordingUnfiled{});
     }
     catalog::NewRecording d = details;
     d.note = fmt::format("{}", fmt::join(done->warnings, "; "));
     auto added = app::finish_recording(*env.library(), done->file, d);
     env.done_progress();
-    env.post([back_to_setup, added, warnings = done->warnings, file = done->file, root = env.root()](Controller& c) {
-        back_to_setup(c);
-        for (const auto& w : warnings) c.banner(Level::warning, "While recording: " + w);
-        if (!added) {
-            c.banner(Level::error, "The recording could not be added to the library: " + added.error().message,
-                     fmt::format("It is kept at {} and recovered at the next start.", file.string()));
-            return;
-        }
-        c.mutable_state().record.last_id = added->id;
-        if (!c.shows_library(root)) {
-            c.banner(Level::info, fmt::format("The recording went into the library at {}.", root.string()));
-            return;
-        }
-        c.recording_added(*added);
-        c.apply(intent::OpenDetails{added->id});
-        c.drafts().focus_title = true;  // name it now
-    });
+    env.post(results::RecordingFiled{std::move(added), done->warnings, done->file, env.root()});
 }
 
 void thumbnail(Env& env, const std::string& id, const std::string& library_relative, int width) {
@@ -572,7 +351,7 @@ void thumbnail(Env& env, const std::string& id, const std::string& library_relat
             t.id = id;
         }
     }
-    env.post([t = std::move(t)](Controller& c) mutable { c.thumbnail_arrived(std::move(t)); });
+    env.post(results::ThumbnailLoaded{std::move(t)});
 }
 
 }  // namespace wt::ui::jobs

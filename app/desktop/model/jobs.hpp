@@ -1,7 +1,8 @@
 #pragma once
 // The work the controller sends to the worker thread: each function runs there with the library
-// connection and answers with Apply functions posted to the mailbox (run on the UI thread, where
-// they check that the answer is still wanted: the same recording, the same generation).
+// connection and answers with results (results.hpp), plain values posted to the mailbox. Jobs never
+// touch the app's state: the controller applies the results on the UI thread, where it checks that
+// an answer is still wanted (the same recording, the same generation).
 #include <cstdint>
 #include <filesystem>
 #include <functional>

@@ -6,8 +6,6 @@
 #include <chrono>
 #include <exception>
 
-#include "app/desktop/model/controller.hpp"
-
 namespace wt::ui {
 
 namespace {
@@ -27,18 +25,18 @@ Result<catalog::Library*> Worker::Env::open(const std::filesystem::path& root, c
     return library_.get();
 }
 
-void Worker::Env::post(Apply apply) { worker_.deliver(std::move(apply)); }
+void Worker::Env::post(JobResult result) { worker_.deliver(std::move(result)); }
 
 void Worker::Env::progress(const std::string& what, double fraction) {
     const std::int64_t now = monotonic_us();
     if (now - last_progress_us_ < 100'000 && fraction < 1) return;
     last_progress_us_ = now;
-    post([what, fraction](Controller& c) { c.set_busy(Busy{what, fraction}); });
+    post(results::Progress{Busy{what, fraction}});
 }
 
 void Worker::Env::done_progress() {
     last_progress_us_ = 0;
-    post([](Controller& c) { c.set_busy(std::nullopt); });
+    post(results::Progress{});
 }
 
 Worker::Worker(std::function<void()> wake, std::size_t capacity)
@@ -68,9 +66,9 @@ bool Worker::post(Job job, const std::string& key) {
     return true;
 }
 
-std::vector<Worker::Apply> Worker::take() {
+std::vector<JobResult> Worker::take() {
     std::lock_guard g(lock_);
-    std::vector<Apply> out;
+    std::vector<JobResult> out;
     out.swap(mailbox_);
     return out;
 }
@@ -90,12 +88,12 @@ bool Worker::idle() const {
     return queue_.empty() && !running_;
 }
 
-void Worker::deliver(Apply apply) {
+void Worker::deliver(JobResult result) {
     bool was_empty = false;
     {
         std::lock_guard g(lock_);
         was_empty = mailbox_.empty();
-        mailbox_.push_back(std::move(apply));
+        mailbox_.push_back(std::move(result));
     }
     mail_.notify_all();
     // One wake-up per batch: the UI drains the whole mailbox when it wakes.
@@ -135,11 +133,8 @@ void Worker::run(std::stop_token stop) {
         try {
             item.job(env_);
         } catch (const std::exception& e) {  // a bug: say so, keep the app alive
-            const std::string what = e.what();
-            deliver([what](Controller& c) {
-                c.banner(Level::error, "Something went wrong inside the app: " + what,
-                         "Please report it with what you were doing; your library is unchanged.");
-            });
+            deliver(results::Notice{Level::error, std::string("Something went wrong inside the app: ") + e.what(),
+                                    "Please report it with what you were doing; your library is unchanged."});
         }
         worked_since_trim = true;
         std::lock_guard g(lock_);

@@ -3,8 +3,9 @@
 // connection per thread) and runs, in order, the jobs the UI posts through a bounded queue. The app
 // has two: one for quick catalog work (lists, search, edits) and one for long work (import, export,
 // finishing a recording, thumbnails), each with its own connection. A job
-// answers by posting `Apply` functions to a mailbox, which the UI thread drains each loop; posting
-// wakes the UI (the `wake` callback: an SDL user event in the app, a condition variable in tests).
+// answers by posting results (results.hpp: plain values) to a mailbox, which the UI thread drains
+// each loop and the controller applies; posting wakes the UI (the `wake` callback: an SDL user
+// event in the app, a condition variable in tests).
 //
 // Thread-safety: post(), take(), wait() and idle() from any thread (the UI's, in practice). A job's
 // Env is only for that job, on the worker thread.
@@ -19,16 +20,13 @@
 #include <thread>
 #include <vector>
 
+#include "app/desktop/model/results.hpp"
 #include "catalog/catalog.hpp"
 
 namespace wt::ui {
 
-class Controller;
-
 class Worker {
 public:
-    using Apply = std::function<void(Controller&)>;  // runs on the UI thread
-
     // What a job may use. Worker thread only.
     class Env {
     public:
@@ -38,7 +36,7 @@ public:
         // closed too: nothing half-open stays around.
         Result<catalog::Library*> open(const std::filesystem::path& root, const catalog::OpenOptions& options);
         void close() { library_.reset(); }
-        void post(Apply apply);
+        void post(JobResult result);
         // Long work: shown as a progress bar; posted at most ~10 times a second. fraction < 0: unknown.
         void progress(const std::string& what, double fraction);
         void done_progress();  // hides the bar
@@ -64,7 +62,7 @@ public:
     // type, a thumbnail asked for twice).
     bool post(Job job, const std::string& key = {});
     // What finished jobs posted, oldest first; empties the mailbox. UI thread.
-    std::vector<Apply> take();
+    std::vector<JobResult> take();
     // Waits until the mailbox holds something or `timeout_ms` passed; true if it holds something.
     bool wait(int timeout_ms);
     // Nothing waiting and nothing running.
@@ -78,7 +76,7 @@ private:
         Job job;
     };
     void run(std::stop_token stop);
-    void deliver(Apply apply);
+    void deliver(JobResult result);
 
     std::function<void()> wake_;
     const std::size_t capacity_;
@@ -87,7 +85,7 @@ private:
     std::condition_variable mail_;
     std::deque<Item> queue_;
     bool running_ = false;
-    std::vector<Apply> mailbox_;
+    std::vector<JobResult> mailbox_;
     Env env_{*this};
     std::jthread thread_;  // last: started after everything above exists, joined first
 };

@@ -144,15 +144,15 @@ struct Frontend {
             if (engine) {
                 auto created = player::VideoSurface::create();
                 if (created) surface = std::move(*created);
-                else ctl.banner(Level::error, "The video cannot be shown: " + created.error().message);
+                else ctl.apply(intent::ReportError{"The video cannot be shown: " + created.error().message, {}});
             }
             out.redraw = true;
         }
         if (engine && surface) {
-            if (auto r = surface->update(*engine); !r) ctl.banner(Level::error, r.error().message);
+            if (auto r = surface->update(*engine); !r) ctl.apply(intent::ReportError{r.error().message, {}});
         }
-        if (!ctl.state().thumbnails_ready.empty()) {
-            thumbs.upload(ctl.mutable_state().thumbnails_ready);
+        if (auto arrived = ctl.take_thumbnails(); !arrived.empty()) {
+            thumbs.upload(arrived);
             out.redraw = true;
         }
         out.redraw |= sync_bar_mode();
@@ -254,7 +254,6 @@ Controller::Options controller_options(const RunOptions& o, bool screenshots) {
     if (!screenshots) c.settings_file = default_settings_file();
     c.audio = screenshots ? player::AudioOutput::silent : player::AudioOutput::automatic;
     c.thumbnail_width = 256;
-    c.live_meter = !screenshots;  // the screenshots stage a level instead
     return c;
 }
 
@@ -393,6 +392,52 @@ Result<void> capture(app::GlWindow& window, const fs::path& file) {
 
 }  // namespace
 
+namespace {
+
+// The recording bar: a real recording of this screen, a few seconds long, then discarded (it never
+// enters the library). Without a sound server it records without the microphone, and says so.
+template <class Shot>
+bool record_bar(Controller& ctl, Frontend& f, app::GlWindow& window, Shot& shot) {
+    const AppState& s = ctl.state();
+    RecordForm& form = ctl.drafts().record;
+    form.title = "Deploying the billing service";
+    form.countdown = 0;
+    if (!s.record.mics_error.empty()) {
+        std::fprintf(stderr, "walkthrough: no microphone for the recording bar (%s); it records without one\n",
+                     s.record.mics_error.c_str());
+        form.mic_choice = 2;
+    }
+    const int first_banner = s.next_banner_id;
+    ctl.apply(intent::StartRecording{});
+    ctl.settle(30'000);
+    const auto waited = [&](int ms) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+        while (std::chrono::steady_clock::now() < until) {
+            window.wait_events(20, [](const SDL_Event&) {});  // the bar's new size arrives meanwhile
+            f.sync();
+        }
+    };
+    bool ok = s.record.phase == RecordPhase::recording;
+    if (ok) {
+        waited(3000);  // some seconds, bytes and voice on the bar
+        shot("recording-bar");
+        ctl.apply(intent::DiscardRecording{});
+        ctl.settle(30'000);
+    } else {
+        std::fprintf(stderr, "walkthrough: the recording bar cannot be shown: %s\n", s.record.error.c_str());
+    }
+    // The notices it raised ("discarded") are dismissed, as a person would.
+    std::vector<int> raised;
+    for (const Banner& b : s.banners)
+        if (b.id >= first_banner) raised.push_back(b.id);
+    for (int banner : raised) ctl.apply(intent::DismissBanner{banner});
+    form.title.clear();
+    waited(100);  // back to the whole window
+    return ok;
+}
+
+}  // namespace
+
 int run_screenshots(app::GlWindow& window, const RunOptions& options) {
     std::error_code ec;
     fs::create_directories(options.screenshots, ec);
@@ -402,6 +447,14 @@ int run_screenshots(app::GlWindow& window, const RunOptions& options) {
     auto settle = [&] {
         ctl.settle(60'000);
         f.sync();
+    };
+    // Until `done` (the engines ticking), for at most `timeout_ms`.
+    auto wait_for = [&](auto done, int timeout_ms) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+        while (!done() && std::chrono::steady_clock::now() < until) {
+            window.wait_events(10, [](const SDL_Event&) {});
+            f.sync();
+        }
     };
     // A few frames with the worker's answers in between: layout settles, thumbnails arrive.
     auto render = [&] {
@@ -445,7 +498,7 @@ int run_screenshots(app::GlWindow& window, const RunOptions& options) {
         for (const auto& c : s.player.comments)
             if (c.at_ms && (!at || *c.at_ms < *at)) at = c.at_ms;
         if (s.player.engine) {
-            if (at) s.player.engine->seek(static_cast<double>(*at) / 1000.0);
+            if (at) ctl.apply(intent::Play{id, at, true});  // open already: seeks, stays paused
             // Until the picture at that moment is on the surface.
             const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
             while (std::chrono::steady_clock::now() < until) {
@@ -479,42 +532,16 @@ int run_screenshots(app::GlWindow& window, const RunOptions& options) {
     }
     ctl.apply(intent::Navigate{Screen::record});
     settle();
-    // The microphones as a machine lists them, the chosen one hearing someone speak.
-    {
-        auto& r = ctl.mutable_state().record;
-        r.microphones = {
-            {"alsa_input.usb-Blue_Microphones_Yeti-00.analog-stereo", "Yeti Stereo Microphone", false, false},
-            {"alsa_input.pci-0000_00_1f.3.analog-stereo", "Built-in Audio Analog Stereo", true, false},
-            {"alsa_output.pci-0000_00_1f.3.analog-stereo.monitor", "Built-in Audio Analog Stereo", false, true}};
-        r.mics_listed = true;
-        r.mics_error.clear();
-        r.level.state = recorder::MicLevel::State::live;
-        r.level.peak = 0.35f;
-        r.level.rms = 0.08f;
-        r.level.readings = 1;
-        ctl.drafts().record.mic_choice = 1;
-        ctl.drafts().record.mic = r.microphones[0].name;
-    }
+    // The microphones as this machine's sound server lists them, the default one's level meter live.
+    wait_for(
+        [&] {
+            const recorder::MicLevel& l = s.record.level;
+            return l.state == recorder::MicLevel::State::failed ||
+                   (l.state == recorder::MicLevel::State::live && l.readings > 2);
+        },
+        3000);
     shot("record");
-    // The recording bar, staged: a recording 4:32 in, with some voice.
-    {
-        auto& r = ctl.mutable_state().record;
-        r.phase = RecordPhase::recording;
-        r.stats.elapsed_ms = 272'000;
-        r.stats.bytes_written = 5'400'000;
-        r.stats.has_audio = true;
-        r.stats.mic_peak = 0.45f;
-        r.stats.mic_rms = 0.12f;
-        ctl.drafts().record.title = "Deploying the billing service";
-        f.sync();
-        for (int i = 0; i < 3; ++i) window.wait_events(20, [](const SDL_Event&) {});  // the new size arrives
-        shot("recording-bar");
-        r.phase = RecordPhase::setup;
-        r.stats = {};
-        ctl.drafts().record.title.clear();
-        f.sync();
-        for (int i = 0; i < 3; ++i) window.wait_events(20, [](const SDL_Event&) {});
-    }
+    if (!record_bar(ctl, f, window, shot)) ++failures;
     for (auto [screen, name] : {std::pair{Screen::training, "training"}, std::pair{Screen::team, "team"},
                                 std::pair{Screen::inbox, "inbox"}, std::pair{Screen::settings, "settings"}}) {
         ctl.apply(intent::Navigate{screen});
