@@ -168,7 +168,7 @@ MHD_Result ServerImpl::on_request(void* cls, MHD_Connection* c, const char* url,
             ex->too_large = true;
             ex->body.clear();
             ex->discarded += *upload_size;
-            if (ex->discarded > 8 * self->options_.max_json_body) return MHD_NO;
+            if (ex->discarded > 16 * self->options_.max_json_body) return MHD_NO;
         } else {
             ex->body.append(upload, *upload_size);
         }

@@ -34,6 +34,7 @@ void Watchdog::forget(Connection* c) {
 void Watchdog::set_phase(Connection* c, Phase phase) {
     if (!c) return;
     std::lock_guard lock(mutex_);
+    if (!connections_.contains(c)) return;  // already forgotten: the connection is closing
     c->phase = phase;
     c->since = Clock::now();
 }
