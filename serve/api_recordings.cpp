@@ -1,5 +1,7 @@
 // Recordings, their comments and progress, and search: the same shapes as the CLI's --json.
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -80,6 +82,78 @@ Reply show_recording(Call& call) {
     j["chapters"] = json::array();
     for (const auto& c : *chapters) j["chapters"].push_back(catalog::to_json(c));
     return json_reply(200, j);
+}
+
+// Editing or deleting a recording is for its author and for admins; anyone else gets 403 and
+// nothing changes.
+std::optional<Reply> refuse_unless_owner(const Call& call, const catalog::Recording& rec) {
+    if (call.person->access == "admin" || rec.author == call.person->name) return std::nullopt;
+    return error_reply(403, "forbidden",
+                       fmt::format("only {} (its author) or an admin may change '{}'", rec.author, rec.title));
+}
+
+// A list of tags from a JSON field: absent is empty; anything but strings is refused.
+std::optional<std::vector<std::string>> tags_of(const json& j, const char* field) {
+    auto it = j.find(field);
+    if (it == j.end() || it->is_null()) return std::vector<std::string>{};
+    if (!it->is_array()) return std::nullopt;
+    std::vector<std::string> out;
+    for (const auto& t : *it) {
+        if (!t.is_string()) return std::nullopt;
+        out.push_back(t.get<std::string>());
+    }
+    return out;
+}
+
+Reply edit_recording(Call& call) {
+    auto body = json_object_body(call.req);
+    if (auto* bad = std::get_if<Reply>(&body)) return std::move(*bad);
+    const auto& j = std::get<json>(body);
+    static const std::vector<std::string> k_fields = {"title", "description", "kind", "add_tags", "remove_tags"};
+    for (const auto& [key, _] : j.items()) {
+        if (std::find(k_fields.begin(), k_fields.end(), key) == k_fields.end()) {
+            return error_reply(400, "invalid_input",
+                               fmt::format("'{}' cannot be edited; send title, description, kind, add_tags or "
+                                           "remove_tags",
+                                           key));
+        }
+    }
+    catalog::RecordingEdit edit;
+    for (const char* field : {"title", "description", "kind"}) {
+        auto it = j.find(field);
+        if (it == j.end() || it->is_null()) continue;
+        if (!it->is_string()) return error_reply(400, "invalid_input", fmt::format("{} must be text", field));
+        const std::string text = it->get<std::string>();
+        if (std::string_view(field) == "title") edit.title = text;
+        if (std::string_view(field) == "description") edit.description = text;
+        if (std::string_view(field) == "kind") {
+            auto k = catalog::parse_kind(text);
+            if (!k) return from_error(k.error());
+            edit.kind = *k;
+        }
+    }
+    auto add = tags_of(j, "add_tags"), remove = tags_of(j, "remove_tags");
+    if (!add || !remove) return error_reply(400, "invalid_input", "add_tags and remove_tags are lists of text");
+    edit.add_tags = *add;
+    edit.remove_tags = *remove;
+    auto rec = call.lib.get(call.req.params.at("id"));
+    if (!rec) return from_error(rec.error());
+    if (auto refusal = refuse_unless_owner(call, *rec)) return std::move(*refusal);
+    auto edited = call.lib.edit(rec->id, edit);
+    if (!edited) return from_error(edited.error());
+    return json_reply(200, catalog::to_json(*edited));
+}
+
+Reply delete_recording(Call& call) {
+    auto rec = call.lib.get(call.req.params.at("id"));
+    if (!rec) return from_error(rec.error());
+    if (auto refusal = refuse_unless_owner(call, *rec)) return std::move(*refusal);
+    auto removed = call.lib.remove(rec->id);
+    if (!removed) return from_error(removed.error());
+    for (const auto& left : removed->files_left) {
+        std::fprintf(stderr, "walkthrough serve: could not remove %s; remove it by hand\n", left.c_str());
+    }
+    return json_reply(200, {{"deleted", catalog::to_json(removed->recording)}});
 }
 
 Reply list_comments(Call& call) {
@@ -174,6 +248,8 @@ std::vector<Route> recording_routes() {
     return {
         {Method::get, "/api/v1/recordings", true, list_recordings},
         {Method::get, "/api/v1/recordings/{id}", true, show_recording},
+        {Method::patch, "/api/v1/recordings/{id}", true, edit_recording},
+        {Method::del, "/api/v1/recordings/{id}", true, delete_recording},
         {Method::get, "/api/v1/recordings/{id}/comments", true, list_comments},
         {Method::post, "/api/v1/recordings/{id}/comments", true, add_comment},
         {Method::post, "/api/v1/recordings/{id}/progress", true, record_progress},

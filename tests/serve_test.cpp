@@ -230,3 +230,54 @@ TEST_CASE("SIGTERM while a stream is being sent: the stream is cut and the serve
     CHECK(contains(server.log(), "/media 200"));
     CHECK(contains(server.log(), "(cut)"));
 }
+
+TEST_CASE("PATCH and DELETE a recording: its author and admins may, a member touching another's gets 403") {
+    CliLibrary lib;
+    const auto clip = make_clip(lib.dir.path, "clip.mp4", 1, "160x120", false);
+    const std::string anns = lib.ok({"import", clip.string(), "--title", "Ann's", "--tag", "old"}, "ann").at("id");
+    const std::string bobs = lib.ok({"import", clip.string(), "--title", "Bob's"}, "bob").at("id");
+    Served server(lib);
+    const std::string ann = server.sign_in("ann");  // the library's first person: admin
+    const std::string bob = server.sign_in("bob");
+    auto patch = [&](const std::string& id, const std::string& token, const std::string& body) {
+        return server.call({"PATCH", "/api/v1/recordings/" + id, {auth(token)}, body});
+    };
+    auto remove = [&](const std::string& id, const std::string& token) {
+        return server.call({"DELETE", "/api/v1/recordings/" + id, {auth(token)}, std::nullopt});
+    };
+
+    // A member and another's recording: refused, unchanged.
+    auto refused = patch(anns, bob, R"({"title": "mine now"})");
+    CHECK(refused.status == 403);
+    CHECK(refused.json().at("error").at("code") == "forbidden");
+    CHECK(remove(anns, bob).status == 403);
+    json kept = lib.ok({"show", anns});
+    CHECK(kept.at("title") == "Ann's");
+    CHECK(kept.at("tags") == json::array({"old"}));
+
+    // Bad edits are refused before anything changes.
+    CHECK(patch(bobs, bob, R"({"author": "bob"})").status == 400);
+    CHECK(patch(bobs, bob, R"({"kind": "movie"})").status == 400);
+    CHECK(patch(bobs, bob, R"({"add_tags": "x"})").status == 400);
+    CHECK(patch(bobs, bob, R"({"title": 5})").status == 400);
+    CHECK(lib.ok({"show", bobs}).at("title") == "Bob's");
+
+    // The author edits their own; an admin edits anyone's.
+    auto own = patch(bobs, bob, R"({"title": "Bob's, renamed", "kind": "training", "add_tags": ["x"]})");
+    REQUIRE_MESSAGE(own.status == 200, own.body);
+    CHECK(own.json().at("title") == "Bob's, renamed");
+    CHECK(own.json().at("kind") == "training");
+    auto by_admin = patch(anns, ann, R"({"description": "now described", "remove_tags": ["old"]})");
+    REQUIRE(by_admin.status == 200);
+    CHECK(lib.ok({"show", anns}).at("description") == "now described");
+    CHECK(lib.ok({"show", anns}).at("tags").empty());
+
+    // Delete: the admin removes bob's recording; it is gone for the CLI too.
+    auto gone = remove(bobs, ann);
+    REQUIRE(gone.status == 200);
+    CHECK(gone.json().at("deleted").at("id") == bobs);
+    CHECK(lib.run({"show", bobs}).exit_code != 0);
+    CHECK(server.get("/api/v1/recordings/" + bobs, bob).status == 404);
+    CHECK(remove(anns, ann).status == 200);
+    CHECK(lib.ok({"list"}).empty());
+}
