@@ -28,8 +28,22 @@ struct Person {
     std::string id;
     std::string name;
     std::string email;
-    std::string role;
+    std::string role;                     // free text: what they do ("new hire")
     EpochMs created_at = 0;
+    std::string access = "member";        // on a team library: "admin" or "member"
+    std::optional<EpochMs> last_seen_at;  // last request to a team server with their credential
+};
+
+// What a person may do on a team library. An admin: people, invites, assignments, settings, and
+// editing or deleting any recording; a member: watching, commenting, their own recordings. The
+// library's first person is its admin.
+Result<std::string> parse_access(std::string_view text);
+
+// A one-time invitation to a team library.
+struct Invite {
+    Person person;
+    std::string code;       // the secret, shown once: only its hash is kept
+    EpochMs expires_at = 0;
 };
 
 enum class Kind { walkthrough, training };
@@ -208,6 +222,7 @@ struct LibraryStats {
     std::int64_t people = 0;
     std::int64_t media_bytes = 0;
     int response_window_hours = 24;
+    std::string public_url = "http://127.0.0.1:8642";  // where its team server is reached (invite links)
 };
 
 // Progress of long work: fraction 0..1 and what is being done. Return false to cancel.
@@ -243,6 +258,14 @@ public:
     virtual Result<std::vector<Person>> people() = 0;
     virtual Result<Person> add_person(const std::string& name, const std::string& email, const std::string& role) = 0;
     virtual Result<Person> person(const Ref& name_or_id) = 0;
+    // A one-time code for `name` (added when new, as `access` or a member) that is valid for `days`
+    // days; an unused earlier code of theirs stops working. `access` given for someone who exists
+    // changes theirs, but the last admin stays an admin.
+    virtual Result<Invite> invite(const std::string& name, std::optional<std::string> access, int days) = 0;
+    // Ends every token, browser session and unused invite of a person; how many there were.
+    virtual Result<int> revoke(const Ref& person) = 0;
+    // Acts as this person from now on: a team server, for whoever a request's credential names.
+    virtual Result<void> act_as(const Ref& person) = 0;
 
     // Comments
     virtual Result<Comment> comment(const NewComment&) = 0;
@@ -257,6 +280,9 @@ public:
 
     // Views and watching (always of the acting person)
     virtual Result<View> record_progress(const Ref& recording, std::int64_t from_ms, std::int64_t to_ms) = 0;
+    // Several stretches at once (a player that reports late), each clamped to the duration; a
+    // stretch sent twice counts once. The resume position is the end of the last one.
+    virtual Result<View> record_progress(const Ref& recording, const std::vector<Interval>& stretches) = 0;
     virtual Result<View> mark_watched(const Ref& recording) = 0;
     virtual Result<std::vector<View>> views(const Ref& recording) = 0;  // everyone's
 
@@ -271,6 +297,8 @@ public:
 
     // Settings
     virtual Result<void> set_response_window_hours(int hours) = 0;
+    // Where the library's team server is reached, as `serve` last said (invite links start with it).
+    virtual Result<void> set_public_url(const std::string& url) = 0;
 };
 
 // Opens (creating and migrating as needed) the library rooted at `root`.

@@ -11,8 +11,13 @@ nlohmann::json opt_text(const std::string& s) { return s.empty() ? nlohmann::jso
 }  // namespace
 
 nlohmann::json to_json(const catalog::Person& p) {
-    return {{"id", p.id}, {"name", p.name}, {"email", p.email}, {"role", p.role},
-            {"created_at", format_iso_utc(p.created_at)}};
+    return {{"id", p.id},
+            {"name", p.name},
+            {"email", p.email},
+            {"role", p.role},
+            {"created_at", format_iso_utc(p.created_at)},
+            {"access", p.access},
+            {"last_seen_at", opt_time(p.last_seen_at)}};
 }
 
 nlohmann::json to_json(const catalog::Recording& r) {

@@ -135,6 +135,14 @@ Result<void> SqliteLibrary::set_response_window_hours(int hours) {
     return set_setting("response_window_hours", std::to_string(hours));
 }
 
+Result<void> SqliteLibrary::set_public_url(const std::string& url) {
+    if (!url.starts_with("http://") && !url.starts_with("https://")) {
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("'{}' is not a web address; give one such as https://walkthrough.example.org", url));
+    }
+    return set_setting("public_url", url);
+}
+
 Result<LibraryStats> SqliteLibrary::stats() {
     LibraryStats s;
     s.root = root_;
@@ -152,6 +160,9 @@ Result<LibraryStats> SqliteLibrary::stats() {
     auto window = setting("response_window_hours", "24");
     if (!window) return std::unexpected(window.error());
     s.response_window_hours = std::atoi(window->c_str());
+    auto url = setting("public_url", s.public_url);
+    if (!url) return std::unexpected(url.error());
+    s.public_url = *url;
     return s;
 }
 
@@ -161,10 +172,19 @@ std::filesystem::path SqliteLibrary::absolute(const std::string& library_relativ
 
 // ---- people ----
 
-namespace {
+const char* const k_person_columns = "p.id, p.name, p.email, p.role, p.created_at, p.access, p.last_seen_at ";
+
 Person read_person(const sql::Statement& st, int first) {
-    return Person{st.text(first), st.text(first + 1), st.text(first + 2), st.text(first + 3), st.int64(first + 4)};
+    return Person{st.text(first),     st.text(first + 1),  st.text(first + 2),     st.text(first + 3),
+                  st.int64(first + 4), st.text(first + 5), st.opt_int64(first + 6)};
 }
+
+Result<std::string> parse_access(std::string_view text) {
+    if (text == "admin" || text == "member") return std::string(text);
+    return fail(ErrorCode::invalid_input, fmt::format("'{}' is not an access role; use member or admin", text));
+}
+
+namespace {
 std::string trimmed(const std::string& s) {
     auto b = s.find_first_not_of(" \t\r\n");
     if (b == std::string::npos) return {};
@@ -174,7 +194,7 @@ std::string trimmed(const std::string& s) {
 }  // namespace
 
 Result<std::vector<Person>> SqliteLibrary::people() {
-    auto st = db_.prepare("SELECT id, name, email, role, created_at FROM people ORDER BY name");
+    auto st = db_.prepare(fmt::format("SELECT {} FROM people p ORDER BY p.name", k_person_columns));
     if (!st) return std::unexpected(st.error());
     return st->collect([&](const sql::Statement& row) { return read_person(row, 0); });
 }
@@ -187,12 +207,12 @@ Result<Person> SqliteLibrary::add_person(const std::string& raw_name, const std:
     auto st = db_.prepare("INSERT INTO people(id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?) "
                           "ON CONFLICT(name) DO NOTHING");
     if (!st) return std::unexpected(st.error());
-    Person p{new_id(), name, email, role, now()};
-    if (auto r = st->bind(p.id, p.name, p.email, p.role, p.created_at).run(); !r) return std::unexpected(r.error());
+    if (auto r = st->bind(new_id(), name, email, role, now()).run(); !r) return std::unexpected(r.error());
     if (db_.changes() == 0) {
         return fail(ErrorCode::conflict, fmt::format("there is already a person named '{}'", name));
     }
-    return p;
+    // Read back: the first person of a library is made its admin on the way in.
+    return person(name);
 }
 
 Result<Person> SqliteLibrary::person(const Ref& ref) {
@@ -201,9 +221,16 @@ Result<Person> SqliteLibrary::person(const Ref& ref) {
     return p->second;
 }
 
+Result<void> SqliteLibrary::act_as(const Ref& ref) {
+    auto p = resolve_person(ref);
+    if (!p) return std::unexpected(p.error());
+    std::tie(me_seq_, me_) = *p;
+    return {};
+}
+
 Result<std::pair<std::int64_t, Person>> SqliteLibrary::resolve_person(const Ref& ref) {
     // A person is named by name (any case) or by id.
-    auto st = db_.prepare("SELECT seq, id, name, email, role, created_at FROM people WHERE name = ?1 OR id = ?1");
+    auto st = db_.prepare(fmt::format("SELECT p.seq, {} FROM people p WHERE p.name = ?1 OR p.id = ?1", k_person_columns));
     if (!st) return std::unexpected(st.error());
     st->bind(trimmed(ref));
     auto row = st->step();

@@ -43,6 +43,9 @@ public:
     Result<std::vector<Person>> people() override;
     Result<Person> add_person(const std::string& name, const std::string& email, const std::string& role) override;
     Result<Person> person(const Ref& name_or_id) override;
+    Result<Invite> invite(const std::string& name, std::optional<std::string> access, int days) override;
+    Result<int> revoke(const Ref& person) override;
+    Result<void> act_as(const Ref& person) override;
 
     Result<Comment> comment(const NewComment&) override;
     Result<std::vector<Comment>> comments(const Ref& recording) override;
@@ -53,6 +56,7 @@ public:
     Result<Chapter> remove_chapter(const Ref& recording, std::int64_t at_ms) override;
 
     Result<View> record_progress(const Ref& recording, std::int64_t from_ms, std::int64_t to_ms) override;
+    Result<View> record_progress(const Ref& recording, const std::vector<Interval>& stretches) override;
     Result<View> mark_watched(const Ref& recording) override;
     Result<std::vector<View>> views(const Ref& recording) override;
 
@@ -63,6 +67,7 @@ public:
     Result<std::vector<SearchHit>> search(const std::string& query, int limit) override;
 
     Result<void> set_response_window_hours(int hours) override;
+    Result<void> set_public_url(const std::string& url) override;
 
 private:
     SqliteLibrary(std::filesystem::path root, sql::Database db, OpenOptions options)
@@ -92,6 +97,10 @@ private:
 };
 
 // Shared column list and row reader for recordings, so every query returns the same shape.
+// The columns read_person reads, in its order, of a table aliased `p`.
+extern const char* const k_person_columns;
+Person read_person(const sql::Statement& st, int first);
+
 extern const char* const k_recording_columns;
 Recording read_recording(const sql::Statement& st);
 extern const char* const k_comment_columns;

@@ -226,7 +226,45 @@ CREATE TRIGGER chapters_search_update AFTER UPDATE OF title ON chapters BEGIN
 END;
 )sql";
 
-constexpr std::array k_migrations = {k_v1, k_v2, k_v3, k_v4};
+// Version 5: access for a team server. Kept as one step of its own so that it can be renumbered
+// when other migrations land first.
+// - people.access: what a person may do over the network (admin | member). The free-text role
+//   stays what it was (a job, "new hire"). The library's first person is its admin.
+// - invites: one-time codes that give a person their first credential; credentials: personal
+//   tokens (scripts, the desktop app) and browser sessions. Only SHA-256 hashes of the secrets
+//   are kept (hex), so a copy of catalog.db signs nobody in.
+constexpr const char* k_v5 = R"sql(
+ALTER TABLE people ADD COLUMN access TEXT NOT NULL DEFAULT 'member' CHECK (access IN ('admin', 'member'));
+ALTER TABLE people ADD COLUMN last_seen_at INTEGER;
+UPDATE people SET access = 'admin' WHERE seq = (SELECT min(seq) FROM people);
+CREATE TRIGGER people_first_is_admin AFTER INSERT ON people
+  WHEN NOT EXISTS (SELECT 1 FROM people WHERE seq <> new.seq) BEGIN
+  UPDATE people SET access = 'admin' WHERE seq = new.seq;
+END;
+
+CREATE TABLE invites(
+  seq INTEGER PRIMARY KEY,
+  code_hash TEXT NOT NULL UNIQUE,
+  person_seq INTEGER NOT NULL REFERENCES people(seq) ON DELETE CASCADE,
+  created_by_seq INTEGER REFERENCES people(seq) ON DELETE SET NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER);
+CREATE INDEX invites_by_person ON invites(person_seq);
+
+CREATE TABLE credentials(
+  seq INTEGER PRIMARY KEY,
+  secret_hash TEXT NOT NULL UNIQUE,
+  person_seq INTEGER NOT NULL REFERENCES people(seq) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('token', 'session')),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER);
+CREATE INDEX credentials_by_person ON credentials(person_seq);
+)sql";
+
+constexpr std::array k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5};
 
 }  // namespace
 

@@ -53,24 +53,44 @@ Result<View> SqliteLibrary::record_progress(const Ref& ref, std::int64_t from_ms
                     fmt::format("a watched stretch runs forward from one time to a later one; got {} to {}",
                                 format_moment_exact(from_ms), format_moment_exact(to_ms)));
     }
+    {
+        // A single stretch that starts past the end is a mistake worth naming (a batch drops it).
+        auto rec_ref = resolve_recording(ref);
+        if (!rec_ref) return std::unexpected(rec_ref.error());
+        auto rec = load_recording(rec_ref->seq);
+        if (!rec) return std::unexpected(rec.error());
+        if (rec->duration_ms > 0 && from_ms >= rec->duration_ms) {
+            return fail(ErrorCode::invalid_input,
+                        fmt::format("{} is at or past the end of '{}' ({} long): nothing is left to watch from there",
+                                    format_moment_exact(from_ms), rec->title, format_moment_exact(rec->duration_ms)));
+        }
+    }
+    return record_progress(ref, std::vector<Interval>{{from_ms, to_ms}});
+}
+
+Result<View> SqliteLibrary::record_progress(const Ref& ref, const std::vector<Interval>& stretches) {
+    if (stretches.empty()) return fail(ErrorCode::invalid_input, "give at least one watched stretch");
+    for (const auto& s : stretches) {
+        if (s.start_ms < 0 || s.end_ms <= s.start_ms) {
+            return fail(ErrorCode::invalid_input,
+                        fmt::format("a watched stretch runs forward from one time to a later one; got {} to {}",
+                                    format_moment_exact(s.start_ms), format_moment_exact(s.end_ms)));
+        }
+    }
     auto tx = sql::Transaction::begin(db_);
     if (!tx) return std::unexpected(tx.error());
     auto rec_ref = resolve_recording(ref);
     if (!rec_ref) return std::unexpected(rec_ref.error());
     auto rec = load_recording(rec_ref->seq);
     if (!rec) return std::unexpected(rec.error());
-    if (rec->duration_ms > 0 && from_ms >= rec->duration_ms) {
-        return fail(ErrorCode::invalid_input,
-                    fmt::format("{} is at or past the end of '{}' ({} long): nothing is left to watch from there",
-                                format_moment_exact(from_ms), rec->title, format_moment_exact(rec->duration_ms)));
-    }
-    // Players report up to the last frame's end, which may lie a little past the stated duration.
-    if (rec->duration_ms > 0) to_ms = std::min(to_ms, rec->duration_ms);
 
     std::vector<Interval> set;
     std::optional<EpochMs> watched_at;
+    std::optional<std::int64_t> position;
+    bool counted = false;
     {
-        auto st = db_.prepare("SELECT intervals, watched_at FROM views WHERE recording_seq = ? AND person_seq = ?");
+        auto st = db_.prepare("SELECT intervals, watched_at, last_position_ms FROM views "
+                              "WHERE recording_seq = ? AND person_seq = ?");
         if (!st) return std::unexpected(st.error());
         st->bind(rec_ref->seq, me_seq_);
         auto row = st->step();
@@ -78,9 +98,23 @@ Result<View> SqliteLibrary::record_progress(const Ref& ref, std::int64_t from_ms
         if (*row) {
             set = decode_intervals(st->text(0));
             watched_at = st->opt_int64(1);
+            position = st->int64(2);
         }
     }
-    set = merge_interval(std::move(set), Interval{from_ms, to_ms});
+    for (Interval s : stretches) {
+        // Players report up to the last frame's end, which may lie a little past the stated duration.
+        if (rec->duration_ms > 0) {
+            s.end_ms = std::min(s.end_ms, rec->duration_ms);
+            if (s.start_ms >= s.end_ms) continue;
+        }
+        set = merge_interval(std::move(set), s);
+        position = s.end_ms;
+        counted = true;
+    }
+    if (!counted) {
+        return fail(ErrorCode::invalid_input, fmt::format("every stretch given lies past the end of '{}' ({} long)",
+                                                          rec->title, format_moment_exact(rec->duration_ms)));
+    }
     const std::int64_t covered = covered_ms(set, rec->duration_ms);
     const EpochMs at = now();
     const bool becomes_watched = !watched_at && coverage_counts_as_watched(covered, rec->duration_ms);
@@ -91,7 +125,7 @@ Result<View> SqliteLibrary::record_progress(const Ref& ref, std::int64_t from_ms
         "ON CONFLICT(recording_seq, person_seq) DO UPDATE SET intervals = ?3, covered_ms = ?4, last_position_ms = ?5, "
         "watched_at = coalesce(watched_at, ?6), watched_how = coalesce(watched_how, ?7), updated_at = ?8");
     if (!up) return std::unexpected(up.error());
-    up->bind(rec_ref->seq, me_seq_, encode_intervals(set), covered, to_ms,
+    up->bind(rec_ref->seq, me_seq_, encode_intervals(set), covered, position.value_or(0),
              becomes_watched ? std::optional(at) : std::nullopt,
              becomes_watched ? std::optional<std::string>("coverage") : std::nullopt, at);
     if (auto r = up->run(); !r) return std::unexpected(r.error());

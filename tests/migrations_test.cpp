@@ -89,7 +89,7 @@ TEST_CASE("a version-3 library gains chapters, keeping its data") {
     }
     auto lib = catalog::open_library(dir.path, {});
     REQUIRE_MESSAGE(lib.has_value(), (lib ? "" : lib.error().message));
-    CHECK((*lib)->stats()->schema_version == 4);
+    CHECK((*lib)->stats()->schema_version == catalog::latest_schema_version());
     CHECK((*lib)->get("rec1")->title == "Quarterly payroll run");
     auto comments = (*lib)->comments("rec1");
     REQUIRE(comments.has_value());
@@ -106,6 +106,34 @@ TEST_CASE("a version-3 library gains chapters, keeping its data") {
     CHECK(hits->at(0).matched_in == "chapter");
     CHECK(hits->at(0).at_ms == 60000);
     CHECK((*lib)->search("overtime", 10)->size() == 2);  // the comment and now the chapter
+}
+
+TEST_CASE("a version-4 library gains access: its first person is the admin, roles and data kept") {
+    TempDir dir;
+    {
+        auto db = sql::Database::open(dir / "catalog.db", 1000);
+        REQUIRE(db.has_value());
+        REQUIRE(catalog::migrate(*db, 4).has_value());
+        CHECK_FALSE(db->exec("SELECT * FROM credentials").has_value());  // no access in v4
+        exec(*db, "INSERT INTO people(id, name, role, created_at) VALUES ('p1', 'ann', 'lead', 0), "
+                  "('p2', 'bob', 'new hire', 0)");
+        exec(*db, "INSERT INTO settings(key, value) VALUES ('default_person', 'p2')");
+    }
+    auto lib = catalog::open_library(dir.path, {});
+    REQUIRE_MESSAGE(lib.has_value(), (lib ? "" : lib.error().message));
+    CHECK((*lib)->stats()->schema_version == 5);
+    CHECK((*lib)->me().name == "bob");
+    auto ann = (*lib)->person("ann");
+    REQUIRE(ann.has_value());
+    CHECK(ann->access == "admin");
+    CHECK(ann->role == "lead");
+    CHECK_FALSE(ann->last_seen_at.has_value());
+    CHECK((*lib)->me().access == "member");
+    CHECK((*lib)->me().role == "new hire");
+    // A person added later is a member.
+    auto cat = (*lib)->add_person("cat", "", "");
+    REQUIRE(cat.has_value());
+    CHECK(cat->access == "member");
 }
 
 TEST_CASE("reopening a current library does not migrate again") {

@@ -221,6 +221,7 @@ int run_cli(int argc, char** argv) {
     add_comment_commands(app, action);
     add_chapter_commands(app, action);
     add_people_commands(app, action);
+    add_serve_commands(app, action);  // after people: adds `people invite` and `people revoke`
     add_record_commands(app, action);
     add_play_commands(app, action);
 

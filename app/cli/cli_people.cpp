@@ -78,18 +78,20 @@ void add_people_commands(CLI::App& app, Action& action) {
             };
         });
         cmd->callback([cmd, &action] {
-            if (cmd->got_subcommand("add")) return;
+            if (!cmd->get_subcommands().empty()) return;  // add, invite, revoke
             action = [](CliContext& ctx) -> Result<void> {
                 auto lib = ctx.open();
                 if (!lib) return std::unexpected(lib.error());
                 auto all = (*lib)->people();
                 if (!all) return std::unexpected(all.error());
                 nlohmann::json j = nlohmann::json::array();
-                std::string h = fmt::format("{}  {}  {}  {}\n", fit("ID", 10), fit("NAME", 20), fit("ROLE", 12), "EMAIL");
+                std::string h = fmt::format("{}  {}  {}  {}  {}  {}\n", fit("ID", 10), fit("NAME", 20), fit("ACCESS", 6),
+                                            fit("LAST SEEN", 16), fit("ROLE", 12), "EMAIL");
                 for (const auto& p : *all) {
                     j.push_back(to_json(p));
-                    h += fmt::format("{}  {}  {}  {}{}\n", p.id, fit(p.name, 20), fit(p.role, 12), one_line(p.email),
-                                     p.id == (*lib)->me().id ? "  (you)" : "");
+                    const std::string seen = p.last_seen_at ? format_local_time(*p.last_seen_at) : "never";
+                    h += fmt::format("{}  {}  {}  {}  {}  {}{}\n", p.id, fit(p.name, 20), fit(p.access, 6),
+                                     fit(seen, 16), fit(p.role, 12), one_line(p.email), p.id == (*lib)->me().id ? "  (you)" : "");
                 }
                 ctx.emit(j, h);
                 return {};

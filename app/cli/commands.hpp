@@ -54,6 +54,7 @@ void add_media_commands(CLI::App& app, Action& action);
 void add_comment_commands(CLI::App& app, Action& action);
 void add_chapter_commands(CLI::App& app, Action& action);
 void add_people_commands(CLI::App& app, Action& action);
+void add_serve_commands(CLI::App& app, Action& action);
 void add_record_commands(CLI::App& app, Action& action);
 void add_play_commands(CLI::App& app, Action& action);
 

@@ -1,0 +1,134 @@
+// serve, people invite, people revoke: the library as a team server, and who may reach it.
+#include <signal.h>
+
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "app/cli/commands.hpp"
+#include "serve/serve.hpp"
+
+namespace wt::app {
+
+namespace {
+
+struct ServeOpts {
+    std::string listen = "127.0.0.1:8642";
+    std::string public_url;
+    int client_timeout_s = 15;
+};
+
+Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
+    auto where = serve::parse_listen(o.listen);
+    if (!where) return std::unexpected(where.error());
+    if (o.client_timeout_s < 1 || o.client_timeout_s > 3600) {
+        return fail(ErrorCode::invalid_input, "--client-timeout is 1 to 3600 seconds");
+    }
+    auto lib = ctx.open();  // migrates and recovers before anyone connects
+    if (!lib) return std::unexpected(lib.error());
+
+    // SIGINT and SIGTERM are taken by sigwait below: blocked here, before the server's threads
+    // start, so that they inherit the mask and no thread is interrupted by them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);  // a client gone mid-answer is an error on that connection only
+
+    serve::Options options;
+    options.library = ctx.library_root();
+    options.open.acting_person = (*lib)->me().id;  // the workers' starting person; each request acts as its own
+    options.host = where->first;
+    options.port = where->second;
+    options.public_url = o.public_url;
+    options.client_timeout_s = o.client_timeout_s;
+    auto server = serve::Server::start(options);
+    if (!server) return std::unexpected(server.error());
+    if (auto r = (*lib)->set_public_url((*server)->url()); !r) return r;
+    (*lib).reset();  // the workers have their own connections
+
+    const std::string library = std::filesystem::absolute(ctx.library_root()).lexically_normal().string();
+    std::cerr << "serving " << library << " at " << (*server)->url() << std::endl;
+    if (ctx.json) std::cout << nlohmann::json{{"url", (*server)->url()}, {"library", library}}.dump() << std::endl;
+
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    std::cerr << "walkthrough serve: stopping (" << (signal_number == SIGINT ? "SIGINT" : "SIGTERM") << ")"
+              << std::endl;
+    // Short requests get a moment to finish; streams are cut. Well within 5 s in all.
+    (*server)->stop(std::chrono::milliseconds(2000));
+    return {};
+}
+
+}  // namespace
+
+void add_serve_commands(CLI::App& app, Action& action) {
+    {
+        auto o = std::make_shared<ServeOpts>();
+        auto* cmd = app.add_subcommand("serve", "Serve the library to a team over HTTP until SIGINT/SIGTERM");
+        cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+        cmd->add_option("--public-url", o->public_url,
+                        "How people reach the server, e.g. https://walkthrough.example.org behind a proxy "
+                        "(default: http://HOST:PORT)");
+        cmd->add_option("--client-timeout", o->client_timeout_s,
+                        "Seconds a client may take to send a request, and an idle connection stays open")
+            ->capture_default_str();
+        cmd->callback([o, &action] { action = [o](CliContext& ctx) { return run_server(ctx, *o); }; });
+    }
+    auto* people = app.get_subcommand("people");
+    {
+        struct Opts {
+            std::string name;
+            std::optional<std::string> role;
+            int days = 7;
+        };
+        auto o = std::make_shared<Opts>();
+        auto* cmd = people->add_subcommand("invite", "A one-time link that lets a person into the team server");
+        cmd->add_option("name", o->name, "Who (added when new)")->required();
+        cmd->add_option("--role", o->role, "member (default for someone new) or admin");
+        cmd->add_option("--days", o->days, "How long the link works")->capture_default_str();
+        cmd->callback([o, &action] {
+            action = [o](CliContext& ctx) -> Result<void> {
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+                auto inv = (*lib)->invite(o->name, o->role, o->days);
+                if (!inv) return std::unexpected(inv.error());
+                auto stats = (*lib)->stats();
+                if (!stats) return std::unexpected(stats.error());
+                const std::string url = stats->public_url + "/join#" + inv->code;
+                if (!ctx.json) {
+                    std::cerr << fmt::format("invite for {} ({}), works once until {}:\n", inv->person.name,
+                                             inv->person.access, format_local_time(inv->expires_at));
+                }
+                ctx.emit({{"person", inv->person.name},
+                          {"role", inv->person.access},
+                          {"invite_url", url},
+                          {"code", inv->code},
+                          {"expires_at", format_iso_utc(inv->expires_at)}},
+                         url);
+                return {};
+            };
+        });
+    }
+    {
+        auto name = std::make_shared<std::string>();
+        auto* cmd = people->add_subcommand("revoke", "End every token, session and invite of a person");
+        cmd->add_option("name", *name, "Who")->required();
+        cmd->callback([name, &action] {
+            action = [name](CliContext& ctx) -> Result<void> {
+                auto lib = ctx.open();
+                if (!lib) return std::unexpected(lib.error());
+                auto p = (*lib)->person(*name);
+                if (!p) return std::unexpected(p.error());
+                auto n = (*lib)->revoke(p->id);
+                if (!n) return std::unexpected(n.error());
+                ctx.emit({{"person", p->name}, {"revoked", *n}},
+                         fmt::format("{}: {} token(s), session(s) and invite(s) ended", p->name, *n));
+                return {};
+            };
+        });
+    }
+}
+
+}  // namespace wt::app

@@ -1,0 +1,53 @@
+#pragma once
+// The API's handlers and what they are given. One file per subject: api_session.cpp (signing in
+// and out, me), api_recordings.cpp (recordings, comments, progress, search), api_media.cpp (media
+// and thumbnails).
+#include <optional>
+#include <variant>
+#include <string>
+#include <vector>
+
+#include "catalog/access.hpp"
+#include "catalog/catalog.hpp"
+#include "serve/guard.hpp"
+#include "serve/http.hpp"
+
+namespace wt::serve {
+
+// What does not change while the server runs.
+struct Site {
+    std::string public_url;
+    std::vector<std::string> origins;  // ours, for the CSRF and cross-site checks
+    bool secure = false;               // served (or proxied) over TLS: Secure cookies
+    std::string cookie_name;           // __Host-wt_session over TLS, wt_session without
+};
+
+struct Call {
+    Request& req;
+    catalog::Library& lib;                 // acting as `person` when there is one
+    catalog::Access& access;
+    const Site& site;
+    SignInLimiter& limiter;
+    std::optional<catalog::Person> person; // set for every route but the public ones
+    std::optional<Credential> credential;  // what identified them
+};
+
+using Handler = Reply (*)(Call&);
+
+struct Route {
+    Method method;
+    const char* pattern;
+    bool needs_person;  // false only for POST /session
+    Handler handler;
+};
+
+std::vector<Route> session_routes();
+std::vector<Route> recording_routes();
+std::vector<Route> media_routes();
+
+// The reply for an error from the catalog: its code as an HTTP status, its message as said.
+Reply from_error(const Error& e);
+// The request's body as a JSON object, or the 400 reply saying what is wrong with it.
+std::variant<nlohmann::json, Reply> json_object_body(const Request& req);
+
+}  // namespace wt::serve

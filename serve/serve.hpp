@@ -1,0 +1,54 @@
+#pragma once
+// The team server: one library reachable over HTTP (JSON API under /api/v1, media with byte
+// ranges), for the people invited to it. docs/api.md describes the routes.
+//
+// Every worker thread has its own catalog connection; a request acts as the person its
+// credential names, and nothing in a request becomes a file path.
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "catalog/catalog.hpp"
+#include "common/result.hpp"
+
+namespace wt::serve {
+
+struct Options {
+    std::filesystem::path library;
+    catalog::OpenOptions open;       // how each worker opens the library
+    std::string host = "127.0.0.1";
+    int port = 8642;                 // 0: any free port (see Server::port)
+    std::string public_url;          // how people reach it; empty: http://HOST:PORT
+    int threads = 4;
+    // A client must send a whole request (headers and a JSON body) within this many seconds, and a
+    // connection with nothing to do is closed after as long.
+    int client_timeout_s = 15;
+    std::size_t max_json_body = 1 << 20;
+    std::size_t max_header_bytes = 32 * 1024;
+    unsigned connections_per_address = 64;
+    unsigned max_connections = 1000;
+    // Failed sign-ins (unknown invite codes, tokens or cookies) one address may make in a window
+    // before it gets 429 until the window has passed.
+    int sign_in_failures = 20;
+    int sign_in_window_s = 300;
+};
+
+// "HOST:PORT" or "[IPv6]:PORT" -> host and port.
+Result<std::pair<std::string, int>> parse_listen(std::string_view text);
+
+class Server {
+public:
+    // Binds and starts serving; fails with what went wrong (address in use, library not openable).
+    static Result<std::unique_ptr<Server>> start(Options options);
+    virtual ~Server() = default;
+    virtual std::string url() const = 0;  // the public URL, no trailing slash
+    virtual int port() const = 0;         // the port bound
+    // Stops accepting, gives requests in progress up to `grace` to finish (streams are not waited
+    // for), then closes every connection. Idempotent; the destructor does it with no grace.
+    virtual void stop(std::chrono::milliseconds grace) = 0;
+};
+
+}  // namespace wt::serve

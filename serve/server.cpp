@@ -1,0 +1,425 @@
+// The HTTP side: libmicrohttpd's daemon and callbacks, a request's way from bytes to a handler
+// (body limit, route, credential, CSRF rule, acting person) and back, the log line, and stopping.
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <signal.h>
+
+#include <atomic>
+#include <charconv>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "serve/api.hpp"
+#include "serve/serve.hpp"
+#include "serve/watchdog.hpp"
+
+namespace wt::serve {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One request, from its headers to its completion (libmicrohttpd's per-request pointer).
+struct Exchange {
+    Clock::time_point started = Clock::now();
+    std::string method;
+    std::string path;
+    std::string body;
+    bool too_large = false;
+    std::size_t discarded = 0;
+    std::string person = "-";
+    unsigned status = 0;
+    std::int64_t bytes = 0;
+    bool stream = false;
+};
+
+// Each worker thread's own connections to the library (catalog::Library is not thread-safe).
+struct Worker {
+    std::unique_ptr<catalog::Library> library;
+    std::unique_ptr<catalog::Access> access;
+};
+
+bool unsafe(Method m) { return m != Method::get && m != Method::head && m != Method::options; }
+
+// A path fit for a log line: printable ASCII only, cut short.
+std::string loggable(std::string_view path) {
+    std::string out;
+    for (char c : path.substr(0, 200)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+    return out;
+}
+
+std::string peer_address(MHD_Connection* c) {
+    const auto* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!info || !info->client_addr) return "?";
+    char buf[INET6_ADDRSTRLEN] = "?";
+    if (info->client_addr->sa_family == AF_INET) {
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(info->client_addr)->sin_addr, buf, sizeof buf);
+    } else if (info->client_addr->sa_family == AF_INET6) {
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(info->client_addr)->sin6_addr, buf, sizeof buf);
+    }
+    return buf;
+}
+
+class ServerImpl final : public Server {
+public:
+    explicit ServerImpl(Options o)
+        : options_(std::move(o)),
+          limiter_(options_.sign_in_failures, std::chrono::seconds(options_.sign_in_window_s)),
+          watchdog_(std::chrono::seconds(options_.client_timeout_s)) {
+        for (auto list : {session_routes(), recording_routes(), media_routes()}) {
+            for (auto& r : list) {
+                router_.add(r.method, r.pattern, static_cast<int>(routes_.size()));
+                routes_.push_back(r);
+            }
+        }
+    }
+    ~ServerImpl() override { stop(std::chrono::milliseconds(0)); }
+
+    Result<void> start();
+    std::string url() const override { return site_.public_url; }
+    int port() const override { return port_; }
+    void stop(std::chrono::milliseconds grace) override;
+
+private:
+    static MHD_Result on_request(void* cls, MHD_Connection* c, const char* url, const char* method,
+                                 const char* version, const char* upload, size_t* upload_size, void** con_cls);
+    static void on_completed(void* cls, MHD_Connection* c, void** con_cls, MHD_RequestTerminationCode toe);
+    static void on_connection(void* cls, MHD_Connection* c, void** socket_context, MHD_ConnectionNotificationCode code);
+    static void on_log(void* cls, const char* fmt, va_list ap);
+
+    Reply handle(MHD_Connection* c, Exchange& ex);
+    Reply authorised(const Route& route, Call& call, Exchange& ex);
+    MHD_Result queue(MHD_Connection* c, Exchange& ex, Reply reply);
+    Result<Worker*> worker();
+    void set_phase(MHD_Connection* c, Watchdog::Phase phase);
+
+    Options options_;
+    Site site_;
+    Router router_;
+    std::vector<Route> routes_;
+    SignInLimiter limiter_;
+    int port_ = 0;
+
+    std::mutex workers_mutex_;  // guards workers_
+    std::unordered_map<std::thread::id, std::unique_ptr<Worker>> workers_;
+
+    std::atomic<int> in_flight_{0};  // requests whose headers have arrived and that are not complete
+    std::atomic<int> streaming_{0};  // of those, the ones sending a file
+    std::once_flag stopped_;
+    Watchdog watchdog_;
+    DaemonPtr daemon_;  // last: stopped first, while everything its callbacks use still exists
+};
+
+Result<Worker*> ServerImpl::worker() {
+    const auto me = std::this_thread::get_id();
+    {
+        std::lock_guard lock(workers_mutex_);
+        if (auto it = workers_.find(me); it != workers_.end()) return it->second.get();
+    }
+    auto lib = catalog::open_library(options_.library, options_.open);
+    if (!lib) return std::unexpected(lib.error());
+    auto access = catalog::open_access(options_.library, options_.open);
+    if (!access) return std::unexpected(access.error());
+    auto w = std::make_unique<Worker>(Worker{std::move(*lib), std::move(*access)});
+    std::lock_guard lock(workers_mutex_);
+    return workers_.emplace(me, std::move(w)).first->second.get();
+}
+
+void ServerImpl::set_phase(MHD_Connection* c, Watchdog::Phase phase) {
+    const auto* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (info) watchdog_.set_phase(static_cast<Watchdog::Connection*>(info->socket_context), phase);
+}
+
+MHD_Result ServerImpl::on_request(void* cls, MHD_Connection* c, const char* url, const char* method, const char*,
+                                  const char* upload, size_t* upload_size, void** con_cls) {
+    auto* self = static_cast<ServerImpl*>(cls);
+    auto* ex = static_cast<Exchange*>(*con_cls);
+    if (!ex) {
+        ex = new Exchange;
+        ex->method = method;
+        ex->path = url;
+        *con_cls = ex;
+        ++self->in_flight_;
+        self->set_phase(c, Watchdog::Phase::receiving);
+        // A body announced too large is refused before a byte of it is read.
+        if (const char* length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+            std::uint64_t n = 0;
+            auto [end, ec] = std::from_chars(length, length + std::strlen(length), n);
+            if (ec != std::errc() || *end != '\0' || n > self->options_.max_json_body) {
+                self->set_phase(c, Watchdog::Phase::responding);
+                return self->queue(c, *ex,
+                                   error_reply(413, "too_large",
+                                               fmt::format("a request body is limited to {} bytes",
+                                                           self->options_.max_json_body)));
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_size > 0) {
+        // A body without a length (chunked) that grows too large is read and dropped, then refused;
+        // one far past the limit is not worth reading at all.
+        if (ex->too_large || ex->body.size() + *upload_size > self->options_.max_json_body) {
+            ex->too_large = true;
+            ex->body.clear();
+            ex->discarded += *upload_size;
+            if (ex->discarded > 16 * self->options_.max_json_body) return MHD_NO;
+        } else {
+            ex->body.append(upload, *upload_size);
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    self->set_phase(c, Watchdog::Phase::responding);
+    if (ex->too_large) {
+        return self->queue(c, *ex,
+                           error_reply(413, "too_large",
+                                       fmt::format("a request body is limited to {} bytes", self->options_.max_json_body)));
+    }
+    Reply reply;
+    try {
+        reply = self->handle(c, *ex);
+    } catch (const std::exception& e) {  // a bug, not the client's fault: answer rather than drop
+        reply = error_reply(500, "internal", std::string("internal error: ") + e.what());
+    }
+    return self->queue(c, *ex, std::move(reply));
+}
+
+Reply ServerImpl::handle(MHD_Connection* c, Exchange& ex) {
+    const Method method = parse_method(ex.method);
+    auto match = router_.match(method, ex.path);
+    if (match.kind == RouteMatch::Kind::not_found) {
+        return error_reply(404, "not_found", "no such route; docs/api.md lists them");
+    }
+    if (match.kind == RouteMatch::Kind::method_not_allowed) {
+        std::string allow;
+        for (Method m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(to_string(m));
+        Reply r = error_reply(405, "method_not_allowed", "this route takes " + allow);
+        r.headers.emplace_back("Allow", allow);
+        return r;
+    }
+    const Route& route = routes_.at(static_cast<size_t>(match.route));
+    Request req(c, method, ex.path, std::move(ex.body), site_.secure);
+    req.params = std::move(match.params);
+    req.peer = peer_address(c);
+
+    auto w = worker();
+    if (!w) return from_error(w.error());
+    Call call{req, *(*w)->library, *(*w)->access, site_, limiter_, std::nullopt, credential_of(req, site_.cookie_name.c_str())};
+    Reply r = authorised(route, call, ex);
+    if (call.person) ex.person = call.person->name;
+    return r;
+}
+
+Reply ServerImpl::authorised(const Route& route, Call& call, Exchange&) {
+    auto too_many = [&](int seconds) {
+        Reply r = error_reply(429, "rate_limited",
+                              fmt::format("too many failed sign-ins from this address; try again in {} s", seconds));
+        r.headers.emplace_back("Retry-After", std::to_string(seconds));
+        return r;
+    };
+    if (!route.needs_person) {
+        if (auto wait = limiter_.retry_after(call.req.peer, Clock::now())) return too_many(*wait);
+        return route.handler(call);
+    }
+    if (!call.credential) {
+        Reply r = error_reply(401, "unauthorized",
+                              "sign in first: send Authorization: Bearer TOKEN (POST /api/v1/session with an invite "
+                              "code gives one)");
+        r.headers.emplace_back("WWW-Authenticate", "Bearer");
+        return r;
+    }
+    if (auto wait = limiter_.retry_after(call.req.peer, Clock::now())) return too_many(*wait);
+    auto person = call.access.authenticate(call.credential->secret);
+    if (!person) {
+        if (person.error().code != ErrorCode::not_found) return from_error(person.error());
+        limiter_.failed(call.req.peer, Clock::now());
+        Reply r = error_reply(401, "unauthorized", person.error().message);
+        r.headers.emplace_back("WWW-Authenticate", "Bearer");
+        return r;
+    }
+    if (call.credential->from_cookie && unsafe(call.req.method)) {
+        if (auto refusal = csrf_refusal(call.req, site_.origins)) return error_reply(403, "csrf", *refusal);
+    }
+    if (auto r = call.lib.act_as(person->id); !r) return from_error(r.error());
+    call.person = *person;
+    return route.handler(call);
+}
+
+MHD_Result ServerImpl::queue(MHD_Connection* c, Exchange& ex, Reply reply) {
+    ResponsePtr response;
+    if (reply.is_stream() && reply.length > 0) {
+        response.reset(MHD_create_response_from_fd_at_offset64(static_cast<std::uint64_t>(reply.length),
+                                                               reply.file.get(),
+                                                               static_cast<std::uint64_t>(reply.offset)));
+        if (response) reply.file.release();  // the response closes it
+        ex.stream = true;
+        ++streaming_;
+        ex.bytes = reply.length;
+    } else {
+        response.reset(MHD_create_response_from_buffer(reply.body.size(), reply.body.data(), MHD_RESPMEM_MUST_COPY));
+        ex.bytes = static_cast<std::int64_t>(reply.body.size());
+    }
+    if (!response) return MHD_NO;
+    auto* r = response.get();
+    bool cache_set = false;
+    for (const auto& [name, value] : reply.headers) {
+        MHD_add_response_header(r, name.c_str(), value.c_str());
+        cache_set = cache_set || name == "Cache-Control";
+    }
+    if (!reply.content_type.empty()) MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, reply.content_type.c_str());
+    if (!cache_set) MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    ex.status = reply.status;
+    return MHD_queue_response(c, reply.status, r);
+}
+
+void ServerImpl::on_completed(void* cls, MHD_Connection* c, void** con_cls, MHD_RequestTerminationCode toe) {
+    auto* self = static_cast<ServerImpl*>(cls);
+    std::unique_ptr<Exchange> ex(static_cast<Exchange*>(*con_cls));
+    *con_cls = nullptr;
+    if (!ex) return;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - ex->started).count();
+    // One write per line, so lines from several threads never interleave. No query string, body
+    // or header is logged: tokens and invite codes travel only there.
+    const std::string line = fmt::format("{} {} {} {} {} {} {}ms{}\n", format_iso_utc(now_ms()), ex->person, ex->method,
+                                         loggable(ex->path), ex->status ? std::to_string(ex->status) : "-", ex->bytes,
+                                         ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (cut)");
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    if (ex->stream) --self->streaming_;
+    --self->in_flight_;
+    self->set_phase(c, Watchdog::Phase::waiting);
+}
+
+void ServerImpl::on_connection(void* cls, MHD_Connection* c, void** socket_context, MHD_ConnectionNotificationCode code) {
+    auto* self = static_cast<ServerImpl*>(cls);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const auto* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = info ? self->watchdog_.watch(info->connect_fd) : nullptr;
+    } else if (*socket_context) {
+        self->watchdog_.forget(static_cast<Watchdog::Connection*>(*socket_context));
+        *socket_context = nullptr;
+    }
+}
+
+void ServerImpl::on_log(void*, const char* fmt, va_list ap) {
+    char buf[512];
+    std::vsnprintf(buf, sizeof buf, fmt, ap);
+    std::string line = std::string("walkthrough serve: ") + buf;
+    if (line.back() != '\n') line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+Result<void> ServerImpl::start() {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (int rc = getaddrinfo(options_.host.c_str(), nullptr, &hints, &found); rc != 0 || !found) {
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("cannot listen on '{}' ({}); give an address such as 127.0.0.1 or 0.0.0.0",
+                                options_.host, gai_strerror(rc)));
+    }
+    sockaddr_storage addr{};
+    std::memcpy(&addr, found->ai_addr, found->ai_addrlen);
+    const bool v6 = found->ai_family == AF_INET6;
+    freeaddrinfo(found);
+    const auto port = static_cast<std::uint16_t>(options_.port);
+    if (v6) {
+        reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port = htons(port);
+    } else {
+        reinterpret_cast<sockaddr_in*>(&addr)->sin_port = htons(port);
+    }
+
+    // Opening the library here once reports a library that cannot be opened before anyone connects.
+    if (auto w = catalog::open_access(options_.library, options_.open); !w) return std::unexpected(w.error());
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (v6) flags |= MHD_USE_IPv6;
+    daemon_.reset(MHD_start_daemon(
+        flags, port, nullptr, nullptr, &ServerImpl::on_request, this,
+        MHD_OPTION_EXTERNAL_LOGGER, &ServerImpl::on_log, this,
+        MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&addr),
+        MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1, options_.threads)),
+        MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(options_.client_timeout_s),
+        // Headers must fit the per-connection memory; a request with more gets 431.
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(options_.max_header_bytes + 16 * 1024),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, options_.connections_per_address,
+        MHD_OPTION_CONNECTION_LIMIT, options_.max_connections,
+        MHD_OPTION_NOTIFY_COMPLETED, &ServerImpl::on_completed, this,
+        MHD_OPTION_NOTIFY_CONNECTION, &ServerImpl::on_connection, this,
+        MHD_OPTION_END));
+    if (!daemon_) {
+        return fail(ErrorCode::io, fmt::format("cannot listen on {}:{} (is another server using the port? try "
+                                               "--listen {}:0 for any free port)",
+                                               options_.host, options_.port, options_.host));
+    }
+    const auto* info = MHD_get_daemon_info(daemon_.get(), MHD_DAEMON_INFO_BIND_PORT);
+    port_ = info ? info->port : options_.port;
+
+    const std::string host = v6 ? "[" + options_.host + "]" : options_.host;
+    site_.public_url = options_.public_url.empty() ? fmt::format("http://{}:{}", host, port_) : options_.public_url;
+    while (site_.public_url.size() > 1 && site_.public_url.back() == '/') site_.public_url.pop_back();
+    site_.origins.push_back(origin_of(site_.public_url));
+    if (options_.host == "127.0.0.1" || options_.host == "localhost" || options_.host == "::1") {
+        for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) {
+            site_.origins.push_back(fmt::format("http://{}:{}", name, port_));
+        }
+    }
+    site_.secure = site_.public_url.starts_with("https://");
+    site_.cookie_name = site_.secure ? "__Host-wt_session" : "wt_session";
+    return {};
+}
+
+void ServerImpl::stop(std::chrono::milliseconds grace) {
+    std::call_once(stopped_, [&] {
+        if (!daemon_) return;
+        const MHD_socket listening = MHD_quiesce_daemon(daemon_.get());
+        if (listening != MHD_INVALID_SOCKET) ::close(listening);
+        const auto deadline = Clock::now() + grace;
+        while (in_flight_.load() > streaming_.load() && Clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        daemon_.reset();  // closes every connection, streams included, and joins the threads
+        std::lock_guard lock(workers_mutex_);
+        workers_.clear();
+    });
+}
+
+}  // namespace
+
+Result<std::pair<std::string, int>> parse_listen(std::string_view text) {
+    auto bad = [&] {
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("'{}' is not HOST:PORT; for example 127.0.0.1:8642, 0.0.0.0:8642 or [::1]:8642", text));
+    };
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return bad();
+    std::string_view host = text.substr(0, colon), port_text = text.substr(colon + 1);
+    if (host.front() == '[') {
+        if (host.size() < 3 || host.back() != ']') return bad();
+        host = host.substr(1, host.size() - 2);
+    } else if (host.find(':') != std::string_view::npos) {
+        return bad();
+    }
+    int port = -1;
+    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 0 || port > 65535) return bad();
+    return std::pair{std::string(host), port};
+}
+
+Result<std::unique_ptr<Server>> Server::start(Options options) {
+    auto server = std::make_unique<ServerImpl>(std::move(options));
+    if (auto r = server->start(); !r) return std::unexpected(r.error());
+    return std::unique_ptr<Server>(std::move(server));
+}
+
+}  // namespace wt::serve

@@ -1,0 +1,247 @@
+#include "tests/serve_support.hpp"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "catalog/sqlite_ptr.hpp"
+
+extern char** environ;
+
+namespace wt::test {
+
+nlohmann::json Http::json() const {
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    REQUIRE_MESSAGE(!j.is_discarded(), "not JSON (status " << status << "): " << body);
+    return j;
+}
+
+std::string Http::header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+}
+
+namespace {
+
+size_t on_body(char* data, size_t size, size_t n, void* out) {
+    static_cast<std::string*>(out)->append(data, size * n);
+    return size * n;
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* out) {
+    std::string line(data, size * n);
+    auto colon = line.find(':');
+    if (colon != std::string::npos) {
+        std::string name = line.substr(0, colon);
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
+        while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+        (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
+    }
+    return size * n;
+}
+
+int port_of(const std::string& url) { return std::stoi(url.substr(url.rfind(':') + 1)); }
+
+}  // namespace
+
+Served::Served(CliLibrary& lib, std::vector<std::string> extra) : lib_(lib) {
+    const std::string out = (io_ / "out").string(), err = (io_ / "err").string();
+    std::vector<std::string> argv{binary_path(), "--library", lib.root().string(), "--json", "serve",
+                                  "--listen",    "127.0.0.1:0"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<std::string> env_strings;
+    for (char** e = environ; *e; ++e) {
+        std::string kv = *e;
+        if (kv.rfind("WALKTHROUGH_", 0) != 0) env_strings.push_back(kv);
+    }
+    std::vector<char*> envp, args;
+    for (auto& s : env_strings) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    for (auto& s : argv) args.push_back(s.data());
+    args.push_back(nullptr);
+    const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    REQUIRE(rc == 0);
+    // It prints {"url", "library"} once it listens.
+    for (int i = 0; i < 400 && url.empty(); ++i) {
+        auto text = read_file(io_ / "out");
+        if (text.find('\n') != std::string::npos) {
+            auto j = nlohmann::json::parse(text, nullptr, false);
+            REQUIRE_MESSAGE(!j.is_discarded(), text);
+            url = j.at("url").get<std::string>();
+            CHECK(j.at("library").get<std::string>() == std::filesystem::absolute(lib.root()).lexically_normal().string());
+            break;
+        }
+        int status = 0;
+        REQUIRE_MESSAGE(waitpid(pid, &status, WNOHANG) == 0, "serve exited: " << read_file(io_ / "err"));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE_MESSAGE(!url.empty(), "serve did not say where it listens: " << read_file(io_ / "err"));
+    CHECK(contains(read_file(io_ / "err"), "serving "));
+}
+
+Served::~Served() {
+    if (pid > 0) stop(std::chrono::milliseconds(5000));
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+    }
+}
+
+std::optional<int> Served::stop(std::chrono::milliseconds limit, std::chrono::milliseconds* took) {
+    const auto start = std::chrono::steady_clock::now();
+    kill(pid, SIGTERM);
+    while (std::chrono::steady_clock::now() - start < limit) {
+        int status = 0;
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            pid = -1;
+            if (took) {
+                *took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+            }
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return std::nullopt;
+}
+
+std::string Served::log() const { return read_file(io_ / "err"); }
+
+Http Served::call(const HttpRequest& r) const {
+    Http out;
+    CURL* curl = curl_easy_init();
+    REQUIRE(curl != nullptr);
+    const std::string full = url + r.path;
+    curl_easy_setopt(curl, CURLOPT_URL, full.c_str());
+    curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);  // send "..", "%2e%2e" as written
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    if (r.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out.body);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out.headers);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    curl_slist* headers = nullptr;
+    for (const auto& h : r.headers) headers = curl_slist_append(headers, h.c_str());
+    if (r.body) {
+        headers = curl_slist_append(headers, "Content-Type: application/json");
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, r.body->data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body->size()));
+    }
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    const CURLcode rc = curl_easy_perform(curl);
+    if (rc != CURLE_OK) out.error = curl_easy_strerror(rc);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out.status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    return out;
+}
+
+Http Served::get(const std::string& path, const std::string& token) const {
+    HttpRequest r{"GET", path, {}, std::nullopt};
+    if (!token.empty()) r.headers.push_back("Authorization: Bearer " + token);
+    return call(r);
+}
+
+Http Served::post(const std::string& path, const std::string& token, const std::string& body) const {
+    HttpRequest r{"POST", path, {}, body};
+    if (!token.empty()) r.headers.push_back("Authorization: Bearer " + token);
+    return call(r);
+}
+
+std::string Served::invite_code(const std::string& name) const {
+    auto inv = lib_.ok({"people", "invite", name});
+    CHECK(inv.at("invite_url").get<std::string>() == url + "/join#" + inv.at("code").get<std::string>());
+    return inv.at("code").get<std::string>();
+}
+
+std::string Served::sign_in(const std::string& name) const {
+    auto r = post("/api/v1/session", "", nlohmann::json{{"invite", invite_code(name)}}.dump());
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    return r.json().at("token").get<std::string>();
+}
+
+RawClient::RawClient(const std::string& url, int receive_buffer) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd_ >= 0);
+    if (receive_buffer > 0) setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port_of(url)));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+}
+
+RawClient::~RawClient() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+bool RawClient::send(const std::string& bytes) {
+    size_t done = 0;
+    while (done < bytes.size()) {
+        auto n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+        if (n <= 0) return false;
+        done += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+std::string RawClient::receive(std::chrono::milliseconds wait, size_t max) {
+    std::string out;
+    const auto end = std::chrono::steady_clock::now() + wait;
+    while (out.size() < max) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+        char buf[65536];
+        auto n = ::recv(fd_, buf, std::min(sizeof buf, max - out.size()), 0);
+        if (n <= 0) break;
+        out.append(buf, static_cast<size_t>(n));
+    }
+    return out;
+}
+
+bool RawClient::closed_by_peer(std::chrono::milliseconds wait) {
+    const auto end = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+        char buf[4096];
+        auto n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) return true;
+    }
+}
+
+std::int64_t count_rows(const CliLibrary& lib, const std::string& sql) {
+    auto db = sql::Database::open(lib.root() / "catalog.db", 2000);
+    REQUIRE(db.has_value());
+    auto st = db->prepare(sql);
+    REQUIRE_MESSAGE(st.has_value(), sql);
+    auto row = st->step();
+    REQUIRE(row.has_value());
+    REQUIRE(*row);
+    return st->int64(0);
+}
+
+}  // namespace wt::test
