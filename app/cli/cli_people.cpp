@@ -15,144 +15,167 @@ std::string view_summary(const catalog::View& v) {
     return s;
 }
 
+struct ProgressOptions {
+    std::string id, from, to;
+};
+
+Result<void> run_progress(CliContext& ctx, const ProgressOptions& o) {
+    auto from = parse_moment_option(o.from, "--from");
+    if (!from) return std::unexpected(from.error());
+    auto to = parse_moment_option(o.to, "--to");
+    if (!to) return std::unexpected(to.error());
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    auto v = (*lib)->record_progress(o.id, *from, *to);
+    if (!v) return std::unexpected(v.error());
+    ctx.emit(to_json(*v), view_summary(*v));
+    return {};
+}
+
+void add_progress(CLI::App& app, Action& action) {
+    auto o = std::make_shared<ProgressOptions>();
+    auto* cmd = app.add_subcommand("progress", "Record a stretch of the video that I watched");
+    cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
+    cmd->add_option("--from", o->from, "Start, in seconds or MM:SS")->required();
+    cmd->add_option("--to", o->to, "End, in seconds or MM:SS")->required();
+    run_when_parsed(cmd, action, o, run_progress);
+}
+
+struct WatchedOptions {
+    std::string id;
+};
+
+Result<void> run_watched(CliContext& ctx, const WatchedOptions& o) {
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    auto v = (*lib)->mark_watched(o.id);
+    if (!v) return std::unexpected(v.error());
+    ctx.emit(to_json(*v), view_summary(*v));
+    return {};
+}
+
+void add_watched(CLI::App& app, Action& action) {
+    auto o = std::make_shared<WatchedOptions>();
+    auto* cmd = app.add_subcommand("watched", "Mark a recording watched by me");
+    cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
+    run_when_parsed(cmd, action, o, run_watched);
+}
+
+struct PersonOptions {
+    std::string name, email, role;
+};
+
+Result<void> run_people_add(CliContext& ctx, const PersonOptions& o) {
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    auto p = (*lib)->add_person(o.name, o.email, o.role);
+    if (!p) return std::unexpected(p.error());
+    ctx.emit(to_json(*p), fmt::format("{}  added {}", p->id, one_line(p->name)));
+    return {};
+}
+
+struct NoOptions {};
+
+Result<void> run_people_list(CliContext& ctx, const NoOptions&) {
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    auto all = (*lib)->people();
+    if (!all) return std::unexpected(all.error());
+    nlohmann::json j = nlohmann::json::array();
+    std::string h = fmt::format("{}  {}  {}  {}  {}  {}\n", fit("ID", 10), fit("NAME", 20), fit("ACCESS", 6),
+                                fit("LAST SEEN", 16), fit("ROLE", 12), "EMAIL");
+    for (const auto& p : *all) {
+        j.push_back(to_json(p));
+        const std::string seen = p.last_seen_at ? format_local_time(*p.last_seen_at) : "never";
+        h += fmt::format("{}  {}  {}  {}  {}  {}{}\n", p.id, fit(p.name, 20), fit(p.access, 6), fit(seen, 16),
+                         fit(p.role, 12), one_line(p.email), p.id == (*lib)->me().id ? "  (you)" : "");
+    }
+    ctx.emit(j, h);
+    return {};
+}
+
+// `people` lists; `people add` adds (`people invite` and `revoke` are the server's, in cli_serve.cpp).
+void add_people(CLI::App& app, Action& action) {
+    auto* cmd = app.add_subcommand("people", "List people, or add one with `people add NAME`");
+    auto o = std::make_shared<PersonOptions>();
+    auto* add = cmd->add_subcommand("add", "Add a person");
+    add->add_option("name", o->name, "Name (unique)")->required();
+    add->add_option("--email", o->email, "E-mail address");
+    add->add_option("--role", o->role, "Role, e.g. manager");
+    run_when_parsed(add, action, o, run_people_add);
+    cmd->callback([cmd, &action] {
+        if (!cmd->get_subcommands().empty()) return;  // add, invite, revoke
+        action = [](CliContext& ctx) { return run_people_list(ctx, NoOptions{}); };
+    });
+}
+
+struct AssignOptions {
+    std::string id, to;
+    std::optional<std::string> due;
+};
+
+Result<void> run_assign(CliContext& ctx, const AssignOptions& o) {
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    auto a = (*lib)->assign(o.id, o.to, o.due);
+    if (!a) return std::unexpected(a.error());
+    ctx.emit(to_json(*a), fmt::format("{}  assigned '{}' to {}{} · {}", a->id, one_line(a->recording_title),
+                                      one_line(a->assignee), a->due ? ", due " + *a->due : "",
+                                      catalog::to_string(a->state)));
+    return {};
+}
+
+void add_assign(CLI::App& app, Action& action) {
+    auto o = std::make_shared<AssignOptions>();
+    auto* cmd = app.add_subcommand("assign", "Assign a recording to a person, optionally due by a date");
+    cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
+    cmd->add_option("--to", o->to, "Person")->required();
+    cmd->add_option("--due", o->due, "Due date YYYY-MM-DD (by the end of that day)");
+    run_when_parsed(cmd, action, o, run_assign);
+}
+
+struct AssignmentsOptions {
+    std::optional<std::string> person;
+    bool overdue = false;
+};
+
+Result<void> run_assignments(CliContext& ctx, const AssignmentsOptions& o) {
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    catalog::AssignmentFilter filter;
+    filter.person = o.person;
+    filter.overdue_only = o.overdue;
+    auto all = (*lib)->assignments(filter);
+    if (!all) return std::unexpected(all.error());
+    nlohmann::json j = nlohmann::json::array();
+    std::string h = fmt::format("{}  {}  {}  {}  {}\n", fit("ASSIGNEE", 14), fit("RECORDING", 36), fit("DUE", 10),
+                                fit("STATE", 11), "WATCHED");
+    for (const auto& a : *all) {
+        j.push_back(to_json(a));
+        h += fmt::format("{}  {}  {}  {}  {:.0f} %\n", fit(a.assignee, 14),
+                         fit(a.recording_id + " " + a.recording_title, 36), fit(a.due.value_or("-"), 10),
+                         fit(catalog::to_string(a.state), 11), a.coverage * 100);
+    }
+    ctx.emit(j, all->empty() ? "No assignments." : h);
+    return {};
+}
+
+void add_assignments(CLI::App& app, Action& action) {
+    auto o = std::make_shared<AssignmentsOptions>();
+    auto* cmd = app.add_subcommand("assignments", "Who was asked to watch what, by when, and who did");
+    cmd->add_option("--person", o->person, "Only this person's");
+    cmd->add_flag("--overdue", o->overdue, "Only those past due and not watched");
+    run_when_parsed(cmd, action, o, run_assignments);
+}
+
 }  // namespace
 
 void add_people_commands(CLI::App& app, Action& action) {
-    {
-        struct Opts {
-            std::string id, from, to;
-        };
-        auto o = std::make_shared<Opts>();
-        auto* cmd = app.add_subcommand("progress", "Record a stretch of the video that I watched");
-        cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
-        cmd->add_option("--from", o->from, "Start, in seconds or MM:SS")->required();
-        cmd->add_option("--to", o->to, "End, in seconds or MM:SS")->required();
-        cmd->callback([o, &action] {
-            action = [o](CliContext& ctx) -> Result<void> {
-                auto from = parse_moment_option(o->from, "--from");
-                if (!from) return std::unexpected(from.error());
-                auto to = parse_moment_option(o->to, "--to");
-                if (!to) return std::unexpected(to.error());
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto v = (*lib)->record_progress(o->id, *from, *to);
-                if (!v) return std::unexpected(v.error());
-                ctx.emit(to_json(*v), view_summary(*v));
-                return {};
-            };
-        });
-    }
-    {
-        auto id = std::make_shared<std::string>();
-        auto* cmd = app.add_subcommand("watched", "Mark a recording watched by me");
-        cmd->add_option("id", *id, "Recording id or a unique start of it")->required();
-        cmd->callback([id, &action] {
-            action = [id](CliContext& ctx) -> Result<void> {
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto v = (*lib)->mark_watched(*id);
-                if (!v) return std::unexpected(v.error());
-                ctx.emit(to_json(*v), view_summary(*v));
-                return {};
-            };
-        });
-    }
-    {
-        struct Opts {
-            std::string name, email, role;
-        };
-        auto o = std::make_shared<Opts>();
-        auto* cmd = app.add_subcommand("people", "List people, or add one with `people add NAME`");
-        auto* add = cmd->add_subcommand("add", "Add a person");
-        add->add_option("name", o->name, "Name (unique)")->required();
-        add->add_option("--email", o->email, "E-mail address");
-        add->add_option("--role", o->role, "Role, e.g. manager");
-        add->callback([o, &action] {
-            action = [o](CliContext& ctx) -> Result<void> {
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto p = (*lib)->add_person(o->name, o->email, o->role);
-                if (!p) return std::unexpected(p.error());
-                ctx.emit(to_json(*p), fmt::format("{}  added {}", p->id, one_line(p->name)));
-                return {};
-            };
-        });
-        cmd->callback([cmd, &action] {
-            if (!cmd->get_subcommands().empty()) return;  // add, invite, revoke
-            action = [](CliContext& ctx) -> Result<void> {
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto all = (*lib)->people();
-                if (!all) return std::unexpected(all.error());
-                nlohmann::json j = nlohmann::json::array();
-                std::string h = fmt::format("{}  {}  {}  {}  {}  {}\n", fit("ID", 10), fit("NAME", 20), fit("ACCESS", 6),
-                                            fit("LAST SEEN", 16), fit("ROLE", 12), "EMAIL");
-                for (const auto& p : *all) {
-                    j.push_back(to_json(p));
-                    const std::string seen = p.last_seen_at ? format_local_time(*p.last_seen_at) : "never";
-                    h += fmt::format("{}  {}  {}  {}  {}  {}{}\n", p.id, fit(p.name, 20), fit(p.access, 6),
-                                     fit(seen, 16), fit(p.role, 12), one_line(p.email), p.id == (*lib)->me().id ? "  (you)" : "");
-                }
-                ctx.emit(j, h);
-                return {};
-            };
-        });
-    }
-    {
-        struct Opts {
-            std::string id, to;
-            std::optional<std::string> due;
-        };
-        auto o = std::make_shared<Opts>();
-        auto* cmd = app.add_subcommand("assign", "Assign a recording to a person, optionally due by a date");
-        cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
-        cmd->add_option("--to", o->to, "Person")->required();
-        cmd->add_option("--due", o->due, "Due date YYYY-MM-DD (by the end of that day)");
-        cmd->callback([o, &action] {
-            action = [o](CliContext& ctx) -> Result<void> {
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto a = (*lib)->assign(o->id, o->to, o->due);
-                if (!a) return std::unexpected(a.error());
-                ctx.emit(to_json(*a), fmt::format("{}  assigned '{}' to {}{} · {}", a->id, one_line(a->recording_title),
-                                                  one_line(a->assignee), a->due ? ", due " + *a->due : "",
-                                                  catalog::to_string(a->state)));
-                return {};
-            };
-        });
-    }
-    {
-        struct Opts {
-            std::optional<std::string> person;
-            bool overdue = false;
-        };
-        auto o = std::make_shared<Opts>();
-        auto* cmd = app.add_subcommand("assignments", "Who was asked to watch what, by when, and who did");
-        cmd->add_option("--person", o->person, "Only this person's");
-        cmd->add_flag("--overdue", o->overdue, "Only those past due and not watched");
-        cmd->callback([o, &action] {
-            action = [o](CliContext& ctx) -> Result<void> {
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                catalog::AssignmentFilter filter;
-                filter.person = o->person;
-                filter.overdue_only = o->overdue;
-                auto all = (*lib)->assignments(filter);
-                if (!all) return std::unexpected(all.error());
-                nlohmann::json j = nlohmann::json::array();
-                std::string h = fmt::format("{}  {}  {}  {}  {}\n", fit("ASSIGNEE", 14), fit("RECORDING", 36),
-                                            fit("DUE", 10), fit("STATE", 11), "WATCHED");
-                for (const auto& a : *all) {
-                    j.push_back(to_json(a));
-                    h += fmt::format("{}  {}  {}  {}  {:.0f} %\n", fit(a.assignee, 14),
-                                     fit(a.recording_id + " " + a.recording_title, 36), fit(a.due.value_or("-"), 10),
-                                     fit(catalog::to_string(a.state), 11), a.coverage * 100);
-                }
-                ctx.emit(j, all->empty() ? "No assignments." : h);
-                return {};
-            };
-        });
-    }
+    add_progress(app, action);
+    add_watched(app, action);
+    add_people(app, action);
+    add_assign(app, action);
+    add_assignments(app, action);
 }
 
 }  // namespace wt::app

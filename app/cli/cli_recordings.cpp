@@ -58,237 +58,268 @@ std::string deleted_message(const catalog::Removal& gone) {
                        gone.files_left.size() == 1 ? "is" : "are", gone.files_left.size() == 1 ? "it" : "them", rm);
 }
 
+struct ImportOptions {
+    std::string file;
+    EntryOptions entry;
+};
+
+Result<void> run_import(CliContext& ctx, const ImportOptions& o) {
+    auto in = o.entry.to_new_recording();
+    if (!in) return std::unexpected(in.error());
+    in->file = o.file;
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    // Progress on a terminal only: scripts and --json get clean output.
+    const bool show = !ctx.json && isatty(STDERR_FILENO);
+    catalog::Progress progress;
+    if (show) {
+        progress = [](double f, std::string_view what) {
+            std::fprintf(stderr, "\r\033[Kimporting: %.*s %3d %%", static_cast<int>(what.size()), what.data(),
+                         static_cast<int>(f * 100));
+            return true;
+        };
+    }
+    auto rec = (*lib)->import_recording(*in, progress);
+    if (show) std::fprintf(stderr, "\r\033[K");
+    if (!rec) return std::unexpected(rec.error());
+    ctx.emit(to_json(*rec), fmt::format("{}  imported '{}' ({}){}", rec->id, one_line(rec->title), describe_video(*rec),
+                                        rec->note.empty() ? "" : "\nnote: " + rec->note));
+    return {};
+}
+
+void add_import(CLI::App& app, Action& action) {
+    auto o = std::make_shared<ImportOptions>();
+    auto* cmd = app.add_subcommand("import", "Copy a video file into the library (probed, thumbnailed)");
+    cmd->add_option("file", o->file, "Video file")->required();
+    o->entry.add_to(cmd, "Title (default: the file name; empty: a dated title)");
+    run_when_parsed(cmd, action, o, run_import);
+}
+
+struct ListOptions {
+    std::optional<std::string> kind;  // parsed when run, for parse_kind's message (exit 2)
+    catalog::ListFilter filter;       // the other options are parsed straight into it
+};
+
+Result<void> run_list(CliContext& ctx, const ListOptions& o) {
+    catalog::ListFilter f = o.filter;
+    if (o.kind) {
+        auto k = catalog::parse_kind(*o.kind);
+        if (!k) return std::unexpected(k.error());
+        f.kind = *k;
+    }
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    auto rows = (*lib)->list(f);
+    if (!rows) return std::unexpected(rows.error());
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& r : *rows) j.push_back(to_json(r));
+    ctx.emit(j, rows->empty() ? "No recordings match. Add one with `walkthrough import FILE`." : recording_table(*rows));
+    return {};
+}
+
+void add_list(CLI::App& app, Action& action) {
+    auto o = std::make_shared<ListOptions>();
+    auto* cmd = app.add_subcommand("list", "List recordings, newest first");
+    cmd->add_option("--kind", o->kind, "walkthrough or training");
+    cmd->add_option("--tag", o->filter.tag, "Only with this tag");
+    cmd->add_option("--author", o->filter.author, "Only by this person");
+    cmd->add_flag("--unwatched", o->filter.unwatched, "Only those I have not watched");
+    cmd->add_option("--assigned-to", o->filter.assigned_to, "Only those assigned to this person");
+    cmd->add_option("--limit", o->filter.limit, "Page size")->capture_default_str()->check(CLI::Range(1, 10000));
+    cmd->add_option("--offset", o->filter.offset, "Skip this many")
+        ->check(not_negative("give how many recordings to skip, 0 or more (e.g. --offset 20)"));
+    run_when_parsed(cmd, action, o, run_list);
+}
+
+struct SearchOptions {
+    std::vector<std::string> query;
+    int limit = 20;
+};
+
+Result<void> run_search(CliContext& ctx, const SearchOptions& o) {
+    std::string text;
+    for (const auto& w : o.query) text += (text.empty() ? "" : " ") + w;
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    auto hits = (*lib)->search(text, o.limit);
+    if (!hits) return std::unexpected(hits.error());
+    nlohmann::json j = nlohmann::json::array();
+    std::string human;
+    for (const auto& h : *hits) {
+        j.push_back(to_json(h));
+        std::string where = h.matched_in == "recording" ? "recording"
+                            : h.at_ms ? fmt::format("{} at {}", h.matched_in, format_moment(*h.at_ms))
+                                      : h.matched_in;
+        human += fmt::format("{}  {}  {}: {}\n", h.recording_id, fit(h.recording_title, 32), where, one_line(h.excerpt));
+    }
+    ctx.emit(j, human.empty() ? fmt::format("Nothing matches '{}'.", one_line(text)) : human);
+    return {};
+}
+
+void add_search(CLI::App& app, Action& action) {
+    auto o = std::make_shared<SearchOptions>();
+    auto* cmd = app.add_subcommand("search", "Search titles, descriptions, tags, comments and chapters");
+    cmd->add_option("query", o->query, "Words to find (the last one may be the start of a word)")->required();
+    cmd->add_option("--limit", o->limit, "At most this many results")->check(CLI::Range(1, 500));
+    run_when_parsed(cmd, action, o, run_search);
+}
+
+struct IdOption {
+    std::string id;
+};
+
+// The human text of `show`: the recording's facts, then chapters, views and assignments.
+std::string show_text(const catalog::Recording& rec, const std::filesystem::path& media,
+                      const std::vector<catalog::Chapter>& parts, const std::vector<catalog::View>& views,
+                      const std::vector<catalog::Assignment>& assignments) {
+    const std::string tags = rec.tags.empty() ? "" : " · tags: " + one_line(fmt::format("{}", fmt::join(rec.tags, ", ")));
+    std::string h = fmt::format(
+        "{}\n  id          {}\n  kind        {}{}\n  author      {} · {}\n"
+        "  video       {}\n  status      {}{}\n  media       {}\n",
+        one_line(rec.title), rec.id, catalog::to_string(rec.kind), tags, one_line(rec.author),
+        format_local_time(rec.created_at), describe_video(rec), catalog::to_string(rec.status),
+        rec.note.empty() ? "" : " (" + one_line(rec.note) + ")", one_line(media.string()));
+    if (!rec.description.empty()) h += "  description " + indented(rec.description, std::string(14, ' ')) + "\n";
+    h += fmt::format("  comments    {} ({} open threads)\n", rec.comment_count, rec.open_comment_count);
+    if (!parts.empty()) h += "  chapters\n" + chapter_lines(parts, "    ");
+    for (const auto& v : views) {
+        h += fmt::format("  viewed by   {} · {:.0f} %{}\n", one_line(v.person), v.coverage * 100,
+                         v.watched_at ? fmt::format(" · watched {} ({})", format_local_time(*v.watched_at),
+                                                    catalog::to_string(*v.how))
+                                      : fmt::format(" · resume at {}", format_moment(v.last_position_ms)));
+    }
+    for (const auto& a : assignments) {
+        h += fmt::format("  assigned    {} · due {} · {}\n", one_line(a.assignee), a.due.value_or("-"),
+                         catalog::to_string(a.state));
+    }
+    return h;
+}
+
+Result<void> run_show(CliContext& ctx, const IdOption& o) {
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    auto rec = (*lib)->get(o.id);
+    if (!rec) return std::unexpected(rec.error());
+    auto views = (*lib)->views(rec->id);
+    if (!views) return std::unexpected(views.error());
+    catalog::AssignmentFilter only_this;
+    only_this.recording = rec->id;
+    auto assignments = (*lib)->assignments(only_this);
+    if (!assignments) return std::unexpected(assignments.error());
+    auto parts = (*lib)->chapters(rec->id);
+    if (!parts) return std::unexpected(parts.error());
+    const auto media = (*lib)->absolute(rec->media_path);
+    nlohmann::json j = to_json(*rec);
+    j["media_file"] = media.string();
+    j["views"] = nlohmann::json::array();
+    j["assignments"] = nlohmann::json::array();
+    j["chapters"] = nlohmann::json::array();
+    for (const auto& c : *parts) j["chapters"].push_back(to_json(c));
+    for (const auto& v : *views) j["views"].push_back(to_json(v));
+    for (const auto& a : *assignments) j["assignments"].push_back(to_json(a));
+    ctx.emit(j, show_text(*rec, media, *parts, *views, *assignments));
+    return {};
+}
+
+void add_show(CLI::App& app, Action& action) {
+    auto o = std::make_shared<IdOption>();
+    auto* cmd = app.add_subcommand("show", "Show one recording: details, chapters, who watched, assignments");
+    cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
+    run_when_parsed(cmd, action, o, run_show);
+}
+
+struct EditOptions {
+    std::string id;
+    std::optional<std::string> title, description, kind;
+    std::vector<std::string> add_tags, remove_tags;
+};
+
+Result<void> run_edit(CliContext& ctx, const EditOptions& o) {
+    catalog::RecordingEdit e;
+    e.title = o.title;
+    e.description = o.description;
+    if (o.kind) {
+        auto k = catalog::parse_kind(*o.kind);
+        if (!k) return std::unexpected(k.error());
+        e.kind = *k;
+    }
+    e.add_tags = o.add_tags;
+    e.remove_tags = o.remove_tags;
+    if (!e.title && !e.description && !e.kind && e.add_tags.empty() && e.remove_tags.empty()) {
+        return fail(ErrorCode::invalid_input,
+                    "nothing to change; give --title, --description, --kind, --add-tag or --remove-tag");
+    }
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    auto rec = (*lib)->edit(o.id, e);
+    if (!rec) return std::unexpected(rec.error());
+    ctx.emit(to_json(*rec), fmt::format("{}  updated '{}'", rec->id, one_line(rec->title)));
+    return {};
+}
+
+void add_edit(CLI::App& app, Action& action) {
+    auto o = std::make_shared<EditOptions>();
+    auto* cmd = app.add_subcommand("edit", "Change a recording's title, description, kind or tags");
+    cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
+    cmd->add_option("--title", o->title, "New title (empty: a dated title)");
+    cmd->add_option("--description", o->description, "New description");
+    cmd->add_option("--kind", o->kind, "walkthrough or training");
+    cmd->add_option("--add-tag", o->add_tags, "Add a tag (repeatable)");
+    cmd->add_option("--remove-tag", o->remove_tags, "Remove a tag (repeatable)");
+    run_when_parsed(cmd, action, o, run_edit);
+}
+
+Result<void> run_delete(CliContext& ctx, const IdOption& o) {
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    auto gone = (*lib)->remove(o.id);
+    if (!gone) return std::unexpected(gone.error());
+    nlohmann::json left = nlohmann::json::array();
+    for (const auto& f : gone->files_left) left.push_back(f.string());
+    ctx.emit(nlohmann::json{{"deleted", to_json(gone->recording)}, {"files_left", left}}, deleted_message(*gone));
+    return {};
+}
+
+void add_delete(CLI::App& app, Action& action) {
+    auto o = std::make_shared<IdOption>();
+    auto* cmd = app.add_subcommand("delete", "Delete a recording with its media, comments and views (at once)");
+    cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
+    run_when_parsed(cmd, action, o, run_delete);
+}
+
+struct ExportOptions {
+    std::string id, dest;
+};
+
+Result<void> run_export(CliContext& ctx, const ExportOptions& o) {
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    auto out = (*lib)->export_to(o.id, o.dest);
+    if (!out) return std::unexpected(out.error());
+    ctx.emit({{"media", out->media.string()}, {"sidecar", out->sidecar.string()}},
+             fmt::format("exported {}\n     and {}", one_line(out->media.string()), one_line(out->sidecar.string())));
+    return {};
+}
+
+void add_export(CLI::App& app, Action& action) {
+    auto o = std::make_shared<ExportOptions>();
+    auto* cmd =
+        app.add_subcommand("export", "Copy a recording out with a JSON sidecar (metadata, chapters and comments)");
+    cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
+    cmd->add_option("dest", o->dest, "A folder, or the file name to write")->required();
+    run_when_parsed(cmd, action, o, run_export);
+}
+
 }  // namespace
 
 void add_recording_commands(CLI::App& app, Action& action) {
-    {
-        struct Opts {
-            std::string file;
-            EntryOptions entry;
-        };
-        auto o = std::make_shared<Opts>();
-        auto* cmd = app.add_subcommand("import", "Copy a video file into the library (probed, thumbnailed)");
-        cmd->add_option("file", o->file, "Video file")->required();
-        o->entry.add_to(cmd, "Title (default: the file name; empty: a dated title)");
-        cmd->callback([o, &action] {
-            action = [o](CliContext& ctx) -> Result<void> {
-                auto in = o->entry.to_new_recording();
-                if (!in) return std::unexpected(in.error());
-                in->file = o->file;
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                // Progress on a terminal only: scripts and --json get clean output.
-                const bool show = !ctx.json && isatty(STDERR_FILENO);
-                catalog::Progress progress;
-                if (show) {
-                    progress = [](double f, std::string_view what) {
-                        std::fprintf(stderr, "\r\033[Kimporting: %.*s %3d %%", static_cast<int>(what.size()),
-                                     what.data(), static_cast<int>(f * 100));
-                        return true;
-                    };
-                }
-                auto rec = (*lib)->import_recording(*in, progress);
-                if (show) std::fprintf(stderr, "\r\033[K");
-                if (!rec) return std::unexpected(rec.error());
-                ctx.emit(to_json(*rec), fmt::format("{}  imported '{}' ({}){}", rec->id, one_line(rec->title),
-                                                    describe_video(*rec),
-                                                    rec->note.empty() ? "" : "\nnote: " + rec->note));
-                return {};
-            };
-        });
-    }
-    {
-        struct Opts {
-            std::optional<std::string> kind;  // parsed when run, for parse_kind's message (exit 2)
-            catalog::ListFilter filter;       // the other options are parsed straight into it
-        };
-        auto o = std::make_shared<Opts>();
-        auto* cmd = app.add_subcommand("list", "List recordings, newest first");
-        cmd->add_option("--kind", o->kind, "walkthrough or training");
-        cmd->add_option("--tag", o->filter.tag, "Only with this tag");
-        cmd->add_option("--author", o->filter.author, "Only by this person");
-        cmd->add_flag("--unwatched", o->filter.unwatched, "Only those I have not watched");
-        cmd->add_option("--assigned-to", o->filter.assigned_to, "Only those assigned to this person");
-        cmd->add_option("--limit", o->filter.limit, "Page size")->capture_default_str()->check(CLI::Range(1, 10000));
-        cmd->add_option("--offset", o->filter.offset, "Skip this many")
-            ->check(not_negative("give how many recordings to skip, 0 or more (e.g. --offset 20)"));
-        cmd->callback([o, &action] {
-            action = [o](CliContext& ctx) -> Result<void> {
-                catalog::ListFilter f = o->filter;
-                if (o->kind) {
-                    auto k = catalog::parse_kind(*o->kind);
-                    if (!k) return std::unexpected(k.error());
-                    f.kind = *k;
-                }
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto rows = (*lib)->list(f);
-                if (!rows) return std::unexpected(rows.error());
-                nlohmann::json j = nlohmann::json::array();
-                for (const auto& r : *rows) j.push_back(to_json(r));
-                ctx.emit(j, rows->empty() ? "No recordings match. Add one with `walkthrough import FILE`."
-                                          : recording_table(*rows));
-                return {};
-            };
-        });
-    }
-    {
-        auto query = std::make_shared<std::vector<std::string>>();
-        auto limit = std::make_shared<int>(20);
-        auto* cmd = app.add_subcommand("search", "Search titles, descriptions, tags, comments and chapters");
-        cmd->add_option("query", *query, "Words to find (the last one may be the start of a word)")->required();
-        cmd->add_option("--limit", *limit, "At most this many results")->check(CLI::Range(1, 500));
-        cmd->callback([query, limit, &action] {
-            action = [query, limit](CliContext& ctx) -> Result<void> {
-                std::string text;
-                for (const auto& w : *query) text += (text.empty() ? "" : " ") + w;
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto hits = (*lib)->search(text, *limit);
-                if (!hits) return std::unexpected(hits.error());
-                nlohmann::json j = nlohmann::json::array();
-                std::string human;
-                for (const auto& h : *hits) {
-                    j.push_back(to_json(h));
-                    std::string where = h.matched_in == "recording" ? "recording"
-                                        : h.at_ms ? fmt::format("{} at {}", h.matched_in, format_moment(*h.at_ms))
-                                                  : h.matched_in;
-                    human += fmt::format("{}  {}  {}: {}\n", h.recording_id, fit(h.recording_title, 32), where,
-                                         one_line(h.excerpt));
-                }
-                ctx.emit(j, human.empty() ? fmt::format("Nothing matches '{}'.", one_line(text)) : human);
-                return {};
-            };
-        });
-    }
-    {
-        auto id = std::make_shared<std::string>();
-        auto* cmd = app.add_subcommand("show", "Show one recording: details, chapters, who watched, assignments");
-        cmd->add_option("id", *id, "Recording id or a unique start of it")->required();
-        cmd->callback([id, &action] {
-            action = [id](CliContext& ctx) -> Result<void> {
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto rec = (*lib)->get(*id);
-                if (!rec) return std::unexpected(rec.error());
-                auto views = (*lib)->views(rec->id);
-                if (!views) return std::unexpected(views.error());
-                catalog::AssignmentFilter only_this;
-                only_this.recording = rec->id;
-                auto all = (*lib)->assignments(only_this);
-                if (!all) return std::unexpected(all.error());
-                auto parts = (*lib)->chapters(rec->id);
-                if (!parts) return std::unexpected(parts.error());
-                nlohmann::json j = to_json(*rec);
-                j["media_file"] = (*lib)->absolute(rec->media_path).string();
-                j["views"] = nlohmann::json::array();
-                j["assignments"] = nlohmann::json::array();
-                j["chapters"] = nlohmann::json::array();
-                for (const auto& c : *parts) j["chapters"].push_back(to_json(c));
-                std::string h = fmt::format("{}\n  id          {}\n  kind        {}{}\n  author      {} · {}\n"
-                                            "  video       {}\n  status      {}{}\n  media       {}\n",
-                                            one_line(rec->title), rec->id, catalog::to_string(rec->kind),
-                                            rec->tags.empty() ? "" : " · tags: " + one_line(fmt::format("{}", fmt::join(rec->tags, ", "))),
-                                            one_line(rec->author), format_local_time(rec->created_at), describe_video(*rec),
-                                            catalog::to_string(rec->status), rec->note.empty() ? "" : " (" + one_line(rec->note) + ")",
-                                            one_line((*lib)->absolute(rec->media_path).string()));
-                if (!rec->description.empty()) h += "  description " + indented(rec->description, std::string(14, ' ')) + "\n";
-                h += fmt::format("  comments    {} ({} open threads)\n", rec->comment_count, rec->open_comment_count);
-                if (!parts->empty()) h += "  chapters\n" + chapter_lines(*parts, "    ");
-                for (const auto& v : *views) {
-                    j["views"].push_back(to_json(v));
-                    h += fmt::format("  viewed by   {} · {:.0f} %{}\n", one_line(v.person), v.coverage * 100,
-                                     v.watched_at ? fmt::format(" · watched {} ({})", format_local_time(*v.watched_at),
-                                                                catalog::to_string(*v.how))
-                                                  : fmt::format(" · resume at {}", format_moment(v.last_position_ms)));
-                }
-                for (const auto& a : *all) {
-                    j["assignments"].push_back(to_json(a));
-                    h += fmt::format("  assigned    {} · due {} · {}\n", one_line(a.assignee), a.due.value_or("-"),
-                                     catalog::to_string(a.state));
-                }
-                ctx.emit(j, h);
-                return {};
-            };
-        });
-    }
-    {
-        struct Opts {
-            std::string id;
-            std::optional<std::string> title, description, kind;
-            std::vector<std::string> add_tags, remove_tags;
-        };
-        auto o = std::make_shared<Opts>();
-        auto* cmd = app.add_subcommand("edit", "Change a recording's title, description, kind or tags");
-        cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
-        cmd->add_option("--title", o->title, "New title (empty: a dated title)");
-        cmd->add_option("--description", o->description, "New description");
-        cmd->add_option("--kind", o->kind, "walkthrough or training");
-        cmd->add_option("--add-tag", o->add_tags, "Add a tag (repeatable)");
-        cmd->add_option("--remove-tag", o->remove_tags, "Remove a tag (repeatable)");
-        cmd->callback([o, &action] {
-            action = [o](CliContext& ctx) -> Result<void> {
-                catalog::RecordingEdit e;
-                e.title = o->title;
-                e.description = o->description;
-                if (o->kind) {
-                    auto k = catalog::parse_kind(*o->kind);
-                    if (!k) return std::unexpected(k.error());
-                    e.kind = *k;
-                }
-                e.add_tags = o->add_tags;
-                e.remove_tags = o->remove_tags;
-                if (!e.title && !e.description && !e.kind && e.add_tags.empty() && e.remove_tags.empty()) {
-                    return fail(ErrorCode::invalid_input,
-                                "nothing to change; give --title, --description, --kind, --add-tag or --remove-tag");
-                }
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto rec = (*lib)->edit(o->id, e);
-                if (!rec) return std::unexpected(rec.error());
-                ctx.emit(to_json(*rec), fmt::format("{}  updated '{}'", rec->id, one_line(rec->title)));
-                return {};
-            };
-        });
-    }
-    {
-        auto id = std::make_shared<std::string>();
-        auto* cmd = app.add_subcommand("delete", "Delete a recording with its media, comments and views (at once)");
-        cmd->add_option("id", *id, "Recording id or a unique start of it")->required();
-        cmd->callback([id, &action] {
-            action = [id](CliContext& ctx) -> Result<void> {
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto gone = (*lib)->remove(*id);
-                if (!gone) return std::unexpected(gone.error());
-                const auto& rec = gone->recording;
-                nlohmann::json left = nlohmann::json::array();
-                for (const auto& f : gone->files_left) left.push_back(f.string());
-                ctx.emit(nlohmann::json{{"deleted", to_json(rec)}, {"files_left", left}}, deleted_message(*gone));
-                return {};
-            };
-        });
-    }
-    {
-        auto id = std::make_shared<std::string>();
-        auto dest = std::make_shared<std::string>();
-        auto* cmd = app.add_subcommand("export",
-                                       "Copy a recording out with a JSON sidecar (metadata, chapters and comments)");
-        cmd->add_option("id", *id, "Recording id or a unique start of it")->required();
-        cmd->add_option("dest", *dest, "A folder, or the file name to write")->required();
-        cmd->callback([id, dest, &action] {
-            action = [id, dest](CliContext& ctx) -> Result<void> {
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto out = (*lib)->export_to(*id, *dest);
-                if (!out) return std::unexpected(out.error());
-                ctx.emit({{"media", out->media.string()}, {"sidecar", out->sidecar.string()}},
-                         fmt::format("exported {}\n     and {}", one_line(out->media.string()),
-                                     one_line(out->sidecar.string())));
-                return {};
-            };
-        });
-    }
+    add_import(app, action);
+    add_list(app, action);
+    add_search(app, action);
+    add_show(app, action);
+    add_edit(app, action);
+    add_delete(app, action);
+    add_export(app, action);
 }
 
 }  // namespace wt::app

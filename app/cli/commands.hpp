@@ -37,6 +37,16 @@ void warn(const std::string& text);
 
 using Action = std::function<Result<void>(CliContext&)>;
 
+// What parsing `cmd` leads to: `run(ctx, *options)`, with the options CLI11 filled in. Each subcommand
+// is a struct of its options, one function that registers them and one that runs.
+template <typename Options>
+void run_when_parsed(CLI::App* cmd, Action& action, std::shared_ptr<Options> options,
+                     Result<void> (*run)(CliContext&, const Options&)) {
+    cmd->callback([&action, options, run] {
+        action = [options, run](CliContext& ctx) { return run(ctx, *options); };
+    });
+}
+
 // --title, --kind, --description, --tag: how a new recording (imported or recorded) is filed.
 struct EntryOptions {
     std::optional<std::string> title;
