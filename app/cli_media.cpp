@@ -56,8 +56,10 @@ std::vector<Check> check_library_files(catalog::Library& lib) {
     Check leftovers{"leftover files", report->leftovers.empty(), false, "", ""};
     std::int64_t bytes = 0;
     for (const auto& l : report->leftovers) bytes += l.bytes;
-    leftovers.detail = leftovers.ok ? "none" : fmt::format("{} file(s), {}:", report->leftovers.size(), human_size(bytes));
-    for (const auto& l : report->leftovers) leftovers.detail += fmt::format("\n      {}  {}", l.file.string(), l.problem);
+    leftovers.detail =
+        leftovers.ok ? "none" : fmt::format("{} file(s), {}:", report->leftovers.size(), human_size(bytes));
+    for (const auto& l : report->leftovers)
+        leftovers.detail += fmt::format("\n      {}  {}", l.file.string(), l.problem);
     if (report->cleaned > 0) {
         leftovers.detail += fmt::format("{}removed {} file(s), {}, left by interrupted imports or deletes",
                                         leftovers.ok ? "; " : "\n      ", report->cleaned,

@@ -66,7 +66,8 @@ void add_record_commands(CLI::App& app, Action& action) {
                 [](std::string& text) -> std::string {
                     char* end = nullptr;
                     const double seconds = std::strtod(text.c_str(), &end);
-                    if (end == text.c_str() || *end != '\0' || !std::isfinite(seconds)) return "'" + text + "' is not a number of seconds";
+                    if (end == text.c_str() || *end != '\0' || !std::isfinite(seconds))
+                        return "'" + text + "' is not a number of seconds";
                     // 0 would mean "no limit" to the recorder: a typo would record until killed.
                     if (!(seconds > 0)) return "must be more than 0 seconds; leave it out to record until Ctrl+C";
                     return {};

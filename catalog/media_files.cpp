@@ -208,7 +208,8 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
     FdCloser close_source(source_fd);
     struct stat st {};
     if (::fstat(source_fd, &st) != 0) return std::unexpected(io_error(*media_src, "read", errno));
-    if (!S_ISREG(st.st_mode)) return fail(ErrorCode::conflict, not_the_recording(*rec, *media_src, "not a regular file"));
+    if (!S_ISREG(st.st_mode))
+        return fail(ErrorCode::conflict, not_the_recording(*rec, *media_src, "not a regular file"));
     if (st.st_size != rec->size_bytes) {
         return fail(ErrorCode::conflict,
                     not_the_recording(*rec, *media_src,
@@ -280,7 +281,8 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
 
     auto media = TempFile::create(out.media);
     if (!media) return std::unexpected(media.error());
-    if (auto r = media->copy_from(source_fd, *media_src, rec->size_bytes, {}, 1.0); !r) return std::unexpected(r.error());
+    if (auto r = media->copy_from(source_fd, *media_src, rec->size_bytes, {}, 1.0); !r)
+        return std::unexpected(r.error());
     auto sidecar = TempFile::create(out.sidecar);
     if (!sidecar) return std::unexpected(sidecar.error());
     // Text that is not valid UTF-8 is written with replacement characters rather than failing.

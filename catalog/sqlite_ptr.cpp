@@ -166,7 +166,8 @@ Result<Transaction> Transaction::begin(Database& db) {
 Transaction::~Transaction() {
     // Not through exec(): a failed COMMIT may have rolled back already, and the error of a
     // ROLLBACK with nothing to roll back would hide why the transaction failed.
-    if (db_ && !sqlite3_get_autocommit(db_->handle())) sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (db_ && !sqlite3_get_autocommit(db_->handle()))
+        sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 Result<void> Transaction::commit() {

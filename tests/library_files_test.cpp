@@ -350,7 +350,8 @@ TEST_CASE("another program's catalog.db is refused untouched; a library from bef
     SUBCASE("a foreign database") {
         TempDir dir;
         const fs::path file = dir / "catalog.db";
-        sql_exec(file, "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5)");
+        sql_exec(file, "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total REAL); "
+                       "INSERT INTO invoices VALUES (1, 9.5)");
         const std::string before = read_file(file);
         auto lib = catalog::open_library(dir.path);
         REQUIRE_FALSE(lib.has_value());
