@@ -51,7 +51,9 @@ StreamInfo describe(const AVStream* st) {
     return s;
 }
 
+// 0 when the header does not say (a guess from the bit rate is no answer).
 std::int64_t duration_ms(const AVFormatContext* ctx) {
+    if (ctx->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE) return 0;
     if (ctx->duration != AV_NOPTS_VALUE) return av_rescale(ctx->duration, 1000, AV_TIME_BASE);
     // Some containers only know per-stream durations.
     std::int64_t best = 0;
@@ -61,6 +63,30 @@ std::int64_t duration_ms(const AVFormatContext* ctx) {
             best = std::max(best, av_rescale_q(st->duration, st->time_base, AVRational{1, 1000}));
     }
     return best;
+}
+
+// The end of the last packet, for a file whose header gives no duration: a Matroska file cut short
+// by a crash, or written live, only says how long it is in the packets themselves. Reads the whole
+// file, but no payload is decoded.
+std::int64_t duration_from_packets(const std::filesystem::path& file) {
+    auto opened = detail::open_input(file);
+    if (!opened) return 0;
+    AVFormatContext* ctx = opened->get();
+    PacketPtr pkt = make_packet();
+    if (!pkt) return 0;
+    std::int64_t first = AV_NOPTS_VALUE, last = 0;  // in ms
+    while (av_read_frame(ctx, pkt.get()) >= 0) {
+        const AVStream* st = ctx->streams[pkt->stream_index];
+        const std::int64_t at = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+        if (at != AV_NOPTS_VALUE) {
+            const AVRational ms{1, 1000};
+            const std::int64_t start = av_rescale_q(at, st->time_base, ms);
+            first = first == AV_NOPTS_VALUE ? start : std::min(first, start);
+            last = std::max(last, av_rescale_q(at + std::max<std::int64_t>(pkt->duration, 0), st->time_base, ms));
+        }
+        av_packet_unref(pkt.get());
+    }
+    return first == AV_NOPTS_VALUE ? 0 : std::max<std::int64_t>(0, last - first);
 }
 
 // A header can claim h264 while every packet is garbage; only a decoded picture proves the video
@@ -104,6 +130,7 @@ Result<MediaInfo> probe(const std::filesystem::path& file) {
         v.decodable = decodes_first_frame(ctx, video);
         info.has_decodable_video = v.decodable;
     }
+    if (info.duration_ms <= 0) info.duration_ms = duration_from_packets(file);
     return info;
 }
 

@@ -225,6 +225,26 @@ struct LibraryStats {
     std::string public_url = "http://127.0.0.1:8642";  // where its team server is reached (invite links)
 };
 
+// The library's files against its catalog (`doctor`). Each problem says what to do about it.
+struct FileProblem {
+    std::string recording_id;   // empty for a file no recording owns
+    std::filesystem::path file;
+    std::int64_t bytes = 0;
+    std::string problem;
+};
+
+struct FilesReport {
+    // Recordings whose video is missing, outside the media folder or not what the catalog says.
+    std::vector<FileProblem> broken;
+    // Files in media/ no recording owns that are still there: an import under way, or ones that
+    // could not be checked or removed.
+    std::vector<FileProblem> leftovers;
+    // Leftovers of interrupted imports and deletes (their process is gone) removed when the
+    // library was opened and since.
+    int cleaned = 0;
+    std::int64_t cleaned_bytes = 0;
+};
+
 // Progress of long work: fraction 0..1 and what is being done. Return false to cancel.
 using Progress = std::function<bool(double fraction, std::string_view what)>;
 
@@ -250,9 +270,18 @@ public:
     virtual Result<std::vector<Recording>> list(const ListFilter&) = 0;
     virtual Result<Recording> get(const Ref& recording) = 0;
     virtual Result<Recording> edit(const Ref& recording, const RecordingEdit&) = 0;
+    // Removes the entry and its files. On a full disk the files go first (they free the space the
+    // catalog needs to log the change); a file outside media/ is never touched.
     virtual Result<Removal> remove(const Ref& recording) = 0;
+    // Refused (nothing written) unless the file it would copy is the recording's: a regular file
+    // (not a symbolic link) under media/, of the size the catalog holds.
     virtual Result<ExportResult> export_to(const Ref& recording, const std::filesystem::path& dest) = 0;
+    // The file a stored path (media_path, thumbnail_path) names: always under <library>/media/.
+    // Empty when the stored path is empty or names anything else (a damaged or hostile row).
     virtual std::filesystem::path absolute(const std::string& library_relative) const = 0;
+    // Checks every recording's video and looks for leftovers of interrupted imports (opening a
+    // library already removes those of processes that are gone, never those of a running import).
+    virtual Result<FilesReport> check_files() = 0;
 
     // People
     virtual Result<std::vector<Person>> people() = 0;
@@ -304,7 +333,7 @@ public:
 // Opens (creating and migrating as needed) the library rooted at `root`.
 Result<std::unique_ptr<Library>> open_library(const std::filesystem::path& root, const OpenOptions& = {});
 
-// <library> as DESIGN.md §3 says: WALKTHROUGH_LIBRARY, else $XDG_DATA_HOME/walkthrough, else ~/.local/share/walkthrough.
+// <library> when none is given: WALKTHROUGH_LIBRARY, else $XDG_DATA_HOME/walkthrough, else ~/.local/share/walkthrough.
 std::filesystem::path default_library_root();
 
 // The newest schema version this build writes.

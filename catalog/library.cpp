@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "catalog/files.hpp"
 #include "catalog/library_impl.hpp"
 #include "catalog/schema.hpp"
 #include "common/text.hpp"
@@ -74,11 +75,14 @@ Result<std::unique_ptr<SqliteLibrary>> SqliteLibrary::open(const std::filesystem
                                                "--library or WALKTHROUGH_LIBRARY",
                                                (root / "media").string(), ec.message()));
     }
-    auto db = sql::Database::open(root / "catalog.db", options.busy_timeout_ms);
+    auto db = sql::Database::open(root / "catalog.db", options.busy_timeout_ms, check_is_catalog);
     if (!db) return std::unexpected(db.error());
     if (auto r = migrate(*db, latest_schema_version()); !r) return std::unexpected(r.error());
     std::unique_ptr<SqliteLibrary> lib(new SqliteLibrary(root, std::move(*db), options));
     if (auto r = lib->choose_acting_person(); !r) return std::unexpected(r.error());
+    // What a killed import or delete left is cleaned here; a failure to is no reason not to open
+    // (check_files() reports what is still there).
+    (void)lib->sweep_leftovers(nullptr);
     return lib;
 }
 
@@ -167,7 +171,9 @@ Result<LibraryStats> SqliteLibrary::stats() {
 }
 
 std::filesystem::path SqliteLibrary::absolute(const std::string& library_relative) const {
-    return library_relative.empty() ? std::filesystem::path() : root_ / library_relative;
+    if (library_relative.empty()) return {};
+    auto file = stored_media_file(root_, library_relative);
+    return file ? *file : std::filesystem::path();
 }
 
 // ---- people ----

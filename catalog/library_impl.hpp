@@ -1,6 +1,7 @@
 #pragma once
 // The SQLite implementation of Library. Split by concern across library.cpp (open, people,
-// settings), recordings.cpp, media_files.cpp, comments.cpp, chapters.cpp, watching.cpp and search.cpp.
+// settings), recordings.cpp, media_files.cpp, leftovers.cpp, comments.cpp, chapters.cpp,
+// watching.cpp and search.cpp.
 #include <string>
 #include <vector>
 
@@ -39,6 +40,7 @@ public:
     Result<Removal> remove(const Ref& recording) override;
     Result<ExportResult> export_to(const Ref& recording, const std::filesystem::path& dest) override;
     std::filesystem::path absolute(const std::string& library_relative) const override;
+    Result<FilesReport> check_files() override;
 
     Result<std::vector<Person>> people() override;
     Result<Person> add_person(const std::string& name, const std::string& email, const std::string& role) override;
@@ -75,7 +77,7 @@ private:
 
     EpochMs now() const { return options_.clock ? options_.clock() : now_ms(); }
 
-    // Id prefix -> row, with the not-found / ambiguous errors of DESIGN.md §7.
+    // Id prefix -> row, with a not-found error, or an ambiguous one listing the candidates.
     Result<Resolved> resolve_recording(const Ref& ref);
     Result<Resolved> resolve_comment(const Ref& ref);
     Result<std::pair<std::int64_t, Person>> resolve_person(const Ref& ref);
@@ -88,12 +90,19 @@ private:
     Result<std::string> setting(const std::string& key, const std::string& fallback);
     Result<void> set_setting(const std::string& key, const std::string& value);
     Result<void> choose_acting_person();
+    // Removes what interrupted imports and deletes left in media/ (leftovers.cpp); what must stay
+    // is added to `kept` if given.
+    Result<void> sweep_leftovers(std::vector<FileProblem>* kept);
+    Result<Removal> remove_row(const Ref& ref);
+    Result<Removal> remove_files_first(const Ref& ref);
 
     std::filesystem::path root_;
     sql::Database db_;
     OpenOptions options_;
     Person me_;
     std::int64_t me_seq_ = 0;
+    int cleaned_ = 0;  // leftovers removed so far
+    std::int64_t cleaned_bytes_ = 0;
 };
 
 // Shared column list and row reader for recordings, so every query returns the same shape.

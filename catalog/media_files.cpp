@@ -1,5 +1,11 @@
 // Moving media in and out of the library: import (probe, copy, thumbnail, catalog row) and
 // export (media + JSON sidecar), both through files.hpp so nothing is half-written or clobbered.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -68,6 +74,20 @@ std::string safe_file_name(const std::string& title) {
     return out;
 }
 
+struct FdCloser {
+    int fd;
+    explicit FdCloser(int f) : fd(f) {}
+    FdCloser(const FdCloser&) = delete;
+    FdCloser& operator=(const FdCloser&) = delete;
+    ~FdCloser() { ::close(fd); }
+};
+
+std::string not_the_recording(const Recording& rec, const fs::path& file, std::string_view what) {
+    return fmt::format("the file {} holds for {} is not the recording ({}); nothing was exported. Restore the "
+                       "recording's file from a backup; `walkthrough doctor` lists such recordings",
+                       file.string(), rec.id, what);
+}
+
 bool is_still_image(const av::MediaInfo& info) {
     // libav reads JPEG/PNG/... through image2 or the *_pipe demuxers: one picture, not a video.
     return info.container.find("image2") != std::string::npos ||
@@ -106,16 +126,20 @@ Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const 
     const std::string thumb_rel = "media/" + id + ".jpg";
     const fs::path media_abs = absolute(media_rel);
 
+    // The temporary file is this import's claim on the id until its row is committed: it stays
+    // locked (also once published) while this process lives, so opening the library elsewhere
+    // never takes the new files for leftovers of a killed import. Declared before the undo
+    // guards, it is let go after them.
+    auto claim = TempFile::create(media_abs);
+    if (!claim) return std::unexpected(claim.error());
     RemoveOnFailure undo_copy;
     MoveBackOnFailure undo_move;
     if (in.move_file && rename_no_replace(in.file, media_abs)) {
         undo_move.from = media_abs;
         undo_move.to = in.file;
     } else {  // copying, or moving across file systems
-        auto tmp = TempFile::create(media_abs);
-        if (!tmp) return std::unexpected(tmp.error());
-        if (auto r = tmp->copy_from(in.file, info->size_bytes, progress, 0.9); !r) return std::unexpected(r.error());
-        if (auto r = tmp->publish(media_abs); !r) return std::unexpected(r.error());
+        if (auto r = claim->copy_from(in.file, info->size_bytes, progress, 0.9); !r) return std::unexpected(r.error());
+        if (auto r = claim->publish(media_abs); !r) return std::unexpected(r.error());
         undo_copy.path = media_abs;
     }
 
@@ -166,11 +190,36 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
     auto parts = chapters(rec->id);
     if (!parts) return std::unexpected(parts.error());
 
-    const fs::path media_src = absolute(rec->media_path);
+    // Only the recording's own file goes out: under media/, not a link to anything else, and of
+    // the size the catalog holds.
+    auto media_src = stored_media_file(root_, rec->media_path);
+    if (!media_src) return std::unexpected(media_src.error());
+    const int source_fd = ::open(media_src->c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (source_fd < 0) {
+        const int err = errno;
+        if (err == ELOOP) return fail(ErrorCode::conflict, not_the_recording(*rec, *media_src, "a symbolic link"));
+        if (err == ENOENT) {
+            return fail(ErrorCode::not_found, fmt::format("the video of {} ({}) is missing; nothing was exported. "
+                                                          "`walkthrough doctor` lists such recordings",
+                                                          rec->id, media_src->string()));
+        }
+        return std::unexpected(io_error(*media_src, "read", err));
+    }
+    FdCloser close_source(source_fd);
+    struct stat st {};
+    if (::fstat(source_fd, &st) != 0) return std::unexpected(io_error(*media_src, "read", errno));
+    if (!S_ISREG(st.st_mode))
+        return fail(ErrorCode::conflict, not_the_recording(*rec, *media_src, "not a regular file"));
+    if (st.st_size != rec->size_bytes) {
+        return fail(ErrorCode::conflict,
+                    not_the_recording(*rec, *media_src,
+                                      fmt::format("{} bytes where the catalog says {}", st.st_size, rec->size_bytes)));
+    }
+
     ExportResult out;
     std::error_code ec;
     if (fs::is_directory(dest, ec)) {
-        out.media = dest / (safe_file_name(rec->title) + "-" + rec->id + media_src.extension().string());
+        out.media = dest / (safe_file_name(rec->title) + "-" + rec->id + media_src->extension().string());
     } else {
         if (!dest.parent_path().empty() && !fs::is_directory(dest.parent_path(), ec)) {
             return fail(ErrorCode::not_found,
@@ -178,14 +227,14 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
                                     dest.parent_path().string()));
         }
         out.media = dest;
-        if (!out.media.has_extension()) out.media += media_src.extension();
+        if (!out.media.has_extension()) out.media += media_src->extension();
     }
     out.sidecar = out.media;
     out.sidecar.replace_extension(".json");
     if (out.sidecar == out.media) {
         return fail(ErrorCode::invalid_input, fmt::format("{} would be both the video and its .json sidecar; give the "
                                                           "video's name, e.g. {}", out.media.string(),
-                                                          fs::path(out.media).replace_extension(media_src.extension()).string()));
+                                                          fs::path(out.media).replace_extension(media_src->extension()).string()));
     }
     for (const auto& p : {out.media, out.sidecar}) {  // said early; publish() checks again at the end
         if (fs::exists(p, ec)) {
@@ -232,7 +281,8 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
 
     auto media = TempFile::create(out.media);
     if (!media) return std::unexpected(media.error());
-    if (auto r = media->copy_from(media_src, rec->size_bytes, {}, 1.0); !r) return std::unexpected(r.error());
+    if (auto r = media->copy_from(source_fd, *media_src, rec->size_bytes, {}, 1.0); !r)
+        return std::unexpected(r.error());
     auto sidecar = TempFile::create(out.sidecar);
     if (!sidecar) return std::unexpected(sidecar.error());
     // Text that is not valid UTF-8 is written with replacement characters rather than failing.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "catalog/files.hpp"
 #include "catalog/library_impl.hpp"
 
 namespace wt::catalog {
@@ -205,32 +206,71 @@ Result<Recording> SqliteLibrary::edit(const Ref& ref, const RecordingEdit& e) {
     return load_recording(rec->seq);
 }
 
-Result<Removal> SqliteLibrary::remove(const Ref& ref) {
-    Removal out;
-    {
-        // Resolved inside the write transaction, so the row deleted is the one that was named.
-        auto tx = sql::Transaction::begin(db_);
-        if (!tx) return std::unexpected(tx.error());
-        auto rec = resolve_recording(ref);
-        if (!rec) return std::unexpected(rec.error());
-        auto gone = load_recording(rec->seq);
-        if (!gone) return std::unexpected(gone.error());
-        out.recording = std::move(*gone);
-        auto st = db_.prepare("DELETE FROM recordings WHERE seq = ?");
-        if (!st) return std::unexpected(st.error());
-        if (auto r = st->bind(rec->seq).run(); !r) return std::unexpected(r.error());
-        if (auto r = db_.exec("DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM recording_tags rt "
-                              "WHERE rt.tag_seq = tags.seq)");
-            !r)
-            return std::unexpected(r.error());
-        if (auto r = tx->commit(); !r) return std::unexpected(r.error());
-    }
-    // Files go only after the catalog no longer points at them: a failure here leaves a file
-    // behind (reported), never a catalog entry without its media.
-    for (const auto& rel : {out.recording.media_path, out.recording.thumbnail_path}) {
+namespace {
+
+// Removes the files a recording's row names (never anything outside media/); what cannot be
+// removed is added to `left`.
+void remove_recording_files(const std::filesystem::path& root, const Recording& rec,
+                            std::vector<std::filesystem::path>& left) {
+    for (const auto& stored : {rec.media_path, rec.thumbnail_path}) {
+        if (stored.empty()) continue;
+        auto file = stored_media_file(root, stored);
+        if (!file) continue;  // a damaged row: its path names nothing of the library's
         std::error_code ec;
-        if (!rel.empty() && !std::filesystem::remove(absolute(rel), ec) && ec) out.files_left.push_back(absolute(rel));
+        if (!std::filesystem::remove(*file, ec) && ec) left.push_back(*file);
     }
+}
+
+}  // namespace
+
+Result<Removal> SqliteLibrary::remove_row(const Ref& ref) {
+    Removal out;
+    // Resolved inside the write transaction, so the row deleted is the one that was named.
+    auto tx = sql::Transaction::begin(db_);
+    if (!tx) return std::unexpected(tx.error());
+    auto rec = resolve_recording(ref);
+    if (!rec) return std::unexpected(rec.error());
+    auto gone = load_recording(rec->seq);
+    if (!gone) return std::unexpected(gone.error());
+    out.recording = std::move(*gone);
+    auto st = db_.prepare("DELETE FROM recordings WHERE seq = ?");
+    if (!st) return std::unexpected(st.error());
+    if (auto r = st->bind(rec->seq).run(); !r) return std::unexpected(r.error());
+    if (auto r = db_.exec("DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM recording_tags rt "
+                          "WHERE rt.tag_seq = tags.seq)");
+        !r)
+        return std::unexpected(r.error());
+    if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+    return out;
+}
+
+Result<Removal> SqliteLibrary::remove(const Ref& ref) {
+    auto out = remove_row(ref);
+    if (!out && db_.disk_full()) return remove_files_first(ref);
+    if (!out) return out;
+    // Files go only after the catalog no longer points at them: a failure here leaves a file
+    // behind (reported, and removed as a leftover when the library is next opened), never a
+    // catalog entry without its media.
+    remove_recording_files(root_, out->recording, out->files_left);
+    return out;
+}
+
+Result<Removal> SqliteLibrary::remove_files_first(const Ref& ref) {
+    // The disk is full: the catalog cannot even log the change, and the recording's own files are
+    // the space it needs. They go first. Killed before the row goes, the entry is left without its
+    // video, which `doctor` reports and a second `delete` removes; no other recording is touched.
+    auto rec = get(ref);
+    if (!rec) return std::unexpected(rec.error());
+    std::vector<std::filesystem::path> left;
+    remove_recording_files(root_, *rec, left);
+    auto out = remove_row(rec->id);
+    if (!out) {
+        return fail(out.error().code,
+                    fmt::format("the disk is full: the files of {} were removed to make room, but the catalog entry "
+                                "could not be ({}); free some more space and run `walkthrough delete {}` again",
+                                rec->id, out.error().message, rec->id));
+    }
+    out->files_left = std::move(left);
     return out;
 }
 

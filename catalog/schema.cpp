@@ -1,13 +1,16 @@
 #include "catalog/schema.hpp"
 
 #include <array>
+#include <set>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 namespace wt::catalog {
 namespace {
 
-// Version 1: the data model of DESIGN.md §4. Text ids are what people see; seq is the stable
+// Version 1: people, recordings, tags, comments, views, assignments. Text ids are what people see; seq is the stable
 // integer key joins use (implicit rowids may be renumbered by VACUUM).
 constexpr const char* k_v1 = R"sql(
 CREATE TABLE people(
@@ -266,7 +269,68 @@ CREATE INDEX credentials_by_person ON credentials(person_seq);
 
 constexpr std::array k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5};
 
+// PRAGMA application_id of a walkthrough catalog ("WTLB"): what tells our file from another
+// program's SQLite database of the same name. Set when the file is created, and on the first open
+// of a library made before the id was.
+constexpr std::int64_t k_application_id = 0x57544C42;
+
+Result<std::int64_t> pragma_value(sql::Database& db, const char* pragma) {
+    auto st = db.prepare(fmt::format("PRAGMA {}", pragma));
+    if (!st) return std::unexpected(st.error());
+    auto row = st->step();
+    if (!row) return std::unexpected(row.error());
+    return st->int64(0);
+}
+
+Result<std::vector<std::string>> table_names(sql::Database& db) {
+    auto st = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
+    if (!st) return std::unexpected(st.error());
+    return st->collect([](const sql::Statement& row) { return row.text(0); });
+}
+
+Result<void> stamp_application_id(sql::Database& db) {
+    auto id = pragma_value(db, "application_id");
+    if (!id) return std::unexpected(id.error());
+    if (*id == k_application_id) return {};
+    auto tx = sql::Transaction::begin(db);
+    if (!tx) return std::unexpected(tx.error());
+    if (auto r = db.exec(fmt::format("PRAGMA application_id = {}", k_application_id)); !r) return r;
+    return tx->commit();
+}
+
 }  // namespace
+
+Result<void> check_is_catalog(sql::Database& db) {
+    auto id = pragma_value(db, "application_id");
+    if (!id) return std::unexpected(id.error());
+    if (*id == k_application_id) return {};
+    auto version = pragma_value(db, "user_version");
+    if (!version) return std::unexpected(version.error());
+    auto tables = table_names(db);
+    if (!tables) return std::unexpected(tables.error());
+    if (*id == 0) {
+        if (tables->empty() && *version == 0) return {};  // a new file
+        // A library from before the application id: our version numbering and our tables.
+        const std::set<std::string> have(tables->begin(), tables->end());
+        const bool ours = *version >= 1 && have.contains("people") && have.contains("recordings") &&
+                          have.contains("comments") && have.contains("settings");
+        if (ours) return {};
+    }
+    std::string what;
+    if (*id != 0) {
+        what = fmt::format("application id 0x{:08x}", static_cast<std::uint32_t>(*id));
+    } else if (tables->empty()) {
+        what = fmt::format("schema version {}, no tables", *version);
+    } else {
+        const std::vector<std::string> shown(tables->begin(), tables->begin() + std::min<long>(6, std::ssize(*tables)));
+        what = fmt::format("tables {}{}", fmt::join(shown, ", "), tables->size() > shown.size() ? ", …" : "");
+    }
+    return fail(ErrorCode::conflict,
+                fmt::format("{} is not a walkthrough catalog but another program's SQLite database ({}); it was "
+                            "left untouched. Point --library (or WALKTHROUGH_LIBRARY) at another folder, or move "
+                            "that file away if this folder is meant for a walkthrough library",
+                            db.file().string(), what));
+}
 
 int latest_schema_version() { return static_cast<int>(k_migrations.size()); }
 
@@ -296,9 +360,10 @@ Result<void> migrate(sql::Database& db, int target) {
         if (*now > v) continue;
         if (auto r = db.exec(k_migrations[static_cast<size_t>(v)]); !r) return r;
         if (auto r = db.exec(fmt::format("PRAGMA user_version = {}", v + 1)); !r) return r;
+        if (auto r = db.exec(fmt::format("PRAGMA application_id = {}", k_application_id)); !r) return r;
         if (auto r = tx->commit(); !r) return r;
     }
-    return {};
+    return stamp_application_id(db);
 }
 
 }  // namespace wt::catalog

@@ -4,26 +4,54 @@
 
 namespace wt::sql {
 
-Result<Database> Database::open(const std::filesystem::path& file, int busy_timeout_ms) {
+Result<Database> Database::open(const std::filesystem::path& file, int busy_timeout_ms, const Vet& vet) {
+    {
+        Database db;
+        auto shared = db.connect(file, busy_timeout_ms, vet, false);
+        if (shared) return db;
+        if (!db.disk_full()) return std::unexpected(shared.error());
+    }  // closed: it may hold a lock the next connection needs
+    // A full disk: SQLite cannot make the shared-memory index (-shm) through which connections
+    // share the WAL. A connection that keeps it in its own memory (exclusive locking: other
+    // processes wait until it closes) can still read, and delete: the one thing that frees space.
+    Database alone;
+    if (auto r = alone.connect(file, busy_timeout_ms, vet, true); !r) return std::unexpected(r.error());
+    return alone;
+}
+
+Result<void> Database::connect(const std::filesystem::path& file, int busy_timeout_ms, const Vet& vet,
+                               bool exclusive) {
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              nullptr);
-    Database db;
-    db.conn_.reset(raw);  // sqlite3_open_v2 hands out a handle even on failure; it must be closed
-    db.file_ = file;
-    db.busy_timeout_ms_ = busy_timeout_ms;
-    if (rc != SQLITE_OK) return std::unexpected(db.error(rc, "opening the catalog"));
+    conn_.reset(raw);  // sqlite3_open_v2 hands out a handle even on failure; it must be closed
+    file_ = file;
+    busy_timeout_ms_ = busy_timeout_ms;
+    if (rc != SQLITE_OK) return std::unexpected(error(rc, "opening the catalog"));
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, busy_timeout_ms);
+    // Before the first read, or the WAL index is looked for in shared memory all the same.
+    if (exclusive) {
+        if (auto r = exec("PRAGMA locking_mode=EXCLUSIVE"); !r) return r;
+    }
+    if (vet) {
+        if (auto r = vet(*this); !r) return r;
+    }
     // journal_mode is persistent, so this is a no-op (and takes no lock) once the file is in WAL.
     for (auto pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
-        if (auto r = db.exec(pragma); !r) return std::unexpected(r.error());
+        if (auto r = exec(pragma); !r) return r;
     }
-    return db;
+    return {};
+}
+
+bool Database::disk_full() const {
+    return (last_failure_ & 0xff) == SQLITE_FULL || last_failure_ == SQLITE_IOERR_SHMSIZE;
 }
 
 Error Database::error(int rc, std::string_view doing) const {
     const char* detail = conn_ ? sqlite3_errmsg(conn_.get()) : sqlite3_errstr(rc);
+    last_failure_ = rc;
+    if (rc == SQLITE_IOERR_SHMSIZE) rc = SQLITE_FULL;  // no room for the WAL's shared-memory index
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -136,7 +164,10 @@ Result<Transaction> Transaction::begin(Database& db) {
 }
 
 Transaction::~Transaction() {
-    if (db_) (void)db_->exec("ROLLBACK");
+    // Not through exec(): a failed COMMIT may have rolled back already, and the error of a
+    // ROLLBACK with nothing to roll back would hide why the transaction failed.
+    if (db_ && !sqlite3_get_autocommit(db_->handle()))
+        sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 Result<void> Transaction::commit() {

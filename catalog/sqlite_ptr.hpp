@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,20 +32,32 @@ class Statement;
 
 class Database {
 public:
-    // Opens or creates the file; WAL, foreign keys and the busy timeout are set here.
-    static Result<Database> open(const std::filesystem::path& file, int busy_timeout_ms);
+    // Opens or creates the file; WAL, foreign keys and the busy timeout are set here. `vet` runs
+    // first, before anything is written (the switch to WAL rewrites the header): a file that is
+    // not what the caller expects is refused untouched.
+    // On a full disk the connection keeps the WAL index in its own memory and holds the file
+    // exclusively until it closes.
+    using Vet = std::function<Result<void>(Database&)>;
+    static Result<Database> open(const std::filesystem::path& file, int busy_timeout_ms, const Vet& vet = {});
 
     Result<void> exec(std::string_view sql);
     Result<Statement> prepare(std::string_view sql);
     // An error value for the last failure on this connection.
     Error error(int rc, std::string_view doing) const;
+    // Whether the last failure turned into an Error was the disk being full, for callers that
+    // have another way through.
+    bool disk_full() const;
+    const std::filesystem::path& file() const { return file_; }
     sqlite3* handle() const { return conn_.get(); }
     std::int64_t changes() const { return sqlite3_changes64(conn_.get()); }
 
 private:
+    Result<void> connect(const std::filesystem::path& file, int busy_timeout_ms, const Vet& vet, bool exclusive);
+
     ConnectionPtr conn_;
     std::filesystem::path file_;
     int busy_timeout_ms_ = 0;
+    mutable int last_failure_ = SQLITE_OK;
 };
 
 // A prepared statement. bind() takes 1-based positions in the order of the arguments.

@@ -49,7 +49,7 @@ int64_t CrashSafeWriter::seek_cb(void* self, int64_t offset, int whence) {
 Result<std::unique_ptr<CrashSafeWriter>> CrashSafeWriter::create(const std::filesystem::path& file) {
     std::unique_ptr<CrashSafeWriter> w(new CrashSafeWriter);
     w->path_ = file;
-    w->fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    w->fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // less the umask, like any new file
     if (w->fd_ < 0) {
         return fail(ErrorCode::io, fmt::format("cannot create {} ({})", file.string(), std::strerror(errno)));
     }

@@ -151,6 +151,7 @@ TEST_CASE("a library from a newer walkthrough is refused and left untouched") {
         auto db = sql::Database::open(dir / "catalog.db", 1000);
         REQUIRE(db.has_value());
         exec(*db, "PRAGMA user_version = 99");
+        exec(*db, "PRAGMA application_id = 1465142338");  // ours ("WTLB"), as any newer library has
     }
     auto lib = catalog::open_library(dir.path, {});
     REQUIRE_FALSE(lib.has_value());

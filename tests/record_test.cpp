@@ -373,18 +373,6 @@ TEST_CASE("a microphone that disappears mid-recording: video goes on, silence is
     }
 }
 
-namespace {
-// A small tmpfs as the library's disk (root is needed to mount; CI runs as root).
-struct SmallDisk {
-    TempDir dir;
-    explicit SmallDisk(const std::string& size) {
-        auto r = run({"mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.path.string()});
-        REQUIRE_MESSAGE(r.exit_code == 0, "cannot mount a tmpfs (this test needs root): " << r.err);
-    }
-    ~SmallDisk() { run({"umount", "-l", dir.path.string()}); }
-};
-}  // namespace
-
 TEST_CASE("a full disk stops the recording cleanly; what was written is kept and recovered") {
     SmallDisk disk("4m");
     const fs::path root = disk.dir / "lib";

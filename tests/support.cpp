@@ -89,6 +89,13 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
     return r;
 }
 
+SmallDisk::SmallDisk(const std::string& size) {
+    auto r = run({"mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.path.string()});
+    REQUIRE_MESSAGE(r.exit_code == 0, "cannot mount a tmpfs (this test needs root): " << r.err);
+}
+
+SmallDisk::~SmallDisk() { run({"umount", "-l", dir.path.string()}); }
+
 std::string binary_path() { return WT_BINARY; }
 
 RunResult walkthrough(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {

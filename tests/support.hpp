@@ -19,6 +19,16 @@ struct TempDir {
     std::filesystem::path operator/(const std::string& name) const { return path / name; }
 };
 
+// A small tmpfs mounted on a scratch folder, for a full disk (root is needed to mount; CI runs as
+// root). Unmounted at scope exit.
+struct SmallDisk {
+    TempDir dir;
+    explicit SmallDisk(const std::string& size);
+    ~SmallDisk();
+    SmallDisk(const SmallDisk&) = delete;
+    SmallDisk& operator=(const SmallDisk&) = delete;
+};
+
 struct RunResult {
     int exit_code = -1;
     std::string out;

@@ -42,6 +42,36 @@ std::vector<Check> check_capture() {
     return {screen, mic};
 }
 
+// The library's files against its catalog: recordings whose video is gone or wrong, and what
+// interrupted imports left (opening the library has already removed what dead processes left).
+std::vector<Check> check_library_files(catalog::Library& lib) {
+    auto report = lib.check_files();
+    if (!report) return {{"library files", false, true, report.error().message, ""}};
+    Check videos{"recording files", report->broken.empty(), true, "", ""};
+    if (videos.ok) videos.detail = "every recording's video is in place";
+    else videos.detail = fmt::format("{} recording(s) cannot be played or exported:", report->broken.size());
+    for (const auto& b : report->broken) videos.detail += fmt::format("\n      {}  {}", b.recording_id, b.problem);
+    if (!videos.ok) videos.fix = "restore each file from a backup, or delete the entry as said";
+
+    Check leftovers{"leftover files", report->leftovers.empty(), false, "", ""};
+    std::int64_t bytes = 0;
+    for (const auto& l : report->leftovers) bytes += l.bytes;
+    leftovers.detail =
+        leftovers.ok ? "none" : fmt::format("{} file(s), {}:", report->leftovers.size(), human_size(bytes));
+    for (const auto& l : report->leftovers)
+        leftovers.detail += fmt::format("\n      {}  {}", l.file.string(), l.problem);
+    if (report->cleaned > 0) {
+        leftovers.detail += fmt::format("{}removed {} file(s), {}, left by interrupted imports or deletes",
+                                        leftovers.ok ? "; " : "\n      ", report->cleaned,
+                                        human_size(report->cleaned_bytes));
+    }
+    if (!leftovers.ok) {
+        leftovers.fix = "files of a running import go once it ends; the rest are removed the next time the library "
+                        "is opened, or remove them by hand";
+    }
+    return {videos, leftovers};
+}
+
 }  // namespace
 
 void add_media_commands(CLI::App& app, Action& action) {
@@ -102,6 +132,9 @@ void add_media_commands(CLI::App& app, Action& action) {
                     lib_check.fix = "choose a writable folder with --library or WALKTHROUGH_LIBRARY";
                 }
                 checks.push_back(lib_check);
+                if (lib) {
+                    for (auto& c : check_library_files(**lib)) checks.push_back(std::move(c));
+                }
                 struct Enc {
                     const char* name;
                     bool required;

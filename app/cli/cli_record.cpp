@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -59,8 +61,18 @@ void add_record_commands(CLI::App& app, Action& action) {
         cmd->add_flag("--no-mic", ro.no_mic, "Record without sound");
         cmd->add_flag("--denoise", ro.denoise, "Reduce background noise in the voice");
         cmd->add_option("--window", o->window, "Record one X window, by id (e.g. 0x3a00007, from xwininfo)");
-        cmd->add_option("--duration", ro.max_seconds, "Stop after this many seconds")
-            ->check(not_negative("give how many seconds to record (e.g. --duration 60)"));
+        cmd->add_option("--duration", ro.max_seconds, "Stop after this many seconds (more than 0)")
+            ->check(CLI::Validator(
+                [](std::string& text) -> std::string {
+                    char* end = nullptr;
+                    const double seconds = std::strtod(text.c_str(), &end);
+                    if (end == text.c_str() || *end != '\0' || !std::isfinite(seconds))
+                        return "'" + text + "' is not a number of seconds";
+                    // 0 would mean "no limit" to the recorder: a typo would record until killed.
+                    if (!(seconds > 0)) return "must be more than 0 seconds; leave it out to record until Ctrl+C";
+                    return {};
+                },
+                "SECONDS>0"));
         cmd->add_option("--quality", o->quality, "compact, balanced or high")->capture_default_str();
         cmd->add_option("--countdown", ro.countdown_seconds, "Start after this many seconds (3-2-1)")
             ->check(CLI::Range(0.0, 60.0));

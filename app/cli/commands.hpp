@@ -24,7 +24,7 @@ struct CliContext {
 
     // Opens the library named by --library / WALKTHROUGH_LIBRARY / XDG, acting as --as /
     // WALKTHROUGH_USER / the library's default person, and recovers interrupted recordings
-    // (DESIGN §7: every start does), telling stderr what it found.
+    // (every start does, so a crash is recovered by whatever opens the library next), telling stderr what it found.
     Result<std::unique_ptr<catalog::Library>> open();
     std::filesystem::path library_root() const;
     // Prints a result: JSON on stdout with --json, else the human text (control characters made
