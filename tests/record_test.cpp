@@ -95,8 +95,8 @@ TEST_CASE("an unchanged screen is not re-encoded, yet a frame at least every sec
     CHECK(std::stod(p.at("format").at("duration").get<std::string>()) == doctest::Approx(4.0).epsilon(0.0085));
 }
 
-TEST_CASE("SIGINT and SIGTERM stop cleanly: the recording is finished and in the library") {
-    for (int sig : {SIGINT, SIGTERM}) {
+TEST_CASE("SIGINT, SIGTERM and SIGHUP stop cleanly: the recording is finished and in the library") {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
         CAPTURE(sig);
         CliLibrary lib;
         ChildProcess rec;

@@ -532,8 +532,7 @@ void stop_recording(Env& env, const std::shared_ptr<recorder::Recorder>& rec, co
         return;
     }
     if (discard) {
-        std::error_code ec;
-        fs::remove(done->file, ec);
+        done->claim->remove_files();
         env.done_progress();
         env.post([back_to_setup](Controller& c) {
             back_to_setup(c);
@@ -548,7 +547,14 @@ void stop_recording(Env& env, const std::shared_ptr<recorder::Recorder>& rec, co
     }
     catalog::NewRecording d = details;
     d.note = fmt::format("{}", fmt::join(done->warnings, "; "));
-    auto added = app::finish_recording(*env.library(), done->file, d);
+    // The person is waiting for their recording: a busy library is waited for, and said so.
+    app::BusyWait wait{app::k_finish_wait, [&env](std::chrono::seconds waited) {
+                           env.progress(fmt::format("The library is busy (another program is writing to it); "
+                                                    "waiting to add the recording… {} s",
+                                                    waited.count()),
+                                        -1);
+                       }};
+    auto added = app::finish_recording(*env.library(), *done->claim, d, wait);
     env.done_progress();
     env.post([back_to_setup, added, warnings = done->warnings, file = done->file, root = env.root()](Controller& c) {
         back_to_setup(c);
