@@ -87,8 +87,9 @@ Result<catalog::Recording> finish_recording(catalog::Library& lib, const recorde
         // intact for the next try. Only an MP4 that cannot be read back sends us to the Matroska file.
         if (rec.error().code != ErrorCode::bad_media) return rec;
         duration = std::unexpected(rec.error());
-    } else if (duration.error().code == ErrorCode::not_found) {
-        return std::unexpected(duration.error());
+    } else {
+        fs::remove(mp4, ec);
+        if (duration.error().code == ErrorCode::not_found) return std::unexpected(duration.error());
     }
     // The remux failed (no space for the copy, a file cut short): the Matroska file itself may be
     // playable, so keep that.
