@@ -192,7 +192,20 @@ struct NewRecording {
     Status status = Status::ready;
     std::string note;
     bool move_file = false;       // take the file (rename) instead of copying: for finished recordings
+    // Chosen when a recording starts (new_recording_id), so that finishing or recovering it twice
+    // can be told apart from two recordings: importing an id that exists fails with conflict.
+    // Empty: a new id.
+    std::string id;
+    std::optional<Ref> author;    // the person who recorded it; nullopt: the acting person
 };
+
+// An id for a recording that is not in the catalog yet (NewRecording::id).
+std::string new_recording_id();
+
+// What the person typed for a recording (title, description, kind, tags, id, author) as text kept
+// next to the recording while it is being made, and back. Other fields are not kept.
+std::string details_to_text(const NewRecording&);
+Result<NewRecording> details_from_text(const std::string& text);
 
 struct RecordingEdit {
     std::optional<std::string> title;

@@ -102,6 +102,31 @@ Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const 
     for (const auto& tag : in.tags) {
         if (auto t = checked_tag(tag); !t) return std::unexpected(t.error());
     }
+    if (!in.id.empty()) {
+        if (in.id.size() > 40 || in.id.find_first_not_of("0123456789abcdefghjkmnpqrstvwxyz") != std::string::npos) {
+            return fail(ErrorCode::invalid_input, fmt::format("'{}' is not a recording id", in.id));
+        }
+        // Finishing a recording that is already in (a crash after it was added, before its file was
+        // removed) must not add it twice.
+        auto st = db_.prepare("SELECT 1 FROM recordings WHERE id = ?");
+        if (!st) return std::unexpected(st.error());
+        st->bind(in.id);
+        auto row = st->step();
+        if (!row) return std::unexpected(row.error());
+        if (*row) return fail(ErrorCode::conflict, fmt::format("recording {} is already in the library", in.id));
+    }
+    std::int64_t author_seq = me_seq_;
+    if (in.author) {
+        auto author = resolve_person(*in.author);
+        if (!author && author.error().code == ErrorCode::not_found) {
+            // The person who recorded is not in this library (yet): they are, now.
+            if (auto added = add_person(*in.author, "", ""); !added && added.error().code != ErrorCode::conflict)
+                return std::unexpected(added.error());
+            author = resolve_person(*in.author);
+        }
+        if (!author) return std::unexpected(author.error());
+        author_seq = author->first;
+    }
     if (progress) progress(0.0, "checking the video");
     auto info = av::probe(in.file);
     if (!info) return std::unexpected(info.error());
@@ -117,7 +142,7 @@ Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const 
                                 in.file.string(), streams.empty() ? "none" : streams));
     }
 
-    const std::string id = new_id();
+    const std::string id = in.id.empty() ? new_id() : in.id;
     std::string ext = in.file.extension().string();
     if (ext.empty() || ext.size() > 8) ext = ".mp4";
     for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -126,6 +151,13 @@ Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const 
     const std::string thumb_rel = "media/" + id + ".jpg";
     const fs::path media_abs = absolute(media_rel);
 
+    if (!in.id.empty()) {
+        // No row has this id (checked above): media under it were left by an earlier attempt to add
+        // this same recording that was killed before its row was written.
+        std::error_code ec;
+        fs::remove(media_abs, ec);
+        fs::remove(absolute(thumb_rel), ec);
+    }
     // The temporary file is this import's claim on the id until its row is committed: it stays
     // locked (also once published) while this process lives, so opening the library elsewhere
     // never takes the new files for leftovers of a killed import. Declared before the undo
@@ -165,7 +197,7 @@ Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const 
         "size_bytes, video_codec, audio_codec, media_path, thumbnail_path, status, note) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st) return std::unexpected(st.error());
-    st->bind(id, title, in.description, to_string(in.kind), me_seq_, created, info->duration_ms, info->width,
+    st->bind(id, title, in.description, to_string(in.kind), author_seq, created, info->duration_ms, info->width,
              info->height, info->size_bytes, info->video_codec, info->audio_codec, media_rel, thumbnail,
              to_string(in.status), note);
     if (auto r = st->run(); !r) return std::unexpected(r.error());

@@ -1,7 +1,6 @@
 #include "recorder/crash_safe_writer.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,14 +48,10 @@ int64_t CrashSafeWriter::seek_cb(void* self, int64_t offset, int whence) {
 Result<std::unique_ptr<CrashSafeWriter>> CrashSafeWriter::create(const std::filesystem::path& file) {
     std::unique_ptr<CrashSafeWriter> w(new CrashSafeWriter);
     w->path_ = file;
-    w->fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // less the umask, like any new file
-    if (w->fd_ < 0) {
-        return fail(ErrorCode::io, fmt::format("cannot create {} ({})", file.string(), std::strerror(errno)));
-    }
-    // recover leaves a file alone while this lock is held (released by the kernel if we die).
-    if (::flock(w->fd_, LOCK_EX | LOCK_NB) != 0) {
-        return fail(ErrorCode::io, fmt::format("cannot lock {} ({})", file.string(), std::strerror(errno)));
-    }
+    auto claim = IncomingClaim::create(file);
+    if (!claim) return std::unexpected(claim.error());
+    w->fd_ = claim->fd();
+    w->claim_.emplace(std::move(*claim));
     auto* buffer = static_cast<unsigned char*>(av_malloc(k_io_buffer));
     if (!buffer) return fail(ErrorCode::internal, "out of memory");
     w->io_.reset(avio_alloc_context(buffer, k_io_buffer, 1, w.get(), nullptr, &CrashSafeWriter::write_cb,
@@ -92,7 +87,6 @@ CrashSafeWriter::~CrashSafeWriter() {
     if (format_) format_->pb = nullptr;
     format_.reset();
     io_.reset();
-    if (fd_ >= 0) ::close(fd_);
 }
 
 void CrashSafeWriter::stop_sync_thread() {

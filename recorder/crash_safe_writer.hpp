@@ -2,14 +2,17 @@
 // Writes a recording in progress so that a crash, kill -9 or power loss costs at most the last
 // second or two: Matroska with clusters closed every second, every packet pushed to the kernel at
 // once (no 256 KiB libav buffer), and fdatasync every second from a thread of its own so a slow
-// disk never stalls the encoders. The file is locked while written; recover skips locked files.
+// disk never stalls the encoders. The file is claimed (incoming.hpp) from its creation; the claim
+// is handed on with take_claim() to whoever finishes the recording.
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "avkit/av_ptr.hpp"
 #include "common/result.hpp"
+#include "recorder/incoming.hpp"
 
 namespace wt::recorder {
 
@@ -29,6 +32,8 @@ public:
 
     std::int64_t bytes_written() const { return bytes_.load(); }
     const std::filesystem::path& path() const { return path_; }
+    // The right to finish the file, after finish(): the writer no longer uses it.
+    IncomingClaim take_claim() { return std::move(*claim_); }
 
 private:
     CrashSafeWriter() = default;
@@ -37,6 +42,7 @@ private:
     void stop_sync_thread();
 
     std::filesystem::path path_;
+    std::optional<IncomingClaim> claim_;  // owns fd_
     int fd_ = -1;
     av::IoContextPtr io_;
     av::OutputFormatPtr format_;

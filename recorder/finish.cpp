@@ -1,8 +1,5 @@
 // After recording: the crash-safe Matroska becomes a regular MP4 (streams copied, index at the
 // front), whether the recording was stopped cleanly or cut short by a crash.
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <vector>
@@ -97,22 +94,6 @@ Result<std::int64_t> remux_to_mp4(const std::filesystem::path& in, const std::fi
         return fail(ErrorCode::io, fmt::format("cannot finish {}: {}", out.string(), av::error_text(ret)));
     }
     return end_ms;
-}
-
-std::vector<std::filesystem::path> interrupted_recordings(const std::filesystem::path& incoming_dir) {
-    std::vector<std::filesystem::path> out;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(incoming_dir, ec)) {
-        if (e.path().extension() != ".mkv" || !e.is_regular_file(ec)) continue;
-        // A running recorder holds an exclusive lock on its file; the kernel drops it if the recorder dies.
-        int fd = ::open(e.path().c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) continue;
-        const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
-        ::close(fd);
-        if (free) out.push_back(e.path());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
 }
 
 }  // namespace wt::recorder

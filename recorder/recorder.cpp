@@ -347,6 +347,13 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
     auto writer = CrashSafeWriter::create(file);
     if (!writer) return std::unexpected(writer.error());
     impl->writer = std::move(*writer);
+    if (!o.details.empty()) {
+        if (auto r = write_details(file, o.details); !r) {
+            impl->writer.reset();
+            std::filesystem::remove(file, ec);
+            return std::unexpected(r.error());
+        }
+    }
     auto vs = impl->writer->add_stream(impl->video_enc->context());
     if (!vs) return std::unexpected(vs.error());
     impl->video_stream = *vs;
@@ -358,6 +365,7 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
     if (auto r = impl->writer->start(); !r) {
         impl->writer.reset();
         std::filesystem::remove(file, ec);
+        std::filesystem::remove(details_file(file), ec);
         return std::unexpected(r.error());
     }
 
@@ -422,6 +430,7 @@ Result<FinishedRecording> Recorder::stop() {
     FinishedRecording out;
     out.file = s.writer->path();
     auto closed = s.writer->finish();
+    out.claim.emplace(s.writer->take_claim());
     std::lock_guard lock(s.mutex);
     out.warnings = s.warnings;
     if (s.output_failed) out.warnings.push_back(s.output_error.message);

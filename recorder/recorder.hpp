@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "recorder/incoming.hpp"
 
 namespace wt::recorder {
 
@@ -41,6 +42,9 @@ struct RecordOptions {
     Quality quality = Quality::compact;
     std::optional<std::string> video_input;  // "FMT:URL", any libavdevice/libavformat input
     std::optional<std::string> audio_input;
+    // What the person typed (opaque text), kept next to the file from before the first frame
+    // (incoming.hpp: details_file) so that a recovered recording keeps it. Empty: none.
+    std::string details;
 };
 
 struct RecordStats {
@@ -63,6 +67,7 @@ struct RecordStats {
 
 struct FinishedRecording {
     std::filesystem::path file;          // the Matroska file in incoming/
+    std::optional<IncomingClaim> claim;  // this process's right to finish `file`; hold it until done
     std::int64_t duration_ms = 0;
     RecordStats stats;
     std::vector<std::string> warnings;   // things the person should know (a source that failed, ...)
@@ -104,8 +109,5 @@ SourceCheck check_sources(const RecordOptions& options);
 // Copies the streams of a recording (whole or cut short by a crash) into an MP4 with its index
 // at the front (faststart). Returns the duration that could be read, in ms.
 Result<std::int64_t> remux_to_mp4(const std::filesystem::path& in, const std::filesystem::path& out);
-
-// Recording files in `incoming_dir` that no running recorder is writing.
-std::vector<std::filesystem::path> interrupted_recordings(const std::filesystem::path& incoming_dir);
 
 }  // namespace wt::recorder

@@ -33,6 +33,13 @@ void start_record(ChildProcess& rec, const CliLibrary& lib, const std::vector<st
     rec.start(argv, env, lib.dir / "out.json");
 }
 
+// The recording files (not their details) in incoming/.
+std::vector<fs::path> recordings_in(const fs::path& incoming) {
+    auto all = files_in(incoming);
+    std::erase_if(all, [](const fs::path& p) { return p.extension() != ".mkv"; });
+    return all;
+}
+
 // record's JSON from out.json: its stderr goes to the same file, so warnings may come first.
 json record_output(const CliLibrary& lib) {
     const std::string out = read_file(lib.dir / "out.json");
@@ -95,8 +102,8 @@ TEST_CASE("an unchanged screen is not re-encoded, yet a frame at least every sec
     CHECK(std::stod(p.at("format").at("duration").get<std::string>()) == doctest::Approx(4.0).epsilon(0.0085));
 }
 
-TEST_CASE("SIGINT and SIGTERM stop cleanly: the recording is finished and in the library") {
-    for (int sig : {SIGINT, SIGTERM}) {
+TEST_CASE("SIGINT, SIGTERM and SIGHUP stop cleanly: the recording is finished and in the library") {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
         CAPTURE(sig);
         CliLibrary lib;
         ChildProcess rec;
@@ -117,11 +124,11 @@ TEST_CASE("kill -9 loses at most the last 2 s; recover makes the rest playable a
     rec.start({binary_path(), "--library", lib.root().string(), "record", "--title", "doomed", "--video-input",
                "lavfi:testsrc2=size=1280x720:rate=30", "--audio-input", k_tone},
               {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "rec.log");
-    // The file appears as recording starts.
+    // The file appears as recording starts, with what was typed for it next to it.
     for (int i = 0; i < 100 && files_in(lib.root() / "incoming").empty(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    REQUIRE(files_in(lib.root() / "incoming").size() == 1);
+    REQUIRE(recordings_in(lib.root() / "incoming").size() == 1);
     std::this_thread::sleep_for(std::chrono::seconds(5));
     ::kill(rec.pid(), SIGKILL);
     CHECK(rec.wait() == 128 + SIGKILL);
@@ -383,7 +390,7 @@ TEST_CASE("a full disk stops the recording cleanly; what was written is kept and
     CHECK(r.exit_code != 0);
     CHECK(contains(r.err, "No space left on device"));
     CHECK(contains(r.err, "recover"));
-    REQUIRE(files_in(root / "incoming").size() == 1);  // kept
+    REQUIRE(recordings_in(root / "incoming").size() == 1);  // kept
 
     fs::remove(disk.dir / "filler");  // the person frees some space
     auto rec = walkthrough({"--library", root.string(), "--json", "recover"});

@@ -20,6 +20,19 @@ struct Check {
     std::string fix;
 };
 
+// Recordings that did not reach the library: set aside (undecodable) or waiting for a retry.
+Check incoming_check(const std::filesystem::path& root) {
+    const auto aside = set_aside_recordings(root);
+    const auto waiting = recorder::interrupted_recordings(incoming_dir(root));
+    Check c{"incoming", aside.empty() && waiting.empty(), false, "no interrupted recordings waiting or set aside", ""};
+    if (c.ok) return c;
+    c.detail = fmt::format("{} set aside (could not be decoded) · {} waiting to be recovered", aside.size(),
+                           waiting.size());
+    c.fix = !aside.empty() ? "`walkthrough recover --list` shows the files set aside; inspect or delete them"
+                           : "`walkthrough recover` tries again and says what stops it";
+    return c;
+}
+
 // The screen and microphone, opened exactly as `record` opens them.
 std::vector<Check> check_capture() {
     recorder::RecordOptions defaults;
@@ -135,6 +148,7 @@ void add_media_commands(CLI::App& app, Action& action) {
                 if (lib) {
                     for (auto& c : check_library_files(**lib)) checks.push_back(std::move(c));
                 }
+                checks.push_back(incoming_check(ctx.library_root()));
                 struct Enc {
                     const char* name;
                     bool required;

@@ -27,14 +27,15 @@ std::atomic<int> g_pause_toggles{0};
 void on_stop_signal(int sig) { g_stop_signal.store(sig); }
 void on_pause_signal(int) { g_pause_toggles.fetch_add(1); }
 
-// SIGINT and SIGTERM end a recording cleanly (the file is finished and added to the library);
-// SIGUSR1 pauses and resumes.
+// SIGINT, SIGTERM and SIGHUP (a closed terminal, a dropped SSH session) end a recording cleanly
+// (the file is finished and added to the library); SIGUSR1 pauses and resumes.
 void catch_record_signals() {
     struct sigaction sa {};
     sigemptyset(&sa.sa_mask);
     sa.sa_handler = on_stop_signal;
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGHUP, &sa, nullptr);
     sa.sa_handler = on_pause_signal;
     sigaction(SIGUSR1, &sa, nullptr);
 }
@@ -94,6 +95,7 @@ void add_record_commands(CLI::App& app, Action& action) {
                 if (!lib) return std::unexpected(lib.error());
 
                 options.incoming_dir = incoming_dir(ctx.library_root());
+                options.details = details_at_start(*details, (*lib)->me().name);
                 if (o->window) {
                     auto id = recorder::parse_window_id(*o->window);
                     if (!id) return std::unexpected(id.error());
@@ -129,7 +131,15 @@ void add_record_commands(CLI::App& app, Action& action) {
 
                 const auto finish_start = std::chrono::steady_clock::now();
                 details->note = fmt::format("{}", fmt::join(done->warnings, "; "));
-                auto added = finish_recording(**lib, done->file, *details);
+                // The person is waiting for their recording: a busy library is waited for, and said so.
+                BusyWait wait{k_finish_wait, [next_word = std::chrono::seconds(0)](std::chrono::seconds waited) mutable {
+                    if (waited < next_word) return;
+                    next_word = waited + std::chrono::seconds(15);
+                    std::cerr << fmt::format("walkthrough: the library is busy (another program is writing to it); "
+                                             "waiting to add the recording… {} s\n",
+                                             waited.count());
+                }};
+                auto added = finish_recording(**lib, *done->claim, *details, wait);
                 if (!added) {
                     return fail(added.error().code,
                                 fmt::format("{}; the recording is kept at {} and `walkthrough recover` will add it",
@@ -161,7 +171,25 @@ void add_record_commands(CLI::App& app, Action& action) {
     }
     {
         auto* cmd = app.add_subcommand("recover", "Turn interrupted recordings into playable ones in the library");
-        cmd->callback([&action] {
+        auto list = std::make_shared<bool>(false);
+        cmd->add_flag("--list", *list, "Only show the recordings set aside because they could not be decoded");
+        cmd->callback([list, &action] {
+            if (*list) {
+                action = [](CliContext& ctx) -> Result<void> {
+                    // Read-only: the library is not opened, so nothing is recovered (or set aside) by looking.
+                    nlohmann::json j = nlohmann::json::array();
+                    std::string h;
+                    for (const auto& s : set_aside_recordings(ctx.library_root())) {
+                        j.push_back({{"file", s.file.string()}, {"size_bytes", s.size_bytes}, {"title", s.title}});
+                        h += fmt::format("{}  {}{}\n", s.file.string(), human_size(s.size_bytes),
+                                         s.title.empty() ? "" : "  '" + one_line(s.title) + "'");
+                    }
+                    ctx.emit(j, h.empty() ? "No recordings are set aside." : h +
+                                 "These could not be decoded; they are kept for you to inspect or delete.");
+                    return {};
+                };
+                return;
+            }
             action = [](CliContext& ctx) -> Result<void> {
                 ctx.recovery_notice = false;  // said once, below, not also as open()'s notice
                 auto lib = ctx.open();        // opening already recovers; this reports what it found
@@ -172,10 +200,12 @@ void add_record_commands(CLI::App& app, Action& action) {
                     j.push_back(to_json(r));
                     h += fmt::format("{}  recovered '{}' ({})\n", r.id, one_line(r.title), format_moment(r.duration_ms));
                 }
-                // A file that could not be recovered has been set aside and is named once, as a warning:
-                // recovering is done either way, so this is no failure (and not "nothing to recover").
-                for (const auto& p : ctx.recovered.problems) warn(p);
-                ctx.emit(j, !h.empty() || !ctx.recovered.problems.empty() ? h : "Nothing to recover.");
+                ctx.emit(j, h.empty() ? "Nothing to recover." : h);
+                if (!ctx.recovered.problems.empty()) {
+                    // A file left to retry (busy, no space, permissions) says why with its own code.
+                    const auto code = ctx.recovered.retry ? ctx.recovered.retry->code : ErrorCode::bad_media;
+                    return fail(code, fmt::format("{}", fmt::join(ctx.recovered.problems, "\n")));
+                }
                 return {};
             };
         });

@@ -19,6 +19,15 @@ namespace {
 // compositor's fade) before the still of the screen is taken.
 constexpr int k_hide_ms = 350;
 
+// How the Record form files the recording: at its start (kept with the file) and at its stop.
+catalog::NewRecording typed_details(const RecordForm& f) {
+    catalog::NewRecording d;
+    d.title = f.title;  // empty: a dated title
+    d.kind = f.kind == 1 ? catalog::Kind::training : catalog::Kind::walkthrough;
+    d.tags = split_tags(f.tags);
+    return d;
+}
+
 }  // namespace
 
 Result<recorder::RecordOptions> Controller::record_options() const {
@@ -105,11 +114,7 @@ void Controller::stop_or_discard(bool discard) {
     auto& r = state_.record;
     if (!r.recorder || (r.phase != RecordPhase::countdown && r.phase != RecordPhase::recording)) return;
     r.phase = RecordPhase::stopping;
-    const RecordForm& f = drafts_.record;
-    catalog::NewRecording d;
-    d.title = f.title;  // empty: a dated title
-    d.kind = f.kind == 1 ? catalog::Kind::training : catalog::Kind::walkthrough;
-    d.tags = split_tags(f.tags);
+    const catalog::NewRecording d = typed_details(drafts_.record);
     auto rec = r.recorder;
     if (!post_long([rec, d, discard](Worker::Env& env) { jobs::stop_recording(env, rec, d, discard); }, true)) {
         r.phase = RecordPhase::recording;  // Stop stays possible
@@ -146,6 +151,8 @@ void Controller::on(const intent::StartRecording&) {
     state_.record.recorded_area = recorded_area(*o, state_.record.windows);
     end_pick();
     sync_meter();  // the meter lets go of the microphone before the recorder opens it
+    // What is typed so far is kept with the file from its first frame (a crash keeps it).
+    o->details = app::details_at_start(typed_details(drafts_.record), state_.me);
     if (!post_long([o = *o](Worker::Env& env) { jobs::start_recording(env, o); }, false)) {
         state_.record.phase = RecordPhase::setup;
         busy_banner();

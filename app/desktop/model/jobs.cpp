@@ -326,8 +326,7 @@ void stop_recording(Env& env, const std::shared_ptr<recorder::Recorder>& rec, co
         return env.post(results::RecordingNotFinished{done.error()});
     }
     if (discard) {
-        std::error_code ec;
-        fs::remove(done->file, ec);
+        done->claim->remove_files();
         env.done_progress();
         return env.post(results::RecordingDiscarded{});
     }
@@ -337,7 +336,14 @@ void stop_recording(Env& env, const std::shared_ptr<recorder::Recorder>& rec, co
     }
     catalog::NewRecording d = details;
     d.note = fmt::format("{}", fmt::join(done->warnings, "; "));
-    auto added = app::finish_recording(*env.library(), done->file, d);
+    // The person is waiting for their recording: a busy library is waited for, and said so.
+    app::BusyWait wait{app::k_finish_wait, [&env](std::chrono::seconds waited) {
+                           env.progress(fmt::format("The library is busy (another program is writing to it); "
+                                                    "waiting to add the recording… {} s",
+                                                    waited.count()),
+                                        -1);
+                       }};
+    auto added = app::finish_recording(*env.library(), *done->claim, d, wait);
     env.done_progress();
     env.post(results::RecordingFiled{std::move(added), done->warnings, done->file, env.root()});
 }
