@@ -200,8 +200,10 @@ void add_record_commands(CLI::App& app, Action& action) {
                     j.push_back(to_json(r));
                     h += fmt::format("{}  recovered '{}' ({})\n", r.id, one_line(r.title), format_moment(r.duration_ms));
                 }
-                ctx.emit(j, h.empty() ? "Nothing to recover." : h);
-                if (!ctx.recovered.problems.empty()) {
+                // Said once: what was recovered, else what could not be, else that there was nothing.
+                const bool troubles = !ctx.recovered.problems.empty();
+                ctx.emit(j, !h.empty() || troubles ? h : "Nothing to recover.");
+                if (troubles) {
                     // A file left to retry (busy, no space, permissions) says why with its own code.
                     const auto code = ctx.recovered.retry ? ctx.recovered.retry->code : ErrorCode::bad_media;
                     return fail(code, fmt::format("{}", fmt::join(ctx.recovered.problems, "\n")));

@@ -167,7 +167,7 @@ TEST_CASE("negative counts are refused plainly") {
     CHECK_FALSE(has_long_number(r.err));
     auto d = lib.run({"record", "--duration", "-1", "--no-mic"});
     CHECK(d.exit_code == 2);
-    CHECK(contains(d.err, "cannot be negative"));
+    CHECK(contains(d.err, "must be more than 0 seconds"));
     CHECK_FALSE(has_long_number(d.err));
     CHECK(lib.ok({"list", "--offset", "0"}).size() == 1);
 }
@@ -194,7 +194,9 @@ TEST_CASE("a moment near the end is judged and shown to the millisecond") {
     CHECK(lib.ok({"comments", id}).size() == 1);
 }
 
-TEST_CASE("recover says once what it did: nothing, or what it set aside, and succeeds") {
+// A file that is no video is set aside on the run that finds it (exit 4, damaged media, said once);
+// after that recovering has nothing left to do and succeeds.
+TEST_CASE("recover says once what it did: nothing, or what it set aside") {
     Library lib;
     auto nothing = lib.run({"recover"});
     CHECK(nothing.exit_code == 0);
@@ -203,9 +205,9 @@ TEST_CASE("recover says once what it did: nothing, or what it set aside, and suc
     fs::create_directories(lib.root() / "incoming");
     write_file(lib.root() / "incoming" / "rec-broken.mkv", std::string(4096, 'x'));
     auto r = lib.run({"recover"});
-    CHECK(r.exit_code == 0);
+    CHECK(r.exit_code == 4);
     CHECK_FALSE(contains(r.out, "Nothing to recover"));
-    CHECK(contains(r.err, "rec-broken.mkv could not be recovered"));
+    CHECK(contains(r.err, "rec-broken.mkv could not be decoded"));
     CHECK(r.err.find("rec-broken.mkv could not") == r.err.rfind("rec-broken.mkv could not"));  // said once
     CHECK(fs::exists(lib.root() / "incoming" / "rec-broken.mkv.unrecoverable"));  // kept
     auto again = lib.run({"recover"});
