@@ -349,8 +349,8 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
     impl->writer = std::move(*writer);
     if (!o.details.empty()) {
         if (auto r = write_details(file, o.details); !r) {
+            std::filesystem::remove(file, ec);  // while still claimed: nobody takes it for a dead recording
             impl->writer.reset();
-            std::filesystem::remove(file, ec);
             return std::unexpected(r.error());
         }
     }
@@ -363,9 +363,9 @@ Result<std::unique_ptr<Recorder>> Recorder::start(const RecordOptions& o) {
         impl->audio_stream = *as;
     }
     if (auto r = impl->writer->start(); !r) {
-        impl->writer.reset();
         std::filesystem::remove(file, ec);
         std::filesystem::remove(details_file(file), ec);
+        impl->writer.reset();
         return std::unexpected(r.error());
     }
 

@@ -125,15 +125,14 @@ Recovered recover_interrupted(catalog::Library& lib, const fs::path& library_roo
         if (rec.error().code == ErrorCode::bad_media) {
             // Nothing playable (e.g. killed before the first second was written): set it aside so it
             // is not retried at every start, but keep it.
-            if (auto aside = claim->set_aside()) {
-                out.set_aside.push_back(*aside);
+            auto aside = claim->set_aside();
+            if (aside) {
                 out.problems.push_back(fmt::format("{} could not be decoded ({}); it is kept as {} and not tried "
                                                    "again (`walkthrough recover --list` shows such files)",
                                                    file.string(), rec.error().message, aside->string()));
                 continue;
-            } else {
-                rec = std::unexpected(aside.error());
             }
+            rec = std::unexpected(aside.error());  // left where it is: tried again next time
         }
         if (!out.retry) out.retry = rec.error();
         out.problems.push_back(fmt::format("{} could not be recovered yet: {}. It stays in {} and is tried again the "

@@ -43,9 +43,8 @@ Result<catalog::Recording> finish_recording(catalog::Library& lib, const recorde
 
 struct Recovered {
     std::vector<catalog::Recording> recordings;
-    std::vector<std::string> problems;     // files that could not be recovered, and why
-    std::optional<Error> retry;            // the first passing problem: those files wait in incoming/
-    std::vector<std::filesystem::path> set_aside;  // could not be decoded: kept, not tried again
+    std::vector<std::string> problems;  // files that could not be recovered (or were set aside), and why
+    std::optional<Error> retry;         // the first passing problem: those files wait in incoming/
 };
 // Turns every interrupted recording in <library>/incoming/ that this process can claim into a
 // catalog entry marked 'recovered', with what the person typed when it started.
