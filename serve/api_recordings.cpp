@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "catalog/json.hpp"
+#include "catalog/json_shapes.hpp"
 #include "serve/api.hpp"
 
 namespace wt::serve {

@@ -1,7 +1,7 @@
 // Signing in with an invite, signing out, and who I am.
 #include <fmt/format.h>
 
-#include "catalog/json.hpp"
+#include "catalog/json_shapes.hpp"
 #include "serve/api.hpp"
 
 namespace wt::serve {

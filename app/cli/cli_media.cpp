@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "app/cli/commands.hpp"
-#include "catalog/json.hpp"
+#include "catalog/json_shapes.hpp"
 #include "avkit/media_info.hpp"
 #include "recorder/recorder.hpp"
 

@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "app/cli/commands.hpp"
-#include "catalog/json.hpp"
+#include "catalog/json_shapes.hpp"
 
 namespace wt::app {
 

@@ -14,7 +14,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/core/finishing.hpp"
-#include "catalog/json.hpp"
+#include "catalog/json_shapes.hpp"
 #include "recorder/recorder.hpp"
 
 namespace wt::app {

@@ -10,7 +10,7 @@
 
 #include "app/core/finishing.hpp"
 #include "catalog/catalog.hpp"
-#include "catalog/json.hpp"
+#include "catalog/json_shapes.hpp"
 #include "common/text.hpp"  // printable, one_line, fit, human_size: every text printed goes through them
 
 namespace wt::app {

@@ -1,4 +1,4 @@
-#include "catalog/json.hpp"
+#include "catalog/json_shapes.hpp"
 
 #include "common/timefmt.hpp"
 
