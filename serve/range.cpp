@@ -15,13 +15,14 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// Digits only; values past 10^18 stand for "more than any file" rather than overflowing.
+// Digits only; values of 10^17 and more stop growing (they stand for "more than any file") rather
+// than overflowing: 10^17 * 10 + 9 still fits in 64 bits.
 std::optional<std::int64_t> parse_position(std::string_view s) {
     if (s.empty()) return std::nullopt;
     std::int64_t v = 0;
     for (char c : s) {
         if (c < '0' || c > '9') return std::nullopt;
-        if (v < 1'000'000'000'000'000'000LL) v = v * 10 + (c - '0');
+        if (v < 100'000'000'000'000'000LL) v = v * 10 + (c - '0');
     }
     return v;
 }
