@@ -138,4 +138,16 @@ nlohmann::json to_json(const av::MediaInfo& m) {
             {"streams", streams}};
 }
 
+nlohmann::json to_json(const catalog::Change& c) {
+    // Ids only: a client fetches what it shows, as the person it is, so an event never carries more
+    // than the routes would give.
+    nlohmann::json j{{"seq", c.seq}, {"kind", c.kind}, {"at", format_iso_utc(c.at)}, {"recording_id", c.recording_id}};
+    if (c.kind.starts_with("comment.")) j["comment_id"] = c.subject_id ? nlohmann::json(*c.subject_id) : nlohmann::json();
+    if (c.kind.starts_with("assignment.")) {
+        j["assignment_id"] = c.subject_id ? nlohmann::json(*c.subject_id) : nlohmann::json();
+    }
+    j["person"] = c.person ? nlohmann::json(*c.person) : nlohmann::json();
+    return j;
+}
+
 }  // namespace wt::catalog

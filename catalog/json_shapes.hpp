@@ -5,6 +5,7 @@
 
 #include "avkit/media_info.hpp"
 #include "catalog/catalog.hpp"
+#include "catalog/changes.hpp"
 
 namespace wt::catalog {
 
@@ -17,5 +18,6 @@ nlohmann::json to_json(const catalog::Assignment&);
 nlohmann::json to_json(const catalog::InboxItem&);
 nlohmann::json to_json(const catalog::SearchHit&);
 nlohmann::json to_json(const av::MediaInfo&);
+nlohmann::json to_json(const catalog::Change&);
 
 }  // namespace wt::catalog

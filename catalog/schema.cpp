@@ -267,7 +267,97 @@ CREATE TABLE credentials(
 CREATE INDEX credentials_by_person ON credentials(person_seq);
 )sql";
 
-constexpr std::array k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5};
+// Version 6: a change log, so that every program writing to a library (the server's workers, the CLI,
+// the desktop app: other processes) tells a team server's live event streams what changed. Filled
+// by triggers, so no writer can forget it; seq is AUTOINCREMENT so it only ever grows (clients resume
+// from the last one they saw) even after old rows are pruned. The newest 10 000 are kept: a client
+// further behind than that reloads instead of replaying. person_seq is who the change is about (the
+// author, the viewer, the assignee, whoever resolved); it is no foreign key, so a change outlives the
+// person. Deletes cascaded from a recording's delete are said once, as the recording's.
+constexpr const char* k_v6 = R"sql(
+CREATE TABLE changes(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)),
+  kind TEXT NOT NULL,
+  recording_id TEXT NOT NULL DEFAULT '',
+  subject_id TEXT,
+  person_seq INTEGER);
+CREATE TRIGGER changes_pruned AFTER INSERT ON changes BEGIN
+  DELETE FROM changes WHERE seq <= new.seq - 10000;
+END;
+
+CREATE TRIGGER changes_recording_added AFTER INSERT ON recordings BEGIN
+  INSERT INTO changes(kind, recording_id, person_seq) VALUES ('recording.added', new.id, new.author_seq);
+END;
+CREATE TRIGGER changes_recording_changed AFTER UPDATE ON recordings BEGIN
+  INSERT INTO changes(kind, recording_id, person_seq) VALUES ('recording.changed', new.id, new.author_seq);
+END;
+CREATE TRIGGER changes_recording_deleted AFTER DELETE ON recordings BEGIN
+  INSERT INTO changes(kind, recording_id, person_seq) VALUES ('recording.deleted', old.id, old.author_seq);
+END;
+CREATE TRIGGER changes_chapter_added AFTER INSERT ON chapters BEGIN
+  INSERT INTO changes(kind, recording_id, person_seq)
+    SELECT 'recording.changed', r.id, r.author_seq FROM recordings r WHERE r.seq = new.recording_seq;
+END;
+CREATE TRIGGER changes_chapter_changed AFTER UPDATE ON chapters BEGIN
+  INSERT INTO changes(kind, recording_id, person_seq)
+    SELECT 'recording.changed', r.id, r.author_seq FROM recordings r WHERE r.seq = new.recording_seq;
+END;
+CREATE TRIGGER changes_chapter_deleted AFTER DELETE ON chapters BEGIN
+  INSERT INTO changes(kind, recording_id, person_seq)
+    SELECT 'recording.changed', r.id, r.author_seq FROM recordings r WHERE r.seq = old.recording_seq;
+END;
+
+CREATE TRIGGER changes_comment_added AFTER INSERT ON comments BEGIN
+  INSERT INTO changes(kind, recording_id, subject_id, person_seq)
+    SELECT 'comment.added', r.id, new.id, new.author_seq FROM recordings r WHERE r.seq = new.recording_seq;
+END;
+CREATE TRIGGER changes_comment_resolved AFTER UPDATE OF resolved_at ON comments
+  WHEN old.resolved_at IS NULL AND new.resolved_at IS NOT NULL BEGIN
+  INSERT INTO changes(kind, recording_id, subject_id, person_seq)
+    SELECT 'comment.resolved', r.id, new.id, new.resolved_by_seq FROM recordings r WHERE r.seq = new.recording_seq;
+END;
+CREATE TRIGGER changes_comment_changed AFTER UPDATE OF body, at_ms, resolved_at ON comments
+  WHEN NOT (old.resolved_at IS NULL AND new.resolved_at IS NOT NULL)
+   AND (old.body IS NOT new.body OR old.at_ms IS NOT new.at_ms OR old.resolved_at IS NOT new.resolved_at) BEGIN
+  INSERT INTO changes(kind, recording_id, subject_id, person_seq)
+    SELECT 'comment.changed', r.id, new.id, new.author_seq FROM recordings r WHERE r.seq = new.recording_seq;
+END;
+CREATE TRIGGER changes_comment_deleted AFTER DELETE ON comments BEGIN
+  INSERT INTO changes(kind, recording_id, subject_id, person_seq)
+    SELECT 'comment.deleted', r.id, old.id, old.author_seq FROM recordings r WHERE r.seq = old.recording_seq;
+END;
+
+CREATE TRIGGER changes_view_added AFTER INSERT ON views BEGIN
+  INSERT INTO changes(kind, recording_id, person_seq)
+    SELECT 'view.changed', r.id, new.person_seq FROM recordings r WHERE r.seq = new.recording_seq;
+END;
+CREATE TRIGGER changes_view_changed AFTER UPDATE ON views BEGIN
+  INSERT INTO changes(kind, recording_id, person_seq)
+    SELECT 'view.changed', r.id, new.person_seq FROM recordings r WHERE r.seq = new.recording_seq;
+END;
+
+CREATE TRIGGER changes_assignment_added AFTER INSERT ON assignments BEGIN
+  INSERT INTO changes(kind, recording_id, subject_id, person_seq)
+    SELECT 'assignment.changed', r.id, new.id, new.assignee_seq FROM recordings r WHERE r.seq = new.recording_seq;
+END;
+CREATE TRIGGER changes_assignment_changed AFTER UPDATE ON assignments BEGIN
+  INSERT INTO changes(kind, recording_id, subject_id, person_seq)
+    SELECT 'assignment.changed', r.id, new.id, new.assignee_seq FROM recordings r WHERE r.seq = new.recording_seq;
+END;
+CREATE TRIGGER changes_assignment_deleted AFTER DELETE ON assignments BEGIN
+  INSERT INTO changes(kind, recording_id, subject_id, person_seq)
+    SELECT 'assignment.changed', r.id, old.id, old.assignee_seq FROM recordings r WHERE r.seq = old.recording_seq;
+END;
+
+-- Not for clients: a server ends the person's live streams when a credential of theirs is revoked.
+CREATE TRIGGER changes_access_revoked AFTER UPDATE OF revoked_at ON credentials
+  WHEN old.revoked_at IS NULL AND new.revoked_at IS NOT NULL BEGIN
+  INSERT INTO changes(kind, person_seq) VALUES ('access.revoked', new.person_seq);
+END;
+)sql";
+
+constexpr std::array k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
 
 // PRAGMA application_id of a walkthrough catalog ("WTLB"): what tells our file from another
 // program's SQLite database of the same name. Set when the file is created, and on the first open

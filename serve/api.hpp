@@ -1,7 +1,7 @@
 #pragma once
 // The API's handlers and what they are given. One file per subject: api_session.cpp (signing in
 // and out, me), api_recordings.cpp (recordings, comments, progress, search), api_media.cpp (media
-// and thumbnails).
+// and thumbnails), api_events.cpp (live events).
 #include <optional>
 #include <variant>
 #include <string>
@@ -13,6 +13,8 @@
 #include "serve/http.hpp"
 
 namespace wt::serve {
+
+class EventHub;
 
 // What does not change while the server runs.
 struct Site {
@@ -30,6 +32,7 @@ struct Call {
     SignInLimiter& limiter;
     std::optional<catalog::Person> person; // set for every route but the public ones
     std::optional<Credential> credential;  // what identified them
+    EventHub* events = nullptr;            // live event streams
 };
 
 using Handler = Reply (*)(Call&);
@@ -44,6 +47,7 @@ struct Route {
 std::vector<Route> session_routes();
 std::vector<Route> recording_routes();
 std::vector<Route> media_routes();
+std::vector<Route> event_routes();
 
 // The reply for an error from the catalog: its code as an HTTP status, its message as said.
 Reply from_error(const Error& e);

@@ -3,6 +3,7 @@
 #include <microhttpd.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -88,6 +89,10 @@ struct Reply {
     std::int64_t offset = 0;
     std::int64_t length = 0;
     bool is_stream() const { return file.get() >= 0; }
+    // A response the handler made itself (an event stream, sent as things happen), and how many
+    // bytes of it went out, for the log line.
+    ResponsePtr custom;
+    std::shared_ptr<std::atomic<std::int64_t>> custom_sent;
 };
 
 // A JSON reply; API JSON is private and never cached.

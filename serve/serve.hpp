@@ -34,6 +34,14 @@ struct Options {
     // before it gets 429 until the window has passed.
     int sign_in_failures = 20;
     int sign_in_window_s = 300;
+    // HTTPS directly: a PEM certificate and its key (both or neither). The default public URL is
+    // then https://HOST:PORT, and cookies are Secure.
+    std::filesystem::path tls_cert;
+    std::filesystem::path tls_key;
+    // Live events (GET /api/v1/events): a comment line on a quiet stream this often, and this many
+    // streams per person.
+    int event_heartbeat_ms = 15'000;
+    int event_streams_per_person = 4;
 };
 
 // "HOST:PORT" or "[IPv6]:PORT" -> host and port.
@@ -46,8 +54,9 @@ public:
     virtual ~Server() = default;
     virtual std::string url() const = 0;  // the public URL, no trailing slash
     virtual int port() const = 0;         // the port bound
-    // Stops accepting, gives requests in progress up to `grace` to finish (streams are not waited
-    // for), then closes every connection. Idempotent; the destructor does it with no grace.
+    // Stops accepting, ends event streams, gives other requests in progress up to `grace` to finish
+    // (media streams are not waited for), then closes every connection. Idempotent; the destructor
+    // does it with no grace.
     virtual void stop(std::chrono::milliseconds grace) = 0;
 };
 

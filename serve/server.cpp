@@ -16,7 +16,9 @@
 #include <fmt/format.h>
 
 #include "serve/api.hpp"
+#include "serve/events.hpp"
 #include "serve/serve.hpp"
+#include "serve/tls.hpp"
 #include "serve/watchdog.hpp"
 
 namespace wt::serve {
@@ -37,6 +39,7 @@ struct Exchange {
     unsigned status = 0;
     std::int64_t bytes = 0;
     bool stream = false;
+    std::shared_ptr<std::atomic<std::int64_t>> sent;  // of a response made as it goes (events)
 };
 
 // Each worker thread's own connections to the library (catalog::Library is not thread-safe).
@@ -72,7 +75,7 @@ public:
         : options_(std::move(o)),
           limiter_(options_.sign_in_failures, std::chrono::seconds(options_.sign_in_window_s)),
           watchdog_(std::chrono::seconds(options_.client_timeout_s)) {
-        for (auto list : {session_routes(), recording_routes(), media_routes()}) {
+        for (auto list : {session_routes(), recording_routes(), media_routes(), event_routes()}) {
             for (auto& r : list) {
                 router_.add(r.method, r.pattern, static_cast<int>(routes_.size()));
                 routes_.push_back(r);
@@ -82,6 +85,8 @@ public:
     ~ServerImpl() override { stop(std::chrono::milliseconds(0)); }
 
     Result<void> start();
+    Result<void> start_events();
+    Result<unsigned> use_tls();
     std::string url() const override { return site_.public_url; }
     int port() const override { return port_; }
     void stop(std::chrono::milliseconds grace) override;
@@ -113,6 +118,8 @@ private:
     std::atomic<int> streaming_{0};  // of those, the ones sending a file
     std::once_flag stopped_;
     Watchdog watchdog_;
+    TlsFiles tls_;                     // the daemon reads them while it starts
+    std::unique_ptr<EventHub> events_;  // outlives the daemon, whose callbacks reach it
     DaemonPtr daemon_;  // last: stopped first, while everything its callbacks use still exists
 };
 
@@ -211,6 +218,7 @@ Reply ServerImpl::handle(MHD_Connection* c, Exchange& ex) {
     auto w = worker();
     if (!w) return from_error(w.error());
     Call call{req, *(*w)->library, *(*w)->access, site_, limiter_, std::nullopt, credential_of(req, site_.cookie_name.c_str())};
+    call.events = events_.get();
     Reply r = authorised(route, call, ex);
     if (call.person) ex.person = call.person->name;
     return r;
@@ -253,7 +261,12 @@ Reply ServerImpl::authorised(const Route& route, Call& call, Exchange&) {
 
 MHD_Result ServerImpl::queue(MHD_Connection* c, Exchange& ex, Reply reply) {
     ResponsePtr response;
-    if (reply.is_stream() && reply.length > 0) {
+    if (reply.custom) {
+        response = std::move(reply.custom);
+        ex.stream = true;
+        ++streaming_;
+        ex.sent = std::move(reply.custom_sent);
+    } else if (reply.is_stream() && reply.length > 0) {
         response.reset(MHD_create_response_from_fd_at_offset64(static_cast<std::uint64_t>(reply.length),
                                                                reply.file.get(),
                                                                static_cast<std::uint64_t>(reply.offset)));
@@ -288,6 +301,7 @@ void ServerImpl::on_completed(void* cls, MHD_Connection* c, void** con_cls, MHD_
     *con_cls = nullptr;
     if (!ex) return;
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - ex->started).count();
+    if (ex->sent) ex->bytes = ex->sent->load();
     // One write per line, so lines from several threads never interleave. No query string, body
     // or header is logged: tokens and invite codes travel only there.
     const std::string line = fmt::format("{} {} {} {} {} {} {}ms{}\n", format_iso_utc(now_ms()), ex->person, ex->method,
@@ -342,10 +356,22 @@ Result<void> ServerImpl::start() {
     // Opening the library here once reports a library that cannot be opened before anyone connects.
     if (auto w = catalog::open_access(options_.library, options_.open); !w) return std::unexpected(w.error());
 
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    auto tls_flags = use_tls();
+    if (!tls_flags) return std::unexpected(tls_flags.error());
+    if (auto r = start_events(); !r) return r;
+
+    // Suspend and resume: an event stream with nothing to send leaves the pool's threads.
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG | *tls_flags;
     if (v6) flags |= MHD_USE_IPv6;
+    MHD_OptionItem tls_options[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, const_cast<char*>(tls_.cert_pem.c_str())},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, const_cast<char*>(tls_.key_pem.c_str())},
+        {MHD_OPTION_END, 0, nullptr},
+    };
     daemon_.reset(MHD_start_daemon(
         flags, port, nullptr, nullptr, &ServerImpl::on_request, this,
+        MHD_OPTION_ARRAY, *tls_flags ? tls_options : tls_options + 2,
         MHD_OPTION_EXTERNAL_LOGGER, &ServerImpl::on_log, this,
         MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&addr),
         MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1, options_.threads)),
@@ -366,16 +392,52 @@ Result<void> ServerImpl::start() {
     port_ = info ? info->port : options_.port;
 
     const std::string host = v6 ? "[" + options_.host + "]" : options_.host;
-    site_.public_url = options_.public_url.empty() ? fmt::format("http://{}:{}", host, port_) : options_.public_url;
+    const bool tls = *tls_flags != 0;
+    site_.public_url = options_.public_url.empty()
+                           ? fmt::format("{}://{}:{}", tls ? "https" : "http", host, port_)
+                           : options_.public_url;
     while (site_.public_url.size() > 1 && site_.public_url.back() == '/') site_.public_url.pop_back();
     site_.origins.push_back(origin_of(site_.public_url));
     if (options_.host == "127.0.0.1" || options_.host == "localhost" || options_.host == "::1") {
         for (const char* name : {"127.0.0.1", "localhost", "[::1]"}) {
-            site_.origins.push_back(fmt::format("http://{}:{}", name, port_));
+            site_.origins.push_back(fmt::format("{}://{}:{}", tls ? "https" : "http", name, port_));
         }
     }
-    site_.secure = site_.public_url.starts_with("https://");
+    site_.secure = tls || site_.public_url.starts_with("https://");
     site_.cookie_name = site_.secure ? "__Host-wt_session" : "wt_session";
+    return {};
+}
+
+Result<unsigned> ServerImpl::use_tls() {
+    if (options_.tls_cert.empty() != options_.tls_key.empty()) {
+        return fail(ErrorCode::invalid_input, "give both --tls-cert and --tls-key (or neither, e.g. behind a proxy)");
+    }
+    if (options_.tls_cert.empty()) return 0u;
+    if (!tls_supported()) {
+        return fail(ErrorCode::invalid_input,
+                    "this libmicrohttpd was built without TLS support, so --tls-cert cannot be used; install "
+                    "Debian's libmicrohttpd12 (built with GnuTLS), or serve plain HTTP behind a TLS proxy such as "
+                    "nginx (README: walkthrough serve)");
+    }
+    auto files = load_tls(options_.tls_cert, options_.tls_key);
+    if (!files) return std::unexpected(files.error());
+    tls_ = std::move(*files);
+    if (!tls_.warning.empty()) {
+        const std::string line = "walkthrough serve: warning: " + tls_.warning + "\n";
+        std::fwrite(line.data(), 1, line.size(), stderr);
+    }
+    return static_cast<unsigned>(MHD_USE_TLS);
+}
+
+Result<void> ServerImpl::start_events() {
+    EventOptions o;
+    o.library = options_.library;
+    o.busy_timeout_ms = options_.open.busy_timeout_ms;
+    o.heartbeat = std::chrono::milliseconds(std::max(100, options_.event_heartbeat_ms));
+    o.per_person = std::max(1, options_.event_streams_per_person);
+    auto hub = EventHub::start(std::move(o));
+    if (!hub) return std::unexpected(hub.error());
+    events_ = std::move(*hub);
     return {};
 }
 
@@ -384,10 +446,16 @@ void ServerImpl::stop(std::chrono::milliseconds grace) {
         if (!daemon_) return;
         const MHD_socket listening = MHD_quiesce_daemon(daemon_.get());
         if (listening != MHD_INVALID_SOCKET) ::close(listening);
+        // Event streams never finish by themselves: they end now (their clients see the response
+        // end and would reconnect elsewhere or later).
+        if (events_) events_->close_all();
         const auto deadline = Clock::now() + grace;
         while (in_flight_.load() > streaming_.load() && Clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
+        // Every suspended stream has been resumed by close_all (the daemon must not stop with one
+        // suspended); most are gone by now, the rest go with their connections.
+        if (events_) events_->wait_closed(std::chrono::milliseconds(300));
         daemon_.reset();  // closes every connection, streams included, and joins the threads
         std::lock_guard lock(workers_mutex_);
         workers_.clear();

@@ -125,11 +125,13 @@ std::optional<int> Served::stop(std::chrono::milliseconds limit, std::chrono::mi
 
 std::string Served::log() const { return read_file(io_ / "err"); }
 
-Http Served::call(const HttpRequest& r) const {
+Http Served::call(const HttpRequest& r) const { return request(url, r, ca_file); }
+
+Http request(const std::string& base_url, const HttpRequest& r, const std::string& ca_file) {
     Http out;
     CURL* curl = curl_easy_init();
     REQUIRE(curl != nullptr);
-    const std::string full = url + r.path;
+    const std::string full = base_url + r.path;
     curl_easy_setopt(curl, CURLOPT_URL, full.c_str());
     curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);  // send "..", "%2e%2e" as written
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, r.method.c_str());
@@ -139,6 +141,7 @@ Http Served::call(const HttpRequest& r) const {
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out.headers);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    if (!ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file.c_str());
     curl_slist* headers = nullptr;
     for (const auto& h : r.headers) headers = curl_slist_append(headers, h.c_str());
     if (r.body) {
@@ -177,6 +180,150 @@ std::string Served::sign_in(const std::string& name) const {
     auto r = post("/api/v1/session", "", nlohmann::json{{"invite", invite_code(name)}}.dump());
     REQUIRE_MESSAGE(r.status == 200, r.body);
     return r.json().at("token").get<std::string>();
+}
+
+std::string auth(const std::string& token) { return "Authorization: Bearer " + token; }
+
+nlohmann::json EventStream::Event::json() const {
+    auto j = nlohmann::json::parse(data, nullptr, false);
+    REQUIRE_MESSAGE(!j.is_discarded(), "event data is not JSON: " << data);
+    return j;
+}
+
+EventStream::EventStream(const Served& server, const std::string& token, std::optional<std::string> last_event_id) {
+    const std::string url = server.url + "/api/v1/events";
+    std::vector<std::string> headers{auth(token), "Accept: text/event-stream"};
+    if (last_event_id) headers.push_back("Last-Event-ID: " + *last_event_id);
+    thread_ = std::thread([this, url, headers, ca = server.ca_file] {
+        CURL* curl = curl_easy_init();
+        if (!curl) return;
+        curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &EventStream::on_data);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
+        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &EventStream::on_header);
+        curl_easy_setopt(curl, CURLOPT_HEADERDATA, this);
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &EventStream::on_progress);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, this);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+        if (!ca.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca.c_str());
+        curl_slist* list = nullptr;
+        for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+        curl_easy_perform(curl);
+        curl_slist_free_all(list);
+        curl_easy_cleanup(curl);
+        std::lock_guard lock(mutex_);
+        done_ = true;
+    });
+}
+
+EventStream::~EventStream() { hang_up(); }
+
+void EventStream::hang_up() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+}
+
+size_t EventStream::on_data(char* data, size_t size, size_t n, void* self) {
+    auto* me = static_cast<EventStream*>(self);
+    std::lock_guard lock(me->mutex_);
+    me->raw_.append(data, size * n);
+    return size * n;
+}
+
+size_t EventStream::on_header(char* data, size_t size, size_t n, void* self) {
+    auto* me = static_cast<EventStream*>(self);
+    std::string line(data, size * n);
+    if (line.starts_with("HTTP/")) {
+        auto space = line.find(' ');
+        std::lock_guard lock(me->mutex_);
+        if (space != std::string::npos) me->status_ = std::atol(line.c_str() + space + 1);
+    }
+    return size * n;
+}
+
+int EventStream::on_progress(void* self, long long, long long, long long, long long) {
+    return static_cast<EventStream*>(self)->stop_ ? 1 : 0;
+}
+
+std::string EventStream::raw() const {
+    std::lock_guard lock(mutex_);
+    return raw_;
+}
+
+std::vector<EventStream::Event> EventStream::events() const {
+    const std::string text = raw();
+    std::vector<Event> out;
+    size_t start = 0;
+    for (;;) {
+        const size_t end = text.find("\n\n", start);
+        if (end == std::string::npos) break;
+        Event e;
+        bool any = false;
+        size_t line_start = start;
+        while (line_start < end) {
+            size_t line_end = text.find('\n', line_start);
+            if (line_end == std::string::npos || line_end > end) line_end = end;
+            const std::string line = text.substr(line_start, line_end - line_start);
+            auto field = [&](const char* name) -> std::optional<std::string> {
+                const std::string prefix = std::string(name) + ": ";
+                if (line.starts_with(prefix)) return line.substr(prefix.size());
+                return std::nullopt;
+            };
+            if (auto v = field("id")) e.id = *v, any = true;
+            if (auto v = field("event")) e.event = *v, any = true;
+            if (auto v = field("data")) e.data = *v, any = true;
+            line_start = line_end + 1;
+        }
+        if (any && !e.event.empty()) out.push_back(e);
+        start = end + 2;
+    }
+    return out;
+}
+
+std::optional<EventStream::Event> EventStream::next(const std::function<bool(const Event&)>& match,
+                                                    std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        auto all = events();
+        for (size_t i = seen_; i < all.size(); ++i) {
+            if (match(all[i])) {
+                seen_ = i + 1;
+                return all[i];
+            }
+        }
+        if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+std::optional<EventStream::Event> EventStream::next(const std::string& kind, std::chrono::milliseconds limit) {
+    return next([&](const Event& e) { return e.event == kind; }, limit);
+}
+
+long EventStream::status(std::chrono::milliseconds limit) const {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        {
+            std::lock_guard lock(mutex_);
+            if (status_ != 0 || done_) return status_;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) return 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+bool EventStream::ended(std::chrono::milliseconds limit) const {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        {
+            std::lock_guard lock(mutex_);
+            if (done_) return true;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
 }
 
 RawClient::RawClient(const std::string& url, int receive_buffer) {
@@ -231,6 +378,16 @@ bool RawClient::closed_by_peer(std::chrono::milliseconds wait) {
         auto n = ::recv(fd_, buf, sizeof buf, 0);
         if (n <= 0) return true;
     }
+}
+
+std::string integrity(const CliLibrary& lib) {
+    auto db = sql::Database::open(lib.root() / "catalog.db", 2000);
+    REQUIRE(db.has_value());
+    auto st = db->prepare("PRAGMA integrity_check");
+    REQUIRE(st.has_value());
+    auto row = st->step();
+    REQUIRE(row.has_value());
+    return *row ? st->text(0) : std::string("no answer");
 }
 
 std::int64_t count_rows(const CliLibrary& lib, const std::string& sql) {

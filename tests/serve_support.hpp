@@ -3,10 +3,14 @@
 // (started and stopped by PID), an HTTP client (libcurl), and raw sockets for misbehaving clients.
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -41,6 +45,7 @@ public:
 
     std::string url;
     pid_t pid = -1;
+    std::string ca_file;  // for https: the only certificate authority trusted (pinned)
 
     Http call(const HttpRequest& r) const;
     Http get(const std::string& path, const std::string& token) const;
@@ -55,6 +60,49 @@ public:
 private:
     CliLibrary& lib_;
     TempDir io_;
+};
+
+// One request to BASE_URL + r.path; with `ca_file`, the only certificate authority trusted.
+Http request(const std::string& base_url, const HttpRequest& r, const std::string& ca_file = {});
+
+std::string auth(const std::string& token);  // "Authorization: Bearer TOKEN"
+
+// A Server-Sent Events client on its own thread (libcurl): GET /api/v1/events with a token and
+// optionally Last-Event-ID, collecting what arrives.
+class EventStream {
+public:
+    struct Event {
+        std::string id;
+        std::string event;
+        std::string data;
+        nlohmann::json json() const;  // data parsed; fails the test if it is not JSON
+    };
+    EventStream(const Served& server, const std::string& token, std::optional<std::string> last_event_id = {});
+    ~EventStream();  // hangs up
+    EventStream(const EventStream&) = delete;
+    EventStream& operator=(const EventStream&) = delete;
+
+    // The first event (after any seen before) that `match` accepts, waiting up to `limit`.
+    std::optional<Event> next(const std::function<bool(const Event&)>& match, std::chrono::milliseconds limit);
+    std::optional<Event> next(const std::string& kind, std::chrono::milliseconds limit);
+    std::vector<Event> events() const;  // every event so far
+    std::string raw() const;            // every byte so far (comments included)
+    long status(std::chrono::milliseconds limit) const;  // once the headers have come; 0 if not in time
+    // Whether the server has ended the response, waiting up to `limit`.
+    bool ended(std::chrono::milliseconds limit) const;
+    void hang_up();
+
+private:
+    static size_t on_data(char* data, size_t size, size_t n, void* self);
+    static size_t on_header(char* data, size_t size, size_t n, void* self);
+    static int on_progress(void* self, long long, long long, long long, long long);
+    mutable std::mutex mutex_;  // guards raw_, status_, done_
+    std::string raw_;
+    long status_ = 0;
+    bool done_ = false;
+    size_t seen_ = 0;  // events already handed out by next()
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
 };
 
 // A raw TCP connection to 127.0.0.1:port, for requests libcurl would not send.
@@ -73,6 +121,9 @@ public:
 private:
     int fd_ = -1;
 };
+
+// PRAGMA integrity_check of the library's catalog.db: "ok" when it is sound.
+std::string integrity(const CliLibrary& lib);
 
 // A count from the library's catalog.db (read-only SQL), to show that a refusal changed nothing.
 std::int64_t count_rows(const CliLibrary& lib, const std::string& sql);

@@ -16,6 +16,10 @@ struct ServeOpts {
     std::string listen = "127.0.0.1:8642";
     std::string public_url;
     int client_timeout_s = 15;
+    std::string tls_cert;
+    std::string tls_key;
+    int heartbeat_s = 15;
+    unsigned connections_per_address = 64;
 };
 
 Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
@@ -23,6 +27,10 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     if (!where) return std::unexpected(where.error());
     if (o.client_timeout_s < 1 || o.client_timeout_s > 3600) {
         return fail(ErrorCode::invalid_input, "--client-timeout is 1 to 3600 seconds");
+    }
+    if (o.heartbeat_s < 1 || o.heartbeat_s > 3600) return fail(ErrorCode::invalid_input, "--heartbeat is 1 to 3600 seconds");
+    if (o.connections_per_address < 1 || o.connections_per_address > 10000) {
+        return fail(ErrorCode::invalid_input, "--connections-per-address is 1 to 10000");
     }
     auto lib = ctx.open();  // migrates and recovers before anyone connects
     if (!lib) return std::unexpected(lib.error());
@@ -43,6 +51,10 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     options.port = where->second;
     options.public_url = o.public_url;
     options.client_timeout_s = o.client_timeout_s;
+    options.tls_cert = o.tls_cert;
+    options.tls_key = o.tls_key;
+    options.event_heartbeat_ms = o.heartbeat_s * 1000;
+    options.connections_per_address = o.connections_per_address;
     auto server = serve::Server::start(options);
     if (!server) return std::unexpected(server.error());
     if (auto r = (*lib)->set_public_url((*server)->url()); !r) return r;
@@ -56,7 +68,7 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     sigwait(&stop_signals, &signal_number);
     std::cerr << "walkthrough serve: stopping (" << (signal_number == SIGINT ? "SIGINT" : "SIGTERM") << ")"
               << std::endl;
-    // Short requests get a moment to finish; streams are cut. Well within 5 s in all.
+    // Short requests get a moment to finish; media and event streams are cut. Well within 5 s in all.
     (*server)->stop(std::chrono::milliseconds(2000));
     return {};
 }
@@ -73,6 +85,13 @@ void add_serve_commands(CLI::App& app, Action& action) {
                         "(default: http://HOST:PORT)");
         cmd->add_option("--client-timeout", o->client_timeout_s,
                         "Seconds a client may take to send a request, and an idle connection stays open")
+            ->capture_default_str();
+        cmd->add_option("--tls-cert", o->tls_cert, "Serve HTTPS with this PEM certificate (and --tls-key)");
+        cmd->add_option("--tls-key", o->tls_key, "The certificate's PEM private key, not encrypted");
+        cmd->add_option("--connections-per-address", o->connections_per_address,
+                        "Open connections one address may have (behind a proxy, all come from the proxy's)")
+            ->capture_default_str();
+        cmd->add_option("--heartbeat", o->heartbeat_s, "Seconds between keep-alive lines on a quiet event stream")
             ->capture_default_str();
         cmd->callback([o, &action] { action = [o](CliContext& ctx) { return run_server(ctx, *o); }; });
     }

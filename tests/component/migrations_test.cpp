@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "catalog/changes.hpp"
 #include "catalog/schema.hpp"
 #include "tests/fixture.hpp"
 
@@ -121,7 +122,7 @@ TEST_CASE("a version-4 library gains access: its first person is the admin, role
     }
     auto lib = catalog::open_library(dir.path, {});
     REQUIRE_MESSAGE(lib.has_value(), (lib ? "" : lib.error().message));
-    CHECK((*lib)->stats()->schema_version == 5);
+    CHECK((*lib)->stats()->schema_version == catalog::latest_schema_version());
     CHECK((*lib)->me().name == "bob");
     auto ann = (*lib)->person("ann");
     REQUIRE(ann.has_value());
@@ -167,4 +168,67 @@ TEST_CASE("a file that is not a database gets a clear error, not a crash") {
     REQUIRE_FALSE(lib.has_value());
     CHECK(lib.error().message.find("is damaged or is not a walkthrough catalog") != std::string::npos);
     CHECK(read_file(dir / "catalog.db") == std::string(4096, 'x'));  // nothing overwritten
+}
+
+TEST_CASE("a version-5 library gains the change log: every writer's changes are in it, pruned, seq only growing") {
+    TempDir dir;
+    auto db = sql::Database::open(dir / "catalog.db", 1000);
+    REQUIRE(db.has_value());
+    REQUIRE(catalog::migrate(*db, 5).has_value());
+    CHECK_FALSE(db->exec("SELECT * FROM changes").has_value());  // no change log in v5
+    exec(*db, "INSERT INTO people(id, name, created_at) VALUES ('p1', 'ann', 0), ('p2', 'bob', 0)");
+    exec(*db, "INSERT INTO recordings(id, title, kind, author_seq, created_at, duration_ms, media_path, status) "
+              "VALUES ('rec1', 'Payroll', 'training', 1, 0, 300000, 'media/rec1.mp4', 'ready')");
+    REQUIRE(catalog::migrate(*db, catalog::latest_schema_version()).has_value());
+
+    auto feed = catalog::open_change_feed(dir.path, 1000);
+    REQUIRE_MESSAGE(feed.has_value(), (feed ? "" : feed.error().message));
+    CHECK((*feed)->moved().value());  // the first call sets the baseline
+    CHECK_FALSE((*feed)->moved().value());
+    CHECK((*feed)->span().value().latest == 0);  // a migrated library starts with an empty log
+
+    // Writes on another connection (as another process would make them).
+    exec(*db, "INSERT INTO comments(id, recording_seq, author_seq, at_ms, body, created_at) "
+              "VALUES ('c1', 1, 2, 1000, 'which form?', 0)");
+    exec(*db, "UPDATE comments SET thread_seq = seq");  // how a new thread's root is completed: no event
+    exec(*db, "UPDATE comments SET resolved_at = 5, resolved_by_seq = 1 WHERE id = 'c1'");
+    exec(*db, "INSERT INTO views(recording_seq, person_seq, updated_at) VALUES (1, 2, 0)");
+    exec(*db, "UPDATE recordings SET title = 'Payroll, 2027'");
+    exec(*db, "INSERT INTO credentials(secret_hash, person_seq, kind, created_at, expires_at) "
+              "VALUES ('h', 2, 'token', 0, 99999999999999)");
+    exec(*db, "UPDATE credentials SET revoked_at = 1");
+    CHECK((*feed)->moved().value());
+    auto changes = (*feed)->after(0, 100);
+    REQUIRE(changes.has_value());
+    std::vector<std::string> kinds;
+    for (const auto& c : *changes) kinds.push_back(c.kind);
+    CHECK(kinds == std::vector<std::string>{"comment.added", "comment.resolved", "view.changed", "recording.changed",
+                                            "access.revoked"});
+    CHECK(changes->at(0).recording_id == "rec1");
+    CHECK(changes->at(0).subject_id == "c1");
+    CHECK(changes->at(0).person == "bob");
+    CHECK(changes->at(1).person == "ann");  // who resolved it
+    CHECK(changes->at(4).person_id == "p2");
+    CHECK(changes->at(0).at > 1'700'000'000'000);  // now, in ms since 1970
+
+    // A recording's delete is said once: its comments and views go without events of their own.
+    exec(*db, "DELETE FROM recordings WHERE id = 'rec1'");
+    auto after_delete = (*feed)->after(changes->back().seq, 100);
+    REQUIRE(after_delete.has_value());
+    REQUIRE(after_delete->size() == 1);
+    CHECK(after_delete->at(0).kind == "recording.deleted");
+    CHECK(after_delete->at(0).recording_id == "rec1");
+
+    // The newest 10 000 are kept; seq goes on growing past the pruned ones.
+    exec(*db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10050) "
+              "INSERT INTO changes(kind) SELECT 'recording.changed' FROM n");
+    auto span = (*feed)->span();
+    REQUIRE(span.has_value());
+    CHECK(span->latest == 6 + 10050);
+    CHECK(span->latest - span->oldest + 1 == 10000);
+    exec(*db, "DELETE FROM changes");
+    exec(*db, "INSERT INTO people(id, name, created_at) VALUES ('p3', 'cat', 0)");
+    exec(*db, "INSERT INTO recordings(id, title, kind, author_seq, created_at, media_path, status) "
+              "VALUES ('rec2', 'Next', 'walkthrough', 3, 0, 'media/rec2.mp4', 'ready')");
+    CHECK((*feed)->span().value().latest == 6 + 10050 + 1);
 }

@@ -9,12 +9,6 @@
 using nlohmann::json;
 using namespace wt::test;
 
-namespace {
-
-std::string auth(const std::string& token) { return "Authorization: Bearer " + token; }
-
-}  // namespace
-
 TEST_CASE("invite, sign in, list, show, media ranges, comment, progress, search, sign out") {
     CliLibrary lib;
     const auto clip = make_clip(lib.dir.path, "onboarding.mp4", 3);
