@@ -1,7 +1,8 @@
 // The team server's story over HTTP with the real binary: invite -> token -> list -> show ->
 // media byte ranges compared byte for byte with the stored file -> comment -> progress -> search
 // -> sign out; the CLI on the same library sees the changes; one log line per request, with no
-// secret in it; SIGTERM during a stream ends it and exits 0 within 5 s.
+// secret in it; SIGTERM during a stream ends it and exits 0 within 5 s, and the library is served
+// again.
 #include <doctest/doctest.h>
 
 #include "tests/serve_support.hpp"
@@ -223,6 +224,14 @@ TEST_CASE("SIGTERM while a stream is being sent: the stream is cut and the serve
     CHECK(slow_reader.closed_by_peer(std::chrono::milliseconds(2000)));
     CHECK(contains(server.log(), "/media 200"));
     CHECK(contains(server.log(), "(cut)"));
+
+    // The library is sound, and the next start serves it (the token still works).
+    CHECK(integrity(lib) == "ok");
+    Served again(lib);
+    auto range = again.call({"GET", "/api/v1/recordings/" + rec.at("id").get<std::string>() + "/media",
+                             {auth(token), "Range: bytes=0-99"}, std::nullopt});
+    CHECK(range.status == 206);
+    CHECK(range.body.size() == 100);
 }
 
 TEST_CASE("PATCH and DELETE a recording: its author and admins may, a member touching another's gets 403") {
