@@ -27,6 +27,13 @@ std::string resync_text(std::int64_t seq) {
     return fmt::format("id: {}\nevent: resync\ndata: {{\"seq\": {}}}\n\n", seq, seq);
 }
 
+// Whether `earlier` says nothing that `later` does not: one edit of a title, description and tags
+// writes the recording three times, and a client needs to refetch it once.
+bool superseded(const catalog::Change& earlier, const catalog::Change& later) {
+    return (earlier.kind == "recording.changed" || earlier.kind == "view.changed") && earlier.kind == later.kind &&
+           earlier.recording_id == later.recording_id && earlier.person_id == later.person_id;
+}
+
 void log_line(const std::string& text) {
     const std::string line = "walkthrough serve: " + text + "\n";
     std::fwrite(line.data(), 1, line.size(), stderr);
@@ -240,6 +247,7 @@ std::vector<std::pair<catalog::Change, std::string>> EventHub::fetch_new() {
         }
         for (auto& c : *page) {
             from = c.seq;
+            if (!out.empty() && superseded(out.back().first, c)) out.pop_back();
             std::string text = event_text(c);
             out.emplace_back(std::move(c), std::move(text));
         }
@@ -253,17 +261,22 @@ std::string EventHub::catch_up_text(const Stream& s, std::int64_t from, std::int
     if (!span) return resync_text(to);
     // Changes after `from` are all still in the log only if the one right after it is.
     if (from > to || (from < to && span->oldest > from + 1)) return resync_text(to);
-    std::string text;
+    std::vector<catalog::Change> missed;
     while (from < to) {
         auto page = feed_->after(from, k_page);
         if (!page) return resync_text(to);
         if (page->empty()) break;
-        for (const auto& c : *page) {
-            if (c.seq > to) return text;
+        for (auto& c : *page) {
+            if (c.seq > to) break;
             from = c.seq;
-            if (may_see(s.person, c)) text += event_text(c);
+            if (!may_see(s.person, c)) continue;
+            if (!missed.empty() && superseded(missed.back(), c)) missed.pop_back();
+            missed.push_back(std::move(c));
         }
+        if (!page->empty() && page->back().seq > to) break;
     }
+    std::string text;
+    for (const auto& c : missed) text += event_text(c);
     return text;
 }
 

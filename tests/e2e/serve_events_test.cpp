@@ -74,6 +74,12 @@ TEST_CASE("a stream tells of comments over HTTP and from the CLI, a view, a reso
     CHECK(e4->json().at("person") == "bob");
     CHECK(e4->json().at("recording_id") == l.id);
 
+    l.lib.ok({"edit", l.id, "--title", "Expenses, 2027", "--description", "yearly", "--add-tag", "hr"}, "ann");
+    auto edited = events.next("recording.changed", k_wait);
+    REQUIRE_MESSAGE(edited.has_value(), events.raw());
+    CHECK(edited->json().at("recording_id") == l.id);
+    CHECK_FALSE(events.next("recording.changed", milliseconds(300)).has_value());
+
     // A quiet stream gets heartbeats (comment lines), so proxies and clients see it alive.
     std::this_thread::sleep_for(milliseconds(1500));
     CHECK(contains(events.raw(), "\n: keep-alive\n\n"));
@@ -117,7 +123,7 @@ TEST_CASE("Last-Event-ID resumes where the client was; an id from elsewhere gets
     // Missed while away: two comments by the CLI and an edit.
     const std::string c1 = l.lib.ok({"comment", l.id, "one"}, "ann").at("id");
     const std::string c2 = l.lib.ok({"comment", l.id, "two"}, "cat").at("id");
-    l.lib.ok({"edit", l.id, "--title", "Expenses, 2027"}, "ann");
+    l.lib.ok({"edit", l.id, "--title", "Expenses, 2027", "--description", "yearly", "--add-tag", "hr"}, "ann");
 
     EventStream again(server, bob, last_id);
     REQUIRE(again.status(k_wait) == 200);
@@ -131,6 +137,8 @@ TEST_CASE("Last-Event-ID resumes where the client was; an id from elsewhere gets
     CHECK(seq_of(*m2) > seq_of(*m1));
     CHECK(seq_of(*m3) > seq_of(*m2));
     CHECK_FALSE(contains(again.raw(), "event: ready"));
+    // One edit of title, description and tags writes the recording three times: told once.
+    CHECK_FALSE(again.next("recording.changed", milliseconds(300)).has_value());
     // And on from there, live.
     const std::string c3 = l.lib.ok({"comment", l.id, "three"}, "ann").at("id");
     auto m4 = again.next("comment.added", k_wait);
