@@ -18,6 +18,8 @@
 //     callback stopping a read (AVERROR_EXIT: conflict).
 //   - A decoder that refuses the end of input, or neither gives a frame nor ends while draining,
 //     has ended: what it gave is all there is.
+// The player's playback threads do not pull: the demux thread reads the file and hands them packets
+// through queues (player/queued_decode.hpp says why); their damaged-input rules are these.
 // Thread-safety: a PullDecoder, like the contexts it reads, belongs to one thread at a time.
 #include <cstdint>
 #include <functional>
