@@ -35,63 +35,63 @@ Result<CodecContextPtr> open_decoder(const AVStream* stream, const DecoderSettin
 }
 
 PullDecoder::PullDecoder(AVFormatContext* input, AVCodecContext* decoder, int stream, Options options)
-    : m_input(input), m_decoder(decoder), m_stream(stream), m_options(options) {
+    : input_(input), decoder_(decoder), stream_(stream), options_(options) {
     // Let the demuxer skip the other streams' payloads.
     for (unsigned i = 0; i < input->nb_streams; ++i)
         if (static_cast<int>(i) != stream) input->streams[i]->discard = AVDISCARD_ALL;
 }
 
 void PullDecoder::restart() {
-    avcodec_flush_buffers(m_decoder);  // also takes a drained decoder back to accepting packets
-    m_packets = 0;
-    m_draining = false;
+    avcodec_flush_buffers(decoder_);  // also takes a drained decoder back to accepting packets
+    packets_ = 0;
+    draining_ = false;
 }
 
 Result<bool> PullDecoder::next(AVFrame* frame) {
     av_frame_unref(frame);
-    if (!m_packet) return std::unexpected(out_of_memory());
+    if (!packet_) return std::unexpected(out_of_memory());
     for (;;) {
         // What the decoder holds first: one packet may give several frames, or none yet.
-        const int got = avcodec_receive_frame(m_decoder, frame);
+        const int got = avcodec_receive_frame(decoder_, frame);
         if (got >= 0) {
-            ++m_stats.frames_decoded;
-            if (is_corrupt(frame)) ++m_stats.corrupt_frames;
+            ++stats_.frames_decoded;
+            if (is_corrupt(frame)) ++stats_.corrupt_frames;
             return true;
         }
         if (got == AVERROR(ENOMEM)) return std::unexpected(out_of_memory());
         if (got == AVERROR_EOF) return false;
-        if (got != AVERROR(EAGAIN)) ++m_stats.damaged_packets;
-        if (m_draining) return false;  // failed or stuck while draining: nothing more will come
-        if (m_options.max_packets > 0 && m_packets >= m_options.max_packets) return false;
+        if (got != AVERROR(EAGAIN)) ++stats_.damaged_packets;
+        if (draining_) return false;  // failed or stuck while draining: nothing more will come
+        if (options_.max_packets > 0 && packets_ >= options_.max_packets) return false;
         if (auto fed = feed(); !fed) return std::unexpected(fed.error());
     }
 }
 
 // Reads the next packet of the stream and sends it, or at the end of the input sends the end.
 Result<void> PullDecoder::feed() {
-    AVPacket* pkt = m_packet.get();
+    AVPacket* pkt = packet_.get();
     for (;;) {
-        int ret = av_read_frame(m_input, pkt);
+        int ret = av_read_frame(input_, pkt);
         if (ret == AVERROR(EAGAIN)) continue;  // a non-blocking device with nothing yet
         if (ret == AVERROR_EXIT) return fail(ErrorCode::conflict, "reading was interrupted");
         if (ret < 0) {
-            if (m_options.live && ret != AVERROR_EOF)
+            if (options_.live && ret != AVERROR_EOF)
                 return fail(ErrorCode::io, "stopped delivering: " + error_text(ret));
-            m_draining = true;
-            ret = avcodec_send_packet(m_decoder, nullptr);
+            draining_ = true;
+            ret = avcodec_send_packet(decoder_, nullptr);
             if (ret == AVERROR(ENOMEM)) return std::unexpected(out_of_memory());
             return {};  // a refused end is found out by the next receive
         }
-        if (pkt->stream_index != m_stream) {
+        if (pkt->stream_index != stream_) {
             av_packet_unref(pkt);
             continue;
         }
-        ++m_packets;
+        ++packets_;
         if (before_send) before_send(*pkt);
-        ret = avcodec_send_packet(m_decoder, pkt);
+        ret = avcodec_send_packet(decoder_, pkt);
         av_packet_unref(pkt);
         if (ret == AVERROR(ENOMEM)) return std::unexpected(out_of_memory());
-        if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_EOF) ++m_stats.damaged_packets;
+        if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_EOF) ++stats_.damaged_packets;
         return {};
     }
 }

@@ -18,6 +18,8 @@
 //     callback stopping a read (AVERROR_EXIT: conflict).
 //   - A decoder that refuses the end of input, or neither gives a frame nor ends while draining,
 //     has ended: what it gave is all there is.
+// The player's playback threads do not pull: the demux thread reads the file and hands them packets
+// through queues (player/queued_decode.hpp says why); their damaged-input rules are these.
 // Thread-safety: a PullDecoder, like the contexts it reads, belongs to one thread at a time.
 #include <cstdint>
 #include <functional>
@@ -67,20 +69,20 @@ public:
     // Called with each packet of the stream just before it is sent (e.g. to set skip_frame).
     std::function<void(const AVPacket&)> before_send;
 
-    const DecodeStats& stats() const { return m_stats; }
-    int stream() const { return m_stream; }
+    const DecodeStats& stats() const { return stats_; }
+    int stream() const { return stream_; }
 
 private:
     Result<void> feed();
 
-    AVFormatContext* m_input;
-    AVCodecContext* m_decoder;
-    int m_stream;
-    Options m_options;
-    PacketPtr m_packet = make_packet();
-    int m_packets = 0;        // since the last restart()
-    bool m_draining = false;  // the end was sent to the decoder
-    DecodeStats m_stats;
+    AVFormatContext* input_;
+    AVCodecContext* decoder_;
+    int stream_;
+    Options options_;
+    PacketPtr packet_ = make_packet();
+    int packets_ = 0;        // since the last restart()
+    bool draining_ = false;  // the end was sent to the decoder
+    DecodeStats stats_;
 };
 
 using PacketSink = std::function<Result<void>(AVPacket*)>;

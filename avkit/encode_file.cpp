@@ -26,42 +26,43 @@ public:
     // Not mkstemp: its 0600 would end up on the finished picture; 0666 leaves the choice to the umask.
     explicit TempFile(const fs::path& target) {
         static std::atomic<unsigned> counter{0};
-        for (int attempt = 0; attempt < 100 && m_fd < 0; ++attempt) {
+        for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
             fs::path candidate = fs::path(target) += fmt::format(".{}-{}.part", ::getpid(), counter++);
-            m_fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-            if (m_fd >= 0) m_path = std::move(candidate);
+            fd_ = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+            if (fd_ >= 0)
+                path_ = std::move(candidate);
             else if (errno != EEXIST) break;
         }
     }
     ~TempFile() {
-        if (m_fd >= 0) ::close(m_fd);
+        if (fd_ >= 0) ::close(fd_);
         std::error_code ignored;
-        if (!m_keep && !m_path.empty()) fs::remove(m_path, ignored);
+        if (!keep_ && !path_.empty()) fs::remove(path_, ignored);
     }
     TempFile(const TempFile&) = delete;
     TempFile& operator=(const TempFile&) = delete;
 
-    bool ok() const { return m_fd >= 0; }
-    const fs::path& path() const { return m_path; }
+    bool ok() const { return fd_ >= 0; }
+    const fs::path& path() const { return path_; }
     // All of `data`, then fsync and close: the bytes are on disk before the rename makes them visible.
     bool write_all(const std::uint8_t* data, std::size_t size) {
         while (size > 0) {
-            const ssize_t n = ::write(m_fd, data, size);
+            const ssize_t n = ::write(fd_, data, size);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) return false;
             data += n;
             size -= static_cast<std::size_t>(n);
         }
-        const bool synced = ::fsync(m_fd) == 0;
-        const int fd = std::exchange(m_fd, -1);
+        const bool synced = ::fsync(fd_) == 0;
+        const int fd = std::exchange(fd_, -1);
         return ::close(fd) == 0 && synced;
     }
-    void keep() { m_keep = true; }
+    void keep() { keep_ = true; }
 
 private:
-    int m_fd = -1;
-    fs::path m_path;
-    bool m_keep = false;
+    int fd_ = -1;
+    fs::path path_;
+    bool keep_ = false;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@ extern "C" {
 }
 
 #include "player/engine.hpp"
+#include "player/queued_decode.hpp"
 
 namespace wt::player {
 namespace {
@@ -155,26 +156,9 @@ void AudioDecodeLoop::start_serial(int serial) {
 
 // Sends one packet (null: the end of the stream) and takes every frame it yields.
 void AudioDecodeLoop::decode_packet(const AVPacket* packet) {
-    int ret = avcodec_send_packet(dec_, packet);
-    if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_EOF) {
-        ++e_.frames_corrupt;
-        return;
-    }
-    for (;;) {
-        ret = avcodec_receive_frame(dec_, frame_.get());
-        if (ret == AVERROR(EAGAIN)) return;
-        if (ret == AVERROR_EOF) {
-            end_of_stream();
-            e_.audio.ended_serial = serial_;
-            return;
-        }
-        if (ret < 0) {
-            ++e_.frames_corrupt;
-            return;
-        }
-        if (frame_->decode_error_flags || (frame_->flags & AV_FRAME_FLAG_CORRUPT)) ++e_.frames_corrupt;
-        take_frame(frame_.get());
-        av_frame_unref(frame_.get());
+    if (decode_queued_packet(dec_, packet, frame_.get(), e_.frames_corrupt, [&](AVFrame* f) { take_frame(f); })) {
+        end_of_stream();
+        e_.audio.ended_serial = serial_;
     }
 }
 

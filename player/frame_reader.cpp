@@ -42,57 +42,57 @@ Result<FrameReader> FrameReader::open(const std::filesystem::path& file) {
     auto opened = av::detail::open_input(file);
     if (!opened) return std::unexpected(opened.error());
     FrameReader r;
-    r.m_file = file;
-    r.m_format = std::move(*opened);
-    AVFormatContext* ctx = r.m_format.get();
+    r.file_ = file;
+    r.format_ = std::move(*opened);
+    AVFormatContext* ctx = r.format_.get();
     const std::string name = av::detail::quoted(file);
 
-    r.m_stream = av::detail::best_video_stream(ctx);
-    if (r.m_stream < 0) return fail(ErrorCode::bad_media, fmt::format("{} has no video stream to show", name));
-    AVStream* st = ctx->streams[r.m_stream];
+    r.stream_ = av::detail::best_video_stream(ctx);
+    if (r.stream_ < 0) return fail(ErrorCode::bad_media, fmt::format("{} has no video stream to show", name));
+    AVStream* st = ctx->streams[r.stream_];
     // Many threads: an exact seek may decode a whole keyframe interval. Damaged frames are shown
     // (and counted) rather than silently dropped, like a player should.
     auto decoder = av::open_decoder(st, {.threads = 0, .output_corrupt = true});
     if (!decoder)
         return fail(decoder.error().code, fmt::format("{} has no decodable video: {}", name, decoder.error().message));
-    r.m_decoder = std::move(*decoder);
-    if (r.m_decoder->width <= 0 || r.m_decoder->height <= 0)
+    r.decoder_ = std::move(*decoder);
+    if (r.decoder_->width <= 0 || r.decoder_->height <= 0)
         return fail(ErrorCode::bad_media, fmt::format("{} has no decodable video: its video has no size", name));
-    r.m_pull = std::make_unique<av::PullDecoder>(ctx, r.m_decoder.get(), r.m_stream,
-                                                 av::PullDecoder::Options{.max_packets = kMaxPackets});
+    r.pull_ = std::make_unique<av::PullDecoder>(ctx, r.decoder_.get(), r.stream_,
+                                                av::PullDecoder::Options{.max_packets = kMaxPackets});
 
-    r.m_turn = av::stream_orientation(st);
-    r.m_time_base = av_q2d(st->time_base);
-    r.m_start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+    r.turn_ = av::stream_orientation(st);
+    r.time_base_ = av_q2d(st->time_base);
+    r.start_ = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
     const AVRational rate = av_guess_frame_rate(ctx, st, nullptr);
-    r.m_frame_duration = (rate.num > 0 && rate.den > 0) ? av_q2d(av_inv_q(rate)) : 1.0 / 25;
+    r.frame_duration_ = (rate.num > 0 && rate.den > 0) ? av_q2d(av_inv_q(rate)) : 1.0 / 25;
     if (ctx->duration != AV_NOPTS_VALUE && ctx->duration > 0)
-        r.m_duration = static_cast<double>(ctx->duration) / AV_TIME_BASE;
+        r.duration_ = static_cast<double>(ctx->duration) / AV_TIME_BASE;
     else if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
-        r.m_duration = static_cast<double>(st->duration) * r.m_time_base;
+        r.duration_ = static_cast<double>(st->duration) * r.time_base_;
     return r;
 }
 
-int FrameReader::width() const { return m_decoder->width; }
-int FrameReader::height() const { return m_decoder->height; }
+int FrameReader::width() const { return decoder_->width; }
+int FrameReader::height() const { return decoder_->height; }
 
-double FrameReader::to_seconds(std::int64_t ts) const { return static_cast<double>(ts - m_start) * m_time_base; }
+double FrameReader::to_seconds(std::int64_t ts) const { return static_cast<double>(ts - start_) * time_base_; }
 
 Result<void> FrameReader::seek(double seconds) {
-    AVFormatContext* ctx = m_format.get();
-    const auto ticks = [&](double s) { return m_start + static_cast<std::int64_t>(std::llround(s / m_time_base)); };
+    AVFormatContext* ctx = format_.get();
+    const auto ticks = [&](double s) { return start_ + static_cast<std::int64_t>(std::llround(s / time_base_)); };
     int ret = -1;
     if (seconds > 0) {
         // max_ts = ts: the keyframe at or before the target, never after (libavformat seek.c picks
         // AVSEEK_FLAG_BACKWARD for this shape).
         const std::int64_t ts = ticks(seconds);
-        ret = avformat_seek_file(ctx, m_stream, std::numeric_limits<std::int64_t>::min(), ts, ts, 0);
+        ret = avformat_seek_file(ctx, stream_, std::numeric_limits<std::int64_t>::min(), ts, ts, 0);
     } else {
         // MPEG-TS/PS index by decode time, which starts before the first picture, so aiming at
         // start_time lands past the first keyframe; a second earlier does not (avkit/thumbnail.cpp).
         for (double s : {-1.0, 0.0}) {
             const std::int64_t ts = ticks(s);
-            ret = avformat_seek_file(ctx, m_stream, std::numeric_limits<std::int64_t>::min(), ts, ts, 0);
+            ret = avformat_seek_file(ctx, stream_, std::numeric_limits<std::int64_t>::min(), ts, ts, 0);
             if (ret >= 0) break;
         }
         if (ret < 0 && !(ctx->iformat->flags & AVFMT_NO_BYTE_SEEK))
@@ -100,20 +100,20 @@ Result<void> FrameReader::seek(double seconds) {
     }
     if (ret < 0)
         return fail(ErrorCode::bad_media, fmt::format("cannot seek to {:.3f} s in {} ({})", seconds,
-                                                      av::detail::quoted(m_file), av::error_text(ret)));
-    m_pull->restart();  // nothing from before the seek may come out, and a fresh packet budget
+                                                      av::detail::quoted(file_), av::error_text(ret)));
+    pull_->restart();  // nothing from before the seek may come out, and a fresh packet budget
     return {};
 }
 
 Result<FrameReader::Decoded> FrameReader::decode_until(double target, bool skip_nonref) {
-    AVCodecContext* dec = m_decoder.get();
+    AVCodecContext* dec = decoder_.get();
     const double limit = target + kTolerance;
     // Frames nothing refers to cannot affect later pictures, so they are only worth decoding when
     // they might be the answer (mpv's hr-seek-framedrop). The decision is made on packet times, as
     // the decoder's reordering delay would make frame times come too late.
-    const double skip_before = target - 3 * m_frame_duration;
+    const double skip_before = target - 3 * frame_duration_;
     double latest_skipped = -std::numeric_limits<double>::infinity();
-    m_pull->before_send = [&](const AVPacket& pkt) {
+    pull_->before_send = [&](const AVPacket& pkt) {
         const bool skip = skip_nonref && pkt.pts != AV_NOPTS_VALUE && to_seconds(pkt.pts) < skip_before;
         dec->skip_frame = skip ? AVDISCARD_NONREF : AVDISCARD_DEFAULT;
         if (skip) latest_skipped = std::max(latest_skipped, to_seconds(pkt.pts));
@@ -121,19 +121,17 @@ Result<FrameReader::Decoded> FrameReader::decode_until(double target, bool skip_
     struct ClearHook {  // the hook refers to this call's locals
         av::PullDecoder& pull;
         ~ClearHook() { pull.before_send = nullptr; }
-    } clear_hook{*m_pull};
+    } clear_hook{*pull_};
 
     Decoded best;
     av::FramePtr frame = av::make_frame();
     if (!frame) return fail(ErrorCode::internal, "out of memory decoding a video");
     for (;;) {
-        auto got = m_pull->next(frame.get());
+        auto got = pull_->next(frame.get());
         if (!got) return std::unexpected(got.error());
         if (!*got) break;  // the end, or the packet budget spent: the best so far is all there is
         const std::int64_t ts = frame->best_effort_timestamp;
-        const double at = ts != AV_NOPTS_VALUE ? to_seconds(ts)
-                          : best.frame          ? best.seconds + m_frame_duration
-                                                : 0.0;
+        const double at = ts != AV_NOPTS_VALUE ? to_seconds(ts) : best.frame ? best.seconds + frame_duration_ : 0.0;
         if (at > limit) {
             if (!best.frame) return Decoded{std::move(frame), at, true, false};
             break;
@@ -166,7 +164,7 @@ Result<FrameReader::Frame> FrameReader::read_at(double seconds) {
         if (!got.frame)
             return fail(ErrorCode::bad_media,
                         fmt::format("no frame of {} decodes at {:.3f} s; the file is damaged there",
-                                    av::detail::quoted(m_file), seconds));
+                                    av::detail::quoted(file_), seconds));
         if (!skip || !got.maybe_skipped) return Frame{std::move(got.frame), got.seconds};
     }
     return fail(ErrorCode::internal, "unreachable");

@@ -38,14 +38,14 @@ public:
     // Decoded, corrupt and damaged counts since open() (avkit/decoder.hpp); a frame decoded again
     // by a later read_at counts again.
     using Stats = av::DecodeStats;
-    const Stats& stats() const { return m_pull->stats(); }
+    const Stats& stats() const { return pull_->stats(); }
 
-    const std::filesystem::path& file() const { return m_file; }
+    const std::filesystem::path& file() const { return file_; }
     int width() const;   // of the decoded frames, as stored
     int height() const;
     // How the frames are shown (the stream's display matrix): upright is turn().shown_size().
-    av::Orientation turn() const { return m_turn; }
-    double duration() const { return m_duration; }  // seconds; 0 when the file does not say
+    av::Orientation turn() const { return turn_; }
+    double duration() const { return duration_; }  // seconds; 0 when the file does not say
 
 private:
     FrameReader() = default;
@@ -54,16 +54,16 @@ private:
     Result<void> seek(double seconds);
     double to_seconds(std::int64_t ts) const;
 
-    std::filesystem::path m_file;
-    av::InputFormatPtr m_format;
-    av::CodecContextPtr m_decoder;
-    std::unique_ptr<av::PullDecoder> m_pull;  // reads m_format into m_decoder
-    int m_stream = -1;
-    std::int64_t m_start = 0;      // the stream's start_time, in its time base
-    double m_time_base = 0;        // seconds per tick
-    double m_frame_duration = 0;   // nominal, seconds; guides frame skipping only
-    double m_duration = 0;
-    av::Orientation m_turn;
+    std::filesystem::path file_;
+    av::InputFormatPtr format_;
+    av::CodecContextPtr decoder_;
+    std::unique_ptr<av::PullDecoder> pull_;  // reads format_ into decoder_
+    int stream_ = -1;
+    std::int64_t start_ = 0;     // the stream's start_time, in its time base
+    double time_base_ = 0;       // seconds per tick
+    double frame_duration_ = 0;  // nominal, seconds; guides frame skipping only
+    double duration_ = 0;
+    av::Orientation turn_;
 };
 
 }  // namespace wt::player

@@ -36,22 +36,22 @@ template <void (*Delete)(GLuint)>
 class GlHandle {
 public:
     GlHandle() = default;
-    explicit GlHandle(GLuint id) : m_id(id) {}
-    GlHandle(GlHandle&& o) noexcept : m_id(std::exchange(o.m_id, 0)) {}
+    explicit GlHandle(GLuint id) : id_(id) {}
+    GlHandle(GlHandle&& o) noexcept : id_(std::exchange(o.id_, 0)) {}
     GlHandle& operator=(GlHandle&& o) noexcept {
         if (this != &o) {
-            if (m_id) Delete(m_id);
-            m_id = std::exchange(o.m_id, 0);
+            if (id_) Delete(id_);
+            id_ = std::exchange(o.id_, 0);
         }
         return *this;
     }
     ~GlHandle() {
-        if (m_id) Delete(m_id);
+        if (id_) Delete(id_);
     }
-    GLuint get() const { return m_id; }
+    GLuint get() const { return id_; }
 
 private:
-    GLuint m_id = 0;
+    GLuint id_ = 0;
 };
 
 // GL deletes textures, framebuffers and VAOs as arrays (glDelete*s(n, ids)), shaders and programs one
@@ -81,41 +81,41 @@ constexpr int kUnits = 3;  // texture units the conversion pass samples from
 class StateGuard {
 public:
     StateGuard() {
-        glGetIntegerv(GL_CURRENT_PROGRAM, &m_program);
-        glGetIntegerv(GL_VERTEX_ARRAY_BINDING, &m_vao);
-        glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &m_draw_fbo);
-        glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &m_read_fbo);
-        glGetIntegerv(GL_VIEWPORT, m_viewport.data());
-        glGetIntegerv(GL_POLYGON_MODE, m_polygon_mode.data());
-        glGetIntegerv(GL_ACTIVE_TEXTURE, &m_active_texture);
+        glGetIntegerv(GL_CURRENT_PROGRAM, &program_);
+        glGetIntegerv(GL_VERTEX_ARRAY_BINDING, &vao_);
+        glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw_fbo_);
+        glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &read_fbo_);
+        glGetIntegerv(GL_VIEWPORT, viewport_.data());
+        glGetIntegerv(GL_POLYGON_MODE, polygon_mode_.data());
+        glGetIntegerv(GL_ACTIVE_TEXTURE, &active_texture_);
         for (int i = 0; i < kUnits; ++i) {
             glActiveTexture(GL_TEXTURE0 + i);
-            glGetIntegerv(GL_TEXTURE_BINDING_2D, &m_textures[i]);
-            glGetIntegerv(GL_SAMPLER_BINDING, &m_samplers[i]);
+            glGetIntegerv(GL_TEXTURE_BINDING_2D, &textures_[i]);
+            glGetIntegerv(GL_SAMPLER_BINDING, &samplers_[i]);
         }
-        glGetIntegerv(GL_PIXEL_UNPACK_BUFFER_BINDING, &m_unpack_buffer);
-        glGetIntegerv(GL_PIXEL_PACK_BUFFER_BINDING, &m_pack_buffer);
-        for (std::size_t i = 0; i < kPixelStore.size(); ++i) glGetIntegerv(kPixelStore[i], &m_pixel_store[i]);
-        for (std::size_t i = 0; i < kSwitches.size(); ++i) m_switches[i] = glIsEnabled(kSwitches[i]);
+        glGetIntegerv(GL_PIXEL_UNPACK_BUFFER_BINDING, &unpack_buffer_);
+        glGetIntegerv(GL_PIXEL_PACK_BUFFER_BINDING, &pack_buffer_);
+        for (std::size_t i = 0; i < kPixelStore.size(); ++i) glGetIntegerv(kPixelStore[i], &pixel_store_[i]);
+        for (std::size_t i = 0; i < kSwitches.size(); ++i) switches_[i] = glIsEnabled(kSwitches[i]);
     }
     ~StateGuard() {
-        glUseProgram(m_program);
-        glBindVertexArray(m_vao);
-        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, m_draw_fbo);
-        glBindFramebuffer(GL_READ_FRAMEBUFFER, m_read_fbo);
-        glViewport(m_viewport[0], m_viewport[1], m_viewport[2], m_viewport[3]);
-        glPolygonMode(GL_FRONT_AND_BACK, m_polygon_mode[0]);
+        glUseProgram(program_);
+        glBindVertexArray(vao_);
+        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, draw_fbo_);
+        glBindFramebuffer(GL_READ_FRAMEBUFFER, read_fbo_);
+        glViewport(viewport_[0], viewport_[1], viewport_[2], viewport_[3]);
+        glPolygonMode(GL_FRONT_AND_BACK, polygon_mode_[0]);
         for (int i = 0; i < kUnits; ++i) {
             glActiveTexture(GL_TEXTURE0 + i);
-            glBindTexture(GL_TEXTURE_2D, m_textures[i]);
-            glBindSampler(i, m_samplers[i]);
+            glBindTexture(GL_TEXTURE_2D, textures_[i]);
+            glBindSampler(i, samplers_[i]);
         }
-        glActiveTexture(m_active_texture);
-        glBindBuffer(GL_PIXEL_UNPACK_BUFFER, m_unpack_buffer);
-        glBindBuffer(GL_PIXEL_PACK_BUFFER, m_pack_buffer);
-        for (std::size_t i = 0; i < kPixelStore.size(); ++i) glPixelStorei(kPixelStore[i], m_pixel_store[i]);
+        glActiveTexture(active_texture_);
+        glBindBuffer(GL_PIXEL_UNPACK_BUFFER, unpack_buffer_);
+        glBindBuffer(GL_PIXEL_PACK_BUFFER, pack_buffer_);
+        for (std::size_t i = 0; i < kPixelStore.size(); ++i) glPixelStorei(kPixelStore[i], pixel_store_[i]);
         for (std::size_t i = 0; i < kSwitches.size(); ++i)
-            m_switches[i] ? glEnable(kSwitches[i]) : glDisable(kSwitches[i]);
+            switches_[i] ? glEnable(kSwitches[i]) : glDisable(kSwitches[i]);
     }
     StateGuard(const StateGuard&) = delete;
     StateGuard& operator=(const StateGuard&) = delete;
@@ -140,13 +140,13 @@ private:
     static constexpr std::array<GLenum, 7> kSwitches = {GL_BLEND,        GL_SCISSOR_TEST, GL_DEPTH_TEST,
                                                         GL_STENCIL_TEST, GL_CULL_FACE,    GL_FRAMEBUFFER_SRGB,
                                                         GL_RASTERIZER_DISCARD};
-    GLint m_program = 0, m_vao = 0, m_draw_fbo = 0, m_read_fbo = 0, m_active_texture = GL_TEXTURE0;
-    GLint m_unpack_buffer = 0, m_pack_buffer = 0;
-    std::array<GLint, 4> m_viewport{};
-    std::array<GLint, 2> m_polygon_mode{GL_FILL, GL_FILL};
-    std::array<GLint, kUnits> m_textures{}, m_samplers{};
-    std::array<GLint, kPixelStore.size()> m_pixel_store{};
-    std::array<GLboolean, kSwitches.size()> m_switches{};
+    GLint program_ = 0, vao_ = 0, draw_fbo_ = 0, read_fbo_ = 0, active_texture_ = GL_TEXTURE0;
+    GLint unpack_buffer_ = 0, pack_buffer_ = 0;
+    std::array<GLint, 4> viewport_{};
+    std::array<GLint, 2> polygon_mode_{GL_FILL, GL_FILL};
+    std::array<GLint, kUnits> textures_{}, samplers_{};
+    std::array<GLint, kPixelStore.size()> pixel_store_{};
+    std::array<GLboolean, kSwitches.size()> switches_{};
 };
 
 // How the planes of a 4:2:0 picture are laid out in GL.
@@ -430,9 +430,9 @@ Result<std::unique_ptr<FrameRenderer>> FrameRenderer::create() {
 
     const StateGuard guard;
     std::unique_ptr<FrameRenderer> r(new FrameRenderer());
-    r->m_gl = std::make_unique<Gl>();
-    r->m_conversion = std::make_unique<Conversion>();
-    Gl& gl = *r->m_gl;
+    r->gl_ = std::make_unique<Gl>();
+    r->conversion_ = std::make_unique<Conversion>();
+    Gl& gl = *r->gl_;
     auto vert = compile(GL_VERTEX_SHADER, *dir / "fullscreen.vert");
     if (!vert) return std::unexpected(vert.error());
     auto planar = link(*vert, *dir / "yuv420p.frag", {"u_y", "u_u", "u_v"});
@@ -467,7 +467,7 @@ Result<void> FrameRenderer::upload(const AVFrame& in, av::Orientation turn) {
     if (in.format == AV_PIX_FMT_NV12) {
         layout = Layout::nv12;
     } else if (in.format != AV_PIX_FMT_YUV420P && in.format != AV_PIX_FMT_YUVJ420P) {
-        auto converted = m_conversion->convert(in);
+        auto converted = conversion_->convert(in);
         if (!converted) return std::unexpected(converted.error());
         frame = *converted;
     }
@@ -482,7 +482,7 @@ Result<void> FrameRenderer::upload(const AVFrame& in, av::Orientation turn) {
             return fail(ErrorCode::invalid_input,
                         fmt::format("cannot show a {}x{} video frame whose plane {} is missing or too narrow", w, h, i));
     }
-    Gl& gl = *m_gl;
+    Gl& gl = *gl_;
 
     // Someone else's pending errors must not be reported as ours (bounded: GL keeps one per kind).
     for (int i = 0; i < 16 && glGetError() != GL_NO_ERROR; ++i) {
@@ -490,13 +490,13 @@ Result<void> FrameRenderer::upload(const AVFrame& in, av::Orientation turn) {
     const StateGuard guard;
     StateGuard::neutral();
 
-    if (shown_w != m_width || shown_h != m_height) {
+    if (shown_w != width_ || shown_h != height_) {
         // Same texture name, new storage: an ImTextureID the UI holds stays valid.
         glActiveTexture(GL_TEXTURE0);
         allocate(gl.target.get(), GL_RGBA8, GL_RGBA, shown_w, shown_h);
         glBindFramebuffer(GL_FRAMEBUFFER, gl.fbo.get());
         glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, gl.target.get(), 0);
-        m_width = m_height = 0;  // until a frame of the new size is drawn
+        width_ = height_ = 0;  // until a frame of the new size is drawn
         if (const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER); status != GL_FRAMEBUFFER_COMPLETE)
             return fail(ErrorCode::internal,
                         fmt::format("cannot draw a {}x{} video frame: its framebuffer is incomplete (0x{:x})", w, h,
@@ -547,25 +547,25 @@ Result<void> FrameRenderer::upload(const AVFrame& in, av::Orientation turn) {
 
     if (const GLenum err = glGetError(); err != GL_NO_ERROR)
         return fail(ErrorCode::internal, fmt::format("drawing a {}x{} video frame failed (GL error 0x{:x})", w, h, err));
-    m_target_texture = gl.target.get();
-    m_width = shown_w;
-    m_height = shown_h;
-    m_sample_aspect = turn.swaps_axes() ? 1.0 / player::sample_aspect(in) : player::sample_aspect(in);
-    m_colour = spec;
+    target_texture_ = gl.target.get();
+    width_ = shown_w;
+    height_ = shown_h;
+    sample_aspect_ = turn.swaps_axes() ? 1.0 / player::sample_aspect(in) : player::sample_aspect(in);
+    colour_ = spec;
     return {};
 }
 
 std::vector<std::uint8_t> FrameRenderer::read_rgba() const {
     std::vector<std::uint8_t> pixels;
-    if (!m_target_texture || m_width == 0) return pixels;
+    if (!target_texture_ || width_ == 0) return pixels;
     const StateGuard guard;
     StateGuard::neutral();
-    pixels.resize(static_cast<std::size_t>(m_width) * m_height * 4);
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, m_gl->fbo.get());
+    pixels.resize(static_cast<std::size_t>(width_) * height_ * 4);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, gl_->fbo.get());
     glReadBuffer(GL_COLOR_ATTACHMENT0);
     // Framebuffer row 0 is the picture's top row (see fullscreen.vert), so GL's bottom-up read order
     // is the top-to-bottom order callers want.
-    glReadPixels(0, 0, m_width, m_height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+    glReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
     return pixels;
 }
 

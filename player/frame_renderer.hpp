@@ -47,11 +47,11 @@ public:
     // The RGBA8 texture holding the last frame, picture top row at texture row 0; 0 before the
     // first upload. Owned by the renderer; the same name for the renderer's whole life (a new frame
     // size reallocates its storage, not the name).
-    unsigned texture() const { return m_target_texture; }
-    int width() const { return m_width; }    // of the last frame as shown (turned), in storage pixels
-    int height() const { return m_height; }
-    double sample_aspect() const { return m_sample_aspect; }  // as shown (turned), for letterbox()
-    ColourSpec colour() const { return m_colour; }            // what the last frame was converted with
+    unsigned texture() const { return target_texture_; }
+    int width() const { return width_; }  // of the last frame as shown (turned), in storage pixels
+    int height() const { return height_; }
+    double sample_aspect() const { return sample_aspect_; }  // as shown (turned), for letterbox()
+    ColourSpec colour() const { return colour_; }            // what the last frame was converted with
 
     // The last frame's pixels: width * height * 4 bytes, RGBA, rows top to bottom, alpha 255.
     // Empty before the first upload.
@@ -64,13 +64,13 @@ private:
     FrameRenderer() = default;
     struct Gl;            // GL object handles and per-layout state (frame_renderer.cpp)
     struct Conversion;    // swscale state for formats the shaders do not take directly
-    std::unique_ptr<Gl> m_gl;
-    std::unique_ptr<Conversion> m_conversion;
-    unsigned m_target_texture = 0;
-    int m_width = 0;
-    int m_height = 0;
-    double m_sample_aspect = 1.0;
-    ColourSpec m_colour;
+    std::unique_ptr<Gl> gl_;
+    std::unique_ptr<Conversion> conversion_;
+    unsigned target_texture_ = 0;
+    int width_ = 0;
+    int height_ = 0;
+    double sample_aspect_ = 1.0;
+    ColourSpec colour_;
 };
 
 // Mesa unloads its DRI driver when the last GL context closes, and LeakSanitizer then reports the

@@ -35,7 +35,7 @@ Result<std::unique_ptr<HiddenGlContext>> HiddenGlContext::create() {
     if (!chosen_driver && SDL_WasInit(SDL_INIT_VIDEO) == 0) SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11");
 
     std::unique_ptr<HiddenGlContext> gl(new HiddenGlContext());
-    gl->m_owns_sdl = SDL_WasInit(0) == 0;
+    gl->owns_sdl_ = SDL_WasInit(0) == 0;
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
         if (!x11)
             return fail(ErrorCode::not_found, fmt::format("cannot start SDL's {} video driver: {}", driver, SDL_GetError()));
@@ -44,35 +44,35 @@ Result<std::unique_ptr<HiddenGlContext>> HiddenGlContext::create() {
                                 "use it (XAUTHORITY, xhost), {}",
                                 display, SDL_GetError(), kVirtualDisplayHint));
     }
-    gl->m_video = true;
+    gl->video_ = true;
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
-    gl->m_window = SDL_CreateWindow("walkthrough snapshot", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 16, 16,
-                                    SDL_WINDOW_OPENGL | SDL_WINDOW_HIDDEN);
-    if (!gl->m_window)
+    gl->window_ = SDL_CreateWindow("walkthrough snapshot", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 16, 16,
+                                   SDL_WINDOW_OPENGL | SDL_WINDOW_HIDDEN);
+    if (!gl->window_)
         return fail(ErrorCode::internal, fmt::format("cannot open a hidden OpenGL window: {}", SDL_GetError()));
-    gl->m_context = SDL_GL_CreateContext(gl->m_window);
-    if (!gl->m_context)
+    gl->context_ = SDL_GL_CreateContext(gl->window_);
+    if (!gl->context_)
         return fail(ErrorCode::internal,
                     fmt::format("the display offers no OpenGL 3.3 core context ({}); the player needs one (Mesa's "
                                 "llvmpipe is enough)",
                                 SDL_GetError()));
-    if (SDL_GL_MakeCurrent(gl->m_window, gl->m_context) != 0)
+    if (SDL_GL_MakeCurrent(gl->window_, gl->context_) != 0)
         return fail(ErrorCode::internal, fmt::format("cannot use the OpenGL context: {}", SDL_GetError()));
     return gl;
 }
 
 HiddenGlContext::~HiddenGlContext() {
-    if (m_context) {
-        SDL_GL_MakeCurrent(m_window, nullptr);
-        SDL_GL_DeleteContext(m_context);
+    if (context_) {
+        SDL_GL_MakeCurrent(window_, nullptr);
+        SDL_GL_DeleteContext(context_);
     }
-    if (m_window) SDL_DestroyWindow(m_window);
+    if (window_) SDL_DestroyWindow(window_);
     // SDL_QuitSubSystem leaves SDL's D-Bus connection (opened by its X11 driver) behind until
     // SDL_Quit; when nobody else was using SDL, shut all of it down.
-    if (m_video) m_owns_sdl ? SDL_Quit() : SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    if (video_) owns_sdl_ ? SDL_Quit() : SDL_QuitSubSystem(SDL_INIT_VIDEO);
 }
 
 Result<SnapshotInfo> write_snapshot(const std::filesystem::path& video, double seconds,

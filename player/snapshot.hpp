@@ -43,10 +43,10 @@ public:
 
 private:
     HiddenGlContext() = default;
-    bool m_video = false;
-    bool m_owns_sdl = false;  // SDL was not initialised at all before us
-    SDL_Window* m_window = nullptr;
-    void* m_context = nullptr;  // SDL_GLContext
+    bool video_ = false;
+    bool owns_sdl_ = false;  // SDL was not initialised at all before us
+    SDL_Window* window_ = nullptr;
+    void* context_ = nullptr;  // SDL_GLContext
 };
 
 }  // namespace wt::player

@@ -1,6 +1,8 @@
 // The video decode thread: packets of the current serial in, frames out. After an exact seek it
-// keeps only the frame on screen at the target and what follows it.
+// keeps only the frame on screen at the target and what follows it. (Why it pushes packets from a
+// queue rather than pulling them with av::PullDecoder: player/queued_decode.hpp.)
 #include "player/engine.hpp"
+#include "player/queued_decode.hpp"
 
 namespace wt::player {
 
@@ -34,39 +36,26 @@ void Player::Impl::decode_video() {
             target = target_of(decoder_serial);
             held.reset();
         }
-        int ret = avcodec_send_packet(dec, item->packet.get());
-        if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_EOF) {
-            ++frames_corrupt;  // a damaged packet: counted, and decoding goes on with the next
-            continue;
-        }
-        for (;;) {
-            ret = avcodec_receive_frame(dec, frame.get());
-            if (ret == AVERROR(EAGAIN)) break;
-            if (ret == AVERROR_EOF) {
-                release_held();
-                video.ended_serial = decoder_serial;
-                break;
-            }
-            if (ret < 0) {
-                ++frames_corrupt;
-                break;
-            }
+        const bool ended = decode_queued_packet(dec, item->packet.get(), frame.get(), frames_corrupt, [&](AVFrame* f) {
             ++frames_decoded;
-            if (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT)) ++frames_corrupt;
-            const std::int64_t ts = frame->best_effort_timestamp;
+            const std::int64_t ts = f->best_effort_timestamp;
             DecodedVideo out;
             out.pts = ts == AV_NOPTS_VALUE ? (held ? held->pts + frame_duration : target.target)
                                            : ts * av_q2d(video.time_base) - start_offset;
-            out.duration = frame->pkt_duration > 0 ? frame->pkt_duration * av_q2d(video.time_base) : frame_duration;
+            out.duration = f->pkt_duration > 0 ? f->pkt_duration * av_q2d(video.time_base) : frame_duration;
             out.serial = decoder_serial;
             out.frame = av::make_frame();
-            av_frame_move_ref(out.frame.get(), frame.get());
+            av_frame_move_ref(out.frame.get(), f);
             if (target.mode == SeekMode::exact && target.serial == decoder_serial && out.pts <= target.target + 0.0005) {
                 held = std::move(out);  // not yet known to be the last one before the target
-                continue;
+                return;
             }
             release_held();
             deliver(std::move(out));
+        });
+        if (ended) {
+            release_held();
+            video.ended_serial = decoder_serial;
         }
     }
 }

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "recorder/clock.hpp"
+#include "common/clock.hpp"
 #include "recorder/devices.hpp"
 #include "recorder/pulse_connection.hpp"
 #include "recorder/pulse_input.hpp"

@@ -1,6 +1,6 @@
 #include "recorder/pulse_connection.hpp"
 
-#include "recorder/clock.hpp"
+#include "common/clock.hpp"
 
 namespace wt::recorder {
 

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "recorder/clock.hpp"
+#include "common/clock.hpp"
 #include "recorder/pulse_connection.hpp"
 
 namespace wt::recorder {

@@ -12,9 +12,9 @@
 #include <fmt/format.h>
 
 #include "avkit/media_info.hpp"
+#include "common/clock.hpp"
 #include "common/timefmt.hpp"
 #include "recorder/capture_timing.hpp"
-#include "recorder/clock.hpp"
 #include "recorder/crash_safe_writer.hpp"
 #include "recorder/encoders.hpp"
 #include "recorder/sources.hpp"

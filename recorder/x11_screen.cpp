@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "recorder/clock.hpp"
+#include "common/clock.hpp"
 #include "recorder/screen_convert.hpp"
 
 // Xlib last: it defines macros (None, Status, Bool, True, False) that other headers trip over.

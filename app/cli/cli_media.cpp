@@ -85,123 +85,159 @@ std::vector<Check> check_library_files(catalog::Library& lib) {
     return {videos, leftovers};
 }
 
+struct ProbeOptions {
+    std::string file;
+};
+
+// What probe shows of a file: container, duration, size, then one line per stream.
+std::string probe_text(const std::string& file, const av::MediaInfo& info) {
+    std::string h =
+        fmt::format("{}\n  container  {}\n  duration   {} ({} ms)\n  size       {}\n", one_line(file), info.container,
+                    format_moment(info.duration_ms), info.duration_ms, human_size(info.size_bytes));
+    for (const auto& s : info.streams) {
+        h += fmt::format("  stream {}   {} {}", s.index, s.type, s.codec);
+        if (s.type == "video") {
+            h += fmt::format(" {}x{} {:.3g} fps {}", s.width, s.height, s.frame_rate, s.pixel_format);
+            if (s.rotation || s.mirrored)
+                h += fmt::format(" (shown {}turned {}°)", s.mirrored ? "mirrored and " : "", s.rotation);
+        }
+        if (s.type == "audio") h += fmt::format(" {} Hz {} ch", s.sample_rate, s.channels);
+        if (!s.decodable) h += " (cannot be decoded)";
+        h += '\n';
+    }
+    return h;
+}
+
+// Probe reads a file, not the library.
+Result<void> run_probe(CliContext& ctx, const ProbeOptions& o) {
+    auto info = av::probe(o.file);
+    if (auto shown = emit_result(ctx, info, [&](const av::MediaInfo& i) { return probe_text(o.file, i); }); !shown) {
+        return shown;
+    }
+    // A file without usable video is an error for probe too (as for import and play), after showing what it holds.
+    if (!info->has_decodable_video) {
+        return fail(ErrorCode::bad_media,
+                    fmt::format("'{}' has no video that can be decoded; walkthrough cannot use it", one_line(o.file)));
+    }
+    return {};
+}
+
+void add_probe(CLI::App& app, Action& action) {
+    auto o = std::make_shared<ProbeOptions>();
+    auto* cmd = app.add_subcommand("probe", "Show a video file's duration, streams and codecs");
+    cmd->add_option("file", o->file, "Video file")->required();
+    run_when_parsed(cmd, action, o, run_probe);
+}
+
+// The library opened and counted; its failure is a failed check (with the fix), not the command's error.
+Check library_check(const Result<std::unique_ptr<catalog::Library>>& lib) {
+    Check c{"library", false, true, "", ""};
+    if (!lib) {
+        c.detail = lib.error().message;
+        c.fix = "choose a writable folder with --library or WALKTHROUGH_LIBRARY";
+        return c;
+    }
+    auto s = (*lib)->stats();
+    if (!s) {
+        c.detail = s.error().message;
+        return c;
+    }
+    c.ok = true;
+    c.detail = fmt::format("{} · schema {} · {} recordings ({}) · {} comments · {} people · acting as {}",
+                           s->root.string(), s->schema_version, s->recordings, human_size(s->media_bytes), s->comments,
+                           s->people, (*lib)->me().name);
+    return c;
+}
+
+// The encoders recordings and thumbnails need, and the optional ones.
+std::vector<Check> check_encoders() {
+    struct Enc {
+        const char* name;
+        bool required;
+        const char* use;
+    };
+    std::vector<Check> checks;
+    for (Enc e : {Enc{"libx264", true, "H.264 video for recordings"}, Enc{"libopus", true, "Opus voice for recordings"},
+                  Enc{"mjpeg", true, "thumbnails"}, Enc{"aac", false, "AAC audio (fallback)"},
+                  Enc{"libsvtav1", false, "AV1 (optional)"}}) {
+        Check c{std::string("encoder ") + e.name, av::has_encoder(e.name), e.required, e.use, ""};
+        if (!c.ok) c.fix = "install Debian's libavcodec59 with its codec libraries (apt install libavcodec-extra59)";
+        checks.push_back(c);
+    }
+    return checks;
+}
+
+// Doctor opens the library itself: a library that cannot be opened is one of the checks it reports.
+Result<void> run_doctor(CliContext& ctx, const NoOptions&) {
+    std::vector<Check> checks;
+    auto lib = ctx.open();
+    checks.push_back(library_check(lib));
+    if (lib) {
+        for (auto& c : check_library_files(**lib)) checks.push_back(std::move(c));
+    }
+    checks.push_back(incoming_check(ctx.library_root()));
+    for (auto& c : check_encoders()) checks.push_back(std::move(c));
+    for (auto& c : check_capture()) checks.push_back(std::move(c));
+
+    bool healthy = true;
+    nlohmann::json j = nlohmann::json::array();
+    std::string h;
+    for (const auto& c : checks) {
+        if (c.required && !c.ok) healthy = false;
+        j.push_back({{"check", c.name},
+                     {"ok", c.ok},
+                     {"required", c.required},
+                     {"detail", c.detail},
+                     {"fix", c.fix.empty() ? nlohmann::json() : nlohmann::json(c.fix)}});
+        h +=
+            fmt::format("{}  {}  {}{}\n", c.ok ? "ok  " : (c.required ? "FAIL" : "warn"), fit(c.name, 18),
+                        one_line(c.detail), c.fix.empty() ? "" : "\n                          fix: " + one_line(c.fix));
+    }
+    ctx.emit({{"healthy", healthy}, {"checks", j}}, h);
+    if (!healthy) return fail(ErrorCode::internal, "some required checks failed (see above)");
+    return {};
+}
+
+void add_doctor(CLI::App& app, Action& action) {
+    auto* cmd = app.add_subcommand("doctor", "Check the library, encoders, display and microphone");
+    run_when_parsed(cmd, action, std::make_shared<NoOptions>(), run_doctor);
+}
+
+struct SettingsOptions {
+    std::optional<int> response_window;
+};
+
+Result<void> run_settings(CliContext& ctx, const SettingsOptions& o) {
+    return with_library(ctx, [&](catalog::Library& lib) -> Result<void> {
+        if (o.response_window) {
+            if (auto r = lib.set_response_window_hours(*o.response_window); !r) return r;
+        }
+        auto s = lib.stats();
+        if (!s) return std::unexpected(s.error());
+        ctx.emit({{"library", s->root.string()},
+                  {"schema_version", s->schema_version},
+                  {"response_window_hours", s->response_window_hours},
+                  {"acting_as", lib.me().name}},
+                 fmt::format("library           {}\nresponse window   {} h\nacting as         {}",
+                             one_line(s->root.string()), s->response_window_hours, one_line(lib.me().name)));
+        return {};
+    });
+}
+
+void add_settings(CLI::App& app, Action& action) {
+    auto o = std::make_shared<SettingsOptions>();
+    auto* cmd = app.add_subcommand("settings", "Show or change library settings");
+    cmd->add_option("--response-window", o->response_window,
+                    "Hours within which a comment should get an answer (default 24)");
+    run_when_parsed(cmd, action, o, run_settings);
+}
+
 }  // namespace
 
 void add_media_commands(CLI::App& app, Action& action) {
-    {
-        auto file = std::make_shared<std::string>();
-        auto* cmd = app.add_subcommand("probe", "Show a video file's duration, streams and codecs");
-        cmd->add_option("file", *file, "Video file")->required();
-        cmd->callback([file, &action] {
-            action = [file](CliContext& ctx) -> Result<void> {
-                auto info = av::probe(*file);
-                if (!info) return std::unexpected(info.error());
-                std::string h = fmt::format("{}\n  container  {}\n  duration   {} ({} ms)\n  size       {}\n", one_line(*file),
-                                            info->container, format_moment(info->duration_ms), info->duration_ms,
-                                            human_size(info->size_bytes));
-                for (const auto& s : info->streams) {
-                    h += fmt::format("  stream {}   {} {}", s.index, s.type, s.codec);
-                    if (s.type == "video") {
-                        h += fmt::format(" {}x{} {:.3g} fps {}", s.width, s.height, s.frame_rate, s.pixel_format);
-                        if (s.rotation || s.mirrored)
-                            h += fmt::format(" (shown {}turned {}°)", s.mirrored ? "mirrored and " : "", s.rotation);
-                    }
-                    if (s.type == "audio") h += fmt::format(" {} Hz {} ch", s.sample_rate, s.channels);
-                    if (!s.decodable) h += " (cannot be decoded)";
-                    h += '\n';
-                }
-                ctx.emit(catalog::to_json(*info), h);
-                // A file without usable video is an error for probe too (as for import and play), after showing what it holds.
-                if (!info->has_decodable_video) {
-                    return fail(ErrorCode::bad_media,
-                                fmt::format("'{}' has no video that can be decoded; walkthrough cannot use it",
-                                            one_line(*file)));
-                }
-                return {};
-            };
-        });
-    }
-    {
-        auto* cmd = app.add_subcommand("doctor", "Check the library, encoders, display and microphone");
-        cmd->callback([&action] {
-            action = [](CliContext& ctx) -> Result<void> {
-                std::vector<Check> checks;
-                Check lib_check{"library", false, true, "", ""};
-                auto lib = ctx.open();
-                if (lib) {
-                    auto s = (*lib)->stats();
-                    if (s) {
-                        lib_check.ok = true;
-                        lib_check.detail = fmt::format("{} · schema {} · {} recordings ({}) · {} comments · {} people · "
-                                                       "acting as {}",
-                                                       s->root.string(), s->schema_version, s->recordings,
-                                                       human_size(s->media_bytes), s->comments, s->people,
-                                                       (*lib)->me().name);
-                    } else {
-                        lib_check.detail = s.error().message;
-                    }
-                } else {
-                    lib_check.detail = lib.error().message;
-                    lib_check.fix = "choose a writable folder with --library or WALKTHROUGH_LIBRARY";
-                }
-                checks.push_back(lib_check);
-                if (lib) {
-                    for (auto& c : check_library_files(**lib)) checks.push_back(std::move(c));
-                }
-                checks.push_back(incoming_check(ctx.library_root()));
-                struct Enc {
-                    const char* name;
-                    bool required;
-                    const char* use;
-                };
-                for (Enc e : {Enc{"libx264", true, "H.264 video for recordings"},
-                              Enc{"libopus", true, "Opus voice for recordings"}, Enc{"mjpeg", true, "thumbnails"},
-                              Enc{"aac", false, "AAC audio (fallback)"}, Enc{"libsvtav1", false, "AV1 (optional)"}}) {
-                    Check c{std::string("encoder ") + e.name, av::has_encoder(e.name), e.required, e.use, ""};
-                    if (!c.ok) c.fix = "install Debian's libavcodec59 with its codec libraries (apt install libavcodec-extra59)";
-                    checks.push_back(c);
-                }
-                for (auto& c : check_capture()) checks.push_back(std::move(c));
-
-                bool healthy = true;
-                nlohmann::json j = nlohmann::json::array();
-                std::string h;
-                for (const auto& c : checks) {
-                    if (c.required && !c.ok) healthy = false;
-                    j.push_back({{"check", c.name}, {"ok", c.ok}, {"required", c.required}, {"detail", c.detail},
-                                 {"fix", c.fix.empty() ? nlohmann::json() : nlohmann::json(c.fix)}});
-                    h += fmt::format("{}  {}  {}{}\n", c.ok ? "ok  " : (c.required ? "FAIL" : "warn"), fit(c.name, 18),
-                                     one_line(c.detail), c.fix.empty() ? "" : "\n                          fix: " + one_line(c.fix));
-                }
-                ctx.emit({{"healthy", healthy}, {"checks", j}}, h);
-                if (!healthy) return fail(ErrorCode::internal, "some required checks failed (see above)");
-                return {};
-            };
-        });
-    }
-    {
-        auto window = std::make_shared<std::optional<int>>();
-        auto* cmd = app.add_subcommand("settings", "Show or change library settings");
-        cmd->add_option("--response-window", *window, "Hours within which a comment should get an answer (default 24)");
-        cmd->callback([window, &action] {
-            action = [window](CliContext& ctx) -> Result<void> {
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                if (*window) {
-                    if (auto r = (*lib)->set_response_window_hours(**window); !r) return r;
-                }
-                auto s = (*lib)->stats();
-                if (!s) return std::unexpected(s.error());
-                ctx.emit({{"library", s->root.string()},
-                          {"schema_version", s->schema_version},
-                          {"response_window_hours", s->response_window_hours},
-                          {"acting_as", (*lib)->me().name}},
-                         fmt::format("library           {}\nresponse window   {} h\nacting as         {}",
-                                     one_line(s->root.string()), s->response_window_hours, one_line((*lib)->me().name)));
-                return {};
-            };
-        });
-    }
+    add_probe(app, action);
+    add_doctor(app, action);
+    add_settings(app, action);
 }
 
 }  // namespace wt::app

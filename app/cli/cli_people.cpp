@@ -24,12 +24,9 @@ Result<void> run_progress(CliContext& ctx, const ProgressOptions& o) {
     if (!from) return std::unexpected(from.error());
     auto to = parse_moment_option(o.to, "--to");
     if (!to) return std::unexpected(to.error());
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    auto v = (*lib)->record_progress(o.id, *from, *to);
-    if (!v) return std::unexpected(v.error());
-    ctx.emit(to_json(*v), view_summary(*v));
-    return {};
+    return with_library(ctx, [&](catalog::Library& lib) {
+        return emit_result(ctx, lib.record_progress(o.id, *from, *to), view_summary);
+    });
 }
 
 void add_progress(CLI::App& app, Action& action) {
@@ -41,21 +38,13 @@ void add_progress(CLI::App& app, Action& action) {
     run_when_parsed(cmd, action, o, run_progress);
 }
 
-struct WatchedOptions {
-    std::string id;
-};
-
-Result<void> run_watched(CliContext& ctx, const WatchedOptions& o) {
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    auto v = (*lib)->mark_watched(o.id);
-    if (!v) return std::unexpected(v.error());
-    ctx.emit(to_json(*v), view_summary(*v));
-    return {};
+Result<void> run_watched(CliContext& ctx, const IdOption& o) {
+    return with_library(ctx,
+                        [&](catalog::Library& lib) { return emit_result(ctx, lib.mark_watched(o.id), view_summary); });
 }
 
 void add_watched(CLI::App& app, Action& action) {
-    auto o = std::make_shared<WatchedOptions>();
+    auto o = std::make_shared<IdOption>();
     auto* cmd = app.add_subcommand("watched", "Mark a recording watched by me");
     cmd->add_option("id", o->id, "Recording id or a unique start of it")->required();
     run_when_parsed(cmd, action, o, run_watched);
@@ -66,32 +55,26 @@ struct PersonOptions {
 };
 
 Result<void> run_people_add(CliContext& ctx, const PersonOptions& o) {
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    auto p = (*lib)->add_person(o.name, o.email, o.role);
-    if (!p) return std::unexpected(p.error());
-    ctx.emit(to_json(*p), fmt::format("{}  added {}", p->id, one_line(p->name)));
-    return {};
+    return with_library(ctx, [&](catalog::Library& lib) {
+        return emit_result(ctx, lib.add_person(o.name, o.email, o.role), [](const catalog::Person& p) {
+            return fmt::format("{}  added {}", p.id, one_line(p.name));
+        });
+    });
 }
 
-struct NoOptions {};
-
 Result<void> run_people_list(CliContext& ctx, const NoOptions&) {
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    auto all = (*lib)->people();
-    if (!all) return std::unexpected(all.error());
-    nlohmann::json j = nlohmann::json::array();
-    std::string h = fmt::format("{}  {}  {}  {}  {}  {}\n", fit("ID", 10), fit("NAME", 20), fit("ACCESS", 6),
-                                fit("LAST SEEN", 16), fit("ROLE", 12), "EMAIL");
-    for (const auto& p : *all) {
-        j.push_back(to_json(p));
-        const std::string seen = p.last_seen_at ? format_local_time(*p.last_seen_at) : "never";
-        h += fmt::format("{}  {}  {}  {}  {}  {}{}\n", p.id, fit(p.name, 20), fit(p.access, 6), fit(seen, 16),
-                         fit(p.role, 12), one_line(p.email), p.id == (*lib)->me().id ? "  (you)" : "");
-    }
-    ctx.emit(j, h);
-    return {};
+    return with_library(ctx, [&](catalog::Library& lib) {
+        return emit_list(ctx, lib.people(), [&](const std::vector<catalog::Person>& all) {
+            std::string h = fmt::format("{}  {}  {}  {}  {}  {}\n", fit("ID", 10), fit("NAME", 20), fit("ACCESS", 6),
+                                        fit("LAST SEEN", 16), fit("ROLE", 12), "EMAIL");
+            for (const auto& p : all) {
+                const std::string seen = p.last_seen_at ? format_local_time(*p.last_seen_at) : "never";
+                h += fmt::format("{}  {}  {}  {}  {}  {}{}\n", p.id, fit(p.name, 20), fit(p.access, 6), fit(seen, 16),
+                                 fit(p.role, 12), one_line(p.email), p.id == lib.me().id ? "  (you)" : "");
+            }
+            return h;
+        });
+    });
 }
 
 // `people` lists; `people add` adds (`people invite` and `revoke` are the server's, in cli_serve.cpp).
@@ -115,14 +98,12 @@ struct AssignOptions {
 };
 
 Result<void> run_assign(CliContext& ctx, const AssignOptions& o) {
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    auto a = (*lib)->assign(o.id, o.to, o.due);
-    if (!a) return std::unexpected(a.error());
-    ctx.emit(to_json(*a), fmt::format("{}  assigned '{}' to {}{} · {}", a->id, one_line(a->recording_title),
-                                      one_line(a->assignee), a->due ? ", due " + *a->due : "",
-                                      catalog::to_string(a->state)));
-    return {};
+    return with_library(ctx, [&](catalog::Library& lib) {
+        return emit_result(ctx, lib.assign(o.id, o.to, o.due), [](const catalog::Assignment& a) {
+            return fmt::format("{}  assigned '{}' to {}{} · {}", a.id, one_line(a.recording_title),
+                               one_line(a.assignee), a.due ? ", due " + *a.due : "", catalog::to_string(a.state));
+        });
+    });
 }
 
 void add_assign(CLI::App& app, Action& action) {
@@ -139,25 +120,26 @@ struct AssignmentsOptions {
     bool overdue = false;
 };
 
-Result<void> run_assignments(CliContext& ctx, const AssignmentsOptions& o) {
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    catalog::AssignmentFilter filter;
-    filter.person = o.person;
-    filter.overdue_only = o.overdue;
-    auto all = (*lib)->assignments(filter);
-    if (!all) return std::unexpected(all.error());
-    nlohmann::json j = nlohmann::json::array();
+std::string assignment_table(const std::vector<catalog::Assignment>& all) {
     std::string h = fmt::format("{}  {}  {}  {}  {}\n", fit("ASSIGNEE", 14), fit("RECORDING", 36), fit("DUE", 10),
                                 fit("STATE", 11), "WATCHED");
-    for (const auto& a : *all) {
-        j.push_back(to_json(a));
+    for (const auto& a : all) {
         h += fmt::format("{}  {}  {}  {}  {:.0f} %\n", fit(a.assignee, 14),
                          fit(a.recording_id + " " + a.recording_title, 36), fit(a.due.value_or("-"), 10),
                          fit(catalog::to_string(a.state), 11), a.coverage * 100);
     }
-    ctx.emit(j, all->empty() ? "No assignments." : h);
-    return {};
+    return h;
+}
+
+Result<void> run_assignments(CliContext& ctx, const AssignmentsOptions& o) {
+    return with_library(ctx, [&](catalog::Library& lib) {
+        catalog::AssignmentFilter filter;
+        filter.person = o.person;
+        filter.overdue_only = o.overdue;
+        return emit_list(ctx, lib.assignments(filter), [](const std::vector<catalog::Assignment>& all) {
+            return all.empty() ? "No assignments." : assignment_table(all);
+        });
+    });
 }
 
 void add_assignments(CLI::App& app, Action& action) {

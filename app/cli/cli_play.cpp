@@ -116,7 +116,62 @@ Result<std::optional<double>> moment_option(const std::optional<std::string>& te
     return std::optional<double>(static_cast<double>(*ms) / 1000.0);
 }
 
-Result<void> play(CliContext& ctx, const PlayArgs& a) {
+// What `play` plays: the window's session and, for a recording of the library, its id and the
+// reporter that records what is watched.
+struct Playing {
+    PlaySession session;
+    std::string recording_id;
+    std::unique_ptr<WatchReporter> reporter;
+};
+
+// A recording of the library: its file and title; to watch it (not for a snapshot: one frame is not
+// watching), its comment markers, chapters, where to resume and the reporter. The library is opened
+// here rather than through with_library because the connection goes on to the reporter's thread.
+Result<void> find_recording(CliContext& ctx, const std::string& target, bool snapshot, bool start_given, Playing& p) {
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    auto rec = (*lib)->get(target);
+    if (!rec) {
+        if (rec.error().code == ErrorCode::not_found)
+            return fail(ErrorCode::not_found, fmt::format("'{}' is neither a file nor a recording of the library; "
+                                                          "`walkthrough list` shows the recordings",
+                                                          target));
+        return std::unexpected(rec.error());
+    }
+    p.session.file = (*lib)->absolute(rec->media_path);
+    p.session.title = rec->title;
+    p.recording_id = rec->id;
+    if (snapshot) return {};
+    if (auto comments = (*lib)->comments(rec->id)) p.session.markers = comment_markers(*comments);
+    if (auto chapters = (*lib)->chapters(rec->id)) p.session.chapters = timeline_chapters(*chapters);
+    if (!start_given) p.session.options.start_seconds = resume_seconds(**lib, *rec).value_or(0);
+    p.reporter = std::make_unique<WatchReporter>(std::move(*lib), rec->id);
+    p.session.on_played = [r = p.reporter.get()](const std::vector<player::PlayedInterval>& played) { r->add(played); };
+    return {};
+}
+
+// Where playing stopped and, for a recording, how much of it the acting person has now watched.
+void emit_played(const CliContext& ctx, const Playing& p, const player::Snapshot& s,
+                 const std::optional<catalog::View>& view) {
+    nlohmann::json j{{"file", p.session.file.string()},    {"position_ms", s.position_ms},
+                     {"duration_ms", s.duration_ms},       {"frames_shown", s.frames_shown},
+                     {"frames_dropped", s.frames_dropped}, {"frames_corrupt", s.frames_corrupt},
+                     {"audio_device", s.audio_device}};
+    std::string human = fmt::format("stopped at {} of {}", format_moment(s.position_ms), format_moment(s.duration_ms));
+    if (!p.recording_id.empty()) {
+        j["id"] = p.recording_id;
+        if (view) {
+            j["coverage"] = view->coverage;
+            j["watched"] = view->watched_at.has_value();
+            human += fmt::format(" · you have watched {:.0f} %{}", view->coverage * 100,
+                                 view->watched_at ? " (marked watched)" : "");
+        }
+        if (!p.reporter->error().empty()) human += " · progress not saved: " + one_line(p.reporter->error());
+    }
+    ctx.emit(j, human + "\n");
+}
+
+Result<void> run_play(CliContext& ctx, const PlayArgs& a) {
     auto start = moment_option(a.start, "--start");
     if (!start) return std::unexpected(start.error());
     auto snapshot = moment_option(a.snapshot, "--snapshot");
@@ -126,66 +181,25 @@ Result<void> play(CliContext& ctx, const PlayArgs& a) {
     if (*snapshot && a.out.empty())
         return fail(ErrorCode::invalid_input, "--snapshot needs --out FILE.png, where the frame is written");
 
-    PlaySession session;
-    session.options.speed = a.speed;
-    session.options.audio = a.silent ? player::AudioOutput::silent : player::AudioOutput::automatic;
-    session.exit_at_end = a.exit_at_end;
-    std::unique_ptr<WatchReporter> reporter;
+    Playing p;
+    p.session.options.speed = a.speed;
+    p.session.options.audio = a.silent ? player::AudioOutput::silent : player::AudioOutput::automatic;
+    p.session.exit_at_end = a.exit_at_end;
     std::error_code ec;
-    std::string recording_id;
-
     if (fs::is_regular_file(a.target, ec)) {
         // A file anywhere: played as it is, nothing recorded in the library.
-        session.file = a.target;
-        session.title = fs::path(a.target).filename().string();
-    } else {
-        auto lib = ctx.open();
-        if (!lib) return std::unexpected(lib.error());
-        auto rec = (*lib)->get(a.target);
-        if (!rec) {
-            if (rec.error().code == ErrorCode::not_found)
-                return fail(ErrorCode::not_found, fmt::format("'{}' is neither a file nor a recording of the library; "
-                                                              "`walkthrough list` shows the recordings",
-                                                              a.target));
-            return std::unexpected(rec.error());
-        }
-        session.file = (*lib)->absolute(rec->media_path);
-        session.title = rec->title;
-        recording_id = rec->id;
-        if (!*snapshot) {
-            if (auto comments = (*lib)->comments(rec->id)) session.markers = comment_markers(*comments);
-            if (auto chapters = (*lib)->chapters(rec->id)) session.chapters = timeline_chapters(*chapters);
-            if (!*start) session.options.start_seconds = resume_seconds(**lib, *rec).value_or(0);
-            reporter = std::make_unique<WatchReporter>(std::move(*lib), rec->id);
-            session.on_played = [r = reporter.get()](const std::vector<player::PlayedInterval>& played) { r->add(played); };
-        }
+        p.session.file = a.target;
+        p.session.title = fs::path(a.target).filename().string();
+    } else if (auto found = find_recording(ctx, a.target, snapshot->has_value(), start->has_value(), p); !found) {
+        return found;
     }
-    if (*snapshot) return snapshot_to_png(ctx, session.file, **snapshot, a.out);
-    if (*start) session.options.start_seconds = **start;
+    if (*snapshot) return snapshot_to_png(ctx, p.session.file, **snapshot, a.out);
+    if (*start) p.session.options.start_seconds = **start;
 
-    auto final_state = run_play_window(session);
-    std::optional<catalog::View> view = reporter ? reporter->finish() : std::nullopt;
+    auto final_state = run_play_window(p.session);
+    std::optional<catalog::View> view = p.reporter ? p.reporter->finish() : std::nullopt;
     if (!final_state) return std::unexpected(final_state.error());
-    const player::Snapshot& s = *final_state;
-    nlohmann::json j{{"file", session.file.string()},
-                     {"position_ms", s.position_ms},
-                     {"duration_ms", s.duration_ms},
-                     {"frames_shown", s.frames_shown},
-                     {"frames_dropped", s.frames_dropped},
-                     {"frames_corrupt", s.frames_corrupt},
-                     {"audio_device", s.audio_device}};
-    std::string human = fmt::format("stopped at {} of {}", format_moment(s.position_ms), format_moment(s.duration_ms));
-    if (!recording_id.empty()) {
-        j["id"] = recording_id;
-        if (view) {
-            j["coverage"] = view->coverage;
-            j["watched"] = view->watched_at.has_value();
-            human += fmt::format(" · you have watched {:.0f} %{}", view->coverage * 100,
-                                 view->watched_at ? " (marked watched)" : "");
-        }
-        if (!reporter->error().empty()) human += " · progress not saved: " + one_line(reporter->error());
-    }
-    ctx.emit(j, human + "\n");
+    emit_played(ctx, p, *final_state, view);
     return {};
 }
 
@@ -201,7 +215,7 @@ void add_play_commands(CLI::App& app, Action& action) {
     cmd->add_option("--out", a->out, "PNG file for --snapshot");
     cmd->add_flag("--exit-at-end", a->exit_at_end, "Close the window when playback ends");
     cmd->add_flag("--silent", a->silent, "Do not use the audio device (the sound is paced but not heard)");
-    cmd->callback([a, &action] { action = [a](CliContext& ctx) { return play(ctx, *a); }; });
+    run_when_parsed(cmd, action, a, run_play);
 }
 
 }  // namespace wt::app

@@ -67,24 +67,24 @@ Result<void> run_import(CliContext& ctx, const ImportOptions& o) {
     auto in = o.entry.to_new_recording();
     if (!in) return std::unexpected(in.error());
     in->file = o.file;
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    // Progress on a terminal only: scripts and --json get clean output.
-    const bool show = !ctx.json && isatty(STDERR_FILENO);
-    catalog::Progress progress;
-    if (show) {
-        progress = [](double f, std::string_view what) {
-            std::fprintf(stderr, "\r\033[Kimporting: %.*s %3d %%", static_cast<int>(what.size()), what.data(),
-                         static_cast<int>(f * 100));
-            return true;
-        };
-    }
-    auto rec = (*lib)->import_recording(*in, progress);
-    if (show) std::fprintf(stderr, "\r\033[K");
-    if (!rec) return std::unexpected(rec.error());
-    ctx.emit(to_json(*rec), fmt::format("{}  imported '{}' ({}){}", rec->id, one_line(rec->title), describe_video(*rec),
-                                        rec->note.empty() ? "" : "\nnote: " + rec->note));
-    return {};
+    return with_library(ctx, [&](catalog::Library& lib) {
+        // Progress on a terminal only: scripts and --json get clean output.
+        const bool show = !ctx.json && isatty(STDERR_FILENO);
+        catalog::Progress progress;
+        if (show) {
+            progress = [](double f, std::string_view what) {
+                std::fprintf(stderr, "\r\033[Kimporting: %.*s %3d %%", static_cast<int>(what.size()), what.data(),
+                             static_cast<int>(f * 100));
+                return true;
+            };
+        }
+        auto rec = lib.import_recording(*in, progress);
+        if (show) std::fprintf(stderr, "\r\033[K");
+        return emit_result(ctx, rec, [](const catalog::Recording& r) {
+            return fmt::format("{}  imported '{}' ({}){}", r.id, one_line(r.title), describe_video(r),
+                               r.note.empty() ? "" : "\nnote: " + r.note);
+        });
+    });
 }
 
 void add_import(CLI::App& app, Action& action) {
@@ -107,14 +107,12 @@ Result<void> run_list(CliContext& ctx, const ListOptions& o) {
         if (!k) return std::unexpected(k.error());
         f.kind = *k;
     }
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    auto rows = (*lib)->list(f);
-    if (!rows) return std::unexpected(rows.error());
-    nlohmann::json j = nlohmann::json::array();
-    for (const auto& r : *rows) j.push_back(to_json(r));
-    ctx.emit(j, rows->empty() ? "No recordings match. Add one with `walkthrough import FILE`." : recording_table(*rows));
-    return {};
+    return with_library(ctx, [&](catalog::Library& lib) {
+        return emit_list(ctx, lib.list(f), [](const std::vector<catalog::Recording>& rows) {
+            return rows.empty() ? "No recordings match. Add one with `walkthrough import FILE`."
+                                : recording_table(rows);
+        });
+    });
 }
 
 void add_list(CLI::App& app, Action& action) {
@@ -131,6 +129,13 @@ void add_list(CLI::App& app, Action& action) {
     run_when_parsed(cmd, action, o, run_list);
 }
 
+std::string search_hit_line(const catalog::SearchHit& h) {
+    std::string where = h.matched_in == "recording" ? "recording"
+                        : h.at_ms                   ? fmt::format("{} at {}", h.matched_in, format_moment(*h.at_ms))
+                                                    : h.matched_in;
+    return fmt::format("{}  {}  {}: {}\n", h.recording_id, fit(h.recording_title, 32), where, one_line(h.excerpt));
+}
+
 struct SearchOptions {
     std::vector<std::string> query;
     int limit = 20;
@@ -139,21 +144,13 @@ struct SearchOptions {
 Result<void> run_search(CliContext& ctx, const SearchOptions& o) {
     std::string text;
     for (const auto& w : o.query) text += (text.empty() ? "" : " ") + w;
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    auto hits = (*lib)->search(text, o.limit);
-    if (!hits) return std::unexpected(hits.error());
-    nlohmann::json j = nlohmann::json::array();
-    std::string human;
-    for (const auto& h : *hits) {
-        j.push_back(to_json(h));
-        std::string where = h.matched_in == "recording" ? "recording"
-                            : h.at_ms ? fmt::format("{} at {}", h.matched_in, format_moment(*h.at_ms))
-                                      : h.matched_in;
-        human += fmt::format("{}  {}  {}: {}\n", h.recording_id, fit(h.recording_title, 32), where, one_line(h.excerpt));
-    }
-    ctx.emit(j, human.empty() ? fmt::format("Nothing matches '{}'.", one_line(text)) : human);
-    return {};
+    return with_library(ctx, [&](catalog::Library& lib) {
+        return emit_list(ctx, lib.search(text, o.limit), [&](const std::vector<catalog::SearchHit>& hits) {
+            std::string human;
+            for (const auto& h : hits) human += search_hit_line(h);
+            return human.empty() ? fmt::format("Nothing matches '{}'.", one_line(text)) : human;
+        });
+    });
 }
 
 void add_search(CLI::App& app, Action& action) {
@@ -163,10 +160,6 @@ void add_search(CLI::App& app, Action& action) {
     cmd->add_option("--limit", o->limit, "At most this many results")->check(CLI::Range(1, 500));
     run_when_parsed(cmd, action, o, run_search);
 }
-
-struct IdOption {
-    std::string id;
-};
 
 // The human text of `show`: the recording's facts, then chapters, views and assignments.
 std::string show_text(const catalog::Recording& rec, const std::filesystem::path& media,
@@ -249,12 +242,11 @@ Result<void> run_edit(CliContext& ctx, const EditOptions& o) {
         return fail(ErrorCode::invalid_input,
                     "nothing to change; give --title, --description, --kind, --add-tag or --remove-tag");
     }
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    auto rec = (*lib)->edit(o.id, e);
-    if (!rec) return std::unexpected(rec.error());
-    ctx.emit(to_json(*rec), fmt::format("{}  updated '{}'", rec->id, one_line(rec->title)));
-    return {};
+    return with_library(ctx, [&](catalog::Library& lib) {
+        return emit_result(ctx, lib.edit(o.id, e), [](const catalog::Recording& rec) {
+            return fmt::format("{}  updated '{}'", rec.id, one_line(rec.title));
+        });
+    });
 }
 
 void add_edit(CLI::App& app, Action& action) {
@@ -270,14 +262,14 @@ void add_edit(CLI::App& app, Action& action) {
 }
 
 Result<void> run_delete(CliContext& ctx, const IdOption& o) {
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    auto gone = (*lib)->remove(o.id);
-    if (!gone) return std::unexpected(gone.error());
-    nlohmann::json left = nlohmann::json::array();
-    for (const auto& f : gone->files_left) left.push_back(f.string());
-    ctx.emit(nlohmann::json{{"deleted", to_json(gone->recording)}, {"files_left", left}}, deleted_message(*gone));
-    return {};
+    return with_library(ctx, [&](catalog::Library& lib) -> Result<void> {
+        auto gone = lib.remove(o.id);
+        if (!gone) return std::unexpected(gone.error());
+        nlohmann::json left = nlohmann::json::array();
+        for (const auto& f : gone->files_left) left.push_back(f.string());
+        ctx.emit(nlohmann::json{{"deleted", to_json(gone->recording)}, {"files_left", left}}, deleted_message(*gone));
+        return {};
+    });
 }
 
 void add_delete(CLI::App& app, Action& action) {
@@ -292,13 +284,14 @@ struct ExportOptions {
 };
 
 Result<void> run_export(CliContext& ctx, const ExportOptions& o) {
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    auto out = (*lib)->export_to(o.id, o.dest);
-    if (!out) return std::unexpected(out.error());
-    ctx.emit({{"media", out->media.string()}, {"sidecar", out->sidecar.string()}},
-             fmt::format("exported {}\n     and {}", one_line(out->media.string()), one_line(out->sidecar.string())));
-    return {};
+    return with_library(ctx, [&](catalog::Library& lib) -> Result<void> {
+        auto out = lib.export_to(o.id, o.dest);
+        if (!out) return std::unexpected(out.error());
+        ctx.emit(
+            {{"media", out->media.string()}, {"sidecar", out->sidecar.string()}},
+            fmt::format("exported {}\n     and {}", one_line(out->media.string()), one_line(out->sidecar.string())));
+        return {};
+    });
 }
 
 void add_export(CLI::App& app, Action& action) {

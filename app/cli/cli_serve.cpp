@@ -73,81 +73,92 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     return {};
 }
 
+void add_serve(CLI::App& app, Action& action) {
+    auto o = std::make_shared<ServeOpts>();
+    auto* cmd = app.add_subcommand("serve", "Serve the library to a team over HTTP until SIGINT/SIGTERM");
+    cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+    cmd->add_option("--public-url", o->public_url,
+                    "How people reach the server, e.g. https://walkthrough.example.org behind a proxy "
+                    "(default: http://HOST:PORT)");
+    cmd->add_option("--client-timeout", o->client_timeout_s,
+                    "Seconds a client may take to send a request, and an idle connection stays open")
+        ->capture_default_str();
+    cmd->add_option("--tls-cert", o->tls_cert, "Serve HTTPS with this PEM certificate (and --tls-key)");
+    cmd->add_option("--tls-key", o->tls_key, "The certificate's PEM private key, not encrypted");
+    cmd->add_option("--connections-per-address", o->connections_per_address,
+                    "Open connections one address may have (behind a proxy, all come from the proxy's)")
+        ->capture_default_str();
+    cmd->add_option("--heartbeat", o->heartbeat_s, "Seconds between keep-alive lines on a quiet event stream")
+        ->capture_default_str();
+    run_when_parsed(cmd, action, o, run_server);
+}
+
+struct InviteOptions {
+    std::string name;
+    std::optional<std::string> role;
+    int days = 7;
+};
+
+Result<void> run_invite(CliContext& ctx, const InviteOptions& o) {
+    return with_library(ctx, [&](catalog::Library& lib) -> Result<void> {
+        auto inv = lib.invite(o.name, o.role, o.days);
+        if (!inv) return std::unexpected(inv.error());
+        auto stats = lib.stats();
+        if (!stats) return std::unexpected(stats.error());
+        const std::string url = stats->public_url + "/join#" + inv->code;
+        if (!ctx.json) {
+            std::cerr << fmt::format("invite for {} ({}), works once until {}:\n", inv->person.name, inv->person.access,
+                                     format_local_time(inv->expires_at));
+        }
+        ctx.emit({{"person", inv->person.name},
+                  {"role", inv->person.access},
+                  {"invite_url", url},
+                  {"code", inv->code},
+                  {"expires_at", format_iso_utc(inv->expires_at)}},
+                 url);
+        return {};
+    });
+}
+
+void add_invite(CLI::App* people, Action& action) {
+    auto o = std::make_shared<InviteOptions>();
+    auto* cmd = people->add_subcommand("invite", "A one-time link that lets a person into the team server");
+    cmd->add_option("name", o->name, "Who (added when new)")->required();
+    cmd->add_option("--role", o->role, "member (default for someone new) or admin");
+    cmd->add_option("--days", o->days, "How long the link works")->capture_default_str();
+    run_when_parsed(cmd, action, o, run_invite);
+}
+
+struct RevokeOptions {
+    std::string name;
+};
+
+Result<void> run_revoke(CliContext& ctx, const RevokeOptions& o) {
+    return with_library(ctx, [&](catalog::Library& lib) -> Result<void> {
+        auto p = lib.person(o.name);
+        if (!p) return std::unexpected(p.error());
+        auto n = lib.revoke(p->id);
+        if (!n) return std::unexpected(n.error());
+        ctx.emit({{"person", p->name}, {"revoked", *n}},
+                 fmt::format("{}: {} token(s), session(s) and invite(s) ended", p->name, *n));
+        return {};
+    });
+}
+
+void add_revoke(CLI::App* people, Action& action) {
+    auto o = std::make_shared<RevokeOptions>();
+    auto* cmd = people->add_subcommand("revoke", "End every token, session and invite of a person");
+    cmd->add_option("name", o->name, "Who")->required();
+    run_when_parsed(cmd, action, o, run_revoke);
+}
+
 }  // namespace
 
 void add_serve_commands(CLI::App& app, Action& action) {
-    {
-        auto o = std::make_shared<ServeOpts>();
-        auto* cmd = app.add_subcommand("serve", "Serve the library to a team over HTTP until SIGINT/SIGTERM");
-        cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
-        cmd->add_option("--public-url", o->public_url,
-                        "How people reach the server, e.g. https://walkthrough.example.org behind a proxy "
-                        "(default: http://HOST:PORT)");
-        cmd->add_option("--client-timeout", o->client_timeout_s,
-                        "Seconds a client may take to send a request, and an idle connection stays open")
-            ->capture_default_str();
-        cmd->add_option("--tls-cert", o->tls_cert, "Serve HTTPS with this PEM certificate (and --tls-key)");
-        cmd->add_option("--tls-key", o->tls_key, "The certificate's PEM private key, not encrypted");
-        cmd->add_option("--connections-per-address", o->connections_per_address,
-                        "Open connections one address may have (behind a proxy, all come from the proxy's)")
-            ->capture_default_str();
-        cmd->add_option("--heartbeat", o->heartbeat_s, "Seconds between keep-alive lines on a quiet event stream")
-            ->capture_default_str();
-        cmd->callback([o, &action] { action = [o](CliContext& ctx) { return run_server(ctx, *o); }; });
-    }
+    add_serve(app, action);
     auto* people = app.get_subcommand("people");
-    {
-        struct Opts {
-            std::string name;
-            std::optional<std::string> role;
-            int days = 7;
-        };
-        auto o = std::make_shared<Opts>();
-        auto* cmd = people->add_subcommand("invite", "A one-time link that lets a person into the team server");
-        cmd->add_option("name", o->name, "Who (added when new)")->required();
-        cmd->add_option("--role", o->role, "member (default for someone new) or admin");
-        cmd->add_option("--days", o->days, "How long the link works")->capture_default_str();
-        cmd->callback([o, &action] {
-            action = [o](CliContext& ctx) -> Result<void> {
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto inv = (*lib)->invite(o->name, o->role, o->days);
-                if (!inv) return std::unexpected(inv.error());
-                auto stats = (*lib)->stats();
-                if (!stats) return std::unexpected(stats.error());
-                const std::string url = stats->public_url + "/join#" + inv->code;
-                if (!ctx.json) {
-                    std::cerr << fmt::format("invite for {} ({}), works once until {}:\n", inv->person.name,
-                                             inv->person.access, format_local_time(inv->expires_at));
-                }
-                ctx.emit({{"person", inv->person.name},
-                          {"role", inv->person.access},
-                          {"invite_url", url},
-                          {"code", inv->code},
-                          {"expires_at", format_iso_utc(inv->expires_at)}},
-                         url);
-                return {};
-            };
-        });
-    }
-    {
-        auto name = std::make_shared<std::string>();
-        auto* cmd = people->add_subcommand("revoke", "End every token, session and invite of a person");
-        cmd->add_option("name", *name, "Who")->required();
-        cmd->callback([name, &action] {
-            action = [name](CliContext& ctx) -> Result<void> {
-                auto lib = ctx.open();
-                if (!lib) return std::unexpected(lib.error());
-                auto p = (*lib)->person(*name);
-                if (!p) return std::unexpected(p.error());
-                auto n = (*lib)->revoke(p->id);
-                if (!n) return std::unexpected(n.error());
-                ctx.emit({{"person", p->name}, {"revoked", *n}},
-                         fmt::format("{}: {} token(s), session(s) and invite(s) ended", p->name, *n));
-                return {};
-            };
-        });
-    }
+    add_invite(people, action);
+    add_revoke(people, action);
 }
 
 }  // namespace wt::app

@@ -4,6 +4,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -45,6 +47,40 @@ void run_when_parsed(CLI::App* cmd, Action& action, std::shared_ptr<Options> opt
     cmd->callback([&action, options, run] {
         action = [options, run](CliContext& ctx) { return run(ctx, *options); };
     });
+}
+
+// The options of a subcommand that has none, or only the id of what it acts on.
+struct NoOptions {};
+struct IdOption {
+    std::string id;
+};
+
+// The steps every command that uses the library shares: open it as CliContext::open() does (an error
+// opening it is the command's error), then run `body` with it.
+template <typename Body>
+Result<void> with_library(CliContext& ctx, Body&& body) {
+    auto lib = ctx.open();
+    if (!lib) return std::unexpected(lib.error());
+    return std::forward<Body>(body)(**lib);
+}
+
+// Prints what a catalog operation returned, its JSON shape with --json and else `human(value)`; or
+// returns the operation's error.
+template <typename T, typename Human>
+Result<void> emit_result(const CliContext& ctx, const Result<T>& result, Human&& human) {
+    if (!result) return std::unexpected(result.error());
+    ctx.emit(catalog::to_json(*result), std::forward<Human>(human)(*result));
+    return {};
+}
+
+// The same for a list: a JSON array of the items' shapes, or the text `human(items)`.
+template <typename T, typename Human>
+Result<void> emit_list(const CliContext& ctx, const Result<std::vector<T>>& result, Human&& human) {
+    if (!result) return std::unexpected(result.error());
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& item : *result) j.push_back(catalog::to_json(item));
+    ctx.emit(j, std::forward<Human>(human)(*result));
+    return {};
 }
 
 // --title, --kind, --description, --tag: how a new recording (imported or recorded) is filed.

@@ -12,43 +12,12 @@
 #include <fmt/format.h>
 
 #include "tests/capture_env.hpp"
+#include "tests/record_support.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace wt::test;
-
-namespace {
-
-const std::string k_moving = "lavfi:testsrc2=size=640x360:rate=30";
-const std::string k_tone = "lavfi:sine=frequency=440:sample_rate=48000";
-
-// `walkthrough --library ROOT --json record ARGS...` in the background (the library never taken
-// from the test's environment); what it prints goes to out.json, read back by record_output.
-void start_record(ChildProcess& rec, const CliLibrary& lib, const std::vector<std::string>& args,
-                  std::map<std::string, std::string> env = {}) {
-    std::vector<std::string> argv{binary_path(), "--library", lib.root().string(), "--json", "record"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    env["WALKTHROUGH_LIBRARY"] = "";
-    rec.start(argv, env, lib.dir / "out.json");
-}
-
-// The recording files (not their details) in incoming/.
-std::vector<fs::path> recordings_in(const fs::path& incoming) {
-    auto all = files_in(incoming);
-    std::erase_if(all, [](const fs::path& p) { return p.extension() != ".mkv"; });
-    return all;
-}
-
-// record's JSON from out.json: its stderr goes to the same file, so warnings may come first.
-json record_output(const CliLibrary& lib) {
-    const std::string out = read_file(lib.dir / "out.json");
-    const auto brace = out.find('{');
-    REQUIRE(brace != std::string::npos);
-    return json::parse(out.substr(brace));
-}
-
-}  // namespace
 
 TEST_CASE("a recording lands in the library with the asked duration, both streams, BT.709 tags") {
     CliLibrary lib;
@@ -128,7 +97,7 @@ TEST_CASE("kill -9 loses at most the last 2 s; recover makes the rest playable a
     for (int i = 0; i < 100 && files_in(lib.root() / "incoming").empty(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    REQUIRE(recordings_in(lib.root() / "incoming").size() == 1);
+    REQUIRE(with_extension(lib.root() / "incoming", ".mkv").size() == 1);
     std::this_thread::sleep_for(std::chrono::seconds(5));
     ::kill(rec.pid(), SIGKILL);
     CHECK(rec.wait() == 128 + SIGKILL);
@@ -366,7 +335,8 @@ TEST_CASE("a microphone that disappears mid-recording: video goes on, silence is
     VirtualMicrophone mic;
     CliLibrary lib;
     ChildProcess rec;
-    start_record(rec, lib, {"--duration", "5", "--video-input", k_moving, "--mic", "test_mic.monitor"}, mic.env());
+    start_record(rec, lib, {"--duration", "5", "--video-input", k_moving, "--mic", "test_mic.monitor"},
+                 mic.env());
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     mic.daemon.stop();  // the sound server goes away (stopped by its PID)
     REQUIRE(rec.wait() == 0);
@@ -390,7 +360,7 @@ TEST_CASE("a full disk stops the recording cleanly; what was written is kept and
     CHECK(r.exit_code != 0);
     CHECK(contains(r.err, "No space left on device"));
     CHECK(contains(r.err, "recover"));
-    REQUIRE(recordings_in(root / "incoming").size() == 1);  // kept
+    REQUIRE(with_extension(root / "incoming", ".mkv").size() == 1);  // kept
 
     fs::remove(disk.dir / "filler");  // the person frees some space
     auto rec = walkthrough({"--library", root.string(), "--json", "recover"});

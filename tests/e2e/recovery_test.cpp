@@ -12,6 +12,7 @@
 
 #include "tests/capture_env.hpp"
 #include "tests/lock_holder.hpp"
+#include "tests/record_support.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;
@@ -20,25 +21,12 @@ using namespace wt::test;
 
 namespace {
 
-const std::string k_moving = "lavfi:testsrc2=size=640x360:rate=30";
-const std::string k_tone = "lavfi:sine=frequency=440:sample_rate=48000";
-
-std::vector<fs::path> with_extension(const fs::path& dir, const std::string& ext) {
-    std::vector<fs::path> out;
-    for (const auto& p : files_in(dir)) {
-        if (p.extension() == ext) out.push_back(p);
-    }
-    return out;
-}
-
-// `walkthrough --library ROOT [--as AS] [--json] record ARGS...` in the background; its output
-// goes to `log`. Returns once its file is in incoming/.
-void start_record(ChildProcess& rec, const CliLibrary& lib, const std::vector<std::string>& args,
-                  const std::string& log, const std::string& as = {}) {
-    std::vector<std::string> argv{binary_path(), "--library", lib.root().string()};
-    if (!as.empty()) argv.insert(argv.end(), {"--as", as});
-    argv.insert(argv.end(), {"--json", "record", "--video-input", k_moving, "--audio-input", k_tone});
-    argv.insert(argv.end(), args.begin(), args.end());
+// `walkthrough --library ROOT [--as AS] --json record` from the lavfi sources, with ARGS, in the
+// background; its output goes to `log`. Returns once its file is in incoming/.
+void start_recording_file(ChildProcess& rec, const CliLibrary& lib, const std::vector<std::string>& args,
+                          const std::string& log, const std::string& as = {}) {
+    std::vector<std::string> all{"--video-input", k_moving, "--audio-input", k_tone};
+    all.insert(all.end(), args.begin(), args.end());
     const auto before = with_extension(lib.root() / "incoming", ".mkv");
     auto started = [&] {
         for (const auto& p : with_extension(lib.root() / "incoming", ".mkv")) {
@@ -46,7 +34,7 @@ void start_record(ChildProcess& rec, const CliLibrary& lib, const std::vector<st
         }
         return false;
     };
-    rec.start(argv, {{"WALKTHROUGH_LIBRARY", ""}, {"WALKTHROUGH_USER", ""}}, lib.dir / log);
+    start_record(rec, lib, all, {}, log, as);
     for (int i = 0; i < 250 && !started(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     REQUIRE(started());
 }
@@ -57,7 +45,7 @@ void record_and_kill(const CliLibrary& lib, const std::vector<std::string>& args
                      const std::string& as = {}) {
     ChildProcess rec;
     const auto before = with_extension(lib.root() / "incoming", ".mkv");
-    start_record(rec, lib, args, "killed.log", as);
+    start_recording_file(rec, lib, args, "killed.log", as);
     auto written = [&] {
         for (const auto& p : with_extension(lib.root() / "incoming", ".mkv")) {
             std::error_code ec;
@@ -70,14 +58,6 @@ void record_and_kill(const CliLibrary& lib, const std::vector<std::string>& args
     std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(seconds * 1000)));
     ::kill(rec.pid(), SIGKILL);
     REQUIRE(rec.wait() == 128 + SIGKILL);
-}
-
-// The JSON a background `--json record` printed (its stderr went to the same log, first).
-json record_output(const CliLibrary& lib, const std::string& log) {
-    const std::string out = read_file(lib.dir / log);
-    const auto brace = out.find('{');
-    REQUIRE_MESSAGE(brace != std::string::npos, out);
-    return json::parse(out.substr(brace));
 }
 
 // A library entry is what it claims to be: its media decode, and its size is the file's.
@@ -107,7 +87,7 @@ TEST_CASE("six commands opening the library at once after kill -9: one recovery,
     CliLibrary lib;
     // A live recording in the same library: none of the six may take it for an interrupted one.
     ChildProcess live;
-    start_record(live, lib, {"--title", "Still recording", "--duration", "10"}, "live.log");
+    start_recording_file(live, lib, {"--title", "Still recording", "--duration", "10"}, "live.log");
     record_and_kill(lib, {"--title", "My title"}, 4);
     REQUIRE(with_extension(lib.root() / "incoming", ".mkv").size() == 2);
 
@@ -149,7 +129,7 @@ TEST_CASE("six commands opening the library at once after kill -9: one recovery,
 TEST_CASE("a write lock held while a recording finishes: it waits, says so, and the recording arrives") {
     CliLibrary lib;
     ChildProcess rec;
-    start_record(rec, lib, {"--title", "Important demo", "--duration", "3"}, "rec.log");
+    start_recording_file(rec, lib, {"--title", "Important demo", "--duration", "3"}, "rec.log");
     {
         // Held from the start until well past the 3 s busy timeout of an ordinary command.
         LockHolder holder(lib.root() / "catalog.db", 9);

@@ -8,17 +8,9 @@
 
 #include "app/desktop/model/jobs.hpp"
 #include "app/desktop/model/view_logic.hpp"
+#include "common/clock.hpp"
 
 namespace wt::ui {
-
-namespace {
-
-std::int64_t monotonic_us() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-}  // namespace
 
 Controller::Controller(Options options) : options_(std::move(options)) {
     worker_ = std::make_unique<Worker>(options_.wake);

@@ -6,14 +6,9 @@
 #include <chrono>
 #include <exception>
 
-namespace wt::ui {
+#include "common/clock.hpp"
 
-namespace {
-std::int64_t monotonic_us() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-}  // namespace
+namespace wt::ui {
 
 Result<catalog::Library*> Worker::Env::open(const std::filesystem::path& root, const catalog::OpenOptions& options) {
     library_.reset();
