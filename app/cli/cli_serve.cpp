@@ -16,6 +16,7 @@ struct ServeOpts {
     std::string listen = "127.0.0.1:8642";
     std::string public_url;
     int client_timeout_s = 15;
+    unsigned connections_per_address = 64;
 };
 
 Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
@@ -23,6 +24,10 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     if (!where) return std::unexpected(where.error());
     if (o.client_timeout_s < 1 || o.client_timeout_s > 3600) {
         return fail(ErrorCode::invalid_input, "--client-timeout is 1 to 3600 seconds");
+    }
+    if (o.connections_per_address < 1 || o.connections_per_address > 1000) {
+        return fail(ErrorCode::invalid_input,
+                    "--connections-per-address is 1 to 1000 (the server holds at most 1000 connections)");
     }
     auto lib = ctx.open();  // migrates and recovers before anyone connects
     if (!lib) return std::unexpected(lib.error());
@@ -43,6 +48,7 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     options.port = where->second;
     options.public_url = o.public_url;
     options.client_timeout_s = o.client_timeout_s;
+    options.connections_per_address = o.connections_per_address;
     auto server = serve::Server::start(options);
     if (!server) return std::unexpected(server.error());
     if (auto r = (*lib)->set_public_url((*server)->url()); !r) return r;
@@ -73,6 +79,10 @@ void add_serve_commands(CLI::App& app, Action& action) {
                         "(default: http://HOST:PORT)");
         cmd->add_option("--client-timeout", o->client_timeout_s,
                         "Seconds a client may take to send a request, and an idle connection stays open")
+            ->capture_default_str();
+        cmd->add_option("--connections-per-address", o->connections_per_address,
+                        "Connections one address may hold open at once; behind a reverse proxy every client "
+                        "comes from the proxy's address, so raise it there")
             ->capture_default_str();
         cmd->callback([o, &action] { action = [o](CliContext& ctx) { return run_server(ctx, *o); }; });
     }
