@@ -1,6 +1,7 @@
 // catalog_scale: the catalog budgets (bench/README.md) at scale (100 000 recordings, 1 000 000 comments).
 // Builds a synthetic library straight into SQLite (fast, one transaction), then measures open, list,
 // search, inbox and assignments through the public catalog API only, and prints figures vs budgets.
+// --media VIDEO makes every recording's file a hard link to (or a copy of) that one real video.
 #include <unistd.h>
 
 #include <algorithm>
@@ -123,9 +124,29 @@ struct Options {
     fs::path dir;
     bool dir_given = false, keep = false, measure_only = false, remove_dir = false;  // the last two: internal
     int recordings = 100000, comments = 1000000, people = 50;
+    fs::path media;  // a real video every recording's media/<id>.mp4 is (a hard link to, or a copy of)
 };
 
 // ---- the build: one transaction, prepared statements reused ----
+
+// Every recording's file is the one real video: hard links where the file system allows (no space
+// used, one inode, so the page cache holds it once), copies elsewhere. The rows already carry its size.
+void link_media(const Options& o, const std::vector<std::string>& ids) {
+    int linked = 0, copied = 0;
+    for (const auto& id : ids) {
+        const fs::path to = o.dir / "media" / (id + ".mp4");
+        std::error_code ec;
+        fs::create_hard_link(o.media, to, ec);
+        if (!ec) {
+            ++linked;
+            continue;
+        }
+        if (!fs::copy_file(o.media, to, ec)) die(to.string(), "cannot link or copy the media file: " + ec.message());
+        ++copied;
+    }
+    fmt::print("  media: {} ({:.1f} MB) as every recording's file: {} hard links, {} copies\n", o.media.string(),
+               static_cast<double>(fs::file_size(o.media)) / 1e6, linked, copied);
+}
 
 struct Rec { int author; i64 created, duration; bool training; };
 struct Cm { int rec, author, parent, thread; i64 at, created, resolved; };  // parent/thread: index; -1 = null
@@ -143,6 +164,8 @@ void build(const Options& o, Vocab& v, const fs::path& file) {
             if (auto id = catalog::new_id(); ids.insert(id).second) return id;
     };
     const int P = o.people, N = o.recordings, M = o.comments;
+    const i64 media_size = o.media.empty() ? -1 : static_cast<i64>(fs::file_size(o.media));
+    std::vector<std::string> rec_ids;
     auto other = [&](int not_this) {
         int p = static_cast<int>(uni(0, P - 2));
         return p >= not_this ? p + 1 : p;
@@ -196,7 +219,9 @@ void build(const Options& o, Vocab& v, const fs::path& file) {
         std::string id = unique_id();
         put(ins_rec, i64{r + 1}, id, sentence(v, g, 3, 8), chance(0.2) ? std::string() : sentence(v, g, 10, 40),
             rec.training ? "training" : "walkthrough", i64{rec.author + 1}, rec.created, rec.duration,
-            rec.duration / k_min * 1'200'000, "media/" + id + ".mp4", "media/" + id + ".jpg", tags_text);
+            media_size >= 0 ? media_size : rec.duration / k_min * 1'200'000, "media/" + id + ".mp4",
+            "media/" + id + ".jpg", tags_text);
+        if (media_size >= 0) rec_ids.push_back(id);
         for (int t : tags) put(ins_rt, i64{r + 1}, i64{t + 1}, rec.created);
         recs.push_back(rec);
         progress("recordings");
@@ -313,6 +338,7 @@ void build(const Options& o, Vocab& v, const fs::path& file) {
     const double insert_s = ms_since(t0) / 1000;
     must(tx.commit(), "committing the build");
     must(db.exec("PRAGMA wal_checkpoint(TRUNCATE)"), "checkpointing");
+    if (media_size >= 0) link_media(o, rec_ids);
     i64 replies = std::count_if(cms.begin(), cms.end(), [](const Cm& c) { return c.parent >= 0; });
     fmt::print("  built: {} people, {} tags, {} recordings, {} comments ({} threads, {:.1f} % replies, {:.1f} % of "
                "threads started by others answered by the recording's author), {} views, {} assignments\n",
@@ -360,11 +386,16 @@ int main(int argc, char** argv) {
         else if (a == "--comments") num(o.comments);
         else if (a == "--people") num(o.people);
         else if (a == "--keep") o.keep = true;
+        else if (a == "--media" && i + 1 < argc) o.media = argv[++i];
         else if (a == "--measure-only") o.measure_only = true;  // set by the re-exec below
         else if (a == "--remove-dir") o.remove_dir = true;
-        else die(a, "usage: catalog_scale [--dir DIR] [--recordings 100000] [--comments 1000000] [--people 50] [--keep]");
+        else die(a, "usage: catalog_scale [--dir DIR] [--recordings 100000] [--comments 1000000] [--people 50] [--keep] "
+                        "[--media VIDEO]");
     }
     if (o.people < 2 || o.people > 4000) die("--people", "use 2 to 4000 people");
+    if (std::error_code ec; !o.media.empty() && !fs::is_regular_file(o.media, ec)) {
+        die(o.media.string(), "--media needs an existing video file");
+    }
     if (!o.dir_given) {
         std::string tmpl = (fs::temp_directory_path() / "wt-catalog-scale-XXXXXX").string();
         if (!mkdtemp(tmpl.data())) die("mkdtemp", "cannot create a temporary folder");

@@ -89,11 +89,32 @@ Result<void> Database::exec(std::string_view sql) {
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {
+    if (!cache_) cache_ = std::make_shared<StatementCache>();
+    std::string key(sql);
+    if (auto it = cache_->idle.find(key); it != cache_->idle.end() && !it->second.empty()) {
+        StatementPtr stmt = std::move(it->second.back());
+        it->second.pop_back();
+        --cache_->count;
+        return Statement(std::move(stmt), this, cache_, std::move(key));
+    }
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v2(conn_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
     StatementPtr stmt(raw);
     if (rc != SQLITE_OK) return std::unexpected(error(rc, "preparing a query"));
-    return Statement(std::move(stmt), this);
+    return Statement(std::move(stmt), this, cache_, std::move(key));
+}
+
+void Statement::give_back() {
+    if (!stmt_) return;
+    auto cache = cache_.lock();
+    if (!cache || cache->count >= StatementCache::k_max) {
+        stmt_.reset();
+        return;
+    }
+    sqlite3_reset(stmt_.get());
+    sqlite3_clear_bindings(stmt_.get());
+    cache->idle[std::move(sql_)].push_back(std::move(stmt_));
+    ++cache->count;
 }
 
 Statement& Statement::bind_one(int i, std::int64_t v) {

@@ -15,7 +15,8 @@ jobs=$(nproc)
 # Every package the build, the app and the tests use. Tests make their clips with the ffmpeg CLI
 # and start their own Xvfb and PulseAudio (null sink) for capture; xdotool drives the app in one.
 # The team server (serve/) uses libmicrohttpd (with GnuTLS, for --tls-cert) and OpenSSL's libcrypto; its
-# tests talk to it with libcurl, make a certificate with the openssl command and check the catalog with sqlite3.
+# tests talk to it with libcurl, make a certificate with the openssl command and check the catalog with sqlite3;
+# bench/serve loads it with wrk and compares its media with nginx's (which the bench starts on its own port).
 # The app's fonts: DejaVu, Noto, Droid Sans Fallback (CJK) and Nanum (Hangul) cover most scripts.
 packages=(
   build-essential dpkg-dev cmake ninja-build pkg-config
@@ -23,7 +24,7 @@ packages=(
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libpulse-dev
   libsdl2-dev libimgui-dev libstb-dev libgl-dev libsqlite3-dev
   doctest-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  libmicrohttpd-dev libssl-dev libcurl4-openssl-dev curl openssl sqlite3
+  libmicrohttpd-dev libssl-dev libcurl4-openssl-dev curl openssl sqlite3 wrk nginx
   fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-nanum ffmpeg xvfb pulseaudio xdotool xterm
 )
 missing=()

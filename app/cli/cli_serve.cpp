@@ -29,8 +29,9 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
         return fail(ErrorCode::invalid_input, "--client-timeout is 1 to 3600 seconds");
     }
     if (o.heartbeat_s < 1 || o.heartbeat_s > 3600) return fail(ErrorCode::invalid_input, "--heartbeat is 1 to 3600 seconds");
-    if (o.connections_per_address < 1 || o.connections_per_address > 10000) {
-        return fail(ErrorCode::invalid_input, "--connections-per-address is 1 to 10000");
+    if (o.connections_per_address < 1 || o.connections_per_address > 1000) {
+        return fail(ErrorCode::invalid_input,
+                    "--connections-per-address is 1 to 1000 (the server holds at most 1000 connections)");
     }
     auto lib = ctx.open();  // migrates and recovers before anyone connects
     if (!lib) return std::unexpected(lib.error());
