@@ -47,7 +47,9 @@ bool valid_upload_id(std::string_view text) {
 Locked open_locked(const fs::path& file, bool create) {
     Locked out;
     const int flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT | O_EXCL : 0);
-    out.fd = UniqueFd(::open(file.c_str(), flags, 0600));
+    // As any program's new file (0666 less the umask), like an import's: the video keeps this mode
+    // in media/. The uploads folder itself is private to the server.
+    out.fd = UniqueFd(::open(file.c_str(), flags, 0666));
     if (out.fd.get() < 0) return out;
     if (::flock(out.fd.get(), LOCK_EX | LOCK_NB) != 0) {
         out.fd.reset();
@@ -185,7 +187,9 @@ int sweep(const fs::path& library, std::chrono::seconds stale_after) {
             if (older_than(e.path(), std::chrono::seconds(60)) && remove_unless_locked(e.path())) ++removed;
             continue;
         }
-        if (!valid_upload_id(id) || !(name.ends_with(".json") || name.ends_with(".part"))) continue;
+        if (!valid_upload_id(id) || !(name.ends_with(".json") || name.ends_with(".part") || name.ends_with(".new"))) {
+            continue;
+        }
         const fs::path part = dir / (id + ".part"), state = dir / (id + ".json");
         if (!older_than(state, stale_after) || !older_than(part, stale_after)) continue;
         // The part's lock first: a PATCH under way keeps both.
@@ -193,6 +197,7 @@ int sweep(const fs::path& library, std::chrono::seconds stale_after) {
         if (lock.get() >= 0 && ::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) continue;
         if (::unlink(state.c_str()) == 0) ++removed;
         if (::unlink(part.c_str()) == 0) ++removed;
+        if (::unlink((dir / (id + ".json.new")).c_str()) == 0) ++removed;  // a state being written when killed
     }
     return removed;
 }
