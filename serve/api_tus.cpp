@@ -181,10 +181,8 @@ Result<void> write_state(const fs::path& file, const State& s) {
         if (fd.get() < 0) {
             return fail(ErrorCode::io, fmt::format("the server could not record the upload ({})", std::strerror(errno)));
         }
-        if (auto r = uploads::write_all(fd.get(), to_json(s).dump(-1, ' ', false, json::error_handler_t::replace), fresh);
-            !r) {
-            return r;
-        }
+        const std::string text = to_json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+        if (auto r = uploads::write_all(fd.get(), text); !r) return r;
         if (::fdatasync(fd.get()) != 0) {
             return fail(ErrorCode::io, fmt::format("the server could not record the upload ({})", std::strerror(errno)));
         }
@@ -300,7 +298,7 @@ public:
             return tus_error(413, "too_large",
                              fmt::format("this PATCH goes past the upload's length ({} bytes)", up_.state.length));
         }
-        if (auto r = uploads::write_all(part_.get(), bytes, up_.part()); !r) return with_tus(from_error(r.error()));
+        if (auto r = uploads::write_all(part_.get(), bytes); !r) return with_tus(from_error(r.error()));
         written_ += static_cast<std::int64_t>(bytes.size());
         return std::nullopt;
     }

@@ -51,7 +51,7 @@ public:
     std::optional<Reply> take(std::string_view bytes) override {
         received_ += static_cast<std::int64_t>(bytes.size());
         if (received_ > limit_) return too_large(limit_);  // a body without a length that grew too large
-        if (auto r = uploads::write_all(fd_.get(), bytes, file_); !r) return from_error(r.error());
+        if (auto r = uploads::write_all(fd_.get(), bytes); !r) return from_error(r.error());
         return std::nullopt;
     }
 

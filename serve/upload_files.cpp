@@ -62,7 +62,7 @@ Locked open_locked(const fs::path& file, bool create) {
     return out;
 }
 
-Result<void> write_all(int fd, std::string_view bytes, const fs::path&) {
+Result<void> write_all(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
         const ssize_t n = ::write(fd, bytes.data(), bytes.size());
         if (n < 0 && errno == EINTR) continue;

@@ -39,7 +39,7 @@ struct Locked {
 Locked open_locked(const std::filesystem::path& file, bool create);
 
 // Appends all of `bytes` at the end of the file.
-Result<void> write_all(int fd, std::string_view bytes, const std::filesystem::path& file);
+Result<void> write_all(int fd, std::string_view bytes);
 
 // What the person uploading said about their recording (query parameters or tus metadata).
 struct Details {
