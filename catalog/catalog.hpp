@@ -236,6 +236,7 @@ struct LibraryStats {
     std::int64_t media_bytes = 0;
     int response_window_hours = 24;
     std::string public_url = "http://127.0.0.1:8642";  // where its team server is reached (invite links)
+    std::int64_t max_upload_bytes = std::int64_t{4} << 30;  // the largest video its team server takes
 };
 
 // The library's files against its catalog (`doctor`). Each problem says what to do about it.
@@ -341,6 +342,8 @@ public:
     virtual Result<void> set_response_window_hours(int hours) = 0;
     // Where the library's team server is reached, as `serve` last said (invite links start with it).
     virtual Result<void> set_public_url(const std::string& url) = 0;
+    // The largest video the library's team server accepts as an upload (1 kB to 1 TB).
+    virtual Result<void> set_max_upload_bytes(std::int64_t bytes) = 0;
 };
 
 // Opens (creating and migrating as needed) the library rooted at `root`.

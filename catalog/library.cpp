@@ -147,6 +147,14 @@ Result<void> SqliteLibrary::set_public_url(const std::string& url) {
     return set_setting("public_url", url);
 }
 
+Result<void> SqliteLibrary::set_max_upload_bytes(std::int64_t bytes) {
+    if (bytes < 1024 || bytes > (std::int64_t{1} << 40)) {
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("an upload limit of {} bytes makes no sense; use 1 kB to 1 TB (e.g. 4G, 500M)", bytes));
+    }
+    return set_setting("max_upload_bytes", std::to_string(bytes));
+}
+
 Result<LibraryStats> SqliteLibrary::stats() {
     LibraryStats s;
     s.root = root_;
@@ -167,6 +175,9 @@ Result<LibraryStats> SqliteLibrary::stats() {
     auto url = setting("public_url", s.public_url);
     if (!url) return std::unexpected(url.error());
     s.public_url = *url;
+    auto max_upload = setting("max_upload_bytes", std::to_string(s.max_upload_bytes));
+    if (!max_upload) return std::unexpected(max_upload.error());
+    s.max_upload_bytes = std::atoll(max_upload->c_str());
     return s;
 }
 

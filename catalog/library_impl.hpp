@@ -70,6 +70,7 @@ public:
 
     Result<void> set_response_window_hours(int hours) override;
     Result<void> set_public_url(const std::string& url) override;
+    Result<void> set_max_upload_bytes(std::int64_t bytes) override;
 
 private:
     SqliteLibrary(std::filesystem::path root, sql::Database db, OpenOptions options)

@@ -15,7 +15,8 @@ jobs=$(nproc)
 # Every package the build, the app and the tests use. Tests make their clips with the ffmpeg CLI
 # and start their own Xvfb and PulseAudio (null sink) for capture; xdotool drives the app in one.
 # The team server (serve/) uses libmicrohttpd (with GnuTLS, for --tls-cert) and OpenSSL's libcrypto; its
-# tests talk to it with libcurl, make a certificate with the openssl command and check the catalog with sqlite3;
+# tests talk to it with libcurl, make a certificate with the openssl command, check the catalog with sqlite3
+# and upload with a real tus client (tus-js-client, pinned in package.json/package-lock.json) run by nodejs;
 # bench/serve loads it with wrk and compares its media with nginx's (which the bench starts on its own port).
 # The app's fonts: DejaVu, Noto, Droid Sans Fallback (CJK) and Nanum (Hangul) cover most scripts.
 packages=(
@@ -24,7 +25,7 @@ packages=(
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libpulse-dev
   libsdl2-dev libimgui-dev libstb-dev libgl-dev libsqlite3-dev
   doctest-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  libmicrohttpd-dev libssl-dev libcurl4-openssl-dev curl openssl sqlite3 wrk nginx
+  libmicrohttpd-dev libssl-dev libcurl4-openssl-dev curl openssl sqlite3 wrk nginx nodejs npm
   fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-nanum ffmpeg xvfb pulseaudio xdotool xterm
 )
 missing=()
@@ -41,6 +42,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The npm packages the tests use, exactly as package-lock.json pins them.
+if [ ! -d "$root/node_modules" ]; then
+  echo "setup: installing the npm packages of package-lock.json (npm ci)"
+  (cd "$root" && npm ci --no-audit --no-fund)
 fi
 
 build() {  # build DIR [cmake options...]

@@ -1,7 +1,10 @@
 #pragma once
 // The API's handlers and what they are given. One file per subject: api_session.cpp (signing in
 // and out, me), api_recordings.cpp (recordings, comments, progress, search), api_media.cpp (media
-// and thumbnails), api_events.cpp (live events).
+// and thumbnails), api_events.cpp (live events), api_upload.cpp (a video as a request body) and
+// api_tus.cpp (resumable uploads).
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <variant>
 #include <string>
@@ -22,6 +25,20 @@ struct Site {
     std::vector<std::string> origins;  // ours, for the CSRF and cross-site checks
     bool secure = false;               // served (or proxied) over TLS: Secure cookies
     std::string cookie_name;           // __Host-wt_session over TLS, wt_session without
+    std::filesystem::path library;     // its root: uploads are received in <library>/uploads
+};
+
+// A request body written to a file as it arrives (an upload) instead of held in memory. Its route
+// is called as soon as the headers are in; a handler that wants the body sets Call::sink (its
+// reply is then not sent). Destroying a sink before finish() means the request was cut or refused:
+// what it received is then kept for resuming or removed, as its kind of upload requires.
+class BodySink {
+public:
+    virtual ~BodySink() = default;
+    // The next piece of the body; a reply refuses the rest (the request is answered with it).
+    virtual std::optional<Reply> take(std::string_view bytes) = 0;
+    // The whole body has arrived: the answer. `lib` is this thread's connection, acting as anyone.
+    virtual Reply finish(catalog::Library& lib) = 0;
 };
 
 struct Call {
@@ -33,6 +50,7 @@ struct Call {
     std::optional<catalog::Person> person; // set for every route but the public ones
     std::optional<Credential> credential;  // what identified them
     EventHub* events = nullptr;            // live event streams
+    std::unique_ptr<BodySink> sink;        // set by a route that takes its body as a file
 };
 
 using Handler = Reply (*)(Call&);
@@ -48,6 +66,9 @@ std::vector<Route> session_routes();
 std::vector<Route> recording_routes();
 std::vector<Route> media_routes();
 std::vector<Route> event_routes();
+// The routes whose bodies are uploads (POST /recordings, the tus routes): called once the headers
+// are in, before any of the body is read.
+std::vector<Route> upload_routes();
 
 // The reply for an error from the catalog: its code as an HTTP status, its message as said.
 Reply from_error(const Error& e);

@@ -19,6 +19,7 @@
 #include "serve/events.hpp"
 #include "serve/serve.hpp"
 #include "serve/tls.hpp"
+#include "serve/upload_files.hpp"
 #include "serve/watchdog.hpp"
 
 namespace wt::serve {
@@ -33,6 +34,9 @@ struct Exchange {
     std::string method;
     std::string path;
     std::string body;
+    std::unique_ptr<BodySink> sink;   // an upload: the body goes to a file
+    std::optional<Reply> refusal;     // an upload refused part way: the answer once its body is over
+    Clock::time_point last_progress;  // of an upload, told to the watchdog now and then
     bool too_large = false;
     std::size_t discarded = 0;
     std::string person = "-";
@@ -81,6 +85,11 @@ public:
                 routes_.push_back(r);
             }
         }
+        first_upload_route_ = static_cast<int>(routes_.size());
+        for (auto& r : upload_routes()) {
+            router_.add(r.method, r.pattern, static_cast<int>(routes_.size()));
+            routes_.push_back(r);
+        }
     }
     ~ServerImpl() override { stop(std::chrono::milliseconds(0)); }
 
@@ -99,6 +108,9 @@ private:
     static void on_log(void* cls, const char* fmt, va_list ap);
 
     Reply handle(MHD_Connection* c, Exchange& ex);
+    bool is_upload(const Exchange& ex) const;
+    MHD_Result start_upload(MHD_Connection* c, Exchange& ex);
+    MHD_Result receive_upload(MHD_Connection* c, Exchange& ex, const char* data, size_t* size);
     Reply authorised(const Route& route, Call& call, Exchange& ex);
     MHD_Result queue(MHD_Connection* c, Exchange& ex, Reply reply);
     Result<Worker*> worker();
@@ -108,6 +120,7 @@ private:
     Site site_;
     Router router_;
     std::vector<Route> routes_;
+    int first_upload_route_ = 0;  // routes_ from here on take their bodies as files
     SignInLimiter limiter_;
     int port_ = 0;
 
@@ -120,6 +133,7 @@ private:
     Watchdog watchdog_;
     TlsFiles tls_;                     // the daemon reads them while it starts
     std::unique_ptr<EventHub> events_;  // outlives the daemon, whose callbacks reach it
+    std::unique_ptr<uploads::Sweeper> sweeper_;
     DaemonPtr daemon_;  // last: stopped first, while everything its callbacks use still exists
 };
 
@@ -154,6 +168,7 @@ MHD_Result ServerImpl::on_request(void* cls, MHD_Connection* c, const char* url,
         *con_cls = ex;
         ++self->in_flight_;
         self->set_phase(c, Watchdog::Phase::receiving);
+        if (self->is_upload(*ex)) return self->start_upload(c, *ex);
         // A body announced too large is refused before a byte of it is read.
         if (const char* length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
             std::uint64_t n = 0;
@@ -168,6 +183,7 @@ MHD_Result ServerImpl::on_request(void* cls, MHD_Connection* c, const char* url,
         }
         return MHD_YES;
     }
+    if (ex->sink || ex->refusal) return self->receive_upload(c, *ex, upload, upload_size);
     if (*upload_size > 0) {
         // A body without a length (chunked) that grows too large is read and dropped, then refused;
         // one far past the limit is not worth reading at all.
@@ -197,6 +213,67 @@ MHD_Result ServerImpl::on_request(void* cls, MHD_Connection* c, const char* url,
     return self->queue(c, *ex, std::move(reply));
 }
 
+bool ServerImpl::is_upload(const Exchange& ex) const {
+    auto match = router_.match(parse_method(ex.method), ex.path);
+    return match.kind == RouteMatch::Kind::found && match.route >= first_upload_route_;
+}
+
+// An upload's route is called with the headers alone: it refuses (no credential, too large, wrong
+// offset) before a byte of the body is read, or gives the sink the body goes to.
+MHD_Result ServerImpl::start_upload(MHD_Connection* c, Exchange& ex) {
+    Reply reply;
+    try {
+        reply = handle(c, ex);
+    } catch (const std::exception& e) {
+        reply = error_reply(500, "internal", std::string("internal error: ") + e.what());
+    }
+    if (ex.sink) {
+        // Like a stream, an upload in progress is cut at shutdown rather than waited for.
+        ex.stream = true;
+        ++streaming_;
+        ex.last_progress = Clock::now();
+        return MHD_YES;
+    }
+    set_phase(c, Watchdog::Phase::responding);
+    return queue(c, ex, std::move(reply));
+}
+
+MHD_Result ServerImpl::receive_upload(MHD_Connection* c, Exchange& ex, const char* data, size_t* size) {
+    if (*size > 0) {
+        if (ex.refusal) {
+            // What follows a refusal is read and dropped so that the client gets the answer; a
+            // body far past it is not worth reading.
+            ex.discarded += *size;
+            if (ex.discarded > 64 * (std::size_t{1} << 20)) return MHD_NO;
+        } else if (auto refused = ex.sink->take(std::string_view(data, *size))) {
+            ex.refusal = std::move(*refused);
+            ex.sink.reset();  // removes or keeps what came, as that upload requires
+        }
+        *size = 0;
+        // An upload may take longer than the client timeout; it is cut when it stalls, not when it is long.
+        if (const auto now = Clock::now(); now - ex.last_progress > std::chrono::seconds(1)) {
+            ex.last_progress = now;
+            set_phase(c, Watchdog::Phase::receiving);
+        }
+        return MHD_YES;
+    }
+    set_phase(c, Watchdog::Phase::responding);
+    ex.stream = false;
+    --streaming_;
+    Reply reply;
+    if (ex.refusal) {
+        reply = std::move(*ex.refusal);
+    } else {
+        try {
+            auto w = worker();
+            reply = w ? ex.sink->finish(*(*w)->library) : from_error(w.error());
+        } catch (const std::exception& e) {
+            reply = error_reply(500, "internal", std::string("internal error: ") + e.what());
+        }
+    }
+    return queue(c, ex, std::move(reply));
+}
+
 Reply ServerImpl::handle(MHD_Connection* c, Exchange& ex) {
     const Method method = parse_method(ex.method);
     auto match = router_.match(method, ex.path);
@@ -217,10 +294,11 @@ Reply ServerImpl::handle(MHD_Connection* c, Exchange& ex) {
 
     auto w = worker();
     if (!w) return from_error(w.error());
-    Call call{req, *(*w)->library, *(*w)->access, site_, limiter_, std::nullopt, credential_of(req, site_.cookie_name.c_str())};
-    call.events = events_.get();
+    Call call{req, *(*w)->library, *(*w)->access, site_, limiter_, std::nullopt,
+              credential_of(req, site_.cookie_name.c_str()), events_.get(), nullptr};
     Reply r = authorised(route, call, ex);
     if (call.person) ex.person = call.person->name;
+    ex.sink = std::move(call.sink);
     return r;
 }
 
@@ -405,6 +483,8 @@ Result<void> ServerImpl::start() {
     }
     site_.secure = tls || site_.public_url.starts_with("https://");
     site_.cookie_name = site_.secure ? "__Host-wt_session" : "wt_session";
+    site_.library = options_.library;
+    sweeper_ = std::make_unique<uploads::Sweeper>(options_.library);
     return {};
 }
 

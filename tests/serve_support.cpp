@@ -145,7 +145,9 @@ Http request(const std::string& base_url, const HttpRequest& r, const std::strin
     curl_slist* headers = nullptr;
     for (const auto& h : r.headers) headers = curl_slist_append(headers, h.c_str());
     if (r.body) {
-        headers = curl_slist_append(headers, "Content-Type: application/json");
+        bool typed = false;  // an upload says what it sends; everything else sends JSON
+        for (const auto& h : r.headers) typed = typed || h.rfind("Content-Type:", 0) == 0;
+        if (!typed) headers = curl_slist_append(headers, "Content-Type: application/json");
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, r.body->data());
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body->size()));
     }

@@ -32,7 +32,7 @@ struct HttpRequest {
     std::string method = "GET";
     std::string path;                  // as sent, not normalised ("/api/v1/...")
     std::vector<std::string> headers;  // "Name: value"
-    std::optional<std::string> body;
+    std::optional<std::string> body;   // sent as JSON unless headers name a Content-Type
 };
 
 // A served library: `walkthrough --library ROOT serve --listen 127.0.0.1:0 --json`.

@@ -1,4 +1,5 @@
 // probe, doctor, settings
+#include <charconv>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -11,6 +12,25 @@
 namespace wt::app {
 
 namespace {
+
+// "4G", "500M", "64k" or a number of bytes: binary multiples, as human_size shows them.
+Result<std::int64_t> parse_byte_size(const std::string& text) {
+    auto bad = [&] {
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("'{}' is not a size; give bytes or a number with K, M or G, e.g. 4G or 500M", text));
+    };
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end == text.data() || value < 0) return bad();
+    std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
+    int shift = 0;
+    if (unit == "k" || unit == "K") shift = 10;
+    else if (unit == "m" || unit == "M") shift = 20;
+    else if (unit == "g" || unit == "G") shift = 30;
+    else if (!unit.empty()) return bad();
+    if (value > (std::int64_t{1} << (62 - shift))) return bad();
+    return value << shift;
+}
 
 struct Check {
     std::string name;
@@ -205,21 +225,33 @@ void add_doctor(CLI::App& app, Action& action) {
 
 struct SettingsOptions {
     std::optional<int> response_window;
+    std::optional<std::string> max_upload;
 };
 
 Result<void> run_settings(CliContext& ctx, const SettingsOptions& o) {
+    std::optional<std::int64_t> upload_bytes;
+    if (o.max_upload) {
+        auto bytes = parse_byte_size(*o.max_upload);
+        if (!bytes) return std::unexpected(bytes.error());
+        upload_bytes = *bytes;
+    }
     return with_library(ctx, [&](catalog::Library& lib) -> Result<void> {
         if (o.response_window) {
             if (auto r = lib.set_response_window_hours(*o.response_window); !r) return r;
+        }
+        if (upload_bytes) {
+            if (auto r = lib.set_max_upload_bytes(*upload_bytes); !r) return r;
         }
         auto s = lib.stats();
         if (!s) return std::unexpected(s.error());
         ctx.emit({{"library", s->root.string()},
                   {"schema_version", s->schema_version},
                   {"response_window_hours", s->response_window_hours},
+                  {"max_upload_bytes", s->max_upload_bytes},
                   {"acting_as", lib.me().name}},
-                 fmt::format("library           {}\nresponse window   {} h\nacting as         {}",
-                             one_line(s->root.string()), s->response_window_hours, one_line(lib.me().name)));
+                 fmt::format("library           {}\nresponse window   {} h\nlargest upload    {}\nacting as         {}",
+                             one_line(s->root.string()), s->response_window_hours, human_size(s->max_upload_bytes),
+                             one_line(lib.me().name)));
         return {};
     });
 }
@@ -229,6 +261,8 @@ void add_settings(CLI::App& app, Action& action) {
     auto* cmd = app.add_subcommand("settings", "Show or change library settings");
     cmd->add_option("--response-window", o->response_window,
                     "Hours within which a comment should get an answer (default 24)");
+    cmd->add_option("--max-upload", o->max_upload,
+                    "Largest video the team server takes as an upload: bytes, or with K, M or G (default 4G)");
     run_when_parsed(cmd, action, o, run_settings);
 }
 
