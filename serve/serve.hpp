@@ -34,6 +34,9 @@ struct Options {
     // before it gets 429 until the window has passed.
     int sign_in_failures = 20;
     int sign_in_window_s = 300;
+    // API requests a person may make a minute (and at once, after a quiet minute) before getting
+    // 429: far above what a person's browser, app or scripts send, per person and not per address.
+    int requests_per_minute = 1200;
 };
 
 // "HOST:PORT" or "[IPv6]:PORT" -> host and port.

@@ -91,10 +91,8 @@ void add_comment_commands(CLI::App& app, Action& action) {
                 if (!lib) return std::unexpected(lib.error());
                 auto inbox = (*lib)->inbox();
                 if (!inbox) return std::unexpected(inbox.error());
-                nlohmann::json j = nlohmann::json::array();
                 std::string h;
                 for (const auto& i : inbox->items) {
-                    j.push_back(to_json(i));
                     h += fmt::format("{} {}  {} on '{}'{} · {}\n  {}\n  reply: walkthrough comment {} --reply-to {} \"…\"\n",
                                      i.overdue ? "OVERDUE" : "waiting", format_age(i.age_ms), one_line(i.comment.author),
                                      one_line(i.recording_title), i.comment.at_ms ? " at " + format_moment(*i.comment.at_ms) : "",
@@ -105,7 +103,7 @@ void add_comment_commands(CLI::App& app, Action& action) {
                 const std::string shown = static_cast<std::int64_t>(inbox->items.size()) < inbox->total
                                               ? fmt::format(" (the oldest {} shown)", inbox->items.size())
                                               : "";
-                ctx.emit({{"items", j}, {"total", inbox->total}, {"response_window_hours", inbox->response_window_hours}},
+                ctx.emit(to_json(*inbox),
                          h.empty() ? fmt::format("Nothing waits for a reply from {}.", one_line((*lib)->me().name))
                                    : fmt::format("{} waiting for {}{} · response window {} h\n\n{}", inbox->total,
                                                  one_line((*lib)->me().name), shown, inbox->response_window_hours, h));

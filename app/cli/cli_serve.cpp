@@ -16,6 +16,7 @@ struct ServeOpts {
     std::string listen = "127.0.0.1:8642";
     std::string public_url;
     int client_timeout_s = 15;
+    int requests_per_minute = 1200;
 };
 
 Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
@@ -23,6 +24,9 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     if (!where) return std::unexpected(where.error());
     if (o.client_timeout_s < 1 || o.client_timeout_s > 3600) {
         return fail(ErrorCode::invalid_input, "--client-timeout is 1 to 3600 seconds");
+    }
+    if (o.requests_per_minute < 1 || o.requests_per_minute > 1'000'000) {
+        return fail(ErrorCode::invalid_input, "--rate-limit is 1 to 1000000 requests a minute per person");
     }
     auto lib = ctx.open();  // migrates and recovers before anyone connects
     if (!lib) return std::unexpected(lib.error());
@@ -43,6 +47,7 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     options.port = where->second;
     options.public_url = o.public_url;
     options.client_timeout_s = o.client_timeout_s;
+    options.requests_per_minute = o.requests_per_minute;
     auto server = serve::Server::start(options);
     if (!server) return std::unexpected(server.error());
     if (auto r = (*lib)->set_public_url((*server)->url()); !r) return r;
@@ -74,6 +79,9 @@ void add_serve_commands(CLI::App& app, Action& action) {
         cmd->add_option("--client-timeout", o->client_timeout_s,
                         "Seconds a client may take to send a request, and an idle connection stays open")
             ->capture_default_str();
+        cmd->add_option("--rate-limit", o->requests_per_minute,
+                        "API requests one person may make a minute (and at once) before being told to wait (429)")
+            ->capture_default_str();
         cmd->callback([o, &action] { action = [o](CliContext& ctx) { return run_server(ctx, *o); }; });
     }
     auto* people = app.get_subcommand("people");
@@ -96,17 +104,11 @@ void add_serve_commands(CLI::App& app, Action& action) {
                 if (!inv) return std::unexpected(inv.error());
                 auto stats = (*lib)->stats();
                 if (!stats) return std::unexpected(stats.error());
-                const std::string url = stats->public_url + "/join#" + inv->code;
                 if (!ctx.json) {
                     std::cerr << fmt::format("invite for {} ({}), works once until {}:\n", inv->person.name,
                                              inv->person.access, format_local_time(inv->expires_at));
                 }
-                ctx.emit({{"person", inv->person.name},
-                          {"role", inv->person.access},
-                          {"invite_url", url},
-                          {"code", inv->code},
-                          {"expires_at", format_iso_utc(inv->expires_at)}},
-                         url);
+                ctx.emit(to_json(*inv, stats->public_url), catalog::invite_url(stats->public_url, inv->code));
                 return {};
             };
         });
