@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/text.hpp"
+
 namespace wt::serve {
 
 Reply from_error(const Error& e) {
@@ -42,7 +44,7 @@ std::optional<Reply> unknown_field(const nlohmann::json& body, std::initializer_
         std::string names;
         for (auto k : known) names += (names.empty() ? "" : ", ") + std::string(k);
         return error_reply(400, "invalid_input",
-                           fmt::format("'{}' is not a field of this request; send only {}", key.substr(0, 100), names));
+                           fmt::format("'{}' is not a field of this request; send only {}", cut_utf8(key, 100), names));
     }
     return std::nullopt;
 }
