@@ -313,6 +313,7 @@ public:
     // Comments
     virtual Result<Comment> comment(const NewComment&) = 0;
     virtual Result<std::vector<Comment>> comments(const Ref& recording) = 0;  // threads in order
+    virtual Result<Comment> get_comment(const Ref& comment) = 0;  // one comment, by id or a unique start of it
     virtual Result<Comment> resolve(const Ref& comment) = 0;
 
     // Chapters, addressed by recording and moment: setting a title at a moment that already has a
@@ -345,6 +346,15 @@ public:
     // The largest video the library's team server accepts as an upload (1 kB to 1 TB).
     virtual Result<void> set_max_upload_bytes(std::int64_t bytes) = 0;
 };
+
+// One recording with everything `show` tells about it: the same for the CLI, the app and a server.
+struct RecordingOverview {
+    Recording recording;
+    std::vector<Chapter> chapters;        // in time order
+    std::vector<View> views;              // everyone's
+    std::vector<Assignment> assignments;  // of this recording
+};
+Result<RecordingOverview> overview(Library& library, const Ref& recording);
 
 // Opens (creating and migrating as needed) the library rooted at `root`.
 Result<std::unique_ptr<Library>> open_library(const std::filesystem::path& root, const OpenOptions& = {});

@@ -105,6 +105,12 @@ Result<std::vector<Comment>> SqliteLibrary::comments(const Ref& ref) {
     return st->collect([&](const sql::Statement& row) { return read_comment(row); });
 }
 
+Result<Comment> SqliteLibrary::get_comment(const Ref& ref) {
+    auto c = resolve_comment(ref);
+    if (!c) return std::unexpected(c.error());
+    return load_comment(c->seq);
+}
+
 Result<Comment> SqliteLibrary::resolve(const Ref& ref) {
     auto c = resolve_comment(ref);
     if (!c) return std::unexpected(c.error());

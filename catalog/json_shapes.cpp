@@ -150,4 +150,32 @@ nlohmann::json to_json(const catalog::Change& c) {
     return j;
 }
 
+nlohmann::json to_json(const catalog::Inbox& inbox) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& i : inbox.items) items.push_back(to_json(i));
+    return {{"items", items}, {"total", inbox.total}, {"response_window_hours", inbox.response_window_hours}};
+}
+
+nlohmann::json to_json(const catalog::RecordingOverview& o) {
+    nlohmann::json j = to_json(o.recording);
+    j["chapters"] = nlohmann::json::array();
+    for (const auto& c : o.chapters) j["chapters"].push_back(to_json(c));
+    j["views"] = nlohmann::json::array();
+    for (const auto& v : o.views) j["views"].push_back(to_json(v));
+    j["assignments"] = nlohmann::json::array();
+    for (const auto& a : o.assignments) j["assignments"].push_back(to_json(a));
+    return j;
+}
+
+std::string invite_url(const std::string& public_url, const std::string& code) { return public_url + "/join#" + code; }
+
+// "role" is the person's access (admin or member), as `people invite --role` takes it.
+nlohmann::json to_json(const catalog::Invite& invite, const std::string& public_url) {
+    return {{"person", invite.person.name},
+            {"role", invite.person.access},
+            {"invite_url", invite_url(public_url, invite.code)},
+            {"code", invite.code},
+            {"expires_at", format_iso_utc(invite.expires_at)}};
+}
+
 }  // namespace wt::catalog

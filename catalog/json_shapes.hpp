@@ -19,5 +19,14 @@ nlohmann::json to_json(const catalog::InboxItem&);
 nlohmann::json to_json(const catalog::SearchHit&);
 nlohmann::json to_json(const av::MediaInfo&);
 nlohmann::json to_json(const catalog::Change&);
+// {"items", "total", "response_window_hours"}: `inbox --json` and GET /inbox.
+nlohmann::json to_json(const catalog::Inbox&);
+// The recording with its "chapters", "views" and "assignments": `show --json` (which adds the
+// local "media_file") and GET /recordings/{id}.
+nlohmann::json to_json(const catalog::RecordingOverview&);
+// {"person", "role", "invite_url", "code", "expires_at"}: `people invite --json` and
+// POST /people/{name}/invites. The link is <public_url>/join#<code>.
+nlohmann::json to_json(const catalog::Invite&, const std::string& public_url);
+std::string invite_url(const std::string& public_url, const std::string& code);
 
 }  // namespace wt::catalog

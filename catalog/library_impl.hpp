@@ -51,6 +51,7 @@ public:
 
     Result<Comment> comment(const NewComment&) override;
     Result<std::vector<Comment>> comments(const Ref& recording) override;
+    Result<Comment> get_comment(const Ref& comment) override;
     Result<Comment> resolve(const Ref& comment) override;
 
     Result<Chapter> set_chapter(const Ref& recording, std::int64_t at_ms, const std::string& title) override;

@@ -1,13 +1,16 @@
 #pragma once
 // The API's handlers and what they are given. One file per subject: api_session.cpp (signing in
 // and out, me), api_recordings.cpp (recordings, comments, progress, search), api_media.cpp (media
-// and thumbnails), api_events.cpp (live events), api_upload.cpp (a video as a request body) and
-// api_tus.cpp (resumable uploads).
+// and thumbnails), api_events.cpp (live events), api_upload.cpp (a video as a request body),
+// api_tus.cpp (resumable uploads), api_threads.cpp (resolving threads, the inbox), api_chapters.cpp,
+// api_watching.cpp (watched, views, assignments) and api_people.cpp (people and invites).
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <variant>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/access.hpp"
@@ -69,10 +72,31 @@ std::vector<Route> event_routes();
 // The routes whose bodies are uploads (POST /recordings, the tus routes): called once the headers
 // are in, before any of the body is read.
 std::vector<Route> upload_routes();
+std::vector<Route> thread_routes();
+std::vector<Route> chapter_routes();
+std::vector<Route> watching_routes();
+std::vector<Route> people_routes();
 
 // The reply for an error from the catalog: its code as an HTTP status, its message as said.
 Reply from_error(const Error& e);
 // The request's body as a JSON object, or the 400 reply saying what is wrong with it.
 std::variant<nlohmann::json, Reply> json_object_body(const Request& req);
+// The 400 reply for the first key of `body` that is not one of `known` (a misspelt or unsupported
+// field is refused rather than ignored), or nullopt.
+std::optional<Reply> unknown_field(const nlohmann::json& body, std::initializer_list<std::string_view> known);
+
+// A whole number from a query parameter within [lo, hi] (absent: `fallback`), or the 400 reply naming it.
+std::variant<int, Reply> query_int(const Request& req, const char* name, int fallback, int lo, int hi);
+// A query parameter's text; absent or empty: nullopt.
+std::optional<std::string> query_text(const Request& req, const char* name);
+// A yes/no query parameter: 1/true or 0/false (absent: false), or the 400 reply naming it.
+std::variant<bool, Reply> query_flag(const Request& req, const char* name);
+
+// Admins only (people, invites, assignments): nullopt when the caller is one, else the 403 reply
+// saying who may `do_what`.
+std::optional<Reply> refuse_unless_admin(const Call& call, std::string_view do_what);
+// Changing a recording (editing it, deleting it, its chapters) is for its author and for admins;
+// anyone else gets this 403 reply and nothing changes.
+std::optional<Reply> refuse_unless_owner(const Call& call, const catalog::Recording& rec);
 
 }  // namespace wt::serve

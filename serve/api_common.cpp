@@ -1,5 +1,11 @@
 #include "serve/api.hpp"
 
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "common/text.hpp"
+
 namespace wt::serve {
 
 Reply from_error(const Error& e) {
@@ -28,6 +34,58 @@ std::variant<nlohmann::json, Reply> json_object_body(const Request& req) {
     }
     if (!j.is_object()) return error_reply(400, "bad_json", "the body must be a JSON object, e.g. {\"body\": \"...\"}");
     return j;
+}
+
+std::optional<Reply> unknown_field(const nlohmann::json& body, std::initializer_list<std::string_view> known) {
+    for (const auto& [key, _] : body.items()) {
+        bool found = false;
+        for (auto k : known) found = found || key == k;
+        if (found) continue;
+        std::string names;
+        for (auto k : known) names += (names.empty() ? "" : ", ") + std::string(k);
+        return error_reply(400, "invalid_input",
+                           fmt::format("'{}' is not a field of this request; send only {}", cut_utf8(key, 100), names));
+    }
+    return std::nullopt;
+}
+
+std::variant<int, Reply> query_int(const Request& req, const char* name, int fallback, int lo, int hi) {
+    auto v = req.query(name);
+    if (!v) return fallback;
+    int out = 0;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+    if (ec != std::errc() || end != v->data() + v->size() || out < lo || out > hi) {
+        return error_reply(400, "invalid_input", fmt::format("{} must be a whole number from {} to {}", name, lo, hi));
+    }
+    return out;
+}
+
+std::optional<std::string> query_text(const Request& req, const char* name) {
+    auto v = req.query(name);
+    if (!v || v->empty()) return std::nullopt;
+    return std::string(*v);
+}
+
+std::variant<bool, Reply> query_flag(const Request& req, const char* name) {
+    auto v = query_text(req, name);
+    if (!v) return false;
+    if (*v == "1" || *v == "true") return true;
+    if (*v == "0" || *v == "false") return false;
+    return error_reply(400, "invalid_input", fmt::format("{} is 1 (or true) or 0 (or false)", name));
+}
+
+std::optional<Reply> refuse_unless_admin(const Call& call, std::string_view do_what) {
+    if (call.person->access == "admin") return std::nullopt;
+    return error_reply(403, "forbidden",
+                       fmt::format("only an admin may {}; ask one of the library's admins (GET /api/v1/people shows "
+                                   "who has \"access\": \"admin\")",
+                                   do_what));
+}
+
+std::optional<Reply> refuse_unless_owner(const Call& call, const catalog::Recording& rec) {
+    if (call.person->access == "admin" || rec.author == call.person->name) return std::nullopt;
+    return error_reply(403, "forbidden",
+                       fmt::format("only {} (its author) or an admin may change '{}'", rec.author, rec.title));
 }
 
 }  // namespace wt::serve

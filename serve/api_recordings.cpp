@@ -14,24 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-// A whole number from a query parameter within [lo, hi], or the 400 reply naming it.
-std::variant<int, Reply> query_int(const Request& req, const char* name, int fallback, int lo, int hi) {
-    auto v = req.query(name);
-    if (!v) return fallback;
-    int out = 0;
-    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-    if (ec != std::errc() || end != v->data() + v->size() || out < lo || out > hi) {
-        return error_reply(400, "invalid_input", fmt::format("{} must be a whole number from {} to {}", name, lo, hi));
-    }
-    return out;
-}
-
-std::optional<std::string> query_text(const Request& req, const char* name) {
-    auto v = req.query(name);
-    if (!v || v->empty()) return std::nullopt;
-    return std::string(*v);
-}
-
 Reply list_recordings(Call& call) {
     catalog::ListFilter filter;
     if (auto kind = query_text(call.req, "kind")) {
@@ -62,34 +44,10 @@ Reply list_recordings(Call& call) {
 }
 
 Reply show_recording(Call& call) {
-    const auto& id = call.req.params.at("id");
-    auto rec = call.lib.get(id);
-    if (!rec) return from_error(rec.error());
-    auto views = call.lib.views(rec->id);
-    if (!views) return from_error(views.error());
-    catalog::AssignmentFilter only_this;
-    only_this.recording = rec->id;
-    auto assignments = call.lib.assignments(only_this);
-    if (!assignments) return from_error(assignments.error());
-    auto chapters = call.lib.chapters(rec->id);
-    if (!chapters) return from_error(chapters.error());
+    auto shown = catalog::overview(call.lib, call.req.params.at("id"));
+    if (!shown) return from_error(shown.error());
     // As `show --json`, less media_file: where the server keeps files is none of a client's business.
-    json j = catalog::to_json(*rec);
-    j["views"] = json::array();
-    for (const auto& v : *views) j["views"].push_back(catalog::to_json(v));
-    j["assignments"] = json::array();
-    for (const auto& a : *assignments) j["assignments"].push_back(catalog::to_json(a));
-    j["chapters"] = json::array();
-    for (const auto& c : *chapters) j["chapters"].push_back(catalog::to_json(c));
-    return json_reply(200, j);
-}
-
-// Editing or deleting a recording is for its author and for admins; anyone else gets 403 and
-// nothing changes.
-std::optional<Reply> refuse_unless_owner(const Call& call, const catalog::Recording& rec) {
-    if (call.person->access == "admin" || rec.author == call.person->name) return std::nullopt;
-    return error_reply(403, "forbidden",
-                       fmt::format("only {} (its author) or an admin may change '{}'", rec.author, rec.title));
+    return json_reply(200, catalog::to_json(*shown));
 }
 
 // A list of tags from a JSON field: absent is empty; anything but strings is refused.

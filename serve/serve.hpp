@@ -42,6 +42,9 @@ struct Options {
     // streams per person.
     int event_heartbeat_ms = 15'000;
     int event_streams_per_person = 4;
+    // API requests a person may make a minute (and at once, after a quiet minute) before getting
+    // 429: far above what a person's browser, app or scripts send, per person and not per address.
+    int requests_per_minute = 1200;
 };
 
 // "HOST:PORT" or "[IPv6]:PORT" -> host and port.

@@ -15,8 +15,10 @@
 
 #include <fmt/format.h>
 
+#include "common/text.hpp"
 #include "serve/api.hpp"
 #include "serve/events.hpp"
+#include "serve/rate_limit.hpp"
 #include "serve/serve.hpp"
 #include "serve/tls.hpp"
 #include "serve/upload_files.hpp"
@@ -78,8 +80,10 @@ public:
     explicit ServerImpl(Options o)
         : options_(std::move(o)),
           limiter_(options_.sign_in_failures, std::chrono::seconds(options_.sign_in_window_s)),
+          requests_(options_.requests_per_minute),
           watchdog_(std::chrono::seconds(options_.client_timeout_s)) {
-        for (auto list : {session_routes(), recording_routes(), media_routes(), event_routes()}) {
+        for (auto list : {session_routes(), recording_routes(), media_routes(), event_routes(), thread_routes(),
+                          chapter_routes(), watching_routes(), people_routes()}) {
             for (auto& r : list) {
                 router_.add(r.method, r.pattern, static_cast<int>(routes_.size()));
                 routes_.push_back(r);
@@ -122,6 +126,7 @@ private:
     std::vector<Route> routes_;
     int first_upload_route_ = 0;  // routes_ from here on take their bodies as files
     SignInLimiter limiter_;
+    RequestLimiter requests_;
     int port_ = 0;
 
     std::mutex workers_mutex_;  // guards workers_
@@ -297,7 +302,8 @@ Reply ServerImpl::handle(MHD_Connection* c, Exchange& ex) {
     Call call{req, *(*w)->library, *(*w)->access, site_, limiter_, std::nullopt,
               credential_of(req, site_.cookie_name.c_str()), events_.get(), nullptr};
     Reply r = authorised(route, call, ex);
-    if (call.person) ex.person = call.person->name;
+    // A name may hold a line break or a terminal escape: never a forged log line.
+    if (call.person) ex.person = one_line(cut_utf8(call.person->name, 100));
     ex.sink = std::move(call.sink);
     return r;
 }
@@ -329,11 +335,18 @@ Reply ServerImpl::authorised(const Route& route, Call& call, Exchange&) {
         r.headers.emplace_back("WWW-Authenticate", "Bearer");
         return r;
     }
+    call.person = *person;  // from here on, the log names who asked
+    if (auto wait = requests_.take(person->id, Clock::now())) {
+        Reply r = error_reply(429, "rate_limited",
+                              fmt::format("{} requests a minute is the limit for one person; try again in {} s",
+                                          requests_.per_minute(), *wait));
+        r.headers.emplace_back("Retry-After", std::to_string(*wait));
+        return r;
+    }
     if (call.credential->from_cookie && unsafe(call.req.method)) {
         if (auto refusal = csrf_refusal(call.req, site_.origins)) return error_reply(403, "csrf", *refusal);
     }
     if (auto r = call.lib.act_as(person->id); !r) return from_error(r.error());
-    call.person = *person;
     return route.handler(call);
 }
 

@@ -98,16 +98,12 @@ Result<void> run_inbox(CliContext& ctx, const NoOptions&) {
     return with_library(ctx, [&](catalog::Library& lib) -> Result<void> {
         auto inbox = lib.inbox();
         if (!inbox) return std::unexpected(inbox.error());
-        nlohmann::json j = nlohmann::json::array();
         std::string h;
-        for (const auto& i : inbox->items) {
-            j.push_back(to_json(i));
-            h += inbox_item_text(i);
-        }
+        for (const auto& i : inbox->items) h += inbox_item_text(i);
         const std::string shown = static_cast<std::int64_t>(inbox->items.size()) < inbox->total
                                       ? fmt::format(" (the oldest {} shown)", inbox->items.size())
                                       : "";
-        ctx.emit({{"items", j}, {"total", inbox->total}, {"response_window_hours", inbox->response_window_hours}},
+        ctx.emit(to_json(*inbox),
                  h.empty() ? fmt::format("Nothing waits for a reply from {}.", one_line(lib.me().name))
                            : fmt::format("{} waiting for {}{} · response window {} h\n\n{}", inbox->total,
                                          one_line(lib.me().name), shown, inbox->response_window_hours, h));

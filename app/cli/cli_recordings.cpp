@@ -191,26 +191,12 @@ std::string show_text(const catalog::Recording& rec, const std::filesystem::path
 Result<void> run_show(CliContext& ctx, const IdOption& o) {
     auto lib = ctx.open();
     if (!lib) return std::unexpected(lib.error());
-    auto rec = (*lib)->get(o.id);
-    if (!rec) return std::unexpected(rec.error());
-    auto views = (*lib)->views(rec->id);
-    if (!views) return std::unexpected(views.error());
-    catalog::AssignmentFilter only_this;
-    only_this.recording = rec->id;
-    auto assignments = (*lib)->assignments(only_this);
-    if (!assignments) return std::unexpected(assignments.error());
-    auto parts = (*lib)->chapters(rec->id);
-    if (!parts) return std::unexpected(parts.error());
-    const auto media = (*lib)->absolute(rec->media_path);
-    nlohmann::json j = to_json(*rec);
+    auto shown = catalog::overview(**lib, o.id);
+    if (!shown) return std::unexpected(shown.error());
+    const auto media = (*lib)->absolute(shown->recording.media_path);
+    nlohmann::json j = to_json(*shown);
     j["media_file"] = media.string();
-    j["views"] = nlohmann::json::array();
-    j["assignments"] = nlohmann::json::array();
-    j["chapters"] = nlohmann::json::array();
-    for (const auto& c : *parts) j["chapters"].push_back(to_json(c));
-    for (const auto& v : *views) j["views"].push_back(to_json(v));
-    for (const auto& a : *assignments) j["assignments"].push_back(to_json(a));
-    ctx.emit(j, show_text(*rec, media, *parts, *views, *assignments));
+    ctx.emit(j, show_text(shown->recording, media, shown->chapters, shown->views, shown->assignments));
     return {};
 }
 

@@ -20,6 +20,7 @@ struct ServeOpts {
     std::string tls_key;
     int heartbeat_s = 15;
     unsigned connections_per_address = 64;
+    int requests_per_minute = 1200;
 };
 
 Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
@@ -32,6 +33,9 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     if (o.connections_per_address < 1 || o.connections_per_address > 1000) {
         return fail(ErrorCode::invalid_input,
                     "--connections-per-address is 1 to 1000 (the server holds at most 1000 connections)");
+    }
+    if (o.requests_per_minute < 1 || o.requests_per_minute > 1'000'000) {
+        return fail(ErrorCode::invalid_input, "--rate-limit is 1 to 1000000 requests a minute per person");
     }
     auto lib = ctx.open();  // migrates and recovers before anyone connects
     if (!lib) return std::unexpected(lib.error());
@@ -56,6 +60,7 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     options.tls_key = o.tls_key;
     options.event_heartbeat_ms = o.heartbeat_s * 1000;
     options.connections_per_address = o.connections_per_address;
+    options.requests_per_minute = o.requests_per_minute;
     auto server = serve::Server::start(options);
     if (!server) return std::unexpected(server.error());
     if (auto r = (*lib)->set_public_url((*server)->url()); !r) return r;
@@ -91,6 +96,9 @@ void add_serve(CLI::App& app, Action& action) {
         ->capture_default_str();
     cmd->add_option("--heartbeat", o->heartbeat_s, "Seconds between keep-alive lines on a quiet event stream")
         ->capture_default_str();
+    cmd->add_option("--rate-limit", o->requests_per_minute,
+                    "API requests one person may make a minute (and at once) before being told to wait (429)")
+        ->capture_default_str();
     run_when_parsed(cmd, action, o, run_server);
 }
 
@@ -106,17 +114,11 @@ Result<void> run_invite(CliContext& ctx, const InviteOptions& o) {
         if (!inv) return std::unexpected(inv.error());
         auto stats = lib.stats();
         if (!stats) return std::unexpected(stats.error());
-        const std::string url = stats->public_url + "/join#" + inv->code;
         if (!ctx.json) {
             std::cerr << fmt::format("invite for {} ({}), works once until {}:\n", inv->person.name, inv->person.access,
                                      format_local_time(inv->expires_at));
         }
-        ctx.emit({{"person", inv->person.name},
-                  {"role", inv->person.access},
-                  {"invite_url", url},
-                  {"code", inv->code},
-                  {"expires_at", format_iso_utc(inv->expires_at)}},
-                 url);
+        ctx.emit(to_json(*inv, stats->public_url), catalog::invite_url(stats->public_url, inv->code));
         return {};
     });
 }
