@@ -23,7 +23,8 @@ struct InputFormatDeleter {
 struct OutputFormatDeleter {
     void operator()(AVFormatContext* p) const {
         // A custom AVIOContext belongs to whoever made it (see IoContextPtr), not to the format.
-        if (p && p->pb && !(p->oformat->flags & AVFMT_NOFILE) && !(p->flags & AVFMT_FLAG_CUSTOM_IO)) avio_closep(&p->pb);
+        if (p && p->pb && !(p->oformat->flags & AVFMT_NOFILE) && !(p->flags & AVFMT_FLAG_CUSTOM_IO))
+            avio_closep(&p->pb);
         avformat_free_context(p);
     }
 };

@@ -18,13 +18,13 @@ Result<CodecContextPtr> open_decoder(const AVStream* stream, const DecoderSettin
     const AVCodecParameters* par = stream->codecpar;
     const AVCodec* codec = avcodec_find_decoder(par->codec_id);
     if (!codec)
-        return fail(ErrorCode::bad_media, fmt::format("there is no decoder for its {} {}", avcodec_get_name(par->codec_id),
-                                                      av_get_media_type_string(par->codec_type)));
+        return fail(ErrorCode::bad_media,
+                    fmt::format("there is no decoder for its {} {}", avcodec_get_name(par->codec_id),
+                                av_get_media_type_string(par->codec_type)));
     CodecContextPtr dec(avcodec_alloc_context3(codec));
     if (!dec) return std::unexpected(out_of_memory());
     int ret = avcodec_parameters_to_context(dec.get(), par);
-    if (ret < 0)
-        return fail(ErrorCode::bad_media, fmt::format("its parameters are unusable ({})", error_text(ret)));
+    if (ret < 0) return fail(ErrorCode::bad_media, fmt::format("its parameters are unusable ({})", error_text(ret)));
     dec->pkt_timebase = stream->time_base;
     dec->thread_count = settings.threads;
     if (settings.output_corrupt) dec->flags |= AV_CODEC_FLAG_OUTPUT_CORRUPT;

@@ -31,7 +31,8 @@ public:
             fd_ = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
             if (fd_ >= 0)
                 path_ = std::move(candidate);
-            else if (errno != EEXIST) break;
+            else if (errno != EEXIST)
+                break;
         }
     }
     ~TempFile() {

@@ -18,8 +18,8 @@ namespace wt::av {
 
 namespace {
 
-// Packets of the video stream read. Enough for any real stream to yield its first picture (codecs with long reorder delay, a few
-// damaged packets at the start), yet a file that never decodes gives up quickly.
+// Packets of the video stream read. Enough for any real stream to yield its first picture (codecs with long reorder
+// delay, a few damaged packets at the start), yet a file that never decodes gives up quickly.
 constexpr int kMaxPacketsForFirstFrame = 500;
 
 std::string codec_name(AVCodecID id) { return id == AV_CODEC_ID_NONE ? "unknown" : avcodec_get_name(id); }
@@ -113,7 +113,8 @@ Result<MediaInfo> probe(const std::filesystem::path& file) {
     info.duration_ms = duration_ms(ctx);
     std::error_code ec;
     const auto size = std::filesystem::file_size(file, ec);
-    if (ec) return fail(ErrorCode::io, fmt::format("cannot read the size of {}: {}", detail::quoted(file), ec.message()));
+    if (ec)
+        return fail(ErrorCode::io, fmt::format("cannot read the size of {}: {}", detail::quoted(file), ec.message()));
     info.size_bytes = static_cast<std::int64_t>(size);
 
     for (unsigned i = 0; i < ctx->nb_streams; ++i) info.streams.push_back(describe(ctx->streams[i]));

@@ -17,11 +17,11 @@ struct StreamInfo {
     bool decodable = false;  // a decoder exists (for video: the first frame was decoded)
     std::int64_t bit_rate = 0;
     // video
-    int width = 0;           // as shown: turned by the stream's display matrix (avkit/orientation.hpp)
+    int width = 0;  // as shown: turned by the stream's display matrix (avkit/orientation.hpp)
     int height = 0;
-    int rotation = 0;        // the clockwise turn from stored to shown, 0/90/180/270
-    bool mirrored = false;   // mirrored left to right before that turn
-    double frame_rate = 0;   // average frame rate; 0 when unknown
+    int rotation = 0;       // the clockwise turn from stored to shown, 0/90/180/270
+    bool mirrored = false;  // mirrored left to right before that turn
+    double frame_rate = 0;  // average frame rate; 0 when unknown
     std::string pixel_format;
     // audio
     int sample_rate = 0;
@@ -29,13 +29,13 @@ struct StreamInfo {
 };
 
 struct MediaInfo {
-    std::string container;        // libav demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
+    std::string container;  // libav demuxer name, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
     std::int64_t duration_ms = 0;
     std::int64_t size_bytes = 0;
-    int width = 0;                // of the chosen video stream, as shown (turned upright)
+    int width = 0;  // of the chosen video stream, as shown (turned upright)
     int height = 0;
-    std::string video_codec;      // of the chosen video stream; empty when there is none
-    std::string audio_codec;      // of the best audio stream; empty when there is none
+    std::string video_codec;  // of the chosen video stream; empty when there is none
+    std::string audio_codec;  // of the best audio stream; empty when there is none
     bool has_decodable_video = false;
     std::vector<StreamInfo> streams;
 };
@@ -47,8 +47,8 @@ Result<MediaInfo> probe(const std::filesystem::path& file);
 
 // Decodes a representative frame (about 10 % into the video, at least past the first second when the
 // video is longer than 2 s, falling back to the first decodable frame), turns it upright as its display
-// matrix says, scales it to at most `max_width` pixels wide keeping the aspect ratio, and writes it as a baseline JPEG to `jpeg_out`
-// (written to a temporary name first, then renamed, so a half-written thumbnail never appears).
+// matrix says, scales it to at most `max_width` pixels wide keeping the aspect ratio, and writes it as a baseline JPEG
+// to `jpeg_out` (written to a temporary name first, then renamed, so a half-written thumbnail never appears).
 Result<void> write_thumbnail(const std::filesystem::path& video, const std::filesystem::path& jpeg_out,
                              int max_width = 480);
 

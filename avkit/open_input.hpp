@@ -56,8 +56,8 @@ inline Result<InputFormatPtr> open_input(const std::filesystem::path& file) {
     AVFormatContext* raw = owner.release();
     int ret = avformat_open_input(&raw, ("file:" + file.string()).c_str(), nullptr, nullptr);
     if (ret == AVERROR(EACCES) || ret == AVERROR(EPERM))
-        return fail(ErrorCode::io, fmt::format("cannot read {} ({}); check its permissions", quoted(file),
-                                               error_text(ret)));
+        return fail(ErrorCode::io,
+                    fmt::format("cannot read {} ({}); check its permissions", quoted(file), error_text(ret)));
     if (ret == AVERROR(ENOENT))
         return fail(ErrorCode::not_found, fmt::format("{} does not exist; check the path", quoted(file)));
     if (ret < 0)
@@ -68,9 +68,8 @@ inline Result<InputFormatPtr> open_input(const std::filesystem::path& file) {
 
     ret = avformat_find_stream_info(ctx.get(), nullptr);
     if (ret < 0)
-        return fail(ErrorCode::bad_media,
-                    fmt::format("{} is not a readable video; its stream headers are damaged ({})", quoted(file),
-                                error_text(ret)));
+        return fail(ErrorCode::bad_media, fmt::format("{} is not a readable video; its stream headers are damaged ({})",
+                                                      quoted(file), error_text(ret)));
     return ctx;
 }
 

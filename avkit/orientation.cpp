@@ -34,16 +34,16 @@ int Orientation::clockwise_degrees() const {
 Orientation orientation_from_matrix(const std::int32_t matrix[9]) {
     // libavutil/display.h: x' = a x + c y, y' = b x + d y with a, b, c, d = matrix[0, 1, 3, 4].
     const Orientation o{unit(matrix[0]), unit(matrix[3]), unit(matrix[1]), unit(matrix[4])};
-    const bool quarter_turn = (o.xy == 0 && o.yx == 0 && o.xx != 0 && o.yy != 0) ||
-                              (o.xx == 0 && o.yy == 0 && o.xy != 0 && o.yx != 0);
+    const bool quarter_turn =
+        (o.xy == 0 && o.yx == 0 && o.xx != 0 && o.yy != 0) || (o.xx == 0 && o.yy == 0 && o.xy != 0 && o.yx != 0);
     const bool units = std::abs(o.xx) <= 1 && std::abs(o.xy) <= 1 && std::abs(o.yx) <= 1 && std::abs(o.yy) <= 1;
     return quarter_turn && units ? o : Orientation{};
 }
 
 Orientation stream_orientation(const AVStream* stream) {
     std::size_t size = 0;
-    const auto* matrix = reinterpret_cast<const std::int32_t*>(
-        av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size));
+    const auto* matrix =
+        reinterpret_cast<const std::int32_t*>(av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size));
     if (!matrix || size < 9 * sizeof(std::int32_t)) return {};
     return orientation_from_matrix(matrix);
 }
@@ -51,8 +51,9 @@ Orientation stream_orientation(const AVStream* stream) {
 Result<FramePtr> turned_picture(const AVFrame& in, Orientation o) {
     const auto format = static_cast<AVPixelFormat>(in.format);
     const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
-    const bool planar8 = desc && !(desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL |
-                                                  AV_PIX_FMT_FLAG_BITSTREAM | AV_PIX_FMT_FLAG_HWACCEL)) &&
+    const bool planar8 = desc &&
+                         !(desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BITSTREAM |
+                                          AV_PIX_FMT_FLAG_HWACCEL)) &&
                          (desc->nb_components == 1 || (desc->flags & AV_PIX_FMT_FLAG_PLANAR)) &&
                          desc->comp[0].depth == 8 && desc->log2_chroma_w == desc->log2_chroma_h;
     if (!planar8)

@@ -167,19 +167,21 @@ Result<void> write_jpeg(const AVFrame* picture, Orientation turn, int max_width,
 
 Result<void> write_thumbnail(const fs::path& video, const fs::path& jpeg_out, int max_width) {
     if (max_width < 2)
-        return fail(ErrorCode::invalid_input, fmt::format("a thumbnail must be at least 2 pixels wide, not {}", max_width));
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("a thumbnail must be at least 2 pixels wide, not {}", max_width));
     auto opened = detail::open_input(video);
     if (!opened) return std::unexpected(opened.error());
     AVFormatContext* ctx = opened->get();
 
     const int index = detail::best_video_stream(ctx);
     if (index < 0)
-        return fail(ErrorCode::bad_media, fmt::format("{} has no video to draw a thumbnail from", detail::quoted(video)));
+        return fail(ErrorCode::bad_media,
+                    fmt::format("{} has no video to draw a thumbnail from", detail::quoted(video)));
     // Many threads: decoding from a keyframe up to the target can take many frames.
     auto dec = open_decoder(ctx->streams[index]);
     if (!dec)
-        return fail(dec.error().code, fmt::format("cannot draw a thumbnail from {}: {}", detail::quoted(video),
-                                                  dec.error().message));
+        return fail(dec.error().code,
+                    fmt::format("cannot draw a thumbnail from {}: {}", detail::quoted(video), dec.error().message));
     PullDecoder decoder(ctx, dec->get(), index, {.max_packets = kMaxPackets});
     auto picture = pick_frame(ctx, decoder);
     if (!picture) return std::unexpected(picture.error());

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -148,8 +148,15 @@ void link_media(const Options& o, const std::vector<std::string>& ids) {
                static_cast<double>(fs::file_size(o.media)) / 1e6, linked, copied);
 }
 
-struct Rec { int author; i64 created, duration; bool training; };
-struct Cm { int rec, author, parent, thread; i64 at, created, resolved; };  // parent/thread: index; -1 = null
+struct Rec {
+    int author;
+    i64 created, duration;
+    bool training;
+};
+struct Cm {
+    int rec, author, parent, thread;
+    i64 at, created, resolved;
+};  // parent/thread: index; -1 = null
 
 void build(const Options& o, Vocab& v, const fs::path& file) {
     const auto t0 = Clock::now();
@@ -176,7 +183,8 @@ void build(const Options& o, Vocab& v, const fs::path& file) {
     must(db.exec("PRAGMA cache_size = -524288; PRAGMA synchronous = OFF"), "tuning the build connection");
     auto tx = must(sql::Transaction::begin(db), "starting the build transaction");
 
-    auto ins_person = must(db.prepare("INSERT INTO people(seq, id, name, email, role, created_at) VALUES (?,?,?,?,?,?)"), "prepare");
+    auto ins_person =
+        must(db.prepare("INSERT INTO people(seq, id, name, email, role, created_at) VALUES (?,?,?,?,?,?)"), "prepare");
     static constexpr const char* roles[] = {"engineer", "engineer", "designer", "support", "manager", "new hire"};
     std::vector<std::string> person_ids;
     for (int p = 0; p < P; ++p) {
@@ -195,11 +203,14 @@ void build(const Options& o, Vocab& v, const fs::path& file) {
     for (auto& t : times) t = uni(start, now - k_hour);
     std::sort(times.begin(), times.end());
     std::vector<Rec> recs;
-    auto ins_rec = must(db.prepare(
-        "INSERT INTO recordings(seq, id, title, description, kind, author_seq, created_at, duration_ms, width, height, "
-        "size_bytes, video_codec, audio_codec, media_path, thumbnail_path, status, tags_text) "
-        "VALUES (?,?,?,?,?,?,?,?,1920,1080,?,'h264','opus',?,?,'ready',?)"), "prepare");
-    auto ins_rt = must(db.prepare("INSERT INTO recording_tags(recording_seq, tag_seq, created_at) VALUES (?, ?, ?)"), "prepare");
+    auto ins_rec =
+        must(db.prepare("INSERT INTO recordings(seq, id, title, description, kind, author_seq, created_at, "
+                        "duration_ms, width, height, "
+                        "size_bytes, video_codec, audio_codec, media_path, thumbnail_path, status, tags_text) "
+                        "VALUES (?,?,?,?,?,?,?,?,1920,1080,?,'h264','opus',?,?,'ready',?)"),
+             "prepare");
+    auto ins_rt =
+        must(db.prepare("INSERT INTO recording_tags(recording_seq, tag_seq, created_at) VALUES (?, ?, ?)"), "prepare");
     const i64 units = i64{N} + M;
     i64 done = 0;
     int next_tenth = 1;
@@ -255,17 +266,22 @@ void build(const Options& o, Vocab& v, const fs::path& file) {
             };
             bool by_author = root_author != rec.author && chance(0.7) && reply(rec.author, 8 * k_hour);
             answered += by_author;
-            while (chance(0.05) && reply(chance(0.5) ? root_author : other(rec.author), 12 * k_hour)) {}
+            while (chance(0.05) && reply(chance(0.5) ? root_author : other(rec.author), 12 * k_hour)) {
+            }
             if (by_author && chance(0.4) && t + k_day < now) cms[static_cast<size_t>(root)].resolved = t + k_day;
         }
     }
     std::vector<int> order(cms.size()), seq_of(cms.size());
     for (size_t i = 0; i < cms.size(); ++i) order[i] = static_cast<int>(i);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return cms[static_cast<size_t>(a)].created < cms[static_cast<size_t>(b)].created; });
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        return cms[static_cast<size_t>(a)].created < cms[static_cast<size_t>(b)].created;
+    });
     for (size_t k = 0; k < order.size(); ++k) seq_of[static_cast<size_t>(order[k])] = static_cast<int>(k + 1);
-    auto ins_cm = must(db.prepare(
-        "INSERT INTO comments(seq, id, recording_seq, author_seq, parent_seq, thread_seq, at_ms, body, created_at, "
-        "resolved_at, resolved_by_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?)"), "prepare");
+    auto ins_cm = must(
+        db.prepare(
+            "INSERT INTO comments(seq, id, recording_seq, author_seq, parent_seq, thread_seq, at_ms, body, created_at, "
+            "resolved_at, resolved_by_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+        "prepare");
     auto opt = [](i64 x) { return x < 0 ? std::nullopt : std::optional<i64>(x); };
     for (int idx : order) {
         const Cm& c = cms[static_cast<size_t>(idx)];
@@ -280,12 +296,14 @@ void build(const Options& o, Vocab& v, const fs::path& file) {
     }
 
     // Assignments (~20 each, training first) and the views they imply; then views on ~2 % of recordings.
-    auto ins_view = must(db.prepare(
-        "INSERT INTO views(recording_seq, person_seq, intervals, covered_ms, last_position_ms, watched_at, watched_how, "
-        "updated_at) VALUES (?,?,?,?,?,?,?,?)"), "prepare");
-    auto ins_asg = must(db.prepare(
-        "INSERT INTO assignments(id, recording_seq, assignee_seq, assigned_by_seq, assigned_at, due_on, completed_at) "
-        "VALUES (?,?,?,?,?,?,?)"), "prepare");
+    auto ins_view = must(db.prepare("INSERT INTO views(recording_seq, person_seq, intervals, covered_ms, "
+                                    "last_position_ms, watched_at, watched_how, "
+                                    "updated_at) VALUES (?,?,?,?,?,?,?,?)"),
+                         "prepare");
+    auto ins_asg = must(db.prepare("INSERT INTO assignments(id, recording_seq, assignee_seq, assigned_by_seq, "
+                                   "assigned_at, due_on, completed_at) "
+                                   "VALUES (?,?,?,?,?,?,?)"),
+                        "prepare");
     std::unordered_set<i64> viewed;
     int n_views = 0, n_asg = 0;
     auto view = [&](int r, int p, bool full, i64 at) {
@@ -304,7 +322,10 @@ void build(const Options& o, Vocab& v, const fs::path& file) {
         }
         const bool marked = !full && chance(0.1);
         put(ins_view, i64{r + 1}, i64{p + 1}, iv, covered, last, full || marked ? std::optional(at) : std::nullopt,
-            full ? std::optional<std::string>("coverage") : marked ? std::optional<std::string>("explicit") : std::nullopt, at);
+            full     ? std::optional<std::string>("coverage")
+            : marked ? std::optional<std::string>("explicit")
+                     : std::nullopt,
+            at);
         ++n_views;
     };
     std::vector<int> training;
@@ -315,16 +336,22 @@ void build(const Options& o, Vocab& v, const fs::path& file) {
         std::unordered_set<int> mine;
         for (int k = 0; k < 20 && static_cast<int>(mine.size()) < static_cast<int>(pool.size()); ++k) {
             int r = pool[static_cast<size_t>(uni(0, static_cast<i64>(pool.size()) - 1))];
-            if (!mine.insert(r).second) { --k; continue; }
+            if (!mine.insert(r).second) {
+                --k;
+                continue;
+            }
             const i64 at = std::max(recs[static_cast<size_t>(r)].created, now - uni(0, 90 * k_day));
             std::optional<std::string> due;
             if (chance(0.85)) due = local_date(at + uni(3 * k_day, 60 * k_day));
             std::optional<i64> completed;
             if (chance(0.4)) completed = std::min(now - 1000, at + uni(k_hour, 20 * k_day));
-            put(ins_asg, unique_id(), i64{r + 1}, i64{p + 1}, i64{(p % 6 == 4 ? p + 1 : 4) % P + 1}, at, due, completed);
+            put(ins_asg, unique_id(), i64{r + 1}, i64{p + 1}, i64{(p % 6 == 4 ? p + 1 : 4) % P + 1}, at, due,
+                completed);
             ++n_asg;
-            if (completed) view(r, p, true, *completed);
-            else if (chance(0.5)) view(r, p, false, std::min(now - 1000, at + uni(k_hour, 10 * k_day)));
+            if (completed)
+                view(r, p, true, *completed);
+            else if (chance(0.5))
+                view(r, p, false, std::min(now - 1000, at + uni(k_hour, 10 * k_day)));
         }
         for (int r = 0; r < N; ++r) {
             const Rec& rec = recs[static_cast<size_t>(r)];
@@ -340,17 +367,21 @@ void build(const Options& o, Vocab& v, const fs::path& file) {
     must(db.exec("PRAGMA wal_checkpoint(TRUNCATE)"), "checkpointing");
     if (media_size >= 0) link_media(o, rec_ids);
     i64 replies = std::count_if(cms.begin(), cms.end(), [](const Cm& c) { return c.parent >= 0; });
-    fmt::print("  built: {} people, {} tags, {} recordings, {} comments ({} threads, {:.1f} % replies, {:.1f} % of "
-               "threads started by others answered by the recording's author), {} views, {} assignments\n",
-               P, v.tags.size(), N, cms.size(), threads, 100.0 * static_cast<double>(replies) / static_cast<double>(cms.size()),
-               100.0 * answered / std::max(others, 1), n_views, n_asg);
+    fmt::print(
+        "  built: {} people, {} tags, {} recordings, {} comments ({} threads, {:.1f} % replies, {:.1f} % of "
+        "threads started by others answered by the recording's author), {} views, {} assignments\n",
+        P, v.tags.size(), N, cms.size(), threads,
+        100.0 * static_cast<double>(replies) / static_cast<double>(cms.size()), 100.0 * answered / std::max(others, 1),
+        n_views, n_asg);
     fmt::print("  build time: {:.1f} s (generate + insert {:.1f} s, commit + checkpoint {:.1f} s)\n",
                ms_since(t0) / 1000, insert_s, ms_since(t0) / 1000 - insert_s);
 }
 
 // ---- measuring ----
 
-struct Stat { double median = 0, p95 = 0, max = 0; };
+struct Stat {
+    double median = 0, p95 = 0, max = 0;
+};
 Stat stat(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     auto at = [&](double q) { return v[static_cast<size_t>(std::ceil(q * static_cast<double>(v.size()))) - 1]; };
@@ -366,7 +397,10 @@ Stat timed(int runs, F&& f) {
     return stat(std::move(t));
 }
 
-struct Row { std::string what; double value, budget; };
+struct Row {
+    std::string what;
+    double value, budget;
+};
 
 }  // namespace
 
@@ -381,16 +415,26 @@ int main(int argc, char** argv) {
             if (*end || n < 1 || n > 100'000'000) die(a, fmt::format("'{}' is not a positive count", argv[i]));
             out = static_cast<int>(n);
         };
-        if (a == "--dir" && i + 1 < argc) o.dir = argv[++i], o.dir_given = true;
-        else if (a == "--recordings") num(o.recordings);
-        else if (a == "--comments") num(o.comments);
-        else if (a == "--people") num(o.people);
-        else if (a == "--keep") o.keep = true;
-        else if (a == "--media" && i + 1 < argc) o.media = argv[++i];
-        else if (a == "--measure-only") o.measure_only = true;  // set by the re-exec below
-        else if (a == "--remove-dir") o.remove_dir = true;
-        else die(a, "usage: catalog_scale [--dir DIR] [--recordings 100000] [--comments 1000000] [--people 50] [--keep] "
-                        "[--media VIDEO]");
+        if (a == "--dir" && i + 1 < argc)
+            o.dir = argv[++i], o.dir_given = true;
+        else if (a == "--recordings")
+            num(o.recordings);
+        else if (a == "--comments")
+            num(o.comments);
+        else if (a == "--people")
+            num(o.people);
+        else if (a == "--keep")
+            o.keep = true;
+        else if (a == "--media" && i + 1 < argc)
+            o.media = argv[++i];
+        else if (a == "--measure-only")
+            o.measure_only = true;  // set by the re-exec below
+        else if (a == "--remove-dir")
+            o.remove_dir = true;
+        else
+            die(a,
+                "usage: catalog_scale [--dir DIR] [--recordings 100000] [--comments 1000000] [--people 50] [--keep] "
+                "[--media VIDEO]");
     }
     if (o.people < 2 || o.people > 4000) die("--people", "use 2 to 4000 people");
     if (std::error_code ec; !o.media.empty() && !fs::is_regular_file(o.media, ec)) {
@@ -412,10 +456,12 @@ int main(int argc, char** argv) {
                    sqlite3_libversion(), o.dir.string());
         fmt::print("note: the OS page cache is NOT dropped; the library was just written, so reads are warm-cache\n\n");
         if (fs::exists(file)) {
-            fmt::print("build: {} exists; reusing it as it is (not rebuilt, counts above not checked)\n", file.string());
+            fmt::print("build: {} exists; reusing it as it is (not rebuilt, counts above not checked)\n",
+                       file.string());
             auto db = must(sql::Database::open(file, 5000), "opening the existing catalog");
             auto st = must(db.prepare("SELECT 1 FROM people WHERE name = 'person00'"), "checking the existing catalog");
-            if (!must(st.step(), "checking the existing catalog")) die(file.string(), "not made by catalog_scale; use a new --dir");
+            if (!must(st.step(), "checking the existing catalog"))
+                die(file.string(), "not made by catalog_scale; use a new --dir");
         } else {
             std::error_code ec;
             fs::create_directories(o.dir / "media", ec);
@@ -442,7 +488,8 @@ int main(int argc, char** argv) {
 
     std::vector<Row> rows;
     auto line = [](const std::string& what, const Stat& s, const std::string& extra = "") {
-        fmt::print("  {:<34} median {:8.2f} ms   p95 {:8.2f} ms   max {:8.2f} ms{}\n", what, s.median, s.p95, s.max, extra);
+        fmt::print("  {:<34} median {:8.2f} ms   p95 {:8.2f} ms   max {:8.2f} ms{}\n", what, s.median, s.p95, s.max,
+                   extra);
     };
     catalog::OpenOptions opts;
     opts.acting_person = "person00";
@@ -466,7 +513,11 @@ int main(int argc, char** argv) {
         line(name, s, fmt::format("   ({} rows, {} runs)", n, runs));
         rows.push_back({"list page: " + name + " p95", s.p95, 20});
     };
-    auto with = [](auto set) { catalog::ListFilter f; set(f); return f; };
+    auto with = [](auto set) {
+        catalog::ListFilter f;
+        set(f);
+        return f;
+    };
     list_case("default", {}, 50);
     list_case("--unwatched", with([](auto& f) { f.unwatched = true; }), 20);
     list_case("--tag " + v.tags[2] + " (common)", with([&](auto& f) { f.tag = v.tags[2]; }), 20);
@@ -481,15 +532,17 @@ int main(int argc, char** argv) {
     std::vector<std::pair<std::string, std::string>> queries;  // text, class
     for (int i = 0; i < 25; ++i) queries.push_back({word(0, 49), "common"});
     for (int i = 0; i < 25; ++i) queries.push_back({word(W * 3 / 4, W - 1), "rare"});
-    for (int i = 0; i < 20; ++i) queries.push_back({word(0, 199) + " " + (i % 2 ? word(0, 199) : word(200, W - 1)), "two words"});
+    for (int i = 0; i < 20; ++i)
+        queries.push_back({word(0, 199) + " " + (i % 2 ? word(0, 199) : word(200, W - 1)), "two words"});
     for (int i = 0; i < 25; ++i) {
         std::string w;
         while (w.size() < 4) w = v.words[static_cast<size_t>(v.zipf(g))];
         queries.push_back({w.substr(0, static_cast<size_t>(2 + i % 3)), "prefix"});
     }
     for (int i = 0; i < 5; ++i) queries.push_back({v.comment_only[static_cast<size_t>(i)], "comment-only"});
-    fmt::print("search (100 queries as typed at `walkthrough search`, so the last word is a prefix; median of 3 runs "
-               "each; limit 20)\n");
+    fmt::print(
+        "search (100 queries as typed at `walkthrough search`, so the last word is a prefix; median of 3 runs "
+        "each; limit 20)\n");
     std::vector<double> qt;
     std::vector<std::tuple<double, std::string, std::string, size_t>> slow;
     for (auto& [q, cls] : queries) {
@@ -541,7 +594,9 @@ int main(int argc, char** argv) {
     fmt::print("(inbox and assignments have no budget of their own in §6; the page budget is applied to them)\n");
     fmt::print("bench: {} passed, {} over\n", passed, over);
     std::error_code ec;
-    if (o.remove_dir) fs::remove_all(o.dir, ec);
-    else fmt::print("library kept in {}\n", o.dir.string());
+    if (o.remove_dir)
+        fs::remove_all(o.dir, ec);
+    else
+        fmt::print("library kept in {}\n", o.dir.string());
     return 0;
 }

@@ -1,6 +1,6 @@
-// player_bench: the player engine's figures against its budgets (bench/README.md), headless, through the public Player API
-// and the silent audio device (decoded and paced in real time, not heard), so that it runs on CI.
-// Run it through bench/player, which makes the media, runs the ffmpeg peers and prints the table.
+// player_bench: the player engine's figures against its budgets (bench/README.md), headless, through the public Player
+// API and the silent audio device (decoded and paced in real time, not heard), so that it runs on CI. Run it through
+// bench/player, which makes the media, runs the ffmpeg peers and prints the table.
 //
 //   player_bench ttff FILE [--runs 5] [--start S]   open -> first poll() with a new frame, fresh Player each run
 //   player_bench seek FILE [--count 50] [--seed 1]  paused; exact seeks (then keyframe seeks) to random targets
@@ -225,10 +225,10 @@ void seek(const Options& o) {
         R"("keyframe_timeouts":{},"decode_ms_per_frame":{},"frames_corrupt":{},"exact_misses":[{}],"exact_ms":{},)"
         R"("exact_frames":{}}})"
         "\n",
-        o.count, o.seed, num(duration), num(median(ex.ms)), num(pct(ex.ms, 95)), num(pct(ex.ms, 100)), num(pct(ex.ms, 0)),
-        ex.landed, ex.position_ok, num(ex.worst_miss_ms), ex.timeouts, num(median(ex.frames)), num(pct(ex.frames, 100)),
-        num(median(kf.ms)), num(pct(kf.ms, 95)), kf.timeouts, num(median(per_frame)), s.frames_corrupt, fmt::join(ex.misses, ","), nums(ex.ms),
-        nums(ex.frames));
+        o.count, o.seed, num(duration), num(median(ex.ms)), num(pct(ex.ms, 95)), num(pct(ex.ms, 100)),
+        num(pct(ex.ms, 0)), ex.landed, ex.position_ok, num(ex.worst_miss_ms), ex.timeouts, num(median(ex.frames)),
+        num(pct(ex.frames, 100)), num(median(kf.ms)), num(pct(kf.ms, 95)), kf.timeouts, num(median(per_frame)),
+        s.frames_corrupt, fmt::join(ex.misses, ","), nums(ex.ms), nums(ex.frames));
 }
 
 // ---------------------------------------------------------------- playback: CPU, sync, drops
@@ -306,7 +306,8 @@ void play(const Options& o) {
     auto max_abs = [&](double from, double to) {
         double m = std::nan("");
         for (auto& x : shown)
-            if (x.pts >= from && x.pts <= to) m = std::isnan(m) ? std::abs(x.offset_ms) : std::max(m, std::abs(x.offset_ms));
+            if (x.pts >= from && x.pts <= to)
+                m = std::isnan(m) ? std::abs(x.offset_ms) : std::max(m, std::abs(x.offset_ms));
         return m;
     };
     // [0] is the start frame, shown before there is a clock. Positive offsets are frames shown early
@@ -329,10 +330,11 @@ void play(const Options& o) {
         R"("warnings":{}}})"
         "\n",
         num(o.start), num(o.speed), o.gl, renderer, ended, num(media_played), num(wall_s), num(c1.user - c0.user),
-        num(c1.sys - c0.sys), s.frames_shown, s.frames_dropped, s.frames_decoded, s.frames_corrupt, num(pct(abs_all, 100)),
-        num(pct(abs_all, 99)), num(max_abs(o.start + 1.0 / 30, o.start + 10)), num(max_abs(media_end - 10, media_end)),
-        num(pct(signed_all, 100)), num(pct(signed_all, 0)), num(median(signed_all)), num(pct(signed_last10, 0)),
-        num(drift_end), num(drift_max), num(gl_setup_ms), num(median(gl_ms)), num(pct(gl_ms, 95)), s.warnings.size());
+        num(c1.sys - c0.sys), s.frames_shown, s.frames_dropped, s.frames_decoded, s.frames_corrupt,
+        num(pct(abs_all, 100)), num(pct(abs_all, 99)), num(max_abs(o.start + 1.0 / 30, o.start + 10)),
+        num(max_abs(media_end - 10, media_end)), num(pct(signed_all, 100)), num(pct(signed_all, 0)),
+        num(median(signed_all)), num(pct(signed_last10, 0)), num(drift_end), num(drift_max), num(gl_setup_ms),
+        num(median(gl_ms)), num(pct(gl_ms, 95)), s.warnings.size());
 }
 
 }  // namespace
@@ -354,19 +356,32 @@ int main(int argc, char** argv) {
             if (*end || !std::isfinite(v) || v < 0) die(a, fmt::format("'{}' is not a number >= 0", argv[i]));
             return v;
         };
-        if (a == "--runs") o.runs = std::max(1, static_cast<int>(value()));
-        else if (a == "--count") o.count = std::max(1, static_cast<int>(value()));
-        else if (a == "--seed") o.seed = static_cast<unsigned>(value());
-        else if (a == "--start") o.start = value();
-        else if (a == "--seconds") o.seconds = value();
-        else if (a == "--whole") o.whole = true;
-        else if (a == "--speed") o.speed = std::clamp(value(), 0.5, 2.0);
-        else if (a == "--gl") o.gl = true;
-        else die(a, usage);
+        if (a == "--runs")
+            o.runs = std::max(1, static_cast<int>(value()));
+        else if (a == "--count")
+            o.count = std::max(1, static_cast<int>(value()));
+        else if (a == "--seed")
+            o.seed = static_cast<unsigned>(value());
+        else if (a == "--start")
+            o.start = value();
+        else if (a == "--seconds")
+            o.seconds = value();
+        else if (a == "--whole")
+            o.whole = true;
+        else if (a == "--speed")
+            o.speed = std::clamp(value(), 0.5, 2.0);
+        else if (a == "--gl")
+            o.gl = true;
+        else
+            die(a, usage);
     }
-    if (o.mode == "ttff") ttff(o);
-    else if (o.mode == "seek") seek(o);
-    else if (o.mode == "play") play(o);
-    else die(o.mode, usage);
+    if (o.mode == "ttff")
+        ttff(o);
+    else if (o.mode == "seek")
+        seek(o);
+    else if (o.mode == "play")
+        play(o);
+    else
+        die(o.mode, usage);
     return 0;
 }

@@ -63,8 +63,9 @@ Result<Invite> SqliteLibrary::invite(const std::string& name, std::optional<std:
         if (auto r = st->bind(person_seq).run(); !r) return std::unexpected(r.error());
     }
     Invite out{person, *code, at + days * k_day_ms};
-    auto st = db_.prepare("INSERT INTO invites(code_hash, person_seq, created_by_seq, created_at, expires_at) "
-                          "VALUES (?, ?, ?, ?, ?)");
+    auto st = db_.prepare(
+        "INSERT INTO invites(code_hash, person_seq, created_by_seq, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?)");
     if (!st) return std::unexpected(st.error());
     if (auto r = st->bind(secret_hash(out.code), person_seq, me_seq_, at, out.expires_at).run(); !r) {
         return std::unexpected(r.error());
@@ -79,8 +80,9 @@ Result<int> SqliteLibrary::revoke(const Ref& ref) {
     auto found = resolve_person(ref);
     if (!found) return std::unexpected(found.error());
     std::int64_t ended = 0;
-    auto st = db_.prepare("UPDATE credentials SET revoked_at = ? WHERE person_seq = ? AND revoked_at IS NULL "
-                          "AND expires_at > ?1");
+    auto st = db_.prepare(
+        "UPDATE credentials SET revoked_at = ? WHERE person_seq = ? AND revoked_at IS NULL "
+        "AND expires_at > ?1");
     if (!st) return std::unexpected(st.error());
     if (auto r = st->bind(now(), found->first).run(); !r) return std::unexpected(r.error());
     ended += db_.changes();
@@ -106,8 +108,9 @@ public:
         const std::string hash = secret_hash(code);
         auto tx = sql::Transaction::begin(db_);
         if (!tx) return std::unexpected(tx.error());
-        auto st = db_.prepare("SELECT seq, code_hash, person_seq FROM invites "
-                              "WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?");
+        auto st = db_.prepare(
+            "SELECT seq, code_hash, person_seq FROM invites "
+            "WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?");
         if (!st) return std::unexpected(st.error());
         st->bind(hash, now());
         auto row = st->step();
@@ -140,15 +143,17 @@ public:
 
     Result<Person> authenticate(const std::string& secret) override {
         const std::string hash = secret_hash(secret);
-        auto st = db_.prepare("SELECT seq, secret_hash, person_seq, last_used_at FROM credentials "
-                              "WHERE secret_hash = ? AND revoked_at IS NULL AND expires_at > ?");
+        auto st = db_.prepare(
+            "SELECT seq, secret_hash, person_seq, last_used_at FROM credentials "
+            "WHERE secret_hash = ? AND revoked_at IS NULL AND expires_at > ?");
         if (!st) return std::unexpected(st.error());
         st->bind(hash, now());
         auto row = st->step();
         if (!row) return std::unexpected(row.error());
         if (!*row || !same_hash(st->text(1), hash)) {
-            return fail(ErrorCode::not_found, "this token or session is unknown, expired or revoked; sign in again "
-                                              "with a new invite");
+            return fail(ErrorCode::not_found,
+                        "this token or session is unknown, expired or revoked; sign in again "
+                        "with a new invite");
         }
         const std::int64_t credential_seq = st->int64(0);
         const std::int64_t person_seq = st->int64(2);
@@ -163,8 +168,9 @@ public:
     }
 
     Result<void> sign_out(const std::string& secret) override {
-        auto st = db_.prepare("UPDATE credentials SET revoked_at = ? WHERE secret_hash = ? AND revoked_at IS NULL "
-                              "AND expires_at > ?1");
+        auto st = db_.prepare(
+            "UPDATE credentials SET revoked_at = ? WHERE secret_hash = ? AND revoked_at IS NULL "
+            "AND expires_at > ?1");
         if (!st) return std::unexpected(st.error());
         if (auto r = st->bind(now(), secret_hash(secret)).run(); !r) return r;
         if (db_.changes() == 0) return fail(ErrorCode::not_found, "this token or session is not signed in");
@@ -175,8 +181,9 @@ private:
     EpochMs now() const { return options_.clock ? options_.clock() : now_ms(); }
 
     static std::unexpected<Error> no_invite() {
-        return fail(ErrorCode::not_found, "this invite code is unknown, used or expired; ask an admin for a new one "
-                                          "(`walkthrough people invite NAME`)");
+        return fail(ErrorCode::not_found,
+                    "this invite code is unknown, used or expired; ask an admin for a new one "
+                    "(`walkthrough people invite NAME`)");
     }
 
     // A new secret of `kind` for the person: (secret, expires_at).
@@ -184,8 +191,9 @@ private:
         auto secret = random_secret(k_secret_bytes);
         if (!secret) return std::unexpected(secret.error());
         const EpochMs expires = now() + lifetime;
-        auto st = db_.prepare("INSERT INTO credentials(secret_hash, person_seq, kind, created_at, expires_at) "
-                              "VALUES (?, ?, ?, ?, ?)");
+        auto st = db_.prepare(
+            "INSERT INTO credentials(secret_hash, person_seq, kind, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?)");
         if (!st) return std::unexpected(st.error());
         if (auto r = st->bind(secret_hash(*secret), person_seq, kind, now(), expires).run(); !r) {
             return std::unexpected(r.error());

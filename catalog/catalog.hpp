@@ -28,7 +28,7 @@ struct Person {
     std::string id;
     std::string name;
     std::string email;
-    std::string role;                     // free text: what they do ("new hire")
+    std::string role;  // free text: what they do ("new hire")
     EpochMs created_at = 0;
     std::string access = "member";        // on a team library: "admin" or "member"
     std::optional<EpochMs> last_seen_at;  // last request to a team server with their credential
@@ -42,7 +42,7 @@ Result<std::string> parse_access(std::string_view text);
 // A one-time invitation to a team library.
 struct Invite {
     Person person;
-    std::string code;       // the secret, shown once: only its hash is kept
+    std::string code;  // the secret, shown once: only its hash is kept
     EpochMs expires_at = 0;
 };
 
@@ -57,7 +57,7 @@ struct Recording {
     std::string title;
     std::string description;
     Kind kind = Kind::walkthrough;
-    std::string author;            // person name
+    std::string author;  // person name
     EpochMs created_at = 0;
     std::int64_t duration_ms = 0;
     int width = 0;
@@ -65,22 +65,22 @@ struct Recording {
     std::int64_t size_bytes = 0;
     std::string video_codec;
     std::string audio_codec;
-    std::string media_path;        // relative to the library, e.g. "media/<id>.mp4"
-    std::string thumbnail_path;    // relative to the library; empty when none could be made
+    std::string media_path;      // relative to the library, e.g. "media/<id>.mp4"
+    std::string thumbnail_path;  // relative to the library; empty when none could be made
     Status status = Status::ready;
-    std::string note;              // why a recording is 'recovered'/'failed', warnings at capture
-    std::vector<std::string> tags; // sorted
+    std::string note;               // why a recording is 'recovered'/'failed', warnings at capture
+    std::vector<std::string> tags;  // sorted
     int comment_count = 0;
-    int open_comment_count = 0;    // top-level comments not resolved
+    int open_comment_count = 0;  // top-level comments not resolved
 };
 
 struct Comment {
     std::string id;
     std::string recording_id;
     std::string author;
-    std::string parent_id;                 // empty for a top-level comment
-    std::string thread_id;                 // the top-level comment of the thread (own id if top-level)
-    std::optional<std::int64_t> at_ms;     // moment in the video; nullopt = about the whole video
+    std::string parent_id;              // empty for a top-level comment
+    std::string thread_id;              // the top-level comment of the thread (own id if top-level)
+    std::optional<std::int64_t> at_ms;  // moment in the video; nullopt = about the whole video
     std::string body;
     EpochMs created_at = 0;
     std::optional<EpochMs> edited_at;
@@ -108,10 +108,10 @@ const char* to_string(WatchedHow);
 struct View {
     std::string recording_id;
     std::string person;
-    std::vector<Interval> intervals;   // sorted, disjoint, merged
+    std::vector<Interval> intervals;  // sorted, disjoint, merged
     std::int64_t covered_ms = 0;
-    double coverage = 0;               // covered_ms / duration, 0..1
-    std::int64_t last_position_ms = 0; // where to resume
+    double coverage = 0;                // covered_ms / duration, 0..1
+    std::int64_t last_position_ms = 0;  // where to resume
     std::optional<EpochMs> watched_at;
     std::optional<WatchedHow> how;
     EpochMs updated_at = 0;
@@ -131,24 +131,24 @@ struct Assignment {
     std::string assignee;
     std::string assigned_by;
     EpochMs assigned_at = 0;
-    std::optional<std::string> due;     // "YYYY-MM-DD": due by the end of that (local) day
+    std::optional<std::string> due;  // "YYYY-MM-DD": due by the end of that (local) day
     std::optional<EpochMs> completed_at;
-    double coverage = 0;                // the assignee's current coverage
+    double coverage = 0;  // the assignee's current coverage
     AssignmentState state = AssignmentState::not_started;
 };
 
 struct AssignmentFilter {
-    std::optional<Ref> person;      // only this assignee's
-    std::optional<Ref> recording;   // only this recording's
+    std::optional<Ref> person;     // only this assignee's
+    std::optional<Ref> recording;  // only this recording's
     bool overdue_only = false;
 };
 
 struct InboxItem {
     Comment comment;
     std::string recording_title;
-    std::string reason;        // "on your recording" | "reply to your comment"
+    std::string reason;  // "on your recording" | "reply to your comment"
     std::int64_t age_ms = 0;
-    bool overdue = false;      // older than the response window
+    bool overdue = false;  // older than the response window
 };
 
 struct Inbox {
@@ -158,45 +158,45 @@ struct Inbox {
 };
 
 struct Removal {
-    Recording recording;                              // what was deleted
-    std::vector<std::filesystem::path> files_left;    // media that could not be removed (reported, not fatal)
+    Recording recording;                            // what was deleted
+    std::vector<std::filesystem::path> files_left;  // media that could not be removed (reported, not fatal)
 };
 
 struct SearchHit {
     std::string recording_id;
     std::string recording_title;
     Kind kind = Kind::walkthrough;
-    std::string matched_in;                // "recording" (title/description/tags), "comment" or "chapter"
-    std::string comment_id;                // when matched_in == "comment"
-    std::optional<std::int64_t> at_ms;     // the comment's or the chapter's moment
-    std::string excerpt;                   // the text that matched, shortened, matches in [brackets]
-    double score = 0;                      // higher is better
+    std::string matched_in;             // "recording" (title/description/tags), "comment" or "chapter"
+    std::string comment_id;             // when matched_in == "comment"
+    std::optional<std::int64_t> at_ms;  // the comment's or the chapter's moment
+    std::string excerpt;                // the text that matched, shortened, matches in [brackets]
+    double score = 0;                   // higher is better
 };
 
 struct ListFilter {
     std::optional<Kind> kind;
     std::optional<std::string> tag;
     std::optional<Ref> author;
-    bool unwatched = false;                // not watched by the acting person
+    bool unwatched = false;  // not watched by the acting person
     std::optional<Ref> assigned_to;
     int limit = 50;
     int offset = 0;
 };
 
 struct NewRecording {
-    std::filesystem::path file;   // a video file anywhere; copied into the library
+    std::filesystem::path file;        // a video file anywhere; copied into the library
     std::optional<std::string> title;  // nullopt: the file's name; empty: a dated default
     std::string description;
     Kind kind = Kind::walkthrough;
     std::vector<std::string> tags;
     Status status = Status::ready;
     std::string note;
-    bool move_file = false;       // take the file (rename) instead of copying: for finished recordings
+    bool move_file = false;  // take the file (rename) instead of copying: for finished recordings
     // Chosen when a recording starts (new_recording_id), so that finishing or recovering it twice
     // can be told apart from two recordings: importing an id that exists fails with conflict.
     // Empty: a new id.
     std::string id;
-    std::optional<Ref> author;    // the person who recorded it; nullopt: the acting person
+    std::optional<Ref> author;  // the person who recorded it; nullopt: the acting person
 };
 
 // An id for a recording that is not in the catalog yet (NewRecording::id).
@@ -235,13 +235,13 @@ struct LibraryStats {
     std::int64_t people = 0;
     std::int64_t media_bytes = 0;
     int response_window_hours = 24;
-    std::string public_url = "http://127.0.0.1:8642";  // where its team server is reached (invite links)
+    std::string public_url = "http://127.0.0.1:8642";       // where its team server is reached (invite links)
     std::int64_t max_upload_bytes = std::int64_t{4} << 30;  // the largest video its team server takes
 };
 
 // The library's files against its catalog (`doctor`). Each problem says what to do about it.
 struct FileProblem {
-    std::string recording_id;   // empty for a file no recording owns
+    std::string recording_id;  // empty for a file no recording owns
     std::filesystem::path file;
     std::int64_t bytes = 0;
     std::string problem;
@@ -266,7 +266,7 @@ struct OpenOptions {
     std::optional<std::string> acting_person;  // name; nullopt = the library's default person
     std::string default_person_name;           // used to create the default person on first use
     int busy_timeout_ms = 3000;
-    std::function<EpochMs()> clock;            // for tests; defaults to the wall clock
+    std::function<EpochMs()> clock;  // for tests; defaults to the wall clock
 };
 
 class Library {
@@ -319,7 +319,7 @@ public:
     // Chapters, addressed by recording and moment: setting a title at a moment that already has a
     // chapter renames it. The moment must lie before the end when the duration is known.
     virtual Result<Chapter> set_chapter(const Ref& recording, std::int64_t at_ms, const std::string& title) = 0;
-    virtual Result<std::vector<Chapter>> chapters(const Ref& recording) = 0;  // in time order
+    virtual Result<std::vector<Chapter>> chapters(const Ref& recording) = 0;               // in time order
     virtual Result<Chapter> remove_chapter(const Ref& recording, std::int64_t at_ms) = 0;  // what was removed
 
     // Views and watching (always of the acting person)

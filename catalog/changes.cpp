@@ -38,7 +38,7 @@ public:
         if (!st) return std::unexpected(st.error());
         st->bind(seq, limit);
         return st->collect([](const sql::Statement& row) {
-            return Change{row.int64(0), row.int64(1), row.text(2),      row.text(3),
+            return Change{row.int64(0),    row.int64(1),    row.text(2),    row.text(3),
                           row.opt_text(4), row.opt_text(5), row.opt_text(6)};
         });
     }

@@ -17,7 +17,7 @@
 namespace wt::catalog {
 
 struct Change {
-    std::int64_t seq = 0;                   // grows by one or more with every change, never reused
+    std::int64_t seq = 0;  // grows by one or more with every change, never reused
     EpochMs at = 0;
     // recording.added|changed|deleted, comment.added|resolved|changed|deleted, view.changed,
     // assignment.changed; access.revoked (a credential of `person` ended) is for the server only.

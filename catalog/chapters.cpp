@@ -10,9 +10,7 @@ namespace {
 // Titles are shown on one line and in tooltips; the limit only keeps a pasted document out.
 constexpr std::size_t k_max_chapter_title = 16 * 1024;
 
-Chapter read_chapter(const sql::Statement& st) {
-    return Chapter{st.text(0), st.int64(1), st.text(2), st.int64(3)};
-}
+Chapter read_chapter(const sql::Statement& st) { return Chapter{st.text(0), st.int64(1), st.text(2), st.int64(3)}; }
 
 constexpr const char* k_chapter_select =
     "SELECT r.id, c.at_ms, c.title, c.created_at FROM chapters c JOIN recordings r ON r.seq = c.recording_seq ";
@@ -47,8 +45,9 @@ Result<Chapter> SqliteLibrary::set_chapter(const Ref& ref, std::int64_t at_ms, c
                                 "nothing was saved",
                                 format_moment_exact(at_ms), info->text(0), format_moment_exact(duration)));
     }
-    auto ins = db_.prepare("INSERT INTO chapters(recording_seq, at_ms, title, created_at) VALUES (?, ?, ?, ?) "
-                           "ON CONFLICT(recording_seq, at_ms) DO UPDATE SET title = excluded.title");
+    auto ins = db_.prepare(
+        "INSERT INTO chapters(recording_seq, at_ms, title, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(recording_seq, at_ms) DO UPDATE SET title = excluded.title");
     if (!ins) return std::unexpected(ins.error());
     if (auto r = ins->bind(rec->seq, at_ms, title, now()).run(); !r) return std::unexpected(r.error());
     auto back = db_.prepare(std::string(k_chapter_select) + "WHERE c.recording_seq = ? AND c.at_ms = ?");

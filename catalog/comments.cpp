@@ -26,9 +26,10 @@ Comment read_comment(const sql::Statement& st) {
 }
 
 Result<Comment> SqliteLibrary::load_comment(std::int64_t seq) {
-    auto st = db_.prepare(fmt::format("SELECT {} FROM comments c JOIN recordings r ON r.seq = c.recording_seq "
-                                      "JOIN people a ON a.seq = c.author_seq WHERE c.seq = ?",
-                                      k_comment_columns));
+    auto st =
+        db_.prepare(fmt::format("SELECT {} FROM comments c JOIN recordings r ON r.seq = c.recording_seq "
+                                "JOIN people a ON a.seq = c.author_seq WHERE c.seq = ?",
+                                k_comment_columns));
     if (!st) return std::unexpected(st.error());
     st->bind(seq);
     auto row = st->step();
@@ -68,15 +69,16 @@ Result<Comment> SqliteLibrary::comment(const NewComment& in) {
         if (!row) return std::unexpected(row.error());
         if (!*row) return fail(ErrorCode::not_found, "the comment was deleted meanwhile");
         if (st->int64(0) != rec->seq) {
-            return fail(ErrorCode::invalid_input,
-                        fmt::format("comment {} belongs to another recording; reply on that recording instead",
-                                    parent->id));
+            return fail(
+                ErrorCode::invalid_input,
+                fmt::format("comment {} belongs to another recording; reply on that recording instead", parent->id));
         }
         parent_seq = parent->seq;
         thread_seq = st->int64(1);
     }
-    auto ins = db_.prepare("INSERT INTO comments(id, recording_seq, author_seq, parent_seq, thread_seq, at_ms, body, "
-                           "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    auto ins = db_.prepare(
+        "INSERT INTO comments(id, recording_seq, author_seq, parent_seq, thread_seq, at_ms, body, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     if (!ins) return std::unexpected(ins.error());
     std::string id = new_id();
     ins->bind(id, rec->seq, me_seq_, parent_seq, thread_seq, in.at_ms, in.body, now());
@@ -115,8 +117,9 @@ Result<Comment> SqliteLibrary::resolve(const Ref& ref) {
     auto c = resolve_comment(ref);
     if (!c) return std::unexpected(c.error());
     // Resolving is about the conversation: a reply resolves its whole thread.
-    auto st = db_.prepare("UPDATE comments SET resolved_at = ?, resolved_by_seq = ? "
-                          "WHERE seq = (SELECT thread_seq FROM comments WHERE seq = ?) AND resolved_at IS NULL");
+    auto st = db_.prepare(
+        "UPDATE comments SET resolved_at = ?, resolved_by_seq = ? "
+        "WHERE seq = (SELECT thread_seq FROM comments WHERE seq = ?) AND resolved_at IS NULL");
     if (!st) return std::unexpected(st.error());
     if (auto r = st->bind(now(), me_seq_, c->seq).run(); !r) return std::unexpected(r.error());
     auto root = db_.prepare("SELECT thread_seq FROM comments WHERE seq = ?");
@@ -140,11 +143,11 @@ Result<Inbox> SqliteLibrary::inbox() {
     if (auto row = count->step(); !row) return std::unexpected(row.error());
     out.total = count->int64(0);
     // The waiting table (schema v3) holds exactly the comments that wait for someone's answer.
-    auto st = db_.prepare(fmt::format(
-        "SELECT {}, r.title, w.reason FROM waiting w JOIN comments c ON c.seq = w.comment_seq "
-        "JOIN recordings r ON r.seq = c.recording_seq JOIN people a ON a.seq = c.author_seq "
-        "WHERE w.person_seq = ? ORDER BY w.created_at, w.comment_seq LIMIT 500",
-        k_comment_columns));
+    auto st =
+        db_.prepare(fmt::format("SELECT {}, r.title, w.reason FROM waiting w JOIN comments c ON c.seq = w.comment_seq "
+                                "JOIN recordings r ON r.seq = c.recording_seq JOIN people a ON a.seq = c.author_seq "
+                                "WHERE w.person_seq = ? ORDER BY w.created_at, w.comment_seq LIMIT 500",
+                                k_comment_columns));
     if (!st) return std::unexpected(st.error());
     st->bind(me_seq_);
     const EpochMs at = now();

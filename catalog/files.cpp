@@ -30,7 +30,8 @@ bool lock_exclusive(int fd) {
 
 // Whether `path` still names the file open as `fd`.
 bool still_named(int fd, const fs::path& path) {
-    struct stat open_file {}, named {};
+    struct stat open_file {
+    }, named{};
     return ::fstat(fd, &open_file) == 0 && ::stat(path.c_str(), &named) == 0 && open_file.st_dev == named.st_dev &&
            open_file.st_ino == named.st_ino;
 }
@@ -39,8 +40,8 @@ bool still_named(int fd, const fs::path& path) {
 
 Error io_error(const fs::path& p, std::string_view doing, int err) {
     std::string hint = err == ENOSPC ? "; free some space and try again" : "";
-    return {ErrorCode::io, fmt::format("cannot {} {} ({}){}", doing, p.empty() ? "." : p.string(), std::strerror(err),
-                                       hint)};
+    return {ErrorCode::io,
+            fmt::format("cannot {} {} ({}){}", doing, p.empty() ? "." : p.string(), std::strerror(err), hint)};
 }
 
 Result<TempFile> TempFile::create(const fs::path& destination) {

@@ -116,7 +116,10 @@ nlohmann::json to_json(const catalog::SearchHit& h) {
 nlohmann::json to_json(const av::MediaInfo& m) {
     nlohmann::json streams = nlohmann::json::array();
     for (const auto& s : m.streams) {
-        nlohmann::json js{{"index", s.index}, {"type", s.type}, {"codec", s.codec}, {"decodable", s.decodable},
+        nlohmann::json js{{"index", s.index},
+                          {"type", s.type},
+                          {"codec", s.codec},
+                          {"decodable", s.decodable},
                           {"bit_rate", s.bit_rate}};
         if (s.type == "video") {
             js["width"] = s.width;
@@ -131,10 +134,14 @@ nlohmann::json to_json(const av::MediaInfo& m) {
         }
         streams.push_back(std::move(js));
     }
-    return {{"container", m.container},         {"duration_ms", m.duration_ms},
-            {"size_bytes", m.size_bytes},       {"width", m.width},
-            {"height", m.height},               {"video_codec", opt_text(m.video_codec)},
-            {"audio_codec", opt_text(m.audio_codec)}, {"has_decodable_video", m.has_decodable_video},
+    return {{"container", m.container},
+            {"duration_ms", m.duration_ms},
+            {"size_bytes", m.size_bytes},
+            {"width", m.width},
+            {"height", m.height},
+            {"video_codec", opt_text(m.video_codec)},
+            {"audio_codec", opt_text(m.audio_codec)},
+            {"has_decodable_video", m.has_decodable_video},
             {"streams", streams}};
 }
 
@@ -142,7 +149,8 @@ nlohmann::json to_json(const catalog::Change& c) {
     // Ids only: a client fetches what it shows, as the person it is, so an event never carries more
     // than the routes would give.
     nlohmann::json j{{"seq", c.seq}, {"kind", c.kind}, {"at", format_iso_utc(c.at)}, {"recording_id", c.recording_id}};
-    if (c.kind.starts_with("comment.")) j["comment_id"] = c.subject_id ? nlohmann::json(*c.subject_id) : nlohmann::json();
+    if (c.kind.starts_with("comment."))
+        j["comment_id"] = c.subject_id ? nlohmann::json(*c.subject_id) : nlohmann::json();
     if (c.kind.starts_with("assignment.")) {
         j["assignment_id"] = c.subject_id ? nlohmann::json(*c.subject_id) : nlohmann::json();
     }

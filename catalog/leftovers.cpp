@@ -84,8 +84,10 @@ std::map<std::string, std::vector<Found>> files_by_id(const fs::path& media) {
 class Held {
 public:
     explicit Held(const fs::path& p) : fd_(::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) {
-        if (fd_ < 0) error_ = errno;
-        else if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) locked_ = true;
+        if (fd_ < 0)
+            error_ = errno;
+        else if (::flock(fd_, LOCK_EX | LOCK_NB) == 0)
+            locked_ = true;
     }
     Held(Held&& o) noexcept : fd_(std::exchange(o.fd_, -1)), locked_(o.locked_), error_(o.error_) {}
     Held& operator=(Held&&) = delete;
@@ -132,8 +134,10 @@ Result<void> SqliteLibrary::sweep_leftovers(std::vector<FileProblem>* kept) {
             ++cleaned_;
             cleaned_bytes_ += f.bytes;
         } else if (ec && kept) {
-            kept->push_back({"", f.path, f.bytes, fmt::format("left over, but cannot be removed ({}); remove it by "
-                                                              "hand", ec.message())});
+            kept->push_back({"", f.path, f.bytes,
+                             fmt::format("left over, but cannot be removed ({}); remove it by "
+                                         "hand",
+                                         ec.message())});
         }
     };
     for (const auto& [id, files] : files_by_id(media)) {
@@ -145,8 +149,10 @@ Result<void> SqliteLibrary::sweep_leftovers(std::vector<FileProblem>* kept) {
             // A recording's own files stay; only temporary files of dead writers go.
             for (const auto& f : files) {
                 if (!is_part(f.name)) continue;
-                if (auto why = in_use(f, held); why.empty()) remove(f);
-                else if (kept) kept->push_back({id, f.path, f.bytes, why});
+                if (auto why = in_use(f, held); why.empty())
+                    remove(f);
+                else if (kept)
+                    kept->push_back({id, f.path, f.bytes, why});
             }
             continue;
         }
@@ -182,8 +188,9 @@ Result<FilesReport> SqliteLibrary::check_files() {
     report.cleaned = cleaned_;
     report.cleaned_bytes = cleaned_bytes_;
 
-    auto st = db_.prepare("SELECT id, media_path, size_bytes FROM recordings WHERE status <> 'recording' "
-                          "ORDER BY created_at, seq");
+    auto st = db_.prepare(
+        "SELECT id, media_path, size_bytes FROM recordings WHERE status <> 'recording' "
+        "ORDER BY created_at, seq");
     if (!st) return std::unexpected(st.error());
     for (;;) {
         auto row = st->step();
@@ -195,22 +202,28 @@ Result<FilesReport> SqliteLibrary::check_files() {
         const std::string drop = fmt::format("`walkthrough delete {}` drops the entry", id);
         auto file = stored_media_file(root_, stored);
         if (!file) {
-            report.broken.push_back({id, stored, 0, fmt::format("its video's stored path '{}' is not in the media "
-                                                                "folder, so it is never read; {}", stored, drop)});
+            report.broken.push_back({id, stored, 0,
+                                     fmt::format("its video's stored path '{}' is not in the media "
+                                                 "folder, so it is never read; {}",
+                                                 stored, drop)});
             continue;
         }
         struct stat s {};
         std::string problem;
         if (::lstat(file->c_str(), &s) != 0) {
-            problem = errno == ENOENT ? fmt::format("its video is missing; restore {} from a backup, or {}",
-                                                    file->string(), drop)
-                                      : fmt::format("its video cannot be checked ({})", std::strerror(errno));
+            problem = errno == ENOENT
+                          ? fmt::format("its video is missing; restore {} from a backup, or {}", file->string(), drop)
+                          : fmt::format("its video cannot be checked ({})", std::strerror(errno));
         } else if (!S_ISREG(s.st_mode)) {
-            problem = fmt::format("its video is not a regular file ({}); put the recording's file back from a "
-                                  "backup, or {}", S_ISLNK(s.st_mode) ? "a symbolic link" : "a folder or device", drop);
+            problem = fmt::format(
+                "its video is not a regular file ({}); put the recording's file back from a "
+                "backup, or {}",
+                S_ISLNK(s.st_mode) ? "a symbolic link" : "a folder or device", drop);
         } else if (s.st_size != expected) {
-            problem = fmt::format("its video is {} bytes where the catalog says {}: it was changed or replaced; "
-                                  "restore it from a backup, or {}", s.st_size, expected, drop);
+            problem = fmt::format(
+                "its video is {} bytes where the catalog says {}: it was changed or replaced; "
+                "restore it from a backup, or {}",
+                s.st_size, expected, drop);
         }
         if (!problem.empty()) report.broken.push_back({id, *file, s.st_size, problem});
     }

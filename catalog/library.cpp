@@ -125,8 +125,9 @@ Result<std::string> SqliteLibrary::setting(const std::string& key, const std::st
 }
 
 Result<void> SqliteLibrary::set_setting(const std::string& key, const std::string& value) {
-    auto st = db_.prepare("INSERT INTO settings(key, value) VALUES (?, ?) "
-                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    auto st = db_.prepare(
+        "INSERT INTO settings(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (!st) return std::unexpected(st.error());
     return st->bind(key, value).run();
 }
@@ -161,8 +162,9 @@ Result<LibraryStats> SqliteLibrary::stats() {
     auto v = schema_version(db_);
     if (!v) return std::unexpected(v.error());
     s.schema_version = *v;
-    auto st = db_.prepare("SELECT (SELECT count(*) FROM recordings), (SELECT count(*) FROM comments), "
-                          "(SELECT count(*) FROM people), (SELECT coalesce(sum(size_bytes), 0) FROM recordings)");
+    auto st = db_.prepare(
+        "SELECT (SELECT count(*) FROM recordings), (SELECT count(*) FROM comments), "
+        "(SELECT count(*) FROM people), (SELECT coalesce(sum(size_bytes), 0) FROM recordings)");
     if (!st) return std::unexpected(st.error());
     if (auto row = st->step(); !row) return std::unexpected(row.error());
     s.recordings = st->int64(0);
@@ -192,7 +194,7 @@ std::filesystem::path SqliteLibrary::absolute(const std::string& library_relativ
 const char* const k_person_columns = "p.id, p.name, p.email, p.role, p.created_at, p.access, p.last_seen_at ";
 
 Person read_person(const sql::Statement& st, int first) {
-    return Person{st.text(first),     st.text(first + 1),  st.text(first + 2),     st.text(first + 3),
+    return Person{st.text(first),      st.text(first + 1), st.text(first + 2),     st.text(first + 3),
                   st.int64(first + 4), st.text(first + 5), st.opt_int64(first + 6)};
 }
 
@@ -221,8 +223,9 @@ Result<Person> SqliteLibrary::add_person(const std::string& raw_name, const std:
     std::string name = trimmed(raw_name);
     if (name.empty()) return fail(ErrorCode::invalid_input, "a person needs a name");
     if (name.size() > 200) return fail(ErrorCode::invalid_input, "a person's name is limited to 200 bytes");
-    auto st = db_.prepare("INSERT INTO people(id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?) "
-                          "ON CONFLICT(name) DO NOTHING");
+    auto st = db_.prepare(
+        "INSERT INTO people(id, name, email, role, created_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(name) DO NOTHING");
     if (!st) return std::unexpected(st.error());
     if (auto r = st->bind(new_id(), name, email, role, now()).run(); !r) return std::unexpected(r.error());
     if (db_.changes() == 0) {
@@ -247,7 +250,8 @@ Result<void> SqliteLibrary::act_as(const Ref& ref) {
 
 Result<std::pair<std::int64_t, Person>> SqliteLibrary::resolve_person(const Ref& ref) {
     // A person is named by name (any case) or by id.
-    auto st = db_.prepare(fmt::format("SELECT p.seq, {} FROM people p WHERE p.name = ?1 OR p.id = ?1", k_person_columns));
+    auto st =
+        db_.prepare(fmt::format("SELECT p.seq, {} FROM people p WHERE p.name = ?1 OR p.id = ?1", k_person_columns));
     if (!st) return std::unexpected(st.error());
     st->bind(trimmed(ref));
     auto row = st->step();
@@ -270,8 +274,8 @@ namespace {
 // Ids are lowercase base32, so "every id starting with p" is the range [p, p + '\x7f').
 Result<std::vector<std::pair<Resolved, std::string>>> ids_with_prefix(sql::Database& db, const char* table,
                                                                       const char* label, const std::string& prefix) {
-    auto st = db.prepare(fmt::format("SELECT seq, id, {} FROM {} WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 8",
-                                     label, table));
+    auto st = db.prepare(
+        fmt::format("SELECT seq, id, {} FROM {} WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 8", label, table));
     if (!st) return std::unexpected(st.error());
     st->bind(prefix, prefix + '\x7f');
     return st->collect([](const sql::Statement& row) {
@@ -304,9 +308,8 @@ Result<Resolved> resolve_prefix(sql::Database& db, const char* table, const char
     }
     std::string candidates;
     for (auto& [r, text] : *hits) candidates += fmt::format("\n  {}  {}", r.id, cut_utf8(text, 60));
-    return fail(ErrorCode::ambiguous,
-                fmt::format("'{}' matches more than one {}; type more of the id:{}{}", raw, what, candidates,
-                            hits->size() == 8 ? "\n  …" : ""));
+    return fail(ErrorCode::ambiguous, fmt::format("'{}' matches more than one {}; type more of the id:{}{}", raw, what,
+                                                  candidates, hits->size() == 8 ? "\n  …" : ""));
 }
 
 }  // namespace

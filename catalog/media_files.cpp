@@ -63,8 +63,8 @@ std::string safe_file_name(const std::string& title) {
             continue;
         }
         if (out.size() + len > 80) break;
-        if (len == 1 && (c < 0x20 || c == 0x7f || std::string_view("/\\:\"'*?<>|").find(static_cast<char>(c)) !=
-                                                       std::string_view::npos))
+        if (len == 1 && (c < 0x20 || c == 0x7f ||
+                         std::string_view("/\\:\"'*?<>|").find(static_cast<char>(c)) != std::string_view::npos))
             out += '_';
         else
             out.append(title, i, len);
@@ -83,15 +83,15 @@ struct FdCloser {
 };
 
 std::string not_the_recording(const Recording& rec, const fs::path& file, std::string_view what) {
-    return fmt::format("the file {} holds for {} is not the recording ({}); nothing was exported. Restore the "
-                       "recording's file from a backup; `walkthrough doctor` lists such recordings",
-                       file.string(), rec.id, what);
+    return fmt::format(
+        "the file {} holds for {} is not the recording ({}); nothing was exported. Restore the "
+        "recording's file from a backup; `walkthrough doctor` lists such recordings",
+        file.string(), rec.id, what);
 }
 
 bool is_still_image(const av::MediaInfo& info) {
     // libav reads JPEG/PNG/... through image2 or the *_pipe demuxers: one picture, not a video.
-    return info.container.find("image2") != std::string::npos ||
-           info.container.find("_pipe") != std::string::npos;
+    return info.container.find("image2") != std::string::npos || info.container.find("_pipe") != std::string::npos;
 }
 
 }  // namespace
@@ -131,12 +131,13 @@ Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const 
     auto info = av::probe(in.file);
     if (!info) return std::unexpected(info.error());
     if (is_still_image(*info)) {
-        return fail(ErrorCode::bad_media, fmt::format("'{}' is a still image ({}), not a video", in.file.string(),
-                                                      info->video_codec));
+        return fail(ErrorCode::bad_media,
+                    fmt::format("'{}' is a still image ({}), not a video", in.file.string(), info->video_codec));
     }
     if (!info->has_decodable_video) {
         std::string streams;
-        for (const auto& s : info->streams) streams += fmt::format("{}{} {}", streams.empty() ? "" : ", ", s.type, s.codec);
+        for (const auto& s : info->streams)
+            streams += fmt::format("{}{} {}", streams.empty() ? "" : ", ", s.type, s.codec);
         return fail(ErrorCode::bad_media,
                     fmt::format("'{}' has no video that can be decoded (streams: {}); walkthrough keeps videos only",
                                 in.file.string(), streams.empty() ? "none" : streams));
@@ -202,7 +203,8 @@ Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const 
              to_string(in.status), note);
     if (auto r = st->run(); !r) return std::unexpected(r.error());
     if (!in.tags.empty()) {
-        if (auto r = set_tags(sqlite3_last_insert_rowid(db_.handle()), in.tags, {}); !r) return std::unexpected(r.error());
+        if (auto r = set_tags(sqlite3_last_insert_rowid(db_.handle()), in.tags, {}); !r)
+            return std::unexpected(r.error());
     }
     if (auto r = tx->commit(); !r) return std::unexpected(r.error());
     undo_copy.path.clear();
@@ -264,14 +266,17 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
     out.sidecar = out.media;
     out.sidecar.replace_extension(".json");
     if (out.sidecar == out.media) {
-        return fail(ErrorCode::invalid_input, fmt::format("{} would be both the video and its .json sidecar; give the "
-                                                          "video's name, e.g. {}", out.media.string(),
-                                                          fs::path(out.media).replace_extension(media_src->extension()).string()));
+        return fail(
+            ErrorCode::invalid_input,
+            fmt::format("{} would be both the video and its .json sidecar; give the "
+                        "video's name, e.g. {}",
+                        out.media.string(), fs::path(out.media).replace_extension(media_src->extension()).string()));
     }
     for (const auto& p : {out.media, out.sidecar}) {  // said early; publish() checks again at the end
         if (fs::exists(p, ec)) {
             return fail(ErrorCode::conflict, fmt::format("{} already exists; nothing was overwritten, choose another "
-                                                         "destination", p.string()));
+                                                         "destination",
+                                                         p.string()));
         }
     }
 
@@ -293,22 +298,23 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
     j["media_file"] = out.media.filename().string();
     j["comments"] = nlohmann::json::array();
     for (const auto& c : *thread) {
-        j["comments"].push_back({{"id", c.id},
-                                 {"author", c.author},
-                                 {"parent_id", c.parent_id.empty() ? nlohmann::json() : nlohmann::json(c.parent_id)},
-                                 {"at_ms", c.at_ms ? nlohmann::json(*c.at_ms) : nlohmann::json()},
-                                 {"body", c.body},
-                                 {"created_at", format_iso_utc(c.created_at)},
-                                 {"resolved_at", c.resolved_at ? nlohmann::json(format_iso_utc(*c.resolved_at))
-                                                               : nlohmann::json()}});
+        j["comments"].push_back(
+            {{"id", c.id},
+             {"author", c.author},
+             {"parent_id", c.parent_id.empty() ? nlohmann::json() : nlohmann::json(c.parent_id)},
+             {"at_ms", c.at_ms ? nlohmann::json(*c.at_ms) : nlohmann::json()},
+             {"body", c.body},
+             {"created_at", format_iso_utc(c.created_at)},
+             {"resolved_at", c.resolved_at ? nlohmann::json(format_iso_utc(*c.resolved_at)) : nlohmann::json()}});
     }
     j["chapters"] = nlohmann::json::array();
     for (const auto& c : *parts) j["chapters"].push_back({{"at_ms", c.at_ms}, {"title", c.title}});
     j["views"] = nlohmann::json::array();
     for (const auto& v : *watched) {
-        j["views"].push_back({{"person", v.person},
-                              {"coverage", v.coverage},
-                              {"watched_at", v.watched_at ? nlohmann::json(format_iso_utc(*v.watched_at)) : nlohmann::json()}});
+        j["views"].push_back(
+            {{"person", v.person},
+             {"coverage", v.coverage},
+             {"watched_at", v.watched_at ? nlohmann::json(format_iso_utc(*v.watched_at)) : nlohmann::json()}});
     }
 
     auto media = TempFile::create(out.media);

@@ -58,9 +58,10 @@ Recording read_recording(const sql::Statement& st) {
 }
 
 Result<Recording> SqliteLibrary::load_recording(std::int64_t seq) {
-    auto st = db_.prepare(fmt::format("SELECT {} FROM recordings r JOIN people p ON p.seq = r.author_seq "
-                                      "WHERE r.seq = ?",
-                                      k_recording_columns));
+    auto st =
+        db_.prepare(fmt::format("SELECT {} FROM recordings r JOIN people p ON p.seq = r.author_seq "
+                                "WHERE r.seq = ?",
+                                k_recording_columns));
     if (!st) return std::unexpected(st.error());
     st->bind(seq);
     auto row = st->step();
@@ -89,7 +90,8 @@ Result<std::vector<Recording>> SqliteLibrary::list(const ListFilter& f) {
         auto p = resolve_person(*f.assigned_to);
         if (!p) return std::unexpected(p.error());
         assignee_seq = p->first;
-        where += " AND EXISTS (SELECT 1 FROM assignments a WHERE a.recording_seq = r.seq AND a.assignee_seq = :assignee)";
+        where +=
+            " AND EXISTS (SELECT 1 FROM assignments a WHERE a.recording_seq = r.seq AND a.assignee_seq = :assignee)";
     }
     // With a tag, the page is read newest-first off recording_tags' (tag, created_at) index, which
     // stays fast for rare tags; otherwise off recordings' created_at index.
@@ -101,12 +103,14 @@ Result<std::vector<Recording>> SqliteLibrary::list(const ListFilter& f) {
         order = "rt.created_at DESC, rt.recording_seq DESC";
     }
     if (f.unwatched) {
-        where += " AND NOT EXISTS (SELECT 1 FROM views v WHERE v.recording_seq = r.seq AND v.person_seq = :me "
-                 "AND v.watched_at IS NOT NULL)";
+        where +=
+            " AND NOT EXISTS (SELECT 1 FROM views v WHERE v.recording_seq = r.seq AND v.person_seq = :me "
+            "AND v.watched_at IS NOT NULL)";
     }
-    auto st = db_.prepare(fmt::format("SELECT {} FROM {} JOIN people p ON p.seq = r.author_seq WHERE {} "
-                                      "ORDER BY {} LIMIT :limit OFFSET :offset",
-                                      k_recording_columns, from, where, order));
+    auto st =
+        db_.prepare(fmt::format("SELECT {} FROM {} JOIN people p ON p.seq = r.author_seq WHERE {} "
+                                "ORDER BY {} LIMIT :limit OFFSET :offset",
+                                k_recording_columns, from, where, order));
     if (!st) return std::unexpected(st.error());
     if (author_seq) st->bind_named(":author", *author_seq);
     if (assignee_seq) st->bind_named(":assignee", *assignee_seq);
@@ -142,9 +146,10 @@ Result<void> SqliteLibrary::set_tags(std::int64_t recording_seq, const std::vect
         auto ins = db_.prepare("INSERT INTO tags(name) VALUES (?) ON CONFLICT(name) DO NOTHING");
         if (!ins) return std::unexpected(ins.error());
         if (auto r = ins->bind(tag).run(); !r) return r;
-        auto link = db_.prepare("INSERT OR IGNORE INTO recording_tags(recording_seq, tag_seq, created_at) "
-                                "SELECT ?1, seq, (SELECT created_at FROM recordings WHERE seq = ?1) FROM tags "
-                                "WHERE name = ?2");
+        auto link = db_.prepare(
+            "INSERT OR IGNORE INTO recording_tags(recording_seq, tag_seq, created_at) "
+            "SELECT ?1, seq, (SELECT created_at FROM recordings WHERE seq = ?1) FROM tags "
+            "WHERE name = ?2");
         if (!link) return std::unexpected(link.error());
         if (auto r = link->bind(recording_seq, tag).run(); !r) return r;
     }
@@ -152,8 +157,9 @@ Result<void> SqliteLibrary::set_tags(std::int64_t recording_seq, const std::vect
         auto checked = checked_tag(raw);
         if (!checked) return std::unexpected(checked.error());
         const std::string& tag = *checked;
-        auto del = db_.prepare("DELETE FROM recording_tags WHERE recording_seq = ? AND "
-                               "tag_seq = (SELECT seq FROM tags WHERE name = ?)");
+        auto del = db_.prepare(
+            "DELETE FROM recording_tags WHERE recording_seq = ? AND "
+            "tag_seq = (SELECT seq FROM tags WHERE name = ?)");
         if (!del) return std::unexpected(del.error());
         if (auto r = del->bind(recording_seq, tag).run(); !r) return r;
         if (db_.changes() == 0) {
@@ -161,9 +167,10 @@ Result<void> SqliteLibrary::set_tags(std::int64_t recording_seq, const std::vect
         }
     }
     // The search index reads tags from this column (see schema v2).
-    auto sync = db_.prepare("UPDATE recordings SET tags_text = coalesce((SELECT group_concat(t.name, ' ') "
-                            "FROM recording_tags rt JOIN tags t ON t.seq = rt.tag_seq WHERE rt.recording_seq = ?1), '') "
-                            "WHERE seq = ?1");
+    auto sync = db_.prepare(
+        "UPDATE recordings SET tags_text = coalesce((SELECT group_concat(t.name, ' ') "
+        "FROM recording_tags rt JOIN tags t ON t.seq = rt.tag_seq WHERE rt.recording_seq = ?1), '') "
+        "WHERE seq = ?1");
     if (!sync) return std::unexpected(sync.error());
     if (auto r = sync->bind(recording_seq).run(); !r) return r;
     if (!remove.empty()) {

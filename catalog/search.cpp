@@ -61,7 +61,9 @@ SearchQuery build_search_query(std::string_view text) {
 }
 
 namespace {
-bool is_word_byte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; }
+bool is_word_byte(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80;
+}
 }  // namespace
 
 double word_hits(const std::string& text, const SearchQuery& q) {
@@ -103,8 +105,8 @@ std::string excerpt(const std::string& text, const std::vector<std::string>& wor
     }
     // Grow the marked match to the end of its word (prefix queries match the word's start).
     size_t end = best + best_len;
-    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
-                                 static_cast<unsigned char>(text[end]) >= 0x80))
+    while (end < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) || static_cast<unsigned char>(text[end]) >= 0x80))
         ++end;
     size_t from = best > width / 3 ? utf8_start(best - width / 3) : 0;
     size_t to = std::min(text.size(), end + width);
@@ -133,30 +135,32 @@ Result<std::vector<SearchHit>> SqliteLibrary::search(const std::string& text, in
         return st->collect([](const sql::Statement& row) { return row.int64(0); });
     };
     std::vector<std::int64_t> rowids;
-    for (auto [sql, match] : {std::pair{"SELECT rowid FROM search WHERE search MATCH ? AND rowid < 0 ORDER BY rowid LIMIT ?",
-                                        "{title} : (" + q.fts + ")"},
-                              std::pair{"SELECT rowid FROM search WHERE search MATCH ? AND rowid < 0 ORDER BY rowid LIMIT ?",
-                                        q.fts},
-                              std::pair{"SELECT rowid FROM search WHERE search MATCH ? AND rowid > 0 "
-                                        "ORDER BY rowid DESC LIMIT ?",
-                                        q.fts}}) {
+    for (auto [sql, match] :
+         {std::pair{"SELECT rowid FROM search WHERE search MATCH ? AND rowid < 0 ORDER BY rowid LIMIT ?",
+                    "{title} : (" + q.fts + ")"},
+          std::pair{"SELECT rowid FROM search WHERE search MATCH ? AND rowid < 0 ORDER BY rowid LIMIT ?", q.fts},
+          std::pair{"SELECT rowid FROM search WHERE search MATCH ? AND rowid > 0 "
+                    "ORDER BY rowid DESC LIMIT ?",
+                    q.fts}}) {
         auto found = candidates(sql, match);
         if (!found) return std::unexpected(found.error());
         rowids.insert(rowids.end(), found->begin(), found->end());
     }
     std::sort(rowids.begin(), rowids.end());
     rowids.erase(std::unique(rowids.begin(), rowids.end()), rowids.end());
-    auto chapter_rowids = candidates(
-        "SELECT rowid FROM chapter_search WHERE chapter_search MATCH ? ORDER BY rowid DESC LIMIT ?", q.fts);
+    auto chapter_rowids =
+        candidates("SELECT rowid FROM chapter_search WHERE chapter_search MATCH ? ORDER BY rowid DESC LIMIT ?", q.fts);
     if (!chapter_rowids) return std::unexpected(chapter_rowids.error());
 
     // Rank: where the words are (title 8, tags 4, chapter title 3, description 2, comment 1) times
     // how many are found as words; newer first when equal.
     auto rec_q = db_.prepare("SELECT id, title, kind, description, tags_text, seq FROM recordings WHERE seq = ?");
-    auto com_q = db_.prepare("SELECT c.id, c.body, c.at_ms, r.id, r.title, r.kind, c.seq FROM comments c "
-                             "JOIN recordings r ON r.seq = c.recording_seq WHERE c.seq = ?");
-    auto chap_q = db_.prepare("SELECT c.title, c.at_ms, r.id, r.title, r.kind, c.seq FROM chapters c "
-                              "JOIN recordings r ON r.seq = c.recording_seq WHERE c.seq = ?");
+    auto com_q = db_.prepare(
+        "SELECT c.id, c.body, c.at_ms, r.id, r.title, r.kind, c.seq FROM comments c "
+        "JOIN recordings r ON r.seq = c.recording_seq WHERE c.seq = ?");
+    auto chap_q = db_.prepare(
+        "SELECT c.title, c.at_ms, r.id, r.title, r.kind, c.seq FROM chapters c "
+        "JOIN recordings r ON r.seq = c.recording_seq WHERE c.seq = ?");
     if (!rec_q) return std::unexpected(rec_q.error());
     if (!com_q) return std::unexpected(com_q.error());
     if (!chap_q) return std::unexpected(chap_q.error());

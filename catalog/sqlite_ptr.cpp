@@ -19,11 +19,10 @@ Result<Database> Database::open(const std::filesystem::path& file, int busy_time
     return alone;
 }
 
-Result<void> Database::connect(const std::filesystem::path& file, int busy_timeout_ms, const Vet& vet,
-                               bool exclusive) {
+Result<void> Database::connect(const std::filesystem::path& file, int busy_timeout_ms, const Vet& vet, bool exclusive) {
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     conn_.reset(raw);  // sqlite3_open_v2 hands out a handle even on failure; it must be closed
     file_ = file;
     busy_timeout_ms_ = busy_timeout_ms;
@@ -67,15 +66,16 @@ Error Database::error(int rc, std::string_view doing) const {
     case SQLITE_PERM:
     case SQLITE_IOERR:
         return {ErrorCode::io, fmt::format("cannot write {} while {} ({}); check that the folder exists and is "
-                                           "writable", file_.string(), doing, detail)};
+                                           "writable",
+                                           file_.string(), doing, detail)};
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
         return {ErrorCode::io, fmt::format("{} is damaged or is not a walkthrough catalog ({}); restore it from a "
-                                           "backup or point --library at another folder", file_.string(), detail)};
+                                           "backup or point --library at another folder",
+                                           file_.string(), detail)};
     case SQLITE_CONSTRAINT:
         return {ErrorCode::conflict, fmt::format("{} was refused by the catalog ({})", doing, detail)};
-    default:
-        return {ErrorCode::internal, fmt::format("catalog error while {}: {}", doing, detail)};
+    default: return {ErrorCode::internal, fmt::format("catalog error while {}: {}", doing, detail)};
     }
 }
 

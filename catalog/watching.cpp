@@ -15,7 +15,8 @@ View read_view(const sql::Statement& st, std::int64_t duration_ms) {
     v.person = st.text(1);
     v.intervals = decode_intervals(st.text(2));
     v.covered_ms = st.int64(3);
-    v.coverage = duration_ms > 0 ? std::min(1.0, static_cast<double>(v.covered_ms) / static_cast<double>(duration_ms)) : 0;
+    v.coverage =
+        duration_ms > 0 ? std::min(1.0, static_cast<double>(v.covered_ms) / static_cast<double>(duration_ms)) : 0;
     v.last_position_ms = st.int64(4);
     v.watched_at = st.opt_int64(5);
     if (!st.is_null(6)) v.how = st.text(6) == "coverage" ? WatchedHow::coverage : WatchedHow::explicit_mark;
@@ -29,9 +30,10 @@ constexpr const char* k_view_columns =
 }  // namespace
 
 Result<View> SqliteLibrary::load_view(std::int64_t recording_seq, std::int64_t person_seq, std::int64_t duration_ms) {
-    auto st = db_.prepare(fmt::format("SELECT {} FROM views v JOIN recordings r ON r.seq = v.recording_seq "
-                                      "JOIN people p ON p.seq = v.person_seq WHERE v.recording_seq = ? AND v.person_seq = ?",
-                                      k_view_columns));
+    auto st =
+        db_.prepare(fmt::format("SELECT {} FROM views v JOIN recordings r ON r.seq = v.recording_seq "
+                                "JOIN people p ON p.seq = v.person_seq WHERE v.recording_seq = ? AND v.person_seq = ?",
+                                k_view_columns));
     if (!st) return std::unexpected(st.error());
     st->bind(recording_seq, person_seq);
     auto row = st->step();
@@ -41,8 +43,9 @@ Result<View> SqliteLibrary::load_view(std::int64_t recording_seq, std::int64_t p
 }
 
 Result<void> SqliteLibrary::complete_assignments(std::int64_t recording_seq, std::int64_t person_seq, EpochMs at) {
-    auto st = db_.prepare("UPDATE assignments SET completed_at = ? WHERE recording_seq = ? AND assignee_seq = ? "
-                          "AND completed_at IS NULL");
+    auto st = db_.prepare(
+        "UPDATE assignments SET completed_at = ? WHERE recording_seq = ? AND assignee_seq = ? "
+        "AND completed_at IS NULL");
     if (!st) return std::unexpected(st.error());
     return st->bind(at, recording_seq, person_seq).run();
 }
@@ -89,8 +92,9 @@ Result<View> SqliteLibrary::record_progress(const Ref& ref, const std::vector<In
     std::optional<std::int64_t> position;
     bool counted = false;
     {
-        auto st = db_.prepare("SELECT intervals, watched_at, last_position_ms FROM views "
-                              "WHERE recording_seq = ? AND person_seq = ?");
+        auto st = db_.prepare(
+            "SELECT intervals, watched_at, last_position_ms FROM views "
+            "WHERE recording_seq = ? AND person_seq = ?");
         if (!st) return std::unexpected(st.error());
         st->bind(rec_ref->seq, me_seq_);
         auto row = st->step();
@@ -120,7 +124,8 @@ Result<View> SqliteLibrary::record_progress(const Ref& ref, const std::vector<In
     const bool becomes_watched = !watched_at && coverage_counts_as_watched(covered, rec->duration_ms);
 
     auto up = db_.prepare(
-        "INSERT INTO views(recording_seq, person_seq, intervals, covered_ms, last_position_ms, watched_at, watched_how, "
+        "INSERT INTO views(recording_seq, person_seq, intervals, covered_ms, last_position_ms, watched_at, "
+        "watched_how, "
         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
         "ON CONFLICT(recording_seq, person_seq) DO UPDATE SET intervals = ?3, covered_ms = ?4, last_position_ms = ?5, "
         "watched_at = coalesce(watched_at, ?6), watched_how = coalesce(watched_how, ?7), updated_at = ?8");
@@ -162,9 +167,10 @@ Result<std::vector<View>> SqliteLibrary::views(const Ref& ref) {
     if (!rec_ref) return std::unexpected(rec_ref.error());
     auto rec = load_recording(rec_ref->seq);
     if (!rec) return std::unexpected(rec.error());
-    auto st = db_.prepare(fmt::format("SELECT {} FROM views v JOIN recordings r ON r.seq = v.recording_seq "
-                                      "JOIN people p ON p.seq = v.person_seq WHERE v.recording_seq = ? ORDER BY p.name",
-                                      k_view_columns));
+    auto st =
+        db_.prepare(fmt::format("SELECT {} FROM views v JOIN recordings r ON r.seq = v.recording_seq "
+                                "JOIN people p ON p.seq = v.person_seq WHERE v.recording_seq = ? ORDER BY p.name",
+                                k_view_columns));
     if (!st) return std::unexpected(st.error());
     st->bind(rec_ref->seq);
     return st->collect([&](const sql::Statement& row) { return read_view(row, rec->duration_ms); });
@@ -193,10 +199,14 @@ Assignment read_assignment(const sql::Statement& st, const std::string& today) {
     a.completed_at = st.opt_int64(7);
     std::int64_t covered = st.int64(8), duration = st.int64(9);
     a.coverage = duration > 0 ? std::min(1.0, static_cast<double>(covered) / static_cast<double>(duration)) : 0;
-    if (a.completed_at) a.state = AssignmentState::done;
-    else if (a.due && today > *a.due) a.state = AssignmentState::overdue;  // ISO dates order as text
-    else if (covered > 0) a.state = AssignmentState::in_progress;
-    else a.state = AssignmentState::not_started;
+    if (a.completed_at)
+        a.state = AssignmentState::done;
+    else if (a.due && today > *a.due)
+        a.state = AssignmentState::overdue;  // ISO dates order as text
+    else if (covered > 0)
+        a.state = AssignmentState::in_progress;
+    else
+        a.state = AssignmentState::not_started;
     return a;
 }
 
@@ -221,7 +231,8 @@ Result<Assignment> SqliteLibrary::assign(const Ref& ref, const Ref& person_ref, 
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT watched_at FROM views WHERE recording_seq = ?2 AND person_seq = ?3)) "
         "ON CONFLICT(recording_seq, assignee_seq) DO UPDATE SET due_on = ?6");
     if (!st) return std::unexpected(st.error());
-    if (auto r = st->bind(new_id(), rec->seq, who->first, me_seq_, at, due).run(); !r) return std::unexpected(r.error());
+    if (auto r = st->bind(new_id(), rec->seq, who->first, me_seq_, at, due).run(); !r)
+        return std::unexpected(r.error());
     if (auto r = tx->commit(); !r) return std::unexpected(r.error());
     auto q = db_.prepare(std::string(k_assignment_select) + "WHERE a.recording_seq = ? AND a.assignee_seq = ?");
     if (!q) return std::unexpected(q.error());

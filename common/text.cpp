@@ -33,9 +33,12 @@ std::string fit(const std::string& raw, std::size_t width) {
     while (i < text.size()) {
         size_t len = 1;
         unsigned char c = static_cast<unsigned char>(text[i]);
-        if (c >= 0xF0) len = 4;
-        else if (c >= 0xE0) len = 3;
-        else if (c >= 0xC0) len = 2;
+        if (c >= 0xF0)
+            len = 4;
+        else if (c >= 0xE0)
+            len = 3;
+        else if (c >= 0xC0)
+            len = 2;
         if (chars + 1 == width && i + len < text.size()) {
             out += "…";
             ++chars;

@@ -22,6 +22,6 @@ std::string printable(const std::string& text, bool keep_newlines);
 // `text` on one line as it may reach a terminal: every control character, newlines too, a space.
 std::string one_line(const std::string& text);
 std::string fit(const std::string& text, std::size_t width);  // one line, padded or cut to `width` characters
-std::string human_size(std::int64_t bytes);                    // "12.3 MB"
+std::string human_size(std::int64_t bytes);                   // "12.3 MB"
 
 }  // namespace wt

@@ -95,7 +95,8 @@ std::string format_moment_exact(std::int64_t ms) {
 
 Result<std::string> parse_date(std::string_view text) {
     auto bad = [&] {
-        return fail(ErrorCode::invalid_input, fmt::format("'{}' is not a date; write YYYY-MM-DD (e.g. 2026-12-04)", text));
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("'{}' is not a date; write YYYY-MM-DD (e.g. 2026-12-04)", text));
     };
     auto parts = split(text, '-');
     if (parts.size() != 3 || parts[0].size() != 4 || parts[1].size() != 2 || parts[2].size() != 2) return bad();

@@ -122,9 +122,9 @@ private:
     av::FramePtr tempo_out_ = av::make_frame();
     av::SwrPtr swr_;
     Tempo tempo_;
-    int serial_ = -1;           // of the packets being decoded
-    SeekRequest target_;        // of that serial: the sound starts there
-    double next_media_pts_ = 0; // media time of the next output frame of this serial
+    int serial_ = -1;            // of the packets being decoded
+    SeekRequest target_;         // of that serial: the sound starts there
+    double next_media_pts_ = 0;  // media time of the next output frame of this serial
     bool have_pts_ = false;
 };
 

@@ -132,7 +132,8 @@ void Player::Impl::fill_audio(float* out, int frames, double device_extra_frames
                 items.pop_front();
                 continue;
             }
-            const int n = static_cast<int>(std::min<std::size_t>(std::size_t(frames - written), chunk_frames - c.frames_used));
+            const int n =
+                static_cast<int>(std::min<std::size_t>(std::size_t(frames - written), chunk_frames - c.frames_used));
             const float* src = c.samples.data() + c.frames_used * std::size_t(out_channels);
             float* dst = out + static_cast<std::size_t>(written) * out_channels;
             for (std::size_t i = 0; i < std::size_t(n) * std::size_t(out_channels); ++i) dst[i] = src[i] * gain;

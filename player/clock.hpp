@@ -59,9 +59,7 @@ FramePick pick_frame(std::span<const double> queued_pts, double clock, double de
 double wait_until_due(double next_pts, double clock, double speed);
 
 // The dead band for a stream of frames `frame_duration` long: a frame is shown up to this much early.
-inline double dead_band_for(double frame_duration) {
-    return std::clamp(frame_duration * 0.5, 0.005, 0.02);
-}
+inline double dead_band_for(double frame_duration) { return std::clamp(frame_duration * 0.5, 0.005, 0.02); }
 
 // Audio clock (mpv's playing_audio_pts): the media time of the next sample handed to the device,
 // minus what the device still has to play, which at `speed` covers speed × that many seconds.

@@ -26,9 +26,7 @@ struct Weights {
     double kr, kb;
 };
 
-Weights weights(Matrix m) {
-    return m == Matrix::bt601 ? Weights{0.299, 0.114} : Weights{0.2126, 0.0722};
-}
+Weights weights(Matrix m) { return m == Matrix::bt601 ? Weights{0.299, 0.114} : Weights{0.2126, 0.0722}; }
 
 }  // namespace
 

@@ -49,9 +49,9 @@ Result<void> Player::Impl::open(const std::filesystem::path& path, const PlayOpt
     try_stream(video, vindex);
     try_stream(audio, av_find_best_stream(fc, AVMEDIA_TYPE_AUDIO, -1, vindex, nullptr, 0));
     if (video.index < 0 && audio.index < 0) {
-        return fail(ErrorCode::bad_media,
-                    problems.empty() ? fmt::format("'{}' has no video or audio stream to play", path.string())
-                                     : fmt::format("'{}' cannot be played: {}", path.string(), problems));
+        return fail(ErrorCode::bad_media, problems.empty()
+                                              ? fmt::format("'{}' has no video or audio stream to play", path.string())
+                                              : fmt::format("'{}' cannot be played: {}", path.string(), problems));
     }
     if (!problems.empty()) warnings.push_back(problems);
 
@@ -108,7 +108,8 @@ void Player::Impl::demux() {
                 lock.unlock();
                 auto enough = [&](StreamPart& s) {
                     return s.index < 0 || s.ended(current_serial()) ||
-                           (s.packets.size() > k_min_packets && queued_seconds(s.packets, s.time_base) > k_min_queued_seconds);
+                           (s.packets.size() > k_min_packets &&
+                            queued_seconds(s.packets, s.time_base) > k_min_queued_seconds);
                 };
                 std::int64_t bytes = 0;
                 for (StreamPart* s : {&video, &audio}) {
@@ -145,14 +146,15 @@ void Player::Impl::demux() {
                 add_warning(fmt::format("reading stopped early: {}", av::error_text(ret)));
             // A null packet tells each decoder to drain.
             for (StreamPart* s : {&video, &audio})
-                if (s->index >= 0) s->packets.push(QueuedPacket{nullptr, serial_now}, [&] { return abandoned(serial_now); });
+                if (s->index >= 0)
+                    s->packets.push(QueuedPacket{nullptr, serial_now}, [&] { return abandoned(serial_now); });
             std::lock_guard lock(control_lock);
             if (serial == serial_now) demux_eof = true;
             continue;
         }
-        StreamPart* target = packet->stream_index == video.index ? &video
+        StreamPart* target = packet->stream_index == video.index   ? &video
                              : packet->stream_index == audio.index ? &audio
-                                                                    : nullptr;
+                                                                   : nullptr;
         if (!target) {
             av_packet_unref(packet.get());
             continue;

@@ -84,7 +84,7 @@ struct QueuedPacket {
 
 struct DecodedVideo {
     av::FramePtr frame;
-    double pts = 0;       // seconds from the file's start
+    double pts = 0;  // seconds from the file's start
     double duration = 0;
     int serial = 0;
 };
@@ -96,7 +96,7 @@ struct AudioChunk {
     double pts = 0;               // media time of samples[0]
     double media_per_frame = 0;   // media seconds one output frame covers (speed / rate)
     int serial = 0;
-    bool end = false;             // the stream ended after this chunk (may be empty)
+    bool end = false;  // the stream ended after this chunk (may be empty)
 };
 
 struct SeekRequest {
@@ -136,8 +136,8 @@ struct Player::Impl {
     mutable std::mutex control_lock;
     std::condition_variable demux_wake;
     bool quit = false;
-    int serial = 0;                       // bumped per seek; everything older is dropped
-    SeekRequest seek_target;              // of the current serial (decoders trim to it)
+    int serial = 0;                           // bumped per seek; everything older is dropped
+    SeekRequest seek_target;                  // of the current serial (decoders trim to it)
     std::optional<SeekRequest> pending_seek;  // for the demux thread; the latest wins
     bool demux_eof = false;
     std::atomic<double> speed{1.0};
@@ -158,7 +158,7 @@ struct Player::Impl {
     bool awaiting_first_frame = true;
     bool ended_state = false;
     bool step_pending = false;  // step_frame() asked for the next frame; poll() shows it once decoded
-    bool stepped = false;     // frames were stepped while paused: play() re-seeks to line the sound up
+    bool stepped = false;       // frames were stepped while paused: play() re-seeks to line the sound up
     std::int64_t frames_shown = 0, frames_dropped = 0;
     double av_offset = 0;
     WatchTracker watch;
@@ -170,7 +170,7 @@ struct Player::Impl {
     std::atomic<OpenState> open_state{opening};
     std::string open_error;  // written before open_state becomes failed
     bool ready() const { return open_state == opened; }
-    void begin_playback();   // after open(): clocks set, threads started
+    void begin_playback();  // after open(): clocks set, threads started
 
     Impl() = default;
     ~Impl();

@@ -34,8 +34,8 @@ constexpr std::array<double, 4> kBackoff = {0.0, 1.0, 5.0, 30.0};
 struct FrameReader::Decoded {
     av::FramePtr frame;
     double seconds = 0;
-    bool late = false;            // the first frame decoded was already after the target
-    bool maybe_skipped = false;   // a skipped (non-reference) frame could have been the answer
+    bool late = false;           // the first frame decoded was already after the target
+    bool maybe_skipped = false;  // a skipped (non-reference) frame could have been the answer
 };
 
 Result<FrameReader> FrameReader::open(const std::filesystem::path& file) {

@@ -23,8 +23,8 @@ public:
     static Result<FrameReader> open(const std::filesystem::path& file);
 
     struct Frame {
-        av::FramePtr frame;   // decoded, in the decoder's pixel format; owned by the caller
-        double seconds = 0;   // its presentation time, on the same clock as read_at's argument
+        av::FramePtr frame;  // decoded, in the decoder's pixel format; owned by the caller
+        double seconds = 0;  // its presentation time, on the same clock as read_at's argument
     };
 
     // The frame on screen at `seconds` after the start of the video stream (its first frame is at
@@ -41,7 +41,7 @@ public:
     const Stats& stats() const { return pull_->stats(); }
 
     const std::filesystem::path& file() const { return file_; }
-    int width() const;   // of the decoded frames, as stored
+    int width() const;  // of the decoded frames, as stored
     int height() const;
     // How the frames are shown (the stream's display matrix): upright is turn().shown_size().
     av::Orientation turn() const { return turn_; }

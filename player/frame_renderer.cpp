@@ -127,7 +127,8 @@ public:
         glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
         glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
         for (std::size_t i = 0; i < kPixelStore.size(); ++i)
-            glPixelStorei(kPixelStore[i], kPixelStore[i] == GL_UNPACK_ALIGNMENT || kPixelStore[i] == GL_PACK_ALIGNMENT ? 4 : 0);
+            glPixelStorei(kPixelStore[i],
+                          kPixelStore[i] == GL_UNPACK_ALIGNMENT || kPixelStore[i] == GL_PACK_ALIGNMENT ? 4 : 0);
         for (GLenum s : kSwitches) glDisable(s);
         glPolygonMode(GL_FRONT_AND_BACK, GL_FILL);
         for (int i = 0; i < kUnits; ++i) glBindSampler(i, 0);
@@ -137,9 +138,9 @@ private:
     static constexpr std::array<GLenum, 10> kPixelStore = {
         GL_UNPACK_ALIGNMENT, GL_UNPACK_ROW_LENGTH, GL_UNPACK_SKIP_PIXELS, GL_UNPACK_SKIP_ROWS, GL_UNPACK_IMAGE_HEIGHT,
         GL_PACK_ALIGNMENT,   GL_PACK_ROW_LENGTH,   GL_PACK_SKIP_PIXELS,   GL_PACK_SKIP_ROWS,   GL_PACK_IMAGE_HEIGHT};
-    static constexpr std::array<GLenum, 7> kSwitches = {GL_BLEND,        GL_SCISSOR_TEST, GL_DEPTH_TEST,
-                                                        GL_STENCIL_TEST, GL_CULL_FACE,    GL_FRAMEBUFFER_SRGB,
-                                                        GL_RASTERIZER_DISCARD};
+    static constexpr std::array<GLenum, 7> kSwitches = {
+        GL_BLEND,     GL_SCISSOR_TEST,     GL_DEPTH_TEST,        GL_STENCIL_TEST,
+        GL_CULL_FACE, GL_FRAMEBUFFER_SRGB, GL_RASTERIZER_DISCARD};
     GLint program_ = 0, vao_ = 0, draw_fbo_ = 0, read_fbo_ = 0, active_texture_ = GL_TEXTURE0;
     GLint unpack_buffer_ = 0, pack_buffer_ = 0;
     std::array<GLint, 4> viewport_{};
@@ -219,23 +220,24 @@ Result<Program> link(const Shader& vert, const fs::path& frag_file, const std::a
     p.flip = glGetUniformLocation(id, "u_flip");
     p.orient = glGetUniformLocation(id, "u_orient");
     p.orient_offset = glGetUniformLocation(id, "u_orient_offset");
-    for (int i = 0; i < kUnits; ++i)
-        p.samplers[i] = samplers[i] ? glGetUniformLocation(id, samplers[i]) : -1;
+    for (int i = 0; i < kUnits; ++i) p.samplers[i] = samplers[i] ? glGetUniformLocation(id, samplers[i]) : -1;
     // A shader edited into something that no longer uses a uniform would silently draw wrong colours.
     if (p.matrix < 0 || p.offset < 0 || p.samplers[0] < 0 || p.samplers[1] < 0)
         return fail(ErrorCode::internal, fmt::format("the shader '{}' lacks the uniforms u_matrix, u_offset, u_y or "
                                                      "its chroma sampler; it does not match this walkthrough",
                                                      frag_file.string()));
     if (p.orient < 0 || p.orient_offset < 0)
-        return fail(ErrorCode::internal, "the vertex shader 'fullscreen.vert' lacks the uniforms u_orient or "
-                                         "u_orient_offset; it does not match this walkthrough");
+        return fail(ErrorCode::internal,
+                    "the vertex shader 'fullscreen.vert' lacks the uniforms u_orient or "
+                    "u_orient_offset; it does not match this walkthrough");
     return p;
 }
 
 // Largest of 8/4/2/1 dividing the row stride, so rows start exactly `stride` bytes apart (mpv
 // gl_upload_tex).
 GLint unpack_alignment(int stride) {
-    for (GLint a : {8, 4, 2}) if (stride % a == 0) return a;
+    for (GLint a : {8, 4, 2})
+        if (stride % a == 0) return a;
     return 1;
 }
 
@@ -257,8 +259,8 @@ bool upload_plane(GLuint texture, GLenum format, int bpp, const std::uint8_t* da
         // own allocators, but a caller-built frame may do it).
         scratch.resize(static_cast<std::size_t>(w) * bpp * h);
         for (int y = 0; y < h; ++y)
-            std::memcpy(scratch.data() + static_cast<std::size_t>(y) * w * bpp, first + static_cast<std::ptrdiff_t>(y) * stride,
-                        static_cast<std::size_t>(w) * bpp);
+            std::memcpy(scratch.data() + static_cast<std::size_t>(y) * w * bpp,
+                        first + static_cast<std::ptrdiff_t>(y) * stride, static_cast<std::size_t>(w) * bpp);
         first = scratch.data();
         stride = w * bpp;
     }
@@ -284,7 +286,7 @@ std::pair<int, int> chroma_position(const AVFrame& f) {
     AVChromaLocation loc = f.chroma_location;
     if (loc == AVCHROMA_LOC_UNSPECIFIED)
         loc = (f.format == AV_PIX_FMT_YUVJ420P || f.color_range == AVCOL_RANGE_JPEG) ? AVCHROMA_LOC_CENTER
-                                                                                       : AVCHROMA_LOC_LEFT;
+                                                                                     : AVCHROMA_LOC_LEFT;
     int x = 128, y = 128;
     if (avcodec_enum_to_chroma_pos(&x, &y, loc) < 0) x = y = 128;
     return {x, y};
@@ -328,28 +330,29 @@ Result<const AVFrame*> FrameRenderer::Conversion::convert(const AVFrame& in) {
     const auto format = static_cast<AVPixelFormat>(in.format);
     const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);
     if (!desc || (desc->flags & AV_PIX_FMT_FLAG_HWACCEL) || !sws_isSupportedInput(format))
-        return fail(ErrorCode::bad_media, fmt::format("cannot show video frames in the {} pixel format",
-                                                      desc ? desc->name : "unknown"));
+        return fail(ErrorCode::bad_media,
+                    fmt::format("cannot show video frames in the {} pixel format", desc ? desc->name : "unknown"));
     const bool rgb = (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) != 0;
     const bool gray = !rgb && desc->nb_components <= 2;
     // Luma-only pictures are full range unless they say otherwise (swscale's view of gray, too).
-    const bool full = rgb || in.color_range == AVCOL_RANGE_JPEG ||
-                      choose_colour(in).range == Range::full || (gray && in.color_range != AVCOL_RANGE_MPEG);
+    const bool full = rgb || in.color_range == AVCOL_RANGE_JPEG || choose_colour(in).range == Range::full ||
+                      (gray && in.color_range != AVCOL_RANGE_MPEG);
 
     if (!sws || w != in.width || h != in.height || from != format || full != this->full) {
         sws.reset(sws_getContext(in.width, in.height, format, in.width, in.height, AV_PIX_FMT_YUV420P,
                                  SWS_BICUBIC | SWS_ACCURATE_RND, nullptr, nullptr, nullptr));
         if (!sws)
-            return fail(ErrorCode::internal, fmt::format("cannot convert {}x{} {} video to yuv420p", in.width,
-                                                         in.height, desc->name));
+            return fail(ErrorCode::internal,
+                        fmt::format("cannot convert {}x{} {} video to yuv420p", in.width, in.height, desc->name));
         // RGB gets an explicit matrix (BT.709, full range: no levels lost) that the output is then
         // tagged with. YUV keeps its own matrix and range: swscale only resamples the chroma, and
         // must not squeeze full range into limited, which it would do by default.
-        const int space = rgb ? SWS_CS_ITU709
-                              : (choose_colour(in).matrix == Matrix::bt709 ? SWS_CS_ITU709 : SWS_CS_ITU601);
+        const int space =
+            rgb ? SWS_CS_ITU709 : (choose_colour(in).matrix == Matrix::bt709 ? SWS_CS_ITU709 : SWS_CS_ITU601);
         const int* table = sws_getCoefficients(space);
         if (sws_setColorspaceDetails(sws.get(), table, full, table, full, 0, 1 << 16, 1 << 16) < 0)
-            return fail(ErrorCode::internal, fmt::format("cannot set up the colour conversion of {} video", desc->name));
+            return fail(ErrorCode::internal,
+                        fmt::format("cannot set up the colour conversion of {} video", desc->name));
         out = av::make_frame();
         if (!out) return fail(ErrorCode::internal, "out of memory converting a video frame");
         out->format = AV_PIX_FMT_YUV420P;
@@ -366,8 +369,8 @@ Result<const AVFrame*> FrameRenderer::Conversion::convert(const AVFrame& in) {
     }
     if (av_frame_make_writable(out.get()) < 0 ||
         sws_scale(sws.get(), in.data, in.linesize, 0, in.height, out->data, out->linesize) < 0)
-        return fail(ErrorCode::internal, fmt::format("converting a {}x{} {} video frame failed", in.width, in.height,
-                                                     desc->name));
+        return fail(ErrorCode::internal,
+                    fmt::format("converting a {}x{} {} video frame failed", in.width, in.height, desc->name));
     out->color_range = full ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
     out->colorspace = rgb ? AVCOL_SPC_BT709 : in.colorspace;
     // 4:2:0 input keeps its chroma where it was; swscale averages anything denser, which puts the
@@ -422,9 +425,8 @@ Result<std::unique_ptr<FrameRenderer>> FrameRenderer::create() {
     if (!version)
         return fail(ErrorCode::internal, "the video renderer needs a current OpenGL context, and there is none");
     if (major * 10 + minor < 33)
-        return fail(ErrorCode::internal,
-                    fmt::format("the video renderer needs OpenGL 3.3, and this context is {}",
-                                reinterpret_cast<const char*>(version)));
+        return fail(ErrorCode::internal, fmt::format("the video renderer needs OpenGL 3.3, and this context is {}",
+                                                     reinterpret_cast<const char*>(version)));
     auto dir = find_shader_dir();
     if (!dir) return std::unexpected(dir.error());
 
@@ -438,8 +440,8 @@ Result<std::unique_ptr<FrameRenderer>> FrameRenderer::create() {
     auto planar = link(*vert, *dir / "yuv420p.frag", {"u_y", "u_u", "u_v"});
     if (!planar) return std::unexpected(planar.error());
     if (planar->samplers[2] < 0)
-        return fail(ErrorCode::internal, fmt::format("the shader '{}' lacks the sampler u_v",
-                                                     (*dir / "yuv420p.frag").string()));
+        return fail(ErrorCode::internal,
+                    fmt::format("the shader '{}' lacks the sampler u_v", (*dir / "yuv420p.frag").string()));
     auto nv12 = link(*vert, *dir / "nv12.frag", {"u_y", "u_uv", nullptr});
     if (!nv12) return std::unexpected(nv12.error());
     gl.planar = std::move(*planar);
@@ -479,8 +481,9 @@ Result<void> FrameRenderer::upload(const AVFrame& in, av::Orientation turn) {
     for (int i = 0; i < planes; ++i) {
         const int row_bytes = i == 0 ? w : (layout == Layout::nv12 ? 2 * cw : cw);
         if (!frame->data[i] || std::abs(frame->linesize[i]) < row_bytes)
-            return fail(ErrorCode::invalid_input,
-                        fmt::format("cannot show a {}x{} video frame whose plane {} is missing or too narrow", w, h, i));
+            return fail(
+                ErrorCode::invalid_input,
+                fmt::format("cannot show a {}x{} video frame whose plane {} is missing or too narrow", w, h, i));
     }
     Gl& gl = *gl_;
 
@@ -498,9 +501,9 @@ Result<void> FrameRenderer::upload(const AVFrame& in, av::Orientation turn) {
         glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, gl.target.get(), 0);
         width_ = height_ = 0;  // until a frame of the new size is drawn
         if (const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER); status != GL_FRAMEBUFFER_COMPLETE)
-            return fail(ErrorCode::internal,
-                        fmt::format("cannot draw a {}x{} video frame: its framebuffer is incomplete (0x{:x})", w, h,
-                                    status));
+            return fail(
+                ErrorCode::internal,
+                fmt::format("cannot draw a {}x{} video frame: its framebuffer is incomplete (0x{:x})", w, h, status));
     }
     if (layout != gl.layout || w != gl.plane_w || h != gl.plane_h) {
         for (int i = 0; i < kUnits; ++i) {
@@ -546,7 +549,8 @@ Result<void> FrameRenderer::upload(const AVFrame& in, av::Orientation turn) {
     glDrawArrays(GL_TRIANGLES, 0, 3);
 
     if (const GLenum err = glGetError(); err != GL_NO_ERROR)
-        return fail(ErrorCode::internal, fmt::format("drawing a {}x{} video frame failed (GL error 0x{:x})", w, h, err));
+        return fail(ErrorCode::internal,
+                    fmt::format("drawing a {}x{} video frame failed (GL error 0x{:x})", w, h, err));
     target_texture_ = gl.target.get();
     width_ = shown_w;
     height_ = shown_h;

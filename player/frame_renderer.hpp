@@ -62,8 +62,8 @@ public:
 
 private:
     FrameRenderer() = default;
-    struct Gl;            // GL object handles and per-layout state (frame_renderer.cpp)
-    struct Conversion;    // swscale state for formats the shaders do not take directly
+    struct Gl;          // GL object handles and per-layout state (frame_renderer.cpp)
+    struct Conversion;  // swscale state for formats the shaders do not take directly
     std::unique_ptr<Gl> gl_;
     std::unique_ptr<Conversion> conversion_;
     unsigned target_texture_ = 0;

@@ -1,7 +1,6 @@
 // The player's commands and its presentation step: which frame is on screen, by the master clock.
 #include "player/player.hpp"
 
-#include <tuple>
 #include <chrono>
 #include <cmath>
 #include <tuple>
@@ -27,11 +26,11 @@ double steady_seconds() {
 
 const char* to_string(State s) {
     switch (s) {
-        case State::opening: return "opening";
-        case State::playing: return "playing";
-        case State::paused: return "paused";
-        case State::ended: return "ended";
-        case State::failed: return "failed";
+    case State::opening: return "opening";
+    case State::playing: return "playing";
+    case State::paused: return "paused";
+    case State::ended: return "ended";
+    case State::failed: return "failed";
     }
     return "?";
 }
@@ -102,8 +101,10 @@ void Player::Impl::request_seek(double target, SeekMode mode) {
     }
     demux_wake.notify_all();
     const double now = steady_seconds();
-    if (paused) watch.interrupted();
-    else watch.began(target, s, now);
+    if (paused)
+        watch.interrupted();
+    else
+        watch.began(target, s, now);
     ended_state = false;
     awaiting_first_frame = true;
     system_clock.set(target, now, s);
@@ -306,7 +307,8 @@ PollResult Player::poll() {
         bool audio_done;
         {
             std::lock_guard lock(e.control_lock);
-            audio_done = e.audio.index < 0 || e.audio_ended_serial == s || (e.audio.ended(s) && e.audio_chunks.size() == 0);
+            audio_done =
+                e.audio.index < 0 || e.audio_ended_serial == s || (e.audio.ended(s) && e.audio_chunks.size() == 0);
         }
         const double last_frame_end = e.shown_pts + e.frame_duration;
         if (video_done && audio_done && (e.video.index < 0 || std::isnan(clock) || clock >= last_frame_end - 0.001)) {

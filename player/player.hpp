@@ -49,14 +49,14 @@ struct Snapshot {
     State state = State::opening;
     std::int64_t position_ms = 0;
     std::int64_t duration_ms = 0;
-    std::int64_t buffered_ms = 0;       // decoded or demuxed ahead of the position
+    std::int64_t buffered_ms = 0;  // decoded or demuxed ahead of the position
     double speed = 1.0;
     float volume = 1.0f;
     bool muted = false;
     bool seeking = false;
     bool has_video = false;
     bool has_audio = false;
-    int width = 0, height = 0;          // of the video as shown (turned upright by its display matrix)
+    int width = 0, height = 0;  // of the video as shown (turned upright by its display matrix)
     std::int64_t frames_decoded = 0;
     std::int64_t frames_shown = 0;
     std::int64_t frames_dropped = 0;    // late at presentation: the next one was already due
@@ -93,8 +93,8 @@ public:
     void seek_relative(double delta_seconds);
     // Pauses and shows the next frame (forward) or the previous one (backward, by an exact seek).
     void step_frame(bool forward = true);
-    void set_speed(double speed);  // clamped to 0.5 .. 2.0
-    void set_volume(float volume); // 0 .. 1
+    void set_speed(double speed);   // clamped to 0.5 .. 2.0
+    void set_volume(float volume);  // 0 .. 1
     void set_muted(bool muted);
 
     // Advances presentation: picks the video frame to show by the master clock. Call once per UI

@@ -38,7 +38,8 @@ Result<std::unique_ptr<HiddenGlContext>> HiddenGlContext::create() {
     gl->owns_sdl_ = SDL_WasInit(0) == 0;
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
         if (!x11)
-            return fail(ErrorCode::not_found, fmt::format("cannot start SDL's {} video driver: {}", driver, SDL_GetError()));
+            return fail(ErrorCode::not_found,
+                        fmt::format("cannot start SDL's {} video driver: {}", driver, SDL_GetError()));
         return fail(ErrorCode::not_found,
                     fmt::format("cannot use the X server at DISPLAY={} ({}). Check that it is running and that you may "
                                 "use it (XAUTHORITY, xhost), {}",

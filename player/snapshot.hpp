@@ -14,12 +14,12 @@ struct SDL_Window;
 namespace wt::player {
 
 struct SnapshotInfo {
-    double seconds = 0;              // the written frame's time (see FrameReader::read_at)
-    int width = 0;                   // the PNG's size: the frame's storage size turned as its display
-                                     // matrix says (pixel aspect not applied)
+    double seconds = 0;  // the written frame's time (see FrameReader::read_at)
+    int width = 0;       // the PNG's size: the frame's storage size turned as its display
+                         // matrix says (pixel aspect not applied)
     int height = 0;
-    ColourSpec colour;               // the YCbCr → RGB conversion used
-    std::int64_t corrupt_frames = 0; // frames decoded with errors on the way to this one
+    ColourSpec colour;                // the YCbCr → RGB conversion used
+    std::int64_t corrupt_frames = 0;  // frames decoded with errors on the way to this one
 };
 
 // Writes the frame on screen at `seconds` (FrameReader::read_at rules) of `video` to `png`.

@@ -28,7 +28,7 @@ void Player::Impl::decode_video() {
             return quit;
         });
         if (!item) return;
-        demux_wake.notify_one();  // room in the queue: the demuxer may read on
+        demux_wake.notify_one();                         // room in the queue: the demuxer may read on
         if (item->serial != current_serial()) continue;  // from before a seek: dropped, not decoded
         if (item->serial != decoder_serial) {
             avcodec_flush_buffers(dec);
@@ -46,7 +46,8 @@ void Player::Impl::decode_video() {
             out.serial = decoder_serial;
             out.frame = av::make_frame();
             av_frame_move_ref(out.frame.get(), f);
-            if (target.mode == SeekMode::exact && target.serial == decoder_serial && out.pts <= target.target + 0.0005) {
+            if (target.mode == SeekMode::exact && target.serial == decoder_serial &&
+                out.pts <= target.target + 0.0005) {
                 held = std::move(out);  // not yet known to be the last one before the target
                 return;
             }

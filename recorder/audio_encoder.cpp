@@ -15,11 +15,12 @@ constexpr int k_rate = 48000;
 // The drift correction is set again every second over the next 10 s of samples, so it never runs
 // out while frames come; 10 s gives it a resolution of 2 ppm.
 constexpr int k_compensation_span = 10 * k_rate;
-}
+}  // namespace
 
 Result<std::unique_ptr<AudioEncoder>> AudioEncoder::open(int bitrate, bool denoise) {
     const AVCodec* codec = avcodec_find_encoder_by_name("libopus");
-    if (!codec) return fail(ErrorCode::internal, "this FFmpeg has no libopus encoder; install libavcodec59 from Debian");
+    if (!codec)
+        return fail(ErrorCode::internal, "this FFmpeg has no libopus encoder; install libavcodec59 from Debian");
     auto enc = std::make_unique<AudioEncoder>();
     enc->encoder_.reset(avcodec_alloc_context3(codec));
     if (!enc->encoder_ || !enc->chunk_ || !enc->packet_) return fail(ErrorCode::internal, "out of memory");
@@ -31,7 +32,7 @@ Result<std::unique_ptr<AudioEncoder>> AudioEncoder::open(int bitrate, bool denoi
     c->time_base = {1, k_rate};
     c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     av_opt_set(c->priv_data, "application", "voip", 0);  // speech: better intelligibility per bit
-    c->compression_level = 5;  // of 10: measured 0.84 -> 0.52 CPU-s/min at 32 kbit/s speech
+    c->compression_level = 5;                            // of 10: measured 0.84 -> 0.52 CPU-s/min at 32 kbit/s speech
     int ret = avcodec_open2(c, codec, nullptr);
     if (ret < 0) return fail(ErrorCode::internal, fmt::format("cannot open libopus: {}", av::error_text(ret)));
     enc->fifo_.reset(av_audio_fifo_alloc(c->sample_fmt, 1, k_rate));
@@ -63,7 +64,8 @@ Result<void> AudioEncoder::encode(const AVFrame* frame, std::int64_t start_us, c
         // swr_set_compensation() would re-initialise it mid-stream and lose what it buffers.
         if (ret >= 0 && follow_from_us_ >= 0) ret = av_opt_set_int(raw, "flags", SWR_FLAG_RESAMPLE, 0);
         if (ret < 0 || (ret = swr_init(raw)) < 0) {
-            return fail(ErrorCode::bad_media, fmt::format("cannot convert the microphone's audio: {}", av::error_text(ret)));
+            return fail(ErrorCode::bad_media,
+                        fmt::format("cannot convert the microphone's audio: {}", av::error_text(ret)));
         }
         in_rate_ = frame->sample_rate;
         in_format_ = frame->format;
@@ -116,7 +118,8 @@ Result<void> AudioEncoder::follow(std::int64_t start_us) {
     const int samples = static_cast<int>(std::lround(c.stretch * k_compensation_span));
     if (samples != 0 || compensation_ != 0) {
         if (int ret = swr_set_compensation(resampler_.get(), samples, k_compensation_span); ret < 0) {
-            return fail(ErrorCode::internal, fmt::format("cannot follow the microphone's clock: {}", av::error_text(ret)));
+            return fail(ErrorCode::internal,
+                        fmt::format("cannot follow the microphone's clock: {}", av::error_text(ret)));
         }
         compensation_ = samples;
     }
@@ -142,7 +145,7 @@ Result<void> AudioEncoder::fill_silence(std::int64_t until_us, const PacketSink&
     const std::int64_t until = av_rescale(std::max<std::int64_t>(until_us, 0), k_rate, 1'000'000);
     if (first_pts_ < 0) {
         if (tolerance_us > 0) return {};  // a hole before any audio: the audio simply starts later
-        first_pts_ = next_pts_ = until;    // a microphone that never delivered: silence from here
+        first_pts_ = next_pts_ = until;   // a microphone that never delivered: silence from here
     }
     const std::int64_t missing = until - next_pts_ - av_audio_fifo_size(fifo_.get()) + pending_drop_;
     if (missing <= av_rescale(tolerance_us, k_rate, 1'000'000)) return {};
@@ -157,7 +160,8 @@ Result<void> AudioEncoder::flush(const PacketSink& sink) {
     if (resampler_) {  // the last few samples inside a resampling filter
         std::vector<std::int16_t> rest(static_cast<size_t>(std::max(swr_get_out_samples(resampler_.get(), 0), 0)));
         uint8_t* planes[1] = {reinterpret_cast<uint8_t*>(rest.data())};
-        const int got = rest.empty() ? 0 : swr_convert(resampler_.get(), planes, static_cast<int>(rest.size()), nullptr, 0);
+        const int got =
+            rest.empty() ? 0 : swr_convert(resampler_.get(), planes, static_cast<int>(rest.size()), nullptr, 0);
         if (got > 0) {
             if (auto r = take_resampled(rest.data(), got); !r) return r;
         }
@@ -187,7 +191,8 @@ Result<void> AudioEncoder::encode_from_fifo(bool final, const PacketSink& sink) 
         }
         chunk_->pts = next_pts_;
         next_pts_ += n;
-        if (auto r = av::encode_and_drain(encoder_.get(), chunk_.get(), packet_.get(), "the sound (opus)", sink); !r) return r;
+        if (auto r = av::encode_and_drain(encoder_.get(), chunk_.get(), packet_.get(), "the sound (opus)", sink); !r)
+            return r;
     }
     return {};
 }

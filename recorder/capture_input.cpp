@@ -57,7 +57,8 @@ Result<std::unique_ptr<CaptureInput>> CaptureInput::open(const InputSpec& spec, 
         if (!ifmt) {
             return fail(ErrorCode::invalid_input,
                         fmt::format("{}: '{}' is not an input format this FFmpeg knows (e.g. x11grab, pulse, alsa, "
-                                    "lavfi)", spec.what, spec.format));
+                                    "lavfi)",
+                                    spec.what, spec.format));
         }
     }
     in->live_ = is_live(spec.format);
@@ -83,11 +84,12 @@ Result<std::unique_ptr<CaptureInput>> CaptureInput::open(const InputSpec& spec, 
     }
     in->stream_index_ = av_find_best_stream(raw, type, -1, -1, nullptr, 0);
     if (in->stream_index_ < 0) {
-        return fail(ErrorCode::bad_media, fmt::format("{} has no {} stream", spec.what,
-                                                      type == AVMEDIA_TYPE_VIDEO ? "video" : "audio"));
+        return fail(ErrorCode::bad_media,
+                    fmt::format("{} has no {} stream", spec.what, type == AVMEDIA_TYPE_VIDEO ? "video" : "audio"));
     }
     auto decoder = av::open_decoder(raw->streams[in->stream_index_], {.threads = 1});
-    if (!decoder) return fail(ErrorCode::bad_media, fmt::format("cannot decode {}: {}", spec.what, decoder.error().message));
+    if (!decoder)
+        return fail(ErrorCode::bad_media, fmt::format("cannot decode {}: {}", spec.what, decoder.error().message));
     in->decoder_ = std::move(*decoder);
     in->pull_ = std::make_unique<av::PullDecoder>(raw, in->decoder_.get(), in->stream_index_,
                                                   av::PullDecoder::Options{.live = in->live_});
@@ -125,8 +127,9 @@ Result<av::FramePtr> CaptureInput::next_frame() {
     auto got = pull_->next(frame.get());
     if (interrupted_.load()) return fail(ErrorCode::conflict, "stopped");
     // "the microphone stopped delivering: …"
-    if (!got) return fail(got.error().code, fmt::format("{}{} {}", what_, got.error().code == ErrorCode::io ? "" : ":",
-                                                        got.error().message));
+    if (!got)
+        return fail(got.error().code,
+                    fmt::format("{}{} {}", what_, got.error().code == ErrorCode::io ? "" : ":", got.error().message));
     if (!*got) return av::FramePtr();  // the end of a file or generator, drained
     if (frame->pts == AV_NOPTS_VALUE) frame->pts = frame->best_effort_timestamp;
     return frame;

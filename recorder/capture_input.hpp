@@ -17,10 +17,10 @@
 namespace wt::recorder {
 
 struct InputSpec {
-    std::string format;                     // libavdevice/libavformat name: "x11grab", "pulse", "lavfi", ...
+    std::string format;  // libavdevice/libavformat name: "x11grab", "pulse", "lavfi", ...
     std::string url;
     std::vector<std::pair<std::string, std::string>> options;
-    std::string what;                       // for messages: "the screen", "the microphone", "--video-input"
+    std::string what;  // for messages: "the screen", "the microphone", "--video-input"
 };
 
 // "lavfi:testsrc2=size=1280x720:rate=30" -> {lavfi, testsrc2=...}; a bare path is read as a file.
@@ -48,7 +48,7 @@ private:
 
     av::InputFormatPtr format_;
     av::CodecContextPtr decoder_;
-    std::unique_ptr<av::PullDecoder> pull_;      // reads format_ into decoder_
+    std::unique_ptr<av::PullDecoder> pull_;     // reads format_ into decoder_
     av::PacketPtr packet_ = av::make_packet();  // for skip_buffered()
     int stream_index_ = -1;
     bool live_ = false;

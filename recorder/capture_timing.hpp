@@ -39,14 +39,14 @@ inline constexpr std::int64_t k_catch_up_us = 5'000'000;
 struct FrameVerdict {
     enum class Action { keep, drop, stop };
     enum class Reason {
-        none,          // kept
-        empty,         // drop: a sound frame without samples
-        countdown,     // drop: stamped before the recording began
-        paused,        // drop: taken while paused
-        over_rate,     // drop: the input delivers more pictures than fps
-        stopped,       // stop: at or after the stop instant
-        catch_up_over, // stop: a lagging input did not reach the stop instant in k_catch_up_us
-        length_limit,  // stop: the recording reached its maximum duration
+        none,           // kept
+        empty,          // drop: a sound frame without samples
+        countdown,      // drop: stamped before the recording began
+        paused,         // drop: taken while paused
+        over_rate,      // drop: the input delivers more pictures than fps
+        stopped,        // stop: at or after the stop instant
+        catch_up_over,  // stop: a lagging input did not reach the stop instant in k_catch_up_us
+        length_limit,   // stop: the recording reached its maximum duration
     };
     Action action = Action::keep;
     Reason reason = Reason::none;
@@ -100,8 +100,8 @@ private:
     std::optional<std::int64_t> pause_started_us_;  // raw clock
     std::int64_t last_resume_us_ = -1;              // raw clock
     std::int64_t paused_total_us_ = 0;
-    std::optional<std::int64_t> stop_at_us_;        // raw clock
-    std::optional<std::int64_t> grid_start_us_;     // raw clock: the first picture kept
+    std::optional<std::int64_t> stop_at_us_;     // raw clock
+    std::optional<std::int64_t> grid_start_us_;  // raw clock: the first picture kept
     std::int64_t last_slot_ = -1;
 };
 

@@ -38,7 +38,7 @@ int CrashSafeWriter::write_cb(void* self, uint8_t* buf, int size) {
 int64_t CrashSafeWriter::seek_cb(void* self, int64_t offset, int whence) {
     auto* w = static_cast<CrashSafeWriter*>(self);
     if (whence == AVSEEK_SIZE) {
-        struct stat st{};
+        struct stat st {};
         return ::fstat(w->fd_, &st) == 0 ? st.st_size : AVERROR(errno);
     }
     off_t r = ::lseek(w->fd_, offset, whence & ~AVSEEK_FORCE);

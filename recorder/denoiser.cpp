@@ -16,7 +16,7 @@ namespace {
 // lower and the voice unchanged (-21.5 dB); on white hiss at -39 dB, 11 dB lower. afftdn's noise
 // tracking (tn=1) did worse on both, so the floor is fixed.
 constexpr const char* k_filter = "afftdn=nr=20:nf=-40";
-}
+}  // namespace
 
 Result<std::unique_ptr<Denoiser>> Denoiser::open(int sample_rate) {
     auto d = std::make_unique<Denoiser>();
@@ -44,7 +44,8 @@ Result<std::unique_ptr<Denoiser>> Denoiser::open(int sample_rate) {
     avfilter_inout_free(&inputs);
     avfilter_inout_free(&outputs);
     if (ret >= 0) ret = avfilter_graph_config(d->graph_.get(), nullptr);
-    if (ret < 0) return fail(ErrorCode::internal, fmt::format("cannot set up noise reduction: {}", av::error_text(ret)));
+    if (ret < 0)
+        return fail(ErrorCode::internal, fmt::format("cannot set up noise reduction: {}", av::error_text(ret)));
     return d;
 }
 
@@ -63,7 +64,8 @@ Result<void> Denoiser::process(const std::int16_t* in, int n, std::vector<std::i
 
 Result<void> Denoiser::drain(std::vector<std::int16_t>& out) {
     int ret = av_buffersrc_add_frame(source_, nullptr);
-    if (ret < 0 && ret != AVERROR_EOF) return fail(ErrorCode::internal, fmt::format("noise reduction: {}", av::error_text(ret)));
+    if (ret < 0 && ret != AVERROR_EOF)
+        return fail(ErrorCode::internal, fmt::format("noise reduction: {}", av::error_text(ret)));
     return pull(out);
 }
 

@@ -21,10 +21,10 @@ namespace wt::recorder {
 // ---- microphones ----
 
 struct Microphone {
-    std::string name;          // the PulseAudio source, for RecordOptions::mic
-    std::string description;   // "Built-in Audio Analog Stereo"; a monitor: the sound output's description
-    bool is_default = false;   // the server's default source: what RecordOptions::mic = nullopt records
-    bool is_monitor = false;   // what a sound output plays, not a microphone
+    std::string name;         // the PulseAudio source, for RecordOptions::mic
+    std::string description;  // "Built-in Audio Analog Stereo"; a monitor: the sound output's description
+    bool is_default = false;  // the server's default source: what RecordOptions::mic = nullopt records
+    bool is_monitor = false;  // what a sound output plays, not a microphone
 };
 
 // The PulseAudio capture sources: microphones first, then monitors of sound outputs, each in the
@@ -34,10 +34,10 @@ Result<std::vector<Microphone>> list_microphones();
 struct MicLevel {
     enum class State { opening, live, failed };
     State state = State::opening;
-    float peak = 0;            // 0..1, the latest ~100 ms
-    float rms = 0;             // 0..1, the same stretch's loudness
+    float peak = 0;              // 0..1, the latest ~100 ms
+    float rms = 0;               // 0..1, the same stretch's loudness
     std::uint64_t readings = 0;  // stretches measured so far
-    std::string error;         // when failed: why, and what to do
+    std::string error;           // when failed: why, and what to do
 };
 
 class PulseInput;
@@ -70,11 +70,11 @@ private:
 // ---- the screen ----
 
 struct WindowInfo {
-    std::uint32_t id = 0;   // for RecordOptions::window
-    std::string title;      // UTF-8; may be empty under a window manager without names
-    int x = 0, y = 0;       // on the root window (the screen)
+    std::uint32_t id = 0;  // for RecordOptions::window
+    std::string title;     // UTF-8; may be empty under a window manager without names
+    int x = 0, y = 0;      // on the root window (the screen)
     int width = 0, height = 0;
-    int pid = 0;            // the owning process (_NET_WM_PID); 0 when not known
+    int pid = 0;  // the owning process (_NET_WM_PID); 0 when not known
 };
 
 // The top-level windows shown on `display` (empty: $DISPLAY), topmost first: the window manager's

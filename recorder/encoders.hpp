@@ -82,11 +82,11 @@ private:
 
     std::unique_ptr<Denoiser> denoiser_;  // only with --denoise
     std::vector<std::int16_t> denoised_;
-    std::int64_t denoiser_held_ = 0;      // samples given to the denoiser and not yet back
+    std::int64_t denoiser_held_ = 0;  // samples given to the denoiser and not yet back
 
-    std::int64_t follow_from_us_ = -1;    // -1: not following the clock
+    std::int64_t follow_from_us_ = -1;  // -1: not following the clock
     DriftController drift_;
-    int compensation_ = 0;                // samples added per k_compensation_span (swr_set_compensation)
+    int compensation_ = 0;  // samples added per k_compensation_span (swr_set_compensation)
 
     av::CodecContextPtr encoder_;
     av::SwrPtr resampler_;

@@ -50,8 +50,8 @@ Result<IncomingClaim> IncomingClaim::create(const fs::path& file) {
     const fs::path unnamed = file.parent_path() / ("." + file.filename().string() + ".new");
     int fd = ::open(unnamed.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // less the umask, like any new file
     if (fd < 0) return std::unexpected(os_error(file, "create", errno));
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || ::renameat2(AT_FDCWD, unnamed.c_str(), AT_FDCWD, file.c_str(),
-                                                           RENAME_NOREPLACE) != 0) {
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0 ||
+        ::renameat2(AT_FDCWD, unnamed.c_str(), AT_FDCWD, file.c_str(), RENAME_NOREPLACE) != 0) {
         const int err = errno;
         ::close(fd);
         ::unlink(unnamed.c_str());
@@ -67,7 +67,8 @@ std::optional<IncomingClaim> IncomingClaim::try_take(const fs::path& file) {
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) return std::nullopt;
     // Between open and flock the previous holder may have finished the file and removed or
     // renamed it: then the lock is on a file that is no longer this name, and there is nothing to do.
-    struct stat held {}, named {};
+    struct stat held {
+    }, named{};
     if (::fstat(fd, &held) != 0 || ::stat(file.c_str(), &named) != 0) return std::nullopt;
     if (held.st_dev != named.st_dev || held.st_ino != named.st_ino) return std::nullopt;
     return claim;

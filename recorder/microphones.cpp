@@ -31,8 +31,8 @@ using OperationPtr = std::unique_ptr<pa_operation, OperationUnref>;
 struct Listing {
     std::string default_source;
     std::vector<Microphone> sources;
-    std::vector<std::uint32_t> monitor_of;           // per source: the sink it monitors, or PA_INVALID_INDEX
-    std::map<std::uint32_t, std::string> sinks;      // index -> description
+    std::vector<std::uint32_t> monitor_of;       // per source: the sink it monitors, or PA_INVALID_INDEX
+    std::map<std::uint32_t, std::string> sinks;  // index -> description
     int pending = 3;
     bool failed = false;
 };

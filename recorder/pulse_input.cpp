@@ -134,8 +134,10 @@ Result<av::FramePtr> PulseInput::next_frame() {
         if (bytes == 0) break;
         if (bytes > capacity - filled) break;  // cannot happen: nothing arrives in between
         // A hole (data == nullptr: the server lost samples) is kept as silence, in place.
-        if (data) std::memcpy(frame->data[0] + filled, data, bytes);
-        else std::memset(frame->data[0] + filled, 0, bytes);
+        if (data)
+            std::memcpy(frame->data[0] + filled, data, bytes);
+        else
+            std::memset(frame->data[0] + filled, 0, bytes);
         filled += bytes;
         pa_stream_drop(c.stream);
     }

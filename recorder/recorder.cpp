@@ -93,10 +93,10 @@ struct Recorder::Impl {
     std::condition_variable stop_wake;  // paced inputs wait here for their frame's time
     std::deque<Captured> video_queue, audio_queue;
     int sources_running = 0;
-    CaptureTiming timing{30, 0};           // set up by start()
+    CaptureTiming timing{30, 0};  // set up by start()
     bool finished = false;
-    bool audio_lost = false;               // the microphone failed: silence from here on
-    std::int64_t audio_drop_us = 0;        // audio to leave out at the start (AudioStartCheck)
+    bool audio_lost = false;         // the microphone failed: silence from here on
+    std::int64_t audio_drop_us = 0;  // audio to leave out at the start (AudioStartCheck)
     RecordStats stats;
     std::int64_t last_video_ts_us = -1;
     std::int64_t first_audio_us = -1, audio_end_us = 0;
@@ -110,7 +110,7 @@ struct Recorder::Impl {
     void capture(FrameSource& in, bool is_video);
     Stamp stamp(const FrameSource& in, const AVFrame& f, InputStamps& stamps, bool is_video) const;
     void note_end_of_input(const Result<av::FramePtr>& frame, bool is_video);  // under `mutex`
-    void queue(av::FramePtr frame, const FrameVerdict& v, bool is_video);     // under `mutex`
+    void queue(av::FramePtr frame, const FrameVerdict& v, bool is_video);      // under `mutex`
     void output();
 };
 
@@ -228,8 +228,8 @@ void Recorder::Impl::output() {
             wake.wait(lock, [&] { return !video_queue.empty() || !audio_queue.empty() || sources_running == 0; });
             if (video_queue.empty() && audio_queue.empty()) break;  // every source is done
             // The older item first, so the muxer sees both streams in time order.
-            is_video = audio_queue.empty() ||
-                       (!video_queue.empty() && video_queue.front().ts_us <= audio_queue.front().ts_us);
+            is_video =
+                audio_queue.empty() || (!video_queue.empty() && video_queue.front().ts_us <= audio_queue.front().ts_us);
             auto& q = is_video ? video_queue : audio_queue;
             item = std::move(q.front());
             q.pop_front();

@@ -29,16 +29,16 @@ const char* to_string(Quality);
 Result<std::uint32_t> parse_window_id(const std::string& text);
 
 struct RecordOptions {
-    std::filesystem::path incoming_dir;      // where the file in progress is written
-    std::string display;                     // ":0"; empty = $DISPLAY
-    std::optional<std::string> region;       // "X,Y,WxH"
-    int fps = 30;                            // 1..60
-    std::optional<std::string> mic;          // PulseAudio source; nullopt = the default source
+    std::filesystem::path incoming_dir;  // where the file in progress is written
+    std::string display;                 // ":0"; empty = $DISPLAY
+    std::optional<std::string> region;   // "X,Y,WxH"
+    int fps = 30;                        // 1..60
+    std::optional<std::string> mic;      // PulseAudio source; nullopt = the default source
     bool no_mic = false;
-    bool denoise = false;                    // speech noise reduction (afftdn)
-    std::optional<std::uint32_t> window;     // record one X window (its id) instead of the screen
-    double max_seconds = 0;                  // 0 = until stop()
-    double countdown_seconds = 0;            // start() returns at once; recording begins this much later
+    bool denoise = false;                 // speech noise reduction (afftdn)
+    std::optional<std::uint32_t> window;  // record one X window (its id) instead of the screen
+    double max_seconds = 0;               // 0 = until stop()
+    double countdown_seconds = 0;         // start() returns at once; recording begins this much later
     Quality quality = Quality::compact;
     std::optional<std::string> video_input;  // "FMT:URL", any libavdevice/libavformat input
     std::optional<std::string> audio_input;
@@ -60,8 +60,8 @@ struct RecordStats {
     std::int64_t bytes_written = 0;
     bool has_audio = false;
     bool paused = false;
-    std::int64_t paused_ms = 0;                 // time spent paused, left out of the file
-    float mic_peak = 0;                         // 0..1, the latest audio
+    std::int64_t paused_ms = 0;  // time spent paused, left out of the file
+    float mic_peak = 0;          // 0..1, the latest audio
     float mic_rms = 0;
 };
 
@@ -70,7 +70,7 @@ struct FinishedRecording {
     std::optional<IncomingClaim> claim;  // this process's right to finish `file`; hold it until done
     std::int64_t duration_ms = 0;
     RecordStats stats;
-    std::vector<std::string> warnings;   // things the person should know (a source that failed, ...)
+    std::vector<std::string> warnings;  // things the person should know (a source that failed, ...)
 };
 
 class Recorder {

@@ -18,8 +18,8 @@ constexpr int UR = fixed(-k_r / (2 * (1 - k_b)) * 224 / 255), UG = fixed(-k_g / 
 constexpr int UB = -UR - UG;
 constexpr int VG = fixed(-k_g / (2 * (1 - k_r)) * 224 / 255), VB = fixed(-k_b / (2 * (1 - k_r)) * 224 / 255);
 constexpr int VR = -VG - VB;
-constexpr int k_y_offset = (16 << k_shift) + (1 << (k_shift - 1));           // + rounding
-constexpr int k_c_offset = (128 << (k_shift + 2)) + (1 << (k_shift + 1));    // 4 pixels summed
+constexpr int k_y_offset = (16 << k_shift) + (1 << (k_shift - 1));         // + rounding
+constexpr int k_c_offset = (128 << (k_shift + 2)) + (1 << (k_shift + 1));  // 4 pixels summed
 
 constexpr int red(std::uint32_t p) { return static_cast<int>(p >> 16 & 255); }
 constexpr int green(std::uint32_t p) { return static_cast<int>(p >> 8 & 255); }
@@ -30,9 +30,11 @@ constexpr int blue(std::uint32_t p) { return static_cast<int>(p & 255); }
 // Built with -O3 (recorder/CMakeLists.txt) and an AVX2 clone: GCC vectorises these loops to
 // ~0.8 ms for a 1080p picture on the 2-core machines here, against ~4 ms unvectorised and
 // ~3.9 ms for swscale's bilinear bgr0 -> yuv420p.
-__attribute__((target_clones("avx2", "default"))) void bgrx_to_yuv420p(
-    const std::uint8_t* src, std::ptrdiff_t src_stride, int width, int rows, std::uint8_t* y, std::ptrdiff_t y_stride,
-    std::uint8_t* u, std::uint8_t* v, std::ptrdiff_t uv_stride) {
+__attribute__((target_clones("avx2", "default"))) void bgrx_to_yuv420p(const std::uint8_t* src,
+                                                                       std::ptrdiff_t src_stride, int width, int rows,
+                                                                       std::uint8_t* y, std::ptrdiff_t y_stride,
+                                                                       std::uint8_t* u, std::uint8_t* v,
+                                                                       std::ptrdiff_t uv_stride) {
     for (int r = 0; r + 1 < rows; r += 2) {
         // X11 images are 32-bit aligned, so a pixel is read as one little-endian word.
         const auto* __restrict s0 = reinterpret_cast<const std::uint32_t*>(src + r * src_stride);
@@ -76,9 +78,11 @@ void blend_cursor(const CursorImage& cursor, int left, int top, std::uint8_t* ba
                   int first_row, int rows) {
     const int y_from = std::max(top, first_row), y_to = std::min(top + cursor.height, first_row + rows);
     const int x_from = std::max(left, 0), x_to = std::min(left + cursor.width, width);
-    if (cursor.argb.size() < static_cast<size_t>(cursor.width) * static_cast<size_t>(std::max(cursor.height, 0))) return;
+    if (cursor.argb.size() < static_cast<size_t>(cursor.width) * static_cast<size_t>(std::max(cursor.height, 0)))
+        return;
     for (int yy = y_from; yy < y_to; ++yy) {
-        const std::uint32_t* in = cursor.argb.data() + static_cast<size_t>(yy - top) * static_cast<size_t>(cursor.width);
+        const std::uint32_t* in =
+            cursor.argb.data() + static_cast<size_t>(yy - top) * static_cast<size_t>(cursor.width);
         std::uint8_t* out = band + (yy - first_row) * stride;
         for (int xx = x_from; xx < x_to; ++xx) {
             const std::uint32_t c = in[xx - left];

@@ -26,7 +26,7 @@ struct CursorImage {
 // Draws `cursor` with its top-left corner at (left, top) into rows [first_row, first_row + rows)
 // of a BGRx picture `width` pixels wide whose row `first_row` starts at `band`. The parts outside
 // the picture's width or the band are left out (a cursor half off the edge is cut there).
-void blend_cursor(const CursorImage& cursor, int left, int top, std::uint8_t* band, std::ptrdiff_t stride,
-                  int width, int first_row, int rows);
+void blend_cursor(const CursorImage& cursor, int left, int top, std::uint8_t* band, std::ptrdiff_t stride, int width,
+                  int first_row, int rows);
 
 }  // namespace wt::recorder

@@ -39,7 +39,9 @@ Result<ScreenTarget> screen_target(const RecordOptions& o) {
 // The same through libavdevice's x11grab: the fallback when the X server lacks MIT-SHM, XDamage
 // or XFixes, or has a pixel format the own path does not convert.
 InputSpec x11grab_spec(const ScreenTarget& t) {
-    InputSpec spec{"x11grab", t.display, {{"framerate", std::to_string(t.fps)}, {"draw_mouse", "1"}},
+    InputSpec spec{"x11grab",
+                   t.display,
+                   {{"framerate", std::to_string(t.fps)}, {"draw_mouse", "1"}},
                    fmt::format("the screen (DISPLAY={})", t.display)};
     if (t.window) {
         spec.options.push_back({"window_id", std::to_string(*t.window)});

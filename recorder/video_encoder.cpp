@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 extern "C" {
-#include <libavutil/opt.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 }
 
@@ -36,7 +36,8 @@ X264Settings settings_for(Quality q) {
 
 Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(int width, int height, int fps, Quality quality) {
     const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
-    if (!codec) return fail(ErrorCode::internal, "this FFmpeg has no libx264 encoder; install libavcodec59 from Debian");
+    if (!codec)
+        return fail(ErrorCode::internal, "this FFmpeg has no libx264 encoder; install libavcodec59 from Debian");
     auto enc = std::make_unique<VideoEncoder>();
     enc->encoder_.reset(avcodec_alloc_context3(codec));
     if (!enc->encoder_ || !enc->converted_ || !enc->packet_) return fail(ErrorCode::internal, "out of memory");
@@ -92,8 +93,9 @@ Result<void> VideoEncoder::encode(const AVFrame* frame, std::int64_t pts_ms, con
                                      static_cast<AVPixelFormat>(frame->format), c->width, c->height, c->pix_fmt,
                                      SWS_BILINEAR, nullptr, nullptr, nullptr));
         if (!scaler_) {
-            return fail(ErrorCode::bad_media, fmt::format("cannot convert {} pictures",
-                                                          av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format))));
+            return fail(ErrorCode::bad_media,
+                        fmt::format("cannot convert {} pictures",
+                                    av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format))));
         }
         // RGB sources become BT.709 limited-range YUV, matching the tags on the stream.
         const int* src_coeffs = sws_getCoefficients(SWS_CS_ITU709);
@@ -104,7 +106,8 @@ Result<void> VideoEncoder::encode(const AVFrame* frame, std::int64_t pts_ms, con
         source_height_ = frame->height;
     }
     // Allocated on first use: the X11 source never needs it (3 MB at 1080p).
-    const int ret = converted_->buf[0] ? av_frame_make_writable(converted_.get()) : av_frame_get_buffer(converted_.get(), 0);
+    const int ret =
+        converted_->buf[0] ? av_frame_make_writable(converted_.get()) : av_frame_get_buffer(converted_.get(), 0);
     if (ret < 0) return fail(ErrorCode::internal, "out of memory for a video frame");
     sws_scale(scaler_.get(), frame->data, frame->linesize, 0, std::min(frame->height, c->height), converted_->data,
               converted_->linesize);

@@ -38,8 +38,8 @@ struct Atoms {
     Atom client_list_stacking = 0, client_list = 0, wm_name = 0, utf8 = 0, wm_pid = 0, wm_state = 0;
 
     explicit Atoms(Display* d) {
-        char names[][32] = {"_NET_CLIENT_LIST_STACKING", "_NET_CLIENT_LIST", "_NET_WM_NAME",
-                            "UTF8_STRING",               "_NET_WM_PID",      "WM_STATE"};
+        char names[][32] = {
+            "_NET_CLIENT_LIST_STACKING", "_NET_CLIENT_LIST", "_NET_WM_NAME", "UTF8_STRING", "_NET_WM_PID", "WM_STATE"};
         char* list[6];
         for (int i = 0; i < 6; ++i) list[i] = names[i];
         Atom got[6] = {};
@@ -64,8 +64,7 @@ Property property(Display* d, Window w, Atom name, Atom type) {
     Property p;
     unsigned char* data = nullptr;
     unsigned long after = 0;
-    if (XGetWindowProperty(d, w, name, 0, 1 << 16, False, type, &p.type, &p.format, &p.items, &after, &data) !=
-        Success)
+    if (XGetWindowProperty(d, w, name, 0, 1 << 16, False, type, &p.type, &p.format, &p.items, &after, &data) != Success)
         return {};
     p.data.reset(data);
     return p;
@@ -207,8 +206,8 @@ Result<Screenshot> grab_screen(const std::string& display) {
     if (image->bits_per_pixel == 32 && image->byte_order == LSBFirst && visual->red_mask == 0xff0000 &&
         visual->green_mask == 0xff00 && visual->blue_mask == 0xff) {
         // The layout the recorder grabs (X11Screen): converted row by row without asking Xlib per pixel.
-        bgrx_to_rgba(reinterpret_cast<const std::uint8_t*>(image->data), image->bytes_per_line, shot.width,
-                     shot.height, shot.rgba.data(), row);
+        bgrx_to_rgba(reinterpret_cast<const std::uint8_t*>(image->data), image->bytes_per_line, shot.width, shot.height,
+                     shot.rgba.data(), row);
         return shot;
     }
     // Anything else (16-bit, 30-bit, big-endian servers): slower, through Xlib, each channel scaled to 8 bits.

@@ -89,8 +89,8 @@ struct X11Screen::State {
     ScreenRect drawn_cursor;   // where it is in the picture (area coordinates), empty = not drawn
 
     av::FramePtr picture = av::make_frame();  // yuv420p; handed out by reference
-    std::vector<std::uint8_t> scratch;         // k_chunk_rows of yuv420p, to compare before writing
-    bool full_refresh = true;                  // grab every row at the next tick
+    std::vector<std::uint8_t> scratch;        // k_chunk_rows of yuv420p, to compare before writing
+    bool full_refresh = true;                 // grab every row at the next tick
 
     std::int64_t start_us = -1;  // the first tick, on the recorder's clock
     std::int64_t tick = 0;
@@ -189,8 +189,8 @@ Result<std::unique_ptr<X11Screen>> X11Screen::open(const ScreenTarget& target, s
     s.area.width &= ~1;
     s.area.height &= ~1;
     if (s.area.width < 2 || s.area.height < 2) {
-        return fail(ErrorCode::invalid_input, fmt::format("a {}x{} picture is too small to record", s.area.width,
-                                                          s.area.height));
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("a {}x{} picture is too small to record", s.area.width, s.area.height));
     }
 
     int major = 0, minor = 0, error_base = 0;
@@ -275,9 +275,9 @@ Result<std::unique_ptr<X11Screen>> X11Screen::open(const ScreenTarget& target, s
     if (!first) return std::unexpected(first.error());
     if (s.full_refresh) {
         return fail(ErrorCode::invalid_input,
-                    target.window ? fmt::format("cannot capture window {:#x}: it must be wholly on the screen",
-                                                *target.window)
-                                  : fmt::format("cannot capture the screen of display {}", target.display));
+                    target.window
+                        ? fmt::format("cannot capture window {:#x}: it must be wholly on the screen", *target.window)
+                        : fmt::format("cannot capture the screen of display {}", target.display));
     }
     return out;
 }

@@ -28,9 +28,9 @@ struct ScreenRect {
 };
 
 struct ScreenTarget {
-    std::string display;                 // as XOpenDisplay takes it: ":0"
-    std::optional<ScreenRect> region;    // on the root window; nullopt = the whole screen
-    std::optional<std::uint32_t> window; // record this window instead of the root
+    std::string display;                  // as XOpenDisplay takes it: ":0"
+    std::optional<ScreenRect> region;     // on the root window; nullopt = the whole screen
+    std::optional<std::uint32_t> window;  // record this window instead of the root
     int fps = 30;
 };
 

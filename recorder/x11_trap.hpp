@@ -42,7 +42,8 @@ private:
 Result<std::string> display_name(const std::string& name);
 
 // A short-lived connection, opened, used and closed on one thread (the windows, a still of the
-// screen): its errors trapped for as long as it is open, a broken connection noted (lost()) instead of exiting, closed when it goes.
+// screen): its errors trapped for as long as it is open, a broken connection noted (lost()) instead of exiting, closed
+// when it goes.
 class Connection {
 public:
     // ErrorCode::io when the display cannot be reached.

@@ -8,9 +8,9 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
-#include <variant>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "catalog/access.hpp"
@@ -46,14 +46,14 @@ public:
 
 struct Call {
     Request& req;
-    catalog::Library& lib;                 // acting as `person` when there is one
+    catalog::Library& lib;  // acting as `person` when there is one
     catalog::Access& access;
     const Site& site;
     SignInLimiter& limiter;
-    std::optional<catalog::Person> person; // set for every route but the public ones
-    std::optional<Credential> credential;  // what identified them
-    EventHub* events = nullptr;            // live event streams
-    std::unique_ptr<BodySink> sink;        // set by a route that takes its body as a file
+    std::optional<catalog::Person> person;  // set for every route but the public ones
+    std::optional<Credential> credential;   // what identified them
+    EventHub* events = nullptr;             // live event streams
+    std::unique_ptr<BodySink> sink;         // set by a route that takes its body as a file
 };
 
 using Handler = Reply (*)(Call&);

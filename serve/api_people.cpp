@@ -48,7 +48,8 @@ Reply add_person(Call& call) {
     if (auto* bad = std::get_if<Reply>(&email)) return std::move(*bad);
     auto role = optional_text(j, "role", k_max_role);
     if (auto* bad = std::get_if<Reply>(&role)) return std::move(*bad);
-    auto added = call.lib.add_person(name->get<std::string>(), std::get<std::string>(email), std::get<std::string>(role));
+    auto added =
+        call.lib.add_person(name->get<std::string>(), std::get<std::string>(email), std::get<std::string>(role));
     if (!added) return from_error(added.error());
     return json_reply(201, catalog::to_json(*added));
 }

@@ -179,12 +179,14 @@ Result<void> write_state(const fs::path& file, const State& s) {
     {
         UniqueFd fd(::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
         if (fd.get() < 0) {
-            return fail(ErrorCode::io, fmt::format("the server could not record the upload ({})", std::strerror(errno)));
+            return fail(ErrorCode::io,
+                        fmt::format("the server could not record the upload ({})", std::strerror(errno)));
         }
         const std::string text = to_json(s).dump(-1, ' ', false, json::error_handler_t::replace);
         if (auto r = uploads::write_all(fd.get(), text); !r) return r;
         if (::fdatasync(fd.get()) != 0) {
-            return fail(ErrorCode::io, fmt::format("the server could not record the upload ({})", std::strerror(errno)));
+            return fail(ErrorCode::io,
+                        fmt::format("the server could not record the upload ({})", std::strerror(errno)));
         }
     }
     if (::rename(fresh.c_str(), file.c_str()) != 0) {
@@ -202,8 +204,9 @@ struct Found {
 };
 
 Reply no_such_upload() {
-    return tus_error(404, "not_found", "no such upload (it was refused, abandoned for a day, or is not yours); "
-                                       "start a new one with POST /api/v1/uploads");
+    return tus_error(404, "not_found",
+                     "no such upload (it was refused, abandoned for a day, or is not yours); "
+                     "start a new one with POST /api/v1/uploads");
 }
 
 // The caller's upload named in the path; someone else's is as unknown as one that never was.
@@ -284,8 +287,7 @@ Reply head(Call& call) {
 // One PATCH: appends what arrives to the part; the last byte imports it.
 class Append final : public BodySink {
 public:
-    Append(Found up, UniqueFd part, std::int64_t offset)
-        : up_(std::move(up)), part_(std::move(part)), start_(offset) {}
+    Append(Found up, UniqueFd part, std::int64_t offset) : up_(std::move(up)), part_(std::move(part)), start_(offset) {}
     // A PATCH cut off keeps what arrived: the next HEAD says where to go on from.
     ~Append() override {
         if (part_.get() >= 0) (void)::fdatasync(part_.get());
@@ -315,7 +317,8 @@ private:
     Reply answer(catalog::Library& lib) {
         const std::int64_t offset = start_ + written_;
         if (::fdatasync(part_.get()) != 0) {
-            return tus_error(500, "io", fmt::format("the server could not store the upload ({})", std::strerror(errno)));
+            return tus_error(500, "io",
+                             fmt::format("the server could not store the upload ({})", std::strerror(errno)));
         }
         if (offset < up_.state.length) return offset_reply(204, offset, up_.state);
         auto rec = uploads::import_upload(lib, up_.state.owner, up_.part(), up_.state.details);
@@ -340,7 +343,8 @@ Reply patch(Call& call) {
     if (auto refusal = wrong_version(call.req)) return std::move(*refusal);
     auto type = call.req.header(MHD_HTTP_HEADER_CONTENT_TYPE).value_or("");
     if (type.substr(0, type.find(';')) != "application/offset+octet-stream") {
-        return tus_error(415, "unsupported_media_type", "send the bytes as Content-Type: application/offset+octet-stream");
+        return tus_error(415, "unsupported_media_type",
+                         "send the bytes as Content-Type: application/offset+octet-stream");
     }
     auto found = find_upload(call);
     if (auto* bad = std::get_if<Reply>(&found)) return std::move(*bad);

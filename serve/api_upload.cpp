@@ -44,7 +44,10 @@ namespace {
 class WholeUpload final : public BodySink {
 public:
     WholeUpload(fs::path file, UniqueFd fd, std::int64_t limit, std::string person_id, uploads::Details details)
-        : file_(std::move(file)), fd_(std::move(fd)), limit_(limit), person_id_(std::move(person_id)),
+        : file_(std::move(file)),
+          fd_(std::move(fd)),
+          limit_(limit),
+          person_id_(std::move(person_id)),
           details_(std::move(details)) {}
     ~WholeUpload() override { ::unlink(file_.c_str()); }
 
@@ -57,7 +60,8 @@ public:
 
     Reply finish(catalog::Library& lib) override {
         if (::fdatasync(fd_.get()) != 0) {
-            return error_reply(500, "io", fmt::format("the server could not store the upload ({})", std::strerror(errno)));
+            return error_reply(500, "io",
+                               fmt::format("the server could not store the upload ({})", std::strerror(errno)));
         }
         auto rec = uploads::import_upload(lib, person_id_, file_, details_);
         if (!rec) return from_error(rec.error());  // a damaged video: 422 with the probe's message
@@ -74,7 +78,8 @@ private:
 };
 
 MHD_Result collect_tag(void* cls, MHD_ValueKind, const char* key, const char* value) {
-    if (key && value && std::strcmp(key, "tag") == 0 && *value) static_cast<std::vector<std::string>*>(cls)->push_back(value);
+    if (key && value && std::strcmp(key, "tag") == 0 && *value)
+        static_cast<std::vector<std::string>*>(cls)->push_back(value);
     return MHD_YES;
 }
 

@@ -41,20 +41,18 @@ void log_line(const std::string& text) {
 
 }  // namespace
 
-bool may_see(const catalog::Person&, const catalog::Change& change) {
-    return !change.kind.starts_with("access.");
-}
+bool may_see(const catalog::Person&, const catalog::Change& change) { return !change.kind.starts_with("access."); }
 
 struct EventHub::Stream {
     EventHub* hub = nullptr;
     MHD_Connection* conn = nullptr;
     catalog::Person person;
-    std::int64_t cursor = 0;     // the last change this stream has been given (or passed over)
-    bool catch_up = false;       // it resumes from before the hub's cursor: the log is read for it
-    std::string pending;         // written to the client as its socket takes it
-    bool suspended = false;      // its connection is suspended, waiting for something to send
-    bool closing = false;        // ends once `pending` is out
-    bool released = false;       // its response is gone (and the connection with it)
+    std::int64_t cursor = 0;  // the last change this stream has been given (or passed over)
+    bool catch_up = false;    // it resumes from before the hub's cursor: the log is read for it
+    std::string pending;      // written to the client as its socket takes it
+    bool suspended = false;   // its connection is suspended, waiting for something to send
+    bool closing = false;     // ends once `pending` is out
+    bool released = false;    // its response is gone (and the connection with it)
     Clock::time_point opened = Clock::now();
     Clock::time_point last_write = Clock::now();
     std::shared_ptr<std::atomic<std::int64_t>> sent = std::make_shared<std::atomic<std::int64_t>>(0);
@@ -107,8 +105,8 @@ Reply EventHub::open(const catalog::Person& person, MHD_Connection* c, std::opti
             r.headers.emplace_back("Retry-After", "2");
             return r;
         }
-        const auto mine = std::count_if(streams_.begin(), streams_.end(),
-                                        [&](const auto& o) { return o->person.id == person.id; });
+        const auto mine =
+            std::count_if(streams_.begin(), streams_.end(), [&](const auto& o) { return o->person.id == person.id; });
         if (mine >= options_.per_person) {
             Reply r = error_reply(429, "too_many_streams",
                                   fmt::format("{} already has {} event streams open (the limit); close one (another "
@@ -137,8 +135,8 @@ Reply EventHub::open(const catalog::Person& person, MHD_Connection* c, std::opti
     r.status = 200;
     r.content_type = "text/event-stream; charset=utf-8";
     r.headers = {{"Cache-Control", "private, no-store"}, {"X-Accel-Buffering", "no"}};
-    r.custom.reset(MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, &EventHub::read_cb, s.get(),
-                                                     &EventHub::free_cb));
+    r.custom.reset(
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, &EventHub::read_cb, s.get(), &EventHub::free_cb));
     if (!r.custom) {
         release(s.get());
         return error_reply(500, "internal", "could not make an event stream response");

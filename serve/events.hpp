@@ -34,9 +34,10 @@ struct EventOptions {
     int busy_timeout_ms = 5000;
     std::chrono::milliseconds poll{100};          // how often the watcher asks whether anything changed
     std::chrono::milliseconds heartbeat{15'000};  // a comment line on a quiet stream, for proxies and clients
-    std::chrono::milliseconds max_age{30 * 60'000};  // then the stream ends and the client resumes (credentials re-checked)
-    int per_person = 4;                           // open streams per person; 429 beyond
-    std::size_t max_pending = 1 << 20;            // bytes waiting for a client that does not read; past it, ended
+    std::chrono::milliseconds max_age{30 *
+                                      60'000};  // then the stream ends and the client resumes (credentials re-checked)
+    int per_person = 4;                         // open streams per person; 429 beyond
+    std::size_t max_pending = 1 << 20;          // bytes waiting for a client that does not read; past it, ended
 };
 
 // Whether `person` may be told of `change`. Every signed-in person may see the library's
@@ -71,7 +72,7 @@ private:
     std::vector<std::pair<catalog::Change, std::string>> fetch_new();
     std::string catch_up_text(const Stream& s, std::int64_t from, std::int64_t to);
     void append(Stream& s, const std::string& text);  // with mutex_ held
-    void wake(Stream& s);                              // with mutex_ held
+    void wake(Stream& s);                             // with mutex_ held
 
     EventOptions options_;
     std::unique_ptr<catalog::ChangeFeed> feed_;  // the watcher thread's alone

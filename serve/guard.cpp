@@ -26,7 +26,8 @@ std::string origin_of(std::string_view url) {
     auto host_end = rest.find_first_of("/?#");
     std::string out(url.substr(0, scheme_end + 3));
     out += rest.substr(0, host_end);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 

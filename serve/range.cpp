@@ -110,9 +110,7 @@ std::string content_range(const ByteRange& r, std::int64_t size) {
     return fmt::format("bytes {}-{}/{}", r.first, r.last, size);
 }
 
-std::string file_etag(std::int64_t size, std::int64_t mtime_ns) {
-    return fmt::format("\"{:x}-{:x}\"", size, mtime_ns);
-}
+std::string file_etag(std::int64_t size, std::int64_t mtime_ns) { return fmt::format("\"{:x}-{:x}\"", size, mtime_ns); }
 
 std::string http_date(std::time_t t) {
     std::tm tm{};

@@ -31,7 +31,8 @@ const char* to_string(Method m) {
 
 bool valid_id(std::string_view text) {
     if (text.empty() || text.size() > 64) return false;
-    return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); });
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); });
 }
 
 namespace {

@@ -18,10 +18,10 @@ namespace wt::serve {
 
 struct Options {
     std::filesystem::path library;
-    catalog::OpenOptions open;       // how each worker opens the library
+    catalog::OpenOptions open;  // how each worker opens the library
     std::string host = "127.0.0.1";
-    int port = 8642;                 // 0: any free port (see Server::port)
-    std::string public_url;          // how people reach it; empty: http://HOST:PORT
+    int port = 8642;         // 0: any free port (see Server::port)
+    std::string public_url;  // how people reach it; empty: http://HOST:PORT
     int threads = 4;
     // A client must send a whole request (headers and a JSON body) within this many seconds, and a
     // connection with nothing to do is closed after as long.

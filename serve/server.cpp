@@ -105,8 +105,8 @@ public:
     void stop(std::chrono::milliseconds grace) override;
 
 private:
-    static MHD_Result on_request(void* cls, MHD_Connection* c, const char* url, const char* method,
-                                 const char* version, const char* upload, size_t* upload_size, void** con_cls);
+    static MHD_Result on_request(void* cls, MHD_Connection* c, const char* url, const char* method, const char* version,
+                                 const char* upload, size_t* upload_size, void** con_cls);
     static void on_completed(void* cls, MHD_Connection* c, void** con_cls, MHD_RequestTerminationCode toe);
     static void on_connection(void* cls, MHD_Connection* c, void** socket_context, MHD_ConnectionNotificationCode code);
     static void on_log(void* cls, const char* fmt, va_list ap);
@@ -136,7 +136,7 @@ private:
     std::atomic<int> streaming_{0};  // of those, the ones sending a file
     std::once_flag stopped_;
     Watchdog watchdog_;
-    TlsFiles tls_;                     // the daemon reads them while it starts
+    TlsFiles tls_;                      // the daemon reads them while it starts
     std::unique_ptr<EventHub> events_;  // outlives the daemon, whose callbacks reach it
     std::unique_ptr<uploads::Sweeper> sweeper_;
     DaemonPtr daemon_;  // last: stopped first, while everything its callbacks use still exists
@@ -180,10 +180,10 @@ MHD_Result ServerImpl::on_request(void* cls, MHD_Connection* c, const char* url,
             auto [end, ec] = std::from_chars(length, length + std::strlen(length), n);
             if (ec != std::errc() || *end != '\0' || n > self->options_.max_json_body) {
                 self->set_phase(c, Watchdog::Phase::responding);
-                return self->queue(c, *ex,
-                                   error_reply(413, "too_large",
-                                               fmt::format("a request body is limited to {} bytes",
-                                                           self->options_.max_json_body)));
+                return self->queue(
+                    c, *ex,
+                    error_reply(413, "too_large",
+                                fmt::format("a request body is limited to {} bytes", self->options_.max_json_body)));
             }
         }
         return MHD_YES;
@@ -205,9 +205,10 @@ MHD_Result ServerImpl::on_request(void* cls, MHD_Connection* c, const char* url,
     }
     self->set_phase(c, Watchdog::Phase::responding);
     if (ex->too_large) {
-        return self->queue(c, *ex,
-                           error_reply(413, "too_large",
-                                       fmt::format("a request body is limited to {} bytes", self->options_.max_json_body)));
+        return self->queue(
+            c, *ex,
+            error_reply(413, "too_large",
+                        fmt::format("a request body is limited to {} bytes", self->options_.max_json_body)));
     }
     Reply reply;
     try {
@@ -299,8 +300,15 @@ Reply ServerImpl::handle(MHD_Connection* c, Exchange& ex) {
 
     auto w = worker();
     if (!w) return from_error(w.error());
-    Call call{req, *(*w)->library, *(*w)->access, site_, limiter_, std::nullopt,
-              credential_of(req, site_.cookie_name.c_str()), events_.get(), nullptr};
+    Call call{req,
+              *(*w)->library,
+              *(*w)->access,
+              site_,
+              limiter_,
+              std::nullopt,
+              credential_of(req, site_.cookie_name.c_str()),
+              events_.get(),
+              nullptr};
     Reply r = authorised(route, call, ex);
     // A name may hold a line break or a terminal escape: never a forged log line.
     if (call.person) ex.person = one_line(cut_utf8(call.person->name, 100));
@@ -358,9 +366,8 @@ MHD_Result ServerImpl::queue(MHD_Connection* c, Exchange& ex, Reply reply) {
         ++streaming_;
         ex.sent = std::move(reply.custom_sent);
     } else if (reply.is_stream() && reply.length > 0) {
-        response.reset(MHD_create_response_from_fd_at_offset64(static_cast<std::uint64_t>(reply.length),
-                                                               reply.file.get(),
-                                                               static_cast<std::uint64_t>(reply.offset)));
+        response.reset(MHD_create_response_from_fd_at_offset64(
+            static_cast<std::uint64_t>(reply.length), reply.file.get(), static_cast<std::uint64_t>(reply.offset)));
         if (response) reply.file.release();  // the response closes it
         ex.stream = true;
         ++streaming_;
@@ -376,7 +383,8 @@ MHD_Result ServerImpl::queue(MHD_Connection* c, Exchange& ex, Reply reply) {
         MHD_add_response_header(r, name.c_str(), value.c_str());
         cache_set = cache_set || name == "Cache-Control";
     }
-    if (!reply.content_type.empty()) MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, reply.content_type.c_str());
+    if (!reply.content_type.empty())
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, reply.content_type.c_str());
     if (!cache_set) MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -404,7 +412,8 @@ void ServerImpl::on_completed(void* cls, MHD_Connection* c, void** con_cls, MHD_
     self->set_phase(c, Watchdog::Phase::waiting);
 }
 
-void ServerImpl::on_connection(void* cls, MHD_Connection* c, void** socket_context, MHD_ConnectionNotificationCode code) {
+void ServerImpl::on_connection(void* cls, MHD_Connection* c, void** socket_context,
+                               MHD_ConnectionNotificationCode code) {
     auto* self = static_cast<ServerImpl*>(cls);
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         const auto* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -461,19 +470,16 @@ Result<void> ServerImpl::start() {
         {MHD_OPTION_END, 0, nullptr},
     };
     daemon_.reset(MHD_start_daemon(
-        flags, port, nullptr, nullptr, &ServerImpl::on_request, this,
-        MHD_OPTION_ARRAY, *tls_flags ? tls_options : tls_options + 2,
-        MHD_OPTION_EXTERNAL_LOGGER, &ServerImpl::on_log, this,
-        MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&addr),
-        MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(std::max(1, options_.threads)),
-        MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(options_.client_timeout_s),
+        flags, port, nullptr, nullptr, &ServerImpl::on_request, this, MHD_OPTION_ARRAY,
+        *tls_flags ? tls_options : tls_options + 2, MHD_OPTION_EXTERNAL_LOGGER, &ServerImpl::on_log, this,
+        MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&addr), MHD_OPTION_THREAD_POOL_SIZE,
+        static_cast<unsigned>(std::max(1, options_.threads)), MHD_OPTION_CONNECTION_TIMEOUT,
+        static_cast<unsigned>(options_.client_timeout_s),
         // Headers must fit the per-connection memory; a request with more gets 431.
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(options_.max_header_bytes + 16 * 1024),
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, options_.connections_per_address,
-        MHD_OPTION_CONNECTION_LIMIT, options_.max_connections,
-        MHD_OPTION_NOTIFY_COMPLETED, &ServerImpl::on_completed, this,
-        MHD_OPTION_NOTIFY_CONNECTION, &ServerImpl::on_connection, this,
-        MHD_OPTION_END));
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, options_.connections_per_address, MHD_OPTION_CONNECTION_LIMIT,
+        options_.max_connections, MHD_OPTION_NOTIFY_COMPLETED, &ServerImpl::on_completed, this,
+        MHD_OPTION_NOTIFY_CONNECTION, &ServerImpl::on_connection, this, MHD_OPTION_END));
     if (!daemon_) {
         return fail(ErrorCode::io, fmt::format("cannot listen on {}:{} (is another server using the port? try "
                                                "--listen {}:0 for any free port)",
@@ -484,9 +490,8 @@ Result<void> ServerImpl::start() {
 
     const std::string host = v6 ? "[" + options_.host + "]" : options_.host;
     const bool tls = *tls_flags != 0;
-    site_.public_url = options_.public_url.empty()
-                           ? fmt::format("{}://{}:{}", tls ? "https" : "http", host, port_)
-                           : options_.public_url;
+    site_.public_url = options_.public_url.empty() ? fmt::format("{}://{}:{}", tls ? "https" : "http", host, port_)
+                                                   : options_.public_url;
     while (site_.public_url.size() > 1 && site_.public_url.back() == '/') site_.public_url.pop_back();
     site_.origins.push_back(origin_of(site_.public_url));
     if (options_.host == "127.0.0.1" || options_.host == "localhost" || options_.host == "::1") {

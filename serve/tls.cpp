@@ -94,8 +94,8 @@ Result<TlsFiles> load_tls(const std::filesystem::path& cert, const std::filesyst
                                 key.string(), cert.string()));
     }
     if (X509_cmp_current_time(X509_get0_notAfter(x509.get())) < 0) {
-        out.warning = fmt::format("the certificate {} has expired: browsers and clients will refuse it; renew it",
-                                  cert.string());
+        out.warning =
+            fmt::format("the certificate {} has expired: browsers and clients will refuse it; renew it", cert.string());
     } else if (X509_cmp_current_time(X509_get0_notBefore(x509.get())) > 0) {
         out.warning = fmt::format("the certificate {} is not valid yet (check the clock)", cert.string());
     }

@@ -26,8 +26,9 @@ Result<fs::path> folder(const fs::path& library) {
     }
     struct stat st {};
     if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-        return fail(ErrorCode::io, "the library's uploads folder is not a folder; the server's admin should remove "
-                                   "whatever is in its place");
+        return fail(ErrorCode::io,
+                    "the library's uploads folder is not a folder; the server's admin should remove "
+                    "whatever is in its place");
     }
     return dir;
 }
@@ -85,9 +86,8 @@ std::string extension_for(const av::MediaInfo& info) {
     if (c.find("mp4") != std::string::npos || c.find("mov") != std::string::npos) return ".mp4";
     if (c.find("matroska") != std::string::npos) {
         const bool web = info.video_codec == "vp8" || info.video_codec == "vp9" || info.video_codec == "av1";
-        return web && (info.audio_codec.empty() || info.audio_codec == "opus" || info.audio_codec == "vorbis")
-                   ? ".webm"
-                   : ".mkv";
+        return web && (info.audio_codec.empty() || info.audio_codec == "opus" || info.audio_codec == "vorbis") ? ".webm"
+                                                                                                               : ".mkv";
     }
     if (c == "mpegts") return ".ts";
     if (c == "ogg") return ".ogv";

@@ -62,7 +62,9 @@ int ChildProcess::wait() {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-bool ChildProcess::running() const { return pid_ > 0 && ::kill(pid_, 0) == 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
+bool ChildProcess::running() const {
+    return pid_ > 0 && ::kill(pid_, 0) == 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0;
+}
 
 void ChildProcess::stop() {
     if (pid_ <= 0) return;
@@ -91,8 +93,8 @@ VirtualScreen::VirtualScreen(const std::string& size) {
     }
     display = fmt::format(":{}", n);
     xvfb.start({"Xvfb", display, "-screen", "0", size, "-nolisten", "tcp", "-noreset"}, {}, dir / "xvfb.log");
-    REQUIRE_MESSAGE(wait_for(fmt::format("/tmp/.X11-unix/X{}", n), 10'000), "Xvfb did not start: "
-                                                                              << read_file(dir / "xvfb.log"));
+    REQUIRE_MESSAGE(wait_for(fmt::format("/tmp/.X11-unix/X{}", n), 10'000),
+                    "Xvfb did not start: " << read_file(dir / "xvfb.log"));
 }
 
 RunResult x_client(const VirtualScreen& screen, const std::vector<std::string>& argv) {
@@ -108,8 +110,10 @@ FlatWindow::FlatWindow(const VirtualScreen& screen, const std::string& colour, c
                 {{"DISPLAY", screen.display}}, screen.dir / (title + ".log"));
     for (int i = 0; i < 100 && id.empty(); ++i) {
         auto r = run({"xdotool", "search", "--name", title}, {{"DISPLAY", screen.display}});
-        if (r.exit_code == 0 && !r.out.empty()) id = r.out.substr(0, r.out.find('\n'));
-        else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (r.exit_code == 0 && !r.out.empty())
+            id = r.out.substr(0, r.out.find('\n'));
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     REQUIRE_MESSAGE(!id.empty(), "the xterm window did not appear: " << read_file(screen.dir / (title + ".log")));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // mapped and painted
@@ -118,11 +122,12 @@ FlatWindow::FlatWindow(const VirtualScreen& screen, const std::string& colour, c
 VirtualMicrophone::VirtualMicrophone() {
     const auto socket = dir / "native";
     server = "unix:" + socket.string();
-    daemon.start({"pulseaudio", "-n", "--daemonize=no", "--system=false", "--exit-idle-time=-1", "--realtime=false",
-                  "--high-priority=false", "--disallow-exit", "--use-pid-file=false", "--log-target=stderr",
-                  "--log-level=warn", "-L", "module-native-protocol-unix socket=" + socket.string() + " auth-anonymous=1",
-                  "-L", "module-null-sink sink_name=test_mic rate=48000 channels=1", "-L", "module-always-sink"},
-                 {{"XDG_RUNTIME_DIR", dir.path.string()}, {"HOME", dir.path.string()}}, dir / "pulse.log");
+    daemon.start(
+        {"pulseaudio", "-n", "--daemonize=no", "--system=false", "--exit-idle-time=-1", "--realtime=false",
+         "--high-priority=false", "--disallow-exit", "--use-pid-file=false", "--log-target=stderr", "--log-level=warn",
+         "-L", "module-native-protocol-unix socket=" + socket.string() + " auth-anonymous=1", "-L",
+         "module-null-sink sink_name=test_mic rate=48000 channels=1", "-L", "module-always-sink"},
+        {{"XDG_RUNTIME_DIR", dir.path.string()}, {"HOME", dir.path.string()}}, dir / "pulse.log");
     REQUIRE_MESSAGE(wait_for(socket, 10'000), "PulseAudio did not start: " << read_file(dir / "pulse.log"));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the socket appears before modules finish loading
 }
@@ -150,8 +155,9 @@ std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir) {
 
 std::map<std::string, double> area_stats(const std::filesystem::path& file, double seconds, int x, int y, int w,
                                          int h) {
-    auto r = run({"ffmpeg", "-nostdin", "-v", "info", "-ss", std::to_string(seconds), "-i", file.string(), "-frames:v",
-                  "1", "-vf", fmt::format("crop={}:{}:{}:{},signalstats,metadata=print", w, h, x, y), "-f", "null", "-"});
+    auto r =
+        run({"ffmpeg", "-nostdin", "-v", "info", "-ss", std::to_string(seconds), "-i", file.string(), "-frames:v", "1",
+             "-vf", fmt::format("crop={}:{}:{}:{},signalstats,metadata=print", w, h, x, y), "-f", "null", "-"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     std::map<std::string, double> out;
     std::istringstream in(r.err);

@@ -71,8 +71,7 @@ std::vector<double> packet_times(const std::filesystem::path& file, const std::s
 double largest_gap(const std::filesystem::path& file, const std::string& stream);
 // signalstats (YAVG, YMAX, UAVG, VAVG, ...) of the w x h rectangle at (x, y) of the picture shown
 // at `seconds`.
-std::map<std::string, double> area_stats(const std::filesystem::path& file, double seconds, int x, int y, int w,
-                                         int h);
+std::map<std::string, double> area_stats(const std::filesystem::path& file, double seconds, int x, int y, int w, int h);
 // The first time (s) at which the w x h rectangle at (x, y) turns red (Cr > 200), or -1.
 double red_from(const std::filesystem::path& file, int x, int y, int w, int h);
 

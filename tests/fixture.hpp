@@ -33,7 +33,8 @@ struct LibraryFixture {
         auto db = sql::Database::open(dir.path / "catalog.db", 1000);
         REQUIRE(db.has_value());
         auto st = db->prepare(
-            "INSERT INTO recordings(id, title, description, kind, author_seq, created_at, duration_ms, media_path, status) "
+            "INSERT INTO recordings(id, title, description, kind, author_seq, created_at, duration_ms, media_path, "
+            "status) "
             "VALUES (?, ?, ?, 'walkthrough', (SELECT seq FROM people WHERE name = ?), ?, ?, ?, 'ready')");
         REQUIRE(st.has_value());
         auto r = st->bind(id, title, description, author, now, duration_ms, "media/" + id + ".mp4").run();

@@ -50,19 +50,22 @@ void remux(const fs::path& in, const fs::path& out, const RemuxEdit& edit) {
     REQUIRE(av_write_trailer(raw_out) >= 0);
 }
 
-const std::vector<Turn> kTurns = {{"rotate=90", 90},          {"180", 180},           {"270", -90},
-                                  {"mirrored", 0, true, false}, {"upside-down mirror", 0, false, true},
+const std::vector<Turn> kTurns = {{"rotate=90", 90},
+                                  {"180", 180},
+                                  {"270", -90},
+                                  {"mirrored", 0, true, false},
+                                  {"upside-down mirror", 0, false, true},
                                   {"90 and mirrored", 90, true, false}};
 
 void turn(const fs::path& in, const fs::path& out, double angle, bool hflip, bool vflip) {
     remux(in, out, {.stream = [&](AVStream* st) {
-                        if (st->codecpar->codec_type != AVMEDIA_TYPE_VIDEO) return;
-                        auto* matrix = reinterpret_cast<std::int32_t*>(
-                            av_stream_new_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(std::int32_t)));
-                        REQUIRE(matrix);
-                        av_display_rotation_set(matrix, angle);
-                        av_display_matrix_flip(matrix, hflip, vflip);
-                    }});
+              if (st->codecpar->codec_type != AVMEDIA_TYPE_VIDEO) return;
+              auto* matrix = reinterpret_cast<std::int32_t*>(
+                  av_stream_new_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(std::int32_t)));
+              REQUIRE(matrix);
+              av_display_rotation_set(matrix, angle);
+              av_display_matrix_flip(matrix, hflip, vflip);
+          }});
 }
 
 fs::path make_quadrants(const fs::path& file, int width, int height, const std::string& codec) {
@@ -95,16 +98,16 @@ std::string Picture::colour_at(int x, int y) const {
 
 std::string Picture::corners() const {
     const int in = std::max(2, std::min(width, height) / 10);
-    return fmt::format("{} {} / {} {}", colour_at(in, in), colour_at(width - 1 - in, in), colour_at(in, height - 1 - in),
-                       colour_at(width - 1 - in, height - 1 - in));
+    return fmt::format("{} {} / {} {}", colour_at(in, in), colour_at(width - 1 - in, in),
+                       colour_at(in, height - 1 - in), colour_at(width - 1 - in, height - 1 - in));
 }
 
 Picture picture_by_ffmpeg(const fs::path& file) {
     // Through a PNG, whose size ffprobe reads as it is (a video's would be before turning).
     const fs::path png = fs::path(file) += ".ref.png", raw = fs::path(file) += ".ref.rgb";
     ffmpeg({"-i", file.string(), "-frames:v", "1", png.string()});
-    const auto size = run({"ffprobe", "-v", "error", "-show_entries", "stream=width,height", "-of", "csv=p=0",
-                           png.string()});
+    const auto size =
+        run({"ffprobe", "-v", "error", "-show_entries", "stream=width,height", "-of", "csv=p=0", png.string()});
     REQUIRE(size.exit_code == 0);
     Picture pic;
     REQUIRE(std::sscanf(size.out.c_str(), "%d,%d", &pic.width, &pic.height) == 2);

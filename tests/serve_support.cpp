@@ -59,8 +59,8 @@ int port_of(const std::string& url) { return std::stoi(url.substr(url.rfind(':')
 
 Served::Served(CliLibrary& lib, std::vector<std::string> extra) : lib_(lib) {
     const std::string out = (io_ / "out").string(), err = (io_ / "err").string();
-    std::vector<std::string> argv{binary_path(), "--library", lib.root().string(), "--json", "serve",
-                                  "--listen",    "127.0.0.1:0"};
+    std::vector<std::string> argv{binary_path(), "--library", lib.root().string(), "--json",
+                                  "serve",       "--listen",  "127.0.0.1:0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -87,7 +87,8 @@ Served::Served(CliLibrary& lib, std::vector<std::string> extra) : lib_(lib) {
             auto j = nlohmann::json::parse(text, nullptr, false);
             REQUIRE_MESSAGE(!j.is_discarded(), text);
             url = j.at("url").get<std::string>();
-            CHECK(j.at("library").get<std::string>() == std::filesystem::absolute(lib.root()).lexically_normal().string());
+            CHECK(j.at("library").get<std::string>() ==
+                  std::filesystem::absolute(lib.root()).lexically_normal().string());
             break;
         }
         int status = 0;

@@ -85,8 +85,8 @@ public:
     // The first event (after any seen before) that `match` accepts, waiting up to `limit`.
     std::optional<Event> next(const std::function<bool(const Event&)>& match, std::chrono::milliseconds limit);
     std::optional<Event> next(const std::string& kind, std::chrono::milliseconds limit);
-    std::vector<Event> events() const;  // every event so far
-    std::string raw() const;            // every byte so far (comments included)
+    std::vector<Event> events() const;                   // every event so far
+    std::string raw() const;                             // every byte so far (comments included)
     long status(std::chrono::milliseconds limit) const;  // once the headers have come; 0 if not in time
     // Whether the server has ended the response, waiting up to `limit`.
     bool ended(std::chrono::milliseconds limit) const;

@@ -64,8 +64,10 @@ RunResult run(const std::vector<std::string>& argv, const std::map<std::string, 
         if (eq != std::string::npos) merged[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
     for (const auto& [k, v] : env) {
-        if (v.empty()) merged.erase(k);  // an empty value means "unset"
-        else merged[k] = v;
+        if (v.empty())
+            merged.erase(k);  // an empty value means "unset"
+        else
+            merged[k] = v;
     }
     std::vector<std::string> env_strings;
     for (const auto& [k, v] : merged) env_strings.push_back(k + "=" + v);
@@ -140,13 +142,15 @@ void ffmpeg(const std::vector<std::string>& args) {
 std::filesystem::path make_clip(const std::filesystem::path& dir, const std::string& name, double seconds,
                                 const std::string& size, bool audio) {
     auto out = dir / name;
-    std::vector<std::string> argv{"-f", "lavfi", "-i", fmt::format("testsrc2=size={}:rate=25:duration={}", size, seconds)};
+    std::vector<std::string> argv{"-f", "lavfi", "-i",
+                                  fmt::format("testsrc2=size={}:rate=25:duration={}", size, seconds)};
     if (audio) {
         for (auto a : {"-f", "lavfi", "-i"}) argv.push_back(a);
         argv.push_back(fmt::format("sine=frequency=440:duration={}", seconds));
     }
     for (auto a : {"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"}) argv.push_back(a);
-    if (audio) for (auto a : {"-c:a", "aac", "-shortest"}) argv.push_back(a);
+    if (audio)
+        for (auto a : {"-c:a", "aac", "-shortest"}) argv.push_back(a);
     argv.push_back(out.string());
     ffmpeg(argv);
     return out;

@@ -158,7 +158,8 @@ std::optional<std::string> unknown_option(const CLI::App& app, const CLI::App& c
         const std::string& arg = args[i];
         if (arg == "--") break;
         // "-5" and "-.5" are values (a negative number), which CLI11 hands to the option before them.
-        if (arg.size() < 2 || arg[0] != '-' || std::isdigit(static_cast<unsigned char>(arg[1])) || arg[1] == '.') continue;
+        if (arg.size() < 2 || arg[0] != '-' || std::isdigit(static_cast<unsigned char>(arg[1])) || arg[1] == '.')
+            continue;
         const auto eq = arg.find('=');
         const CLI::Option* o = find(arg.substr(0, eq));
         if (!o) return arg;
@@ -181,9 +182,10 @@ std::string usage_error(const CLI::App& app, const CLI::ParseError& e, const std
             std::error_code ec;
             const std::string name = one_line(*unknown), cmd = command->get_name();
             if (std::filesystem::exists(*unknown, ec)) {
-                return fmt::format("'{}' starts with '-', so it was read as an option; to give that file, write "
-                                   "`walkthrough {} -- {}` or `walkthrough {} ./{}`",
-                                   name, cmd, name, cmd, name);
+                return fmt::format(
+                    "'{}' starts with '-', so it was read as an option; to give that file, write "
+                    "`walkthrough {} -- {}` or `walkthrough {} ./{}`",
+                    name, cmd, name, cmd, name);
             }
             return fmt::format("`walkthrough {}` has no option '{}'; `walkthrough {} --help` lists its options", cmd,
                                name, cmd);
@@ -202,9 +204,10 @@ std::string usage_error(const CLI::App& app, const CLI::ParseError& e, const std
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-    CLI::App app{"walkthrough: record, catalog and replay screen walkthroughs and training videos.\n"
-                 "With no arguments it opens the desktop app.",
-                 "walkthrough"};
+    CLI::App app{
+        "walkthrough: record, catalog and replay screen walkthroughs and training videos.\n"
+        "With no arguments it opens the desktop app.",
+        "walkthrough"};
     app.require_subcommand(1);
     app.fallthrough();  // global options may also follow the subcommand
     app.set_help_all_flag("--help-all", "Show help for every command");
@@ -212,7 +215,8 @@ int run_cli(int argc, char** argv) {
     app.add_option("--library", ctx.library,
                    "Library folder (default: $WALKTHROUGH_LIBRARY, else $XDG_DATA_HOME/walkthrough, else "
                    "~/.local/share/walkthrough)");
-    app.add_option("--as", ctx.as, "Act as this person (default: $WALKTHROUGH_USER, else the library's default person)");
+    app.add_option("--as", ctx.as,
+                   "Act as this person (default: $WALKTHROUGH_USER, else the library's default person)");
     app.add_flag("--json", ctx.json, "Machine-readable output on stdout (objects with snake_case keys)");
 
     Action action;
@@ -251,7 +255,8 @@ int run_cli(int argc, char** argv) {
     try {
         result = action(ctx);
     } catch (const std::exception& e) {  // a bug, not a user error: say so rather than abort
-        std::cerr << "walkthrough: internal error: " << printable(e.what(), true) << "\nPlease report it with the command you ran.\n";
+        std::cerr << "walkthrough: internal error: " << printable(e.what(), true)
+                  << "\nPlease report it with the command you ran.\n";
         return 1;
     }
     if (!result) {

@@ -103,10 +103,10 @@ Result<void> run_inbox(CliContext& ctx, const NoOptions&) {
         const std::string shown = static_cast<std::int64_t>(inbox->items.size()) < inbox->total
                                       ? fmt::format(" (the oldest {} shown)", inbox->items.size())
                                       : "";
-        ctx.emit(to_json(*inbox),
-                 h.empty() ? fmt::format("Nothing waits for a reply from {}.", one_line(lib.me().name))
-                           : fmt::format("{} waiting for {}{} · response window {} h\n\n{}", inbox->total,
-                                         one_line(lib.me().name), shown, inbox->response_window_hours, h));
+        ctx.emit(to_json(*inbox), h.empty()
+                                      ? fmt::format("Nothing waits for a reply from {}.", one_line(lib.me().name))
+                                      : fmt::format("{} waiting for {}{} · response window {} h\n\n{}", inbox->total,
+                                                    one_line(lib.me().name), shown, inbox->response_window_hours, h));
         return {};
     });
 }

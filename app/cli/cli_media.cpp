@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "app/cli/commands.hpp"
-#include "catalog/json_shapes.hpp"
 #include "avkit/media_info.hpp"
+#include "catalog/json_shapes.hpp"
 #include "recorder/recorder.hpp"
 
 namespace wt::app {
@@ -24,10 +24,14 @@ Result<std::int64_t> parse_byte_size(const std::string& text) {
     if (ec != std::errc() || end == text.data() || value < 0) return bad();
     std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
     int shift = 0;
-    if (unit == "k" || unit == "K") shift = 10;
-    else if (unit == "m" || unit == "M") shift = 20;
-    else if (unit == "g" || unit == "G") shift = 30;
-    else if (!unit.empty()) return bad();
+    if (unit == "k" || unit == "K")
+        shift = 10;
+    else if (unit == "m" || unit == "M")
+        shift = 20;
+    else if (unit == "g" || unit == "G")
+        shift = 30;
+    else if (!unit.empty())
+        return bad();
     if (value > (std::int64_t{1} << (62 - shift))) return bad();
     return value << shift;
 }
@@ -46,8 +50,8 @@ Check incoming_check(const std::filesystem::path& root) {
     const auto waiting = recorder::interrupted_recordings(incoming_dir(root));
     Check c{"incoming", aside.empty() && waiting.empty(), false, "no interrupted recordings waiting or set aside", ""};
     if (c.ok) return c;
-    c.detail = fmt::format("{} set aside (could not be decoded) · {} waiting to be recovered", aside.size(),
-                           waiting.size());
+    c.detail =
+        fmt::format("{} set aside (could not be decoded) · {} waiting to be recovered", aside.size(), waiting.size());
     c.fix = !aside.empty() ? "`walkthrough recover --list` shows the files set aside; inspect or delete them"
                            : "`walkthrough recover` tries again and says what stops it";
     return c;
@@ -81,8 +85,10 @@ std::vector<Check> check_library_files(catalog::Library& lib) {
     auto report = lib.check_files();
     if (!report) return {{"library files", false, true, report.error().message, ""}};
     Check videos{"recording files", report->broken.empty(), true, "", ""};
-    if (videos.ok) videos.detail = "every recording's video is in place";
-    else videos.detail = fmt::format("{} recording(s) cannot be played or exported:", report->broken.size());
+    if (videos.ok)
+        videos.detail = "every recording's video is in place";
+    else
+        videos.detail = fmt::format("{} recording(s) cannot be played or exported:", report->broken.size());
     for (const auto& b : report->broken) videos.detail += fmt::format("\n      {}  {}", b.recording_id, b.problem);
     if (!videos.ok) videos.fix = "restore each file from a backup, or delete the entry as said";
 
@@ -94,13 +100,14 @@ std::vector<Check> check_library_files(catalog::Library& lib) {
     for (const auto& l : report->leftovers)
         leftovers.detail += fmt::format("\n      {}  {}", l.file.string(), l.problem);
     if (report->cleaned > 0) {
-        leftovers.detail += fmt::format("{}removed {} file(s), {}, left by interrupted imports or deletes",
-                                        leftovers.ok ? "; " : "\n      ", report->cleaned,
-                                        human_size(report->cleaned_bytes));
+        leftovers.detail +=
+            fmt::format("{}removed {} file(s), {}, left by interrupted imports or deletes",
+                        leftovers.ok ? "; " : "\n      ", report->cleaned, human_size(report->cleaned_bytes));
     }
     if (!leftovers.ok) {
-        leftovers.fix = "files of a running import go once it ends; the rest are removed the next time the library "
-                        "is opened, or remove them by hand";
+        leftovers.fix =
+            "files of a running import go once it ends; the rest are removed the next time the library "
+            "is opened, or remove them by hand";
     }
     return {videos, leftovers};
 }

@@ -58,8 +58,10 @@ private:
             }
             if (next.to_ms <= next.from_ms) continue;
             auto view = library_->record_progress(recording_, next.from_ms, next.to_ms);
-            if (view) last_view_ = std::move(*view);
-            else error_ = view.error().message;  // kept for the summary; playing goes on
+            if (view)
+                last_view_ = std::move(*view);
+            else
+                error_ = view.error().message;  // kept for the summary; playing goes on
         }
     }
 
@@ -76,7 +78,7 @@ private:
 
 struct PlayArgs {
     std::string target;
-    std::optional<std::string> start;     // a moment: "2:13" or seconds
+    std::optional<std::string> start;  // a moment: "2:13" or seconds
     double speed = 1.0;
     std::optional<std::string> snapshot;  // the same
     std::string out;
@@ -94,8 +96,9 @@ Result<void> snapshot_to_png(CliContext& ctx, const fs::path& file, double at, c
                      {"matrix", std::string(player::name(info->colour.matrix))},
                      {"range", std::string(player::name(info->colour.range))},
                      {"corrupt_frames", info->corrupt_frames}};
-    ctx.emit(j, fmt::format("wrote {} (the frame at {:.3f} s, {}x{}, {} {} range)\n", one_line(out), info->seconds, info->width,
-                            info->height, player::name(info->colour.matrix), player::name(info->colour.range)));
+    ctx.emit(
+        j, fmt::format("wrote {} (the frame at {:.3f} s, {}x{}, {} {} range)\n", one_line(out), info->seconds,
+                       info->width, info->height, player::name(info->colour.matrix), player::name(info->colour.range)));
     return {};
 }
 

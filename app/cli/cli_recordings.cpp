@@ -42,7 +42,8 @@ std::string shell_quoted(const std::string& path) {
 // could not be removed are named with the command that removes them, rather than claiming they went too.
 std::string deleted_message(const catalog::Removal& gone) {
     const auto& rec = gone.recording;
-    const std::string comments = rec.comment_count == 1 ? "its comment" : fmt::format("its {} comments", rec.comment_count);
+    const std::string comments =
+        rec.comment_count == 1 ? "its comment" : fmt::format("its {} comments", rec.comment_count);
     if (gone.files_left.empty()) {
         return fmt::format("{}  deleted '{}' with its media and {}", rec.id, one_line(rec.title),
                            rec.comment_count == 0 ? "no comments" : comments);
@@ -52,10 +53,11 @@ std::string deleted_message(const catalog::Removal& gone) {
         names += (names.empty() ? "" : ", ") + one_line(f.string());
         rm += " " + shell_quoted(one_line(f.string()));
     }
-    return fmt::format("{}  deleted '{}'{} from the library, but {} could not be removed and {} left behind; "
-                       "remove {} by hand: {}",
-                       rec.id, one_line(rec.title), rec.comment_count == 0 ? "" : " and " + comments, names,
-                       gone.files_left.size() == 1 ? "is" : "are", gone.files_left.size() == 1 ? "it" : "them", rm);
+    return fmt::format(
+        "{}  deleted '{}'{} from the library, but {} could not be removed and {} left behind; "
+        "remove {} by hand: {}",
+        rec.id, one_line(rec.title), rec.comment_count == 0 ? "" : " and " + comments, names,
+        gone.files_left.size() == 1 ? "is" : "are", gone.files_left.size() == 1 ? "it" : "them", rm);
 }
 
 struct ImportOptions {
@@ -165,7 +167,8 @@ void add_search(CLI::App& app, Action& action) {
 std::string show_text(const catalog::Recording& rec, const std::filesystem::path& media,
                       const std::vector<catalog::Chapter>& parts, const std::vector<catalog::View>& views,
                       const std::vector<catalog::Assignment>& assignments) {
-    const std::string tags = rec.tags.empty() ? "" : " · tags: " + one_line(fmt::format("{}", fmt::join(rec.tags, ", ")));
+    const std::string tags =
+        rec.tags.empty() ? "" : " · tags: " + one_line(fmt::format("{}", fmt::join(rec.tags, ", ")));
     std::string h = fmt::format(
         "{}\n  id          {}\n  kind        {}{}\n  author      {} · {}\n"
         "  video       {}\n  status      {}{}\n  media       {}\n",

@@ -29,7 +29,8 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     if (o.client_timeout_s < 1 || o.client_timeout_s > 3600) {
         return fail(ErrorCode::invalid_input, "--client-timeout is 1 to 3600 seconds");
     }
-    if (o.heartbeat_s < 1 || o.heartbeat_s > 3600) return fail(ErrorCode::invalid_input, "--heartbeat is 1 to 3600 seconds");
+    if (o.heartbeat_s < 1 || o.heartbeat_s > 3600)
+        return fail(ErrorCode::invalid_input, "--heartbeat is 1 to 3600 seconds");
     if (o.connections_per_address < 1 || o.connections_per_address > 1000) {
         return fail(ErrorCode::invalid_input,
                     "--connections-per-address is 1 to 1000 (the server holds at most 1000 connections)");

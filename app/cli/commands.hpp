@@ -18,10 +18,10 @@
 namespace wt::app {
 
 struct CliContext {
-    std::string library;  // --library
-    std::string as;       // --as
-    bool json = false;    // --json
-    Recovered recovered;  // what open() recovered from interrupted recordings
+    std::string library;          // --library
+    std::string as;               // --as
+    bool json = false;            // --json
+    Recovered recovered;          // what open() recovered from interrupted recordings
     bool recovery_notice = true;  // open() tells stderr what it recovered (`recover` reports it itself)
 
     // Opens the library named by --library / WALKTHROUGH_LIBRARY / XDG, acting as --as /
@@ -44,9 +44,7 @@ using Action = std::function<Result<void>(CliContext&)>;
 template <typename Options>
 void run_when_parsed(CLI::App* cmd, Action& action, std::shared_ptr<Options> options,
                      Result<void> (*run)(CliContext&, const Options&)) {
-    cmd->callback([&action, options, run] {
-        action = [options, run](CliContext& ctx) { return run(ctx, *options); };
-    });
+    cmd->callback([&action, options, run] { action = [options, run](CliContext& ctx) { return run(ctx, *options); }; });
 }
 
 // The options of a subcommand that has none, or only the id of what it acts on.

@@ -94,8 +94,8 @@ Result<catalog::Recording> finish_recording(catalog::Library& lib, const recorde
     // The remux failed (no space for the copy, a file cut short): the Matroska file itself may be
     // playable, so keep that.
     details.file = file;
-    details.note += std::string(details.note.empty() ? "" : "; ") + "kept as recorded (Matroska): " +
-                    duration.error().message;
+    details.note +=
+        std::string(details.note.empty() ? "" : "; ") + "kept as recorded (Matroska): " + duration.error().message;
     auto rec = import_waiting(lib, details, wait);
     if (rec) claim.remove_files();
     return rec;
@@ -114,9 +114,10 @@ Recovered recover_interrupted(catalog::Library& lib, const fs::path& library_roo
             details.title = "Recovered recording " + format_local_time(cut_ms);
         }
         details.status = catalog::Status::recovered;
-        details.note = fmt::format("recovered after the recording was interrupted at {}; the last second or two may "
-                                   "be missing",
-                                   format_local_time(cut_ms));
+        details.note = fmt::format(
+            "recovered after the recording was interrupted at {}; the last second or two may "
+            "be missing",
+            format_local_time(cut_ms));
         auto rec = finish_recording(lib, *claim, details);
         if (rec) {
             out.recordings.push_back(*rec);
@@ -127,17 +128,19 @@ Recovered recover_interrupted(catalog::Library& lib, const fs::path& library_roo
             // is not retried at every start, but keep it.
             auto aside = claim->set_aside();
             if (aside) {
-                out.problems.push_back(fmt::format("{} could not be decoded ({}); it is kept as {} and not tried "
-                                                   "again (`walkthrough recover --list` shows such files)",
-                                                   file.string(), rec.error().message, aside->string()));
+                out.problems.push_back(
+                    fmt::format("{} could not be decoded ({}); it is kept as {} and not tried "
+                                "again (`walkthrough recover --list` shows such files)",
+                                file.string(), rec.error().message, aside->string()));
                 continue;
             }
             rec = std::unexpected(aside.error());  // left where it is: tried again next time
         }
         if (!out.retry) out.retry = rec.error();
-        out.problems.push_back(fmt::format("{} could not be recovered yet: {}. It stays in {} and is tried again the "
-                                           "next time the library is opened, or with `walkthrough recover`",
-                                           file.string(), rec.error().message, incoming.string()));
+        out.problems.push_back(
+            fmt::format("{} could not be recovered yet: {}. It stays in {} and is tried again the "
+                        "next time the library is opened, or with `walkthrough recover`",
+                        file.string(), rec.error().message, incoming.string()));
     }
     return out;
 }

@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include <fmt/format.h>
-#include <imgui.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
+#include <fmt/format.h>
+#include <imgui.h>
 
 namespace wt::app {
 namespace {
@@ -56,8 +56,8 @@ Result<std::unique_ptr<GlWindow>> GlWindow::open(const std::string& title, int w
                                   SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (w->window_) w->gl_ = SDL_GL_CreateContext(w->window_);
     if (!w->gl_)
-        return fail(ErrorCode::not_found, fmt::format("cannot create an OpenGL 3.3 window on DISPLAY={} ({})", display,
-                                                      SDL_GetError()));
+        return fail(ErrorCode::not_found,
+                    fmt::format("cannot create an OpenGL 3.3 window on DISPLAY={} ({})", display, SDL_GetError()));
     SDL_GL_MakeCurrent(w->window_, w->gl_);
     SDL_GL_SetSwapInterval(1);
 

@@ -66,8 +66,10 @@ void draw_timeline(Player& p, const Snapshot& s, const PlayerPanel& panel, Timel
     const TimelineMarker* hovered = nearest(panel.markers);
     const TimelineChapter* hovered_chapter = nearest(panel.chapters);
     if (hovered && hovered_chapter) {
-        if (mouse.y < mid) hovered_chapter = nullptr;
-        else hovered = nullptr;
+        if (mouse.y < mid)
+            hovered_chapter = nullptr;
+        else
+            hovered = nullptr;
     }
     if (ImGui::IsItemActivated() && (hovered || hovered_chapter)) {
         p.seek((hovered ? hovered->at_ms : hovered_chapter->at_ms) / 1000.0, SeekMode::exact);
@@ -95,9 +97,8 @@ void draw_timeline(Player& p, const Snapshot& s, const PlayerPanel& panel, Timel
     const double position = drag.active ? drag.seconds : s.position_ms / 1000.0;
     dl->AddRectFilled(ImVec2(origin.x, mid - bar / 2), ImVec2(origin.x + width, mid + bar / 2),
                       IM_COL32(70, 70, 80, 255), bar / 2);
-    dl->AddRectFilled(ImVec2(origin.x, mid - bar / 2),
-                      ImVec2(x_of(position + s.buffered_ms / 1000.0), mid + bar / 2), IM_COL32(100, 100, 115, 255),
-                      bar / 2);
+    dl->AddRectFilled(ImVec2(origin.x, mid - bar / 2), ImVec2(x_of(position + s.buffered_ms / 1000.0), mid + bar / 2),
+                      IM_COL32(100, 100, 115, 255), bar / 2);
     dl->AddRectFilled(ImVec2(origin.x, mid - bar / 2), ImVec2(x_of(position), mid + bar / 2),
                       IM_COL32(90, 160, 240, 255), bar / 2);
     // What this viewer has watched: a thin green line under the bar.
@@ -212,28 +213,28 @@ bool handle_player_key(const SDL_Event& e, Player& p, const Snapshot& s, GlWindo
     if (e.type != SDL_KEYDOWN) return false;
     const double duration = s.duration_ms / 1000.0;
     switch (e.key.keysym.sym) {
-        case SDLK_SPACE: p.toggle_pause(); return true;
-        case SDLK_LEFT: p.seek_relative(-5); return true;
-        case SDLK_RIGHT: p.seek_relative(5); return true;
-        case SDLK_j: p.seek_relative(-10); return true;
-        case SDLK_l: p.seek_relative(10); return true;
-        case SDLK_COMMA: p.step_frame(false); return true;
-        case SDLK_PERIOD: p.step_frame(true); return true;
-        case SDLK_f: window.toggle_fullscreen(); return true;
-        case SDLK_m: p.set_muted(!s.muted); return true;
-        case SDLK_PAGEUP:
-        case SDLK_PAGEDOWN: {
-            // The engine's position now, not the frame's: a second press before the next frame goes one further.
-            const auto to = chapter_jump(chapters, p.snapshot().position_ms, e.key.keysym.sym == SDLK_PAGEDOWN);
-            if (to) p.seek(static_cast<double>(*to) / 1000.0, SeekMode::exact);
+    case SDLK_SPACE: p.toggle_pause(); return true;
+    case SDLK_LEFT: p.seek_relative(-5); return true;
+    case SDLK_RIGHT: p.seek_relative(5); return true;
+    case SDLK_j: p.seek_relative(-10); return true;
+    case SDLK_l: p.seek_relative(10); return true;
+    case SDLK_COMMA: p.step_frame(false); return true;
+    case SDLK_PERIOD: p.step_frame(true); return true;
+    case SDLK_f: window.toggle_fullscreen(); return true;
+    case SDLK_m: p.set_muted(!s.muted); return true;
+    case SDLK_PAGEUP:
+    case SDLK_PAGEDOWN: {
+        // The engine's position now, not the frame's: a second press before the next frame goes one further.
+        const auto to = chapter_jump(chapters, p.snapshot().position_ms, e.key.keysym.sym == SDLK_PAGEDOWN);
+        if (to) p.seek(static_cast<double>(*to) / 1000.0, SeekMode::exact);
+        return true;
+    }
+    default:
+        if (e.key.keysym.sym >= SDLK_0 && e.key.keysym.sym <= SDLK_9) {
+            p.seek(duration * (e.key.keysym.sym - SDLK_0) / 10.0, SeekMode::exact);
             return true;
         }
-        default:
-            if (e.key.keysym.sym >= SDLK_0 && e.key.keysym.sym <= SDLK_9) {
-                p.seek(duration * (e.key.keysym.sym - SDLK_0) / 10.0, SeekMode::exact);
-                return true;
-            }
-            return false;
+        return false;
     }
 }
 

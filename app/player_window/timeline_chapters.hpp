@@ -26,8 +26,8 @@ inline int current_chapter(const std::vector<TimelineChapter>& chapters, std::in
 // before, and the next press must not land on the same chapter again. Going back, a chapter started
 // less than 1.5 s ago is skipped, as players do, so pressing twice reaches the one before; before the
 // first chapter, back goes to the start.
-inline std::optional<std::int64_t> chapter_jump(const std::vector<TimelineChapter>& chapters,
-                                                std::int64_t position_ms, bool forward) {
+inline std::optional<std::int64_t> chapter_jump(const std::vector<TimelineChapter>& chapters, std::int64_t position_ms,
+                                                bool forward) {
     constexpr std::int64_t k_landing_slack_ms = 200;
     constexpr std::int64_t k_restart_window_ms = 1500;
     if (forward) {

@@ -37,7 +37,8 @@ TEST_CASE("secrets: 256 random bits as base64url, stored as SHA-256 hex, compare
     REQUIRE(b.has_value());
     CHECK(a->size() == 43);
     CHECK(*a != *b);
-    CHECK(a->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos);
+    CHECK(a->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+          std::string::npos);
     CHECK(catalog::secret_hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(catalog::same_hash(catalog::secret_hash(*a), catalog::secret_hash(*a)));
     CHECK_FALSE(catalog::same_hash(catalog::secret_hash(*a), catalog::secret_hash(*b)));
@@ -141,8 +142,9 @@ TEST_CASE("act_as switches the acting person; progress in batches is clamped and
     CHECK(ann->me().name == "bob");
     CHECK_FALSE(ann->act_as("nobody").has_value());
     CHECK(ann->me().name == "bob");
-    auto v = ann->record_progress("r1", std::vector<catalog::Interval>{{0, 30'000}, {20'000, 50'000}, {0, 30'000},
-                                                                      {90'000, 150'000}, {200'000, 300'000}});
+    auto v = ann->record_progress(
+        "r1", std::vector<catalog::Interval>{
+                  {0, 30'000}, {20'000, 50'000}, {0, 30'000}, {90'000, 150'000}, {200'000, 300'000}});
     REQUIRE_MESSAGE(v.has_value(), (v ? "" : v.error().message));
     CHECK(v->person == "bob");
     CHECK(v->intervals == std::vector<catalog::Interval>{{0, 50'000}, {90'000, 100'000}});

@@ -2,8 +2,8 @@
 // adding, renaming and removing chapters through the worker, with the player and details in step.
 #include <doctest/doctest.h>
 
-#include "app/player_window/timeline_chapters.hpp"
 #include "app/desktop/model/controller.hpp"
+#include "app/player_window/timeline_chapters.hpp"
 #include "tests/app_fixture.hpp"
 
 using namespace wt;
@@ -34,13 +34,13 @@ TEST_CASE("chapter keys: next skips the one just landed on, previous restarts a 
     const auto chapters = at({0, 10'000, 25'000});
     using app::chapter_jump;
     CHECK(chapter_jump(chapters, 5'000, true) == 10'000);
-    CHECK(chapter_jump(chapters, 10'000, true) == 25'000);  // on a chapter: the one after
-    CHECK(chapter_jump(chapters, 9'967, true) == 25'000);   // an exact seek landed a frame short of it
+    CHECK(chapter_jump(chapters, 10'000, true) == 25'000);        // on a chapter: the one after
+    CHECK(chapter_jump(chapters, 9'967, true) == 25'000);         // an exact seek landed a frame short of it
     CHECK(chapter_jump(chapters, 25'000, true) == std::nullopt);  // nothing ahead: stay
-    CHECK(chapter_jump(chapters, 18'000, false) == 10'000);  // well into a chapter: its start
-    CHECK(chapter_jump(chapters, 10'500, false) == 0);       // just started: the one before
-    CHECK(chapter_jump(chapters, 25'000, false) == 10'000);  // just landed on the last one: the one before it
-    CHECK(chapter_jump(chapters, 24'967, false) == 10'000);  // ... a frame short of it too
+    CHECK(chapter_jump(chapters, 18'000, false) == 10'000);       // well into a chapter: its start
+    CHECK(chapter_jump(chapters, 10'500, false) == 0);            // just started: the one before
+    CHECK(chapter_jump(chapters, 25'000, false) == 10'000);       // just landed on the last one: the one before it
+    CHECK(chapter_jump(chapters, 24'967, false) == 10'000);       // ... a frame short of it too
     CHECK(chapter_jump(chapters, 500, false) == 0);
     CHECK(chapter_jump(at({30'000}), 12'000, false) == 0);  // before the first chapter: the start
     CHECK(chapter_jump({}, 12'000, true) == std::nullopt);

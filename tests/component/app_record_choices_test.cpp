@@ -12,8 +12,8 @@
 
 #include "app/desktop/model/controller.hpp"
 #include "app/desktop/model/view_logic.hpp"
-#include "tests/capture_env.hpp"
 #include "tests/app_fixture.hpp"
+#include "tests/capture_env.hpp"
 
 using namespace wt;
 using namespace wt::ui;
@@ -142,7 +142,7 @@ TEST_CASE("a region dragged on the still: view to screen pixels, either directio
     PixelRect r = drag_region({1001.4f, 600.2f}, {100.6f, 40.0f}, 1920, 1080);
     CHECK(r == PixelRect{100, 40, 902, 560});
     CHECK(region_text(r) == "100,40,902x560");
-    CHECK(checked_region(region_text(r)).has_value());  // what the recorder is given
+    CHECK(checked_region(region_text(r)).has_value());   // what the recorder is given
     r = drag_region({10, 10}, {20.5f, 15}, 1920, 1080);  // 11 x 5 -> 10 x 4
     CHECK(r == PixelRect{10, 10, 10, 4});
     r = drag_region({1900, 1070}, {1925, 1090}, 1920, 1080);  // past the edge: cut there, still even
@@ -158,7 +158,6 @@ TEST_CASE("a region dragged on the still: view to screen pixels, either directio
 }
 
 // ---------------------------------------------------------------- the controller
-
 
 TEST_CASE("the recording bar stays off what is recorded when the screen has room") {
     const PixelRect screen{0, 0, 1920, 1080};

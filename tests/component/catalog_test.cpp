@@ -90,7 +90,7 @@ TEST_CASE("comments: moments, threads, replies across recordings refused, resolv
     REQUIRE(list->size() == 3);
     CHECK(list->at(0).id == whole->id);  // whole-video remarks first, then by moment
     CHECK(list->at(1).id == q->id);
-    CHECK(list->at(2).id == a->id);      // replies follow their thread
+    CHECK(list->at(2).id == a->id);  // replies follow their thread
     CHECK(ann->get("r1")->open_comment_count == 2);
 
     auto resolved = ann->resolve(a->id);  // resolving via the reply

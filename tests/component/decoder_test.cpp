@@ -61,20 +61,20 @@ fs::path make_bframe_clip(const fs::path& file) {
 // Every packet of `clip` with a number in `damaged` gets its payload replaced by noise.
 fs::path damage_packets(const fs::path& clip, const fs::path& out, const std::vector<int>& damaged) {
     wt::test::remux(clip, out, {.packet = [&](AVPacket* p, int n) {
-                                    if (std::find(damaged.begin(), damaged.end(), n) == damaged.end()) return;
-                                    REQUIRE(av_packet_make_writable(p) >= 0);
-                                    std::uint32_t x = 12345u + static_cast<std::uint32_t>(n);
-                                    for (int i = 0; i < p->size; ++i) {
-                                        x = x * 1664525u + 1013904223u;
-                                        p->data[i] = static_cast<std::uint8_t>(x >> 24);
-                                    }
-                                }});
+                        if (std::find(damaged.begin(), damaged.end(), n) == damaged.end()) return;
+                        REQUIRE(av_packet_make_writable(p) >= 0);
+                        std::uint32_t x = 12345u + static_cast<std::uint32_t>(n);
+                        for (int i = 0; i < p->size; ++i) {
+                            x = x * 1664525u + 1013904223u;
+                            p->data[i] = static_cast<std::uint8_t>(x >> 24);
+                        }
+                    }});
     return out;
 }
 
 fs::path make_mjpeg_clip(const fs::path& file) {
-    ffmpeg({"-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=1", "-c:v", "mjpeg", "-pix_fmt", "yuvj420p",
-            file.string()});
+    ffmpeg(
+        {"-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=1", "-c:v", "mjpeg", "-pix_fmt", "yuvj420p", file.string()});
     return file;
 }
 
@@ -237,7 +237,9 @@ TEST_CASE("encode_and_drain hands over every packet, the held-back ones at the e
     enc2->time_base = {1, 25};
     REQUIRE(avcodec_open2(enc2.get(), avcodec_find_encoder_by_name("mjpeg"), nullptr) >= 0);
     frame->format = AV_PIX_FMT_YUVJ420P;
-    const av::PacketSink refuse = [](AVPacket*) -> wt::Result<void> { return wt::fail(wt::ErrorCode::io, "disk full"); };
+    const av::PacketSink refuse = [](AVPacket*) -> wt::Result<void> {
+        return wt::fail(wt::ErrorCode::io, "disk full");
+    };
     auto r = av::encode_and_drain(enc2.get(), frame.get(), packet.get(), "a test", refuse);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == wt::ErrorCode::io);

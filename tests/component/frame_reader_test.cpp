@@ -28,8 +28,8 @@ const char* kNumbered =
 
 // B-frames in a fixed IBBBP pattern: the frames skipping non-reference frames leaves out are
 // known. Not lossless (x264 drops B-frames then), but the 16-level digits survive qp 1.
-const std::vector<std::string> kWithBFrames = {"-c:v", "libx264", "-preset", "veryfast", "-qp", "1", "-x264-params",
-                                               "bframes=3:b-adapt=0"};
+const std::vector<std::string> kWithBFrames = {"-c:v", "libx264", "-preset",      "veryfast",
+                                               "-qp",  "1",       "-x264-params", "bframes=3:b-adapt=0"};
 
 std::string probe_frame_types(const fs::path& file) {
     const auto r = wt::test::run({"ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
@@ -65,21 +65,23 @@ TEST_CASE("read_at returns exactly the frame on screen, also deep into a 10 s GO
     CHECK(reader->width() == 320);
     CHECK(reader->duration() == doctest::Approx(12.0).epsilon(0.01));
 
-    const double times[] = {0.0,  0.01, 1.0 / 30, 0.5,  1.0,  3.3,   5.0, 7.77, 9.99, 9.9666,
-                            10.0, 10.05, 11.5,    11.98, 6.0,  0.2,  2.0 / 30 - 0.0004};
+    const double times[] = {0.0,  0.01, 1.0 / 30,         0.5,  1.0,   3.3,  5.0,
+                            7.77, 9.99, 9.9666,           10.0, 10.05, 11.5, 11.98,
+                            6.0,  0.2,  2.0 / 30 - 0.0004};
     double slowest = 0;
     for (const double t : times) {
         CAPTURE(t);
         const auto started = std::chrono::steady_clock::now();
         auto got = reader->read_at(t);
-        slowest = std::max(slowest,
-                           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+        slowest = std::max(
+            slowest, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
         REQUIRE_MESSAGE(got.has_value(), (got ? "" : got.error().message));
         const int want = static_cast<int>(std::floor(t * 30 + 0.015));  // 0.5 ms tolerance = 0.015 frames
         CHECK(frame_number(*got->frame) == want);
         CHECK(got->seconds == doctest::Approx(want / 30.0).epsilon(1e-6));
     }
-    MESSAGE("slowest exact read (320x240, up to 299 frames past a keyframe): " << fmt::format("{:.1f}", slowest) << " ms");
+    MESSAGE("slowest exact read (320x240, up to 299 frames past a keyframe): " << fmt::format("{:.1f}", slowest)
+                                                                               << " ms");
 
     // Past the end: the last frame.
     auto last = reader->read_at(100);
@@ -94,9 +96,10 @@ TEST_CASE("read_at with a variable frame rate finds the frame shown across long 
     TempDir dir;
     const fs::path clip = dir / "vfr.mkv";
     // Frames 0-59 every 1/30 s, then every 1/3 s (like a recorder writing a still screen rarely).
-    std::vector<std::string> args{"-f", "lavfi", "-i",
-                                  std::string("color=black:s=192x96:r=30:d=4,format=yuv420p,") + kNumbered, "-vf",
-                                  "setpts='(N+gte(N,60)*(N-60)*9)/30/TB'", "-fps_mode", "passthrough"};
+    std::vector<std::string> args{"-f",        "lavfi",
+                                  "-i",        std::string("color=black:s=192x96:r=30:d=4,format=yuv420p,") + kNumbered,
+                                  "-vf",       "setpts='(N+gte(N,60)*(N-60)*9)/30/TB'",
+                                  "-fps_mode", "passthrough"};
     args.insert(args.end(), kWithBFrames.begin(), kWithBFrames.end());
     args.insert(args.end(), {"-g", "300", clip.string()});
     ffmpeg(args);
@@ -120,8 +123,8 @@ TEST_CASE("read_at with a variable frame rate finds the frame shown across long 
 TEST_CASE("a damaged file still yields frames and counts the damage") {
     TempDir dir;
     const fs::path clip = dir / "damaged.mkv";
-    ffmpeg({"-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=10", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23",
-            "-g", "60", clip.string()});
+    ffmpeg({"-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=10", "-c:v", "libx264", "-preset", "ultrafast", "-crf",
+            "23", "-g", "60", clip.string()});
     {
         // 32 KiB of noise in the middle, as a bad disk sector or a broken copy would leave.
         const auto size = fs::file_size(clip);

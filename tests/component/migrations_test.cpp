@@ -24,13 +24,15 @@ TEST_CASE("a version-1 library is migrated forward with its data, and the new se
         CHECK_FALSE(db->exec("SELECT * FROM search").has_value());  // no search index in v1
         exec(*db, "INSERT INTO people(id, name, created_at) VALUES ('p1', 'ann', 0), ('p2', 'bob', 0)");
         exec(*db, "INSERT INTO settings(key, value) VALUES ('default_person', 'p1')");
-        exec(*db, "INSERT INTO recordings(id, title, description, kind, author_seq, created_at, duration_ms, "
-                  "media_path, status) VALUES ('rec1', 'Quarterly payroll run', 'how we close the month', 'training', "
-                  "1, 0, 300000, 'media/rec1.mp4', 'ready')");
+        exec(*db,
+             "INSERT INTO recordings(id, title, description, kind, author_seq, created_at, duration_ms, "
+             "media_path, status) VALUES ('rec1', 'Quarterly payroll run', 'how we close the month', 'training', "
+             "1, 0, 300000, 'media/rec1.mp4', 'ready')");
         exec(*db, "INSERT INTO tags(name) VALUES ('finance')");
         exec(*db, "INSERT INTO recording_tags VALUES (1, 1)");
-        exec(*db, "INSERT INTO comments(id, recording_seq, author_seq, at_ms, body, created_at) "
-                  "VALUES ('c1', 1, 2, 61000, 'Which spreadsheet holds the overtime?', 0)");
+        exec(*db,
+             "INSERT INTO comments(id, recording_seq, author_seq, at_ms, body, created_at) "
+             "VALUES ('c1', 1, 2, 61000, 'Which spreadsheet holds the overtime?', 0)");
         exec(*db, "UPDATE comments SET thread_seq = seq");
     }
     catalog::OpenOptions o;
@@ -82,10 +84,12 @@ TEST_CASE("a version-3 library gains chapters, keeping its data") {
         CHECK_FALSE(db->exec("SELECT * FROM chapters").has_value());  // no chapters in v3
         exec(*db, "INSERT INTO people(id, name, created_at) VALUES ('p1', 'ann', 0), ('p2', 'bob', 0)");
         exec(*db, "INSERT INTO settings(key, value) VALUES ('default_person', 'p1')");
-        exec(*db, "INSERT INTO recordings(id, title, kind, author_seq, created_at, duration_ms, media_path, status) "
-                  "VALUES ('rec1', 'Quarterly payroll run', 'training', 1, 0, 300000, 'media/rec1.mp4', 'ready')");
-        exec(*db, "INSERT INTO comments(id, recording_seq, author_seq, at_ms, body, created_at) "
-                  "VALUES ('c1', 1, 2, 61000, 'Which spreadsheet holds the overtime?', 0)");
+        exec(*db,
+             "INSERT INTO recordings(id, title, kind, author_seq, created_at, duration_ms, media_path, status) "
+             "VALUES ('rec1', 'Quarterly payroll run', 'training', 1, 0, 300000, 'media/rec1.mp4', 'ready')");
+        exec(*db,
+             "INSERT INTO comments(id, recording_seq, author_seq, at_ms, body, created_at) "
+             "VALUES ('c1', 1, 2, 61000, 'Which spreadsheet holds the overtime?', 0)");
         exec(*db, "UPDATE comments SET thread_seq = seq");
     }
     auto lib = catalog::open_library(dir.path, {});
@@ -116,8 +120,9 @@ TEST_CASE("a version-4 library gains access: its first person is the admin, role
         REQUIRE(db.has_value());
         REQUIRE(catalog::migrate(*db, 4).has_value());
         CHECK_FALSE(db->exec("SELECT * FROM credentials").has_value());  // no access in v4
-        exec(*db, "INSERT INTO people(id, name, role, created_at) VALUES ('p1', 'ann', 'lead', 0), "
-                  "('p2', 'bob', 'new hire', 0)");
+        exec(*db,
+             "INSERT INTO people(id, name, role, created_at) VALUES ('p1', 'ann', 'lead', 0), "
+             "('p2', 'bob', 'new hire', 0)");
         exec(*db, "INSERT INTO settings(key, value) VALUES ('default_person', 'p2')");
     }
     auto lib = catalog::open_library(dir.path, {});
@@ -177,8 +182,9 @@ TEST_CASE("a version-5 library gains the change log: every writer's changes are 
     REQUIRE(catalog::migrate(*db, 5).has_value());
     CHECK_FALSE(db->exec("SELECT * FROM changes").has_value());  // no change log in v5
     exec(*db, "INSERT INTO people(id, name, created_at) VALUES ('p1', 'ann', 0), ('p2', 'bob', 0)");
-    exec(*db, "INSERT INTO recordings(id, title, kind, author_seq, created_at, duration_ms, media_path, status) "
-              "VALUES ('rec1', 'Payroll', 'training', 1, 0, 300000, 'media/rec1.mp4', 'ready')");
+    exec(*db,
+         "INSERT INTO recordings(id, title, kind, author_seq, created_at, duration_ms, media_path, status) "
+         "VALUES ('rec1', 'Payroll', 'training', 1, 0, 300000, 'media/rec1.mp4', 'ready')");
     REQUIRE(catalog::migrate(*db, catalog::latest_schema_version()).has_value());
 
     auto feed = catalog::open_change_feed(dir.path, 1000);
@@ -188,14 +194,16 @@ TEST_CASE("a version-5 library gains the change log: every writer's changes are 
     CHECK((*feed)->span().value().latest == 0);  // a migrated library starts with an empty log
 
     // Writes on another connection (as another process would make them).
-    exec(*db, "INSERT INTO comments(id, recording_seq, author_seq, at_ms, body, created_at) "
-              "VALUES ('c1', 1, 2, 1000, 'which form?', 0)");
+    exec(*db,
+         "INSERT INTO comments(id, recording_seq, author_seq, at_ms, body, created_at) "
+         "VALUES ('c1', 1, 2, 1000, 'which form?', 0)");
     exec(*db, "UPDATE comments SET thread_seq = seq");  // how a new thread's root is completed: no event
     exec(*db, "UPDATE comments SET resolved_at = 5, resolved_by_seq = 1 WHERE id = 'c1'");
     exec(*db, "INSERT INTO views(recording_seq, person_seq, updated_at) VALUES (1, 2, 0)");
     exec(*db, "UPDATE recordings SET title = 'Payroll, 2027'");
-    exec(*db, "INSERT INTO credentials(secret_hash, person_seq, kind, created_at, expires_at) "
-              "VALUES ('h', 2, 'token', 0, 99999999999999)");
+    exec(*db,
+         "INSERT INTO credentials(secret_hash, person_seq, kind, created_at, expires_at) "
+         "VALUES ('h', 2, 'token', 0, 99999999999999)");
     exec(*db, "UPDATE credentials SET revoked_at = 1");
     CHECK((*feed)->moved().value());
     auto changes = (*feed)->after(0, 100);
@@ -220,15 +228,17 @@ TEST_CASE("a version-5 library gains the change log: every writer's changes are 
     CHECK(after_delete->at(0).recording_id == "rec1");
 
     // The newest 10 000 are kept; seq goes on growing past the pruned ones.
-    exec(*db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10050) "
-              "INSERT INTO changes(kind) SELECT 'recording.changed' FROM n");
+    exec(*db,
+         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10050) "
+         "INSERT INTO changes(kind) SELECT 'recording.changed' FROM n");
     auto span = (*feed)->span();
     REQUIRE(span.has_value());
     CHECK(span->latest == 6 + 10050);
     CHECK(span->latest - span->oldest + 1 == 10000);
     exec(*db, "DELETE FROM changes");
     exec(*db, "INSERT INTO people(id, name, created_at) VALUES ('p3', 'cat', 0)");
-    exec(*db, "INSERT INTO recordings(id, title, kind, author_seq, created_at, media_path, status) "
-              "VALUES ('rec2', 'Next', 'walkthrough', 3, 0, 'media/rec2.mp4', 'ready')");
+    exec(*db,
+         "INSERT INTO recordings(id, title, kind, author_seq, created_at, media_path, status) "
+         "VALUES ('rec2', 'Next', 'walkthrough', 3, 0, 'media/rec2.mp4', 'ready')");
     CHECK((*feed)->span().value().latest == 6 + 10050 + 1);
 }

@@ -12,7 +12,7 @@ TEST_CASE("typed text becomes a safe FTS5 query; the word being typed is a prefi
     CHECK(build_search_query("vpn setup ").fts == "\"vpn\" \"setup\"");  // a finished word is exact
     CHECK(build_search_query("v").fts == "\"v\"");                       // one letter is not a prefix
     CHECK(build_search_query("say \"hi\"").fts == "\"say\" \"\"\"hi\"\"\"*");
-    CHECK(build_search_query("-- ; ()").fts.empty());                     // nothing searchable
+    CHECK(build_search_query("-- ; ()").fts.empty());  // nothing searchable
     CHECK(build_search_query("NEAR(a b) OR NOT x*").words ==
           std::vector<std::string>{"near", "a", "b", "or", "not", "x"});
     CHECK(build_search_query("e-mail").words == std::vector<std::string>{"e", "mail"});
@@ -34,9 +34,9 @@ TEST_CASE("excerpts mark the matching word") {
 
 TEST_CASE("ranking counts words found as words, whole words above word starts") {
     auto q = catalog::build_search_query("vpn set");
-    CHECK(catalog::word_hits("VPN setup", q) == doctest::Approx(1.5));   // vpn whole, set as a start
+    CHECK(catalog::word_hits("VPN setup", q) == doctest::Approx(1.5));  // vpn whole, set as a start
     CHECK(catalog::word_hits("set up the VPN", q) == doctest::Approx(2));
-    CHECK(catalog::word_hits("openvpn reset", q) == doctest::Approx(0));  // inside words: no hit
+    CHECK(catalog::word_hits("openvpn reset", q) == doctest::Approx(0));    // inside words: no hit
     CHECK(catalog::word_hits("vpn vpn vpn vpn", q) == doctest::Approx(2));  // capped
 }
 
@@ -64,7 +64,7 @@ TEST_CASE_FIXTURE(SearchFixture, "title, description, tags and comments are all 
     CHECK(ids("vpn") == std::vector<std::string>{"rvpn", "rpay"});  // title beats description
     CHECK(ids("onboarding ") == std::vector<std::string>{"rpay"});  // tag
     CHECK(ids("profile ") == std::vector<std::string>{"rvpn"});     // description
-    CHECK(ids("laptops payroll ").empty());                          // all words must match one row
+    CHECK(ids("laptops payroll ").empty());                         // all words must match one row
     CHECK(ids("naive ") == std::vector<std::string>{"rnai"});       // diacritics folded
     CHECK(ids("VPN SETUP ") == std::vector<std::string>{"rvpn"});   // case folded
 }
@@ -105,8 +105,8 @@ TEST_CASE_FIXTURE(SearchFixture, "the index follows edits and deletions") {
 }
 
 TEST_CASE_FIXTURE(SearchFixture, "query syntax and SQL in the search box are just text") {
-    for (const char* q : {"'; DROP TABLE recordings; --", "NEAR(vpn setup)", "vpn OR payroll", "\"unbalanced",
-                          "*", "title:vpn", "(", "AND", "^vpn"}) {
+    for (const char* q : {"'; DROP TABLE recordings; --", "NEAR(vpn setup)", "vpn OR payroll", "\"unbalanced", "*",
+                          "title:vpn", "(", "AND", "^vpn"}) {
         auto hits = ann->search(q, 10);
         if (!hits) {
             CHECK_MESSAGE(hits.error().code == ErrorCode::invalid_input, q);  // nothing searchable, said plainly

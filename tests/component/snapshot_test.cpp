@@ -27,8 +27,8 @@
 
 using namespace wt::player;
 namespace fs = std::filesystem;
-using wt::test::TempDir;
 using wt::test::ffmpeg;
+using wt::test::TempDir;
 
 namespace {
 
@@ -51,12 +51,16 @@ struct ScopedEnv {
     std::optional<std::string> old;
     ScopedEnv(std::string n, const char* value) : name(std::move(n)) {
         if (const char* v = std::getenv(name.c_str())) old = v;
-        if (value) ::setenv(name.c_str(), value, 1);
-        else ::unsetenv(name.c_str());
+        if (value)
+            ::setenv(name.c_str(), value, 1);
+        else
+            ::unsetenv(name.c_str());
     }
     ~ScopedEnv() {
-        if (old) ::setenv(name.c_str(), old->c_str(), 1);
-        else ::unsetenv(name.c_str());
+        if (old)
+            ::setenv(name.c_str(), old->c_str(), 1);
+        else
+            ::unsetenv(name.c_str());
     }
 };
 
@@ -88,8 +92,16 @@ Image read_png(const fs::path& png, int w, int h) {
 struct Grid {
     std::vector<int> widths, heights;
     std::vector<Rgb> colours;
-    int x0(std::size_t c) const { int x = 0; for (std::size_t i = 0; i < c; ++i) x += widths[i]; return x; }
-    int y0(std::size_t r) const { int y = 0; for (std::size_t i = 0; i < r; ++i) y += heights[i]; return y; }
+    int x0(std::size_t c) const {
+        int x = 0;
+        for (std::size_t i = 0; i < c; ++i) x += widths[i];
+        return x;
+    }
+    int y0(std::size_t r) const {
+        int y = 0;
+        for (std::size_t i = 0; i < r; ++i) y += heights[i];
+        return y;
+    }
     int width() const { return x0(widths.size()); }
     int height() const { return y0(heights.size()); }
     Rgb colour(std::size_t col, std::size_t row) const { return colours[row * widths.size() + col]; }
@@ -124,8 +136,11 @@ const std::vector<Rgb> kTwelve = {{255, 0, 0},   {0, 255, 0},     {0, 0, 255},  
 
 std::vector<std::string> x264_lossless(const std::string& matrix, const std::string& range, bool tagged,
                                        const std::string& format = "yuv420p") {
-    std::vector<std::string> a{"-vf", fmt::format("scale=out_color_matrix={}:out_range={},format={}", matrix, range, format),
-                               "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0"};
+    std::vector<std::string> a{
+        "-vf",     fmt::format("scale=out_color_matrix={}:out_range={},format={}", matrix, range, format),
+        "-c:v",    "libx264",
+        "-preset", "ultrafast",
+        "-qp",     "0"};
     if (tagged) {
         const std::string space = matrix == "bt709" ? "bt709" : "smpte170m";
         for (const char* opt : {"-colorspace", "-color_primaries", "-color_trc"}) a.insert(a.end(), {opt, space});
@@ -158,9 +173,11 @@ int check_grid_snapshot(const fs::path& clip, const Grid& g, const fs::path& png
     for (std::size_t r = 0; r < g.heights.size(); ++r)
         for (std::size_t c = 0; c < g.widths.size(); ++c) {
             const int x0 = g.x0(c), y0 = g.y0(r), x1 = x0 + g.widths[c] - 1, y1 = y0 + g.heights[r] - 1;
-            const std::array<std::pair<int, int>, 5> points = {
-                {{(x0 + x1) / 2, (y0 + y1) / 2}, {x0 + inset, y0 + inset}, {x1 - inset, y0 + inset},
-                 {x0 + inset, y1 - inset}, {x1 - inset, y1 - inset}}};
+            const std::array<std::pair<int, int>, 5> points = {{{(x0 + x1) / 2, (y0 + y1) / 2},
+                                                                {x0 + inset, y0 + inset},
+                                                                {x1 - inset, y0 + inset},
+                                                                {x0 + inset, y1 - inset},
+                                                                {x1 - inset, y1 - inset}}};
             for (const auto& [x, y] : points) {
                 const Rgb got = img.at(x, y), want = g.colour(c, r);
                 CAPTURE(x);
@@ -216,32 +233,50 @@ TEST_CASE("snapshots of colour patches match their RGB within 3 in every matrix 
 TEST_CASE("odd and padded widths, nv12, and formats converted by swscale render without skew") {
     use_virtual_screen();
     TempDir dir;
-    const std::vector<Rgb> eight = {{255, 0, 0},   {0, 200, 0},   {0, 0, 255},    {250, 250, 250},
-                                    {20, 20, 20},  {255, 255, 0}, {0, 200, 200},  {200, 60, 160}};
+    const std::vector<Rgb> eight = {{255, 0, 0},  {0, 200, 0},   {0, 0, 255},   {250, 250, 250},
+                                    {20, 20, 20}, {255, 255, 0}, {0, 200, 200}, {200, 60, 160}};
     struct Case {
         std::string file;
         Grid grid;
         std::vector<std::string> encode;
-        AVPixelFormat decoded;     // what the decoder hands the renderer
-        bool padded;               // linesize > width
+        AVPixelFormat decoded;  // what the decoder hands the renderer
+        bool padded;            // linesize > width
         ColourSpec want;
     };
     const Grid odd{{80, 80, 80, 81}, {120, 121}, eight};
     const Grid wide{{250, 250, 250, 252}, {329, 329}, eight};
     const Case cases[] = {
-        {"h264_1002x658.mp4", wide, x264_lossless("bt709", "tv", true), AV_PIX_FMT_YUV420P, true,
+        {"h264_1002x658.mp4",
+         wide,
+         x264_lossless("bt709", "tv", true),
+         AV_PIX_FMT_YUV420P,
+         true,
          {Matrix::bt709, Range::limited}},
-        {"ffv1_321x241.mkv", odd,
+        {"ffv1_321x241.mkv",
+         odd,
          {"-vf", "scale=out_color_matrix=bt601:out_range=tv,format=yuv420p", "-c:v", "ffv1", "-colorspace", "smpte170m",
           "-color_range", "tv"},
-         AV_PIX_FMT_YUV420P, true, {Matrix::bt601, Range::limited}},
-        {"raw_nv12_321x241.mkv", odd,
-         {"-vf", "scale=out_color_matrix=bt601:out_range=tv,format=nv12", "-c:v", "rawvideo"}, AV_PIX_FMT_NV12, false,
+         AV_PIX_FMT_YUV420P,
+         true,
          {Matrix::bt601, Range::limited}},
-        {"raw_rgb24_321x241.nut", odd, {"-pix_fmt", "rgb24", "-c:v", "rawvideo"}, AV_PIX_FMT_RGB24, false,
+        {"raw_nv12_321x241.mkv",
+         odd,
+         {"-vf", "scale=out_color_matrix=bt601:out_range=tv,format=nv12", "-c:v", "rawvideo"},
+         AV_PIX_FMT_NV12,
+         false,
+         {Matrix::bt601, Range::limited}},
+        {"raw_rgb24_321x241.nut",
+         odd,
+         {"-pix_fmt", "rgb24", "-c:v", "rawvideo"},
+         AV_PIX_FMT_RGB24,
+         false,
          {Matrix::bt709, Range::full}},
-        {"h264_444_full_320x240.mkv", Grid{{80, 80, 80, 80}, {120, 120}, eight}, x264_lossless("bt601", "pc", true, "yuv444p"),
-         AV_PIX_FMT_YUVJ444P, false, {Matrix::bt601, Range::full}},
+        {"h264_444_full_320x240.mkv",
+         Grid{{80, 80, 80, 80}, {120, 120}, eight},
+         x264_lossless("bt601", "pc", true, "yuv444p"),
+         AV_PIX_FMT_YUVJ444P,
+         false,
+         {Matrix::bt601, Range::full}},
     };
     for (const Case& k : cases) {
         CAPTURE(k.file);
@@ -277,7 +312,8 @@ struct Yuv {
         u.resize(static_cast<std::size_t>(cw) * ch);
         v.resize(u.size());
         for (int j = 0; j < h; ++j)
-            for (int i = 0; i < w; ++i) y[j * w + i] = static_cast<std::uint8_t>(40 + ((i / 16 + 3 * (j / 16)) % 5) * 40);
+            for (int i = 0; i < w; ++i)
+                y[j * w + i] = static_cast<std::uint8_t>(40 + ((i / 16 + 3 * (j / 16)) % 5) * 40);
         for (int j = 0; j < ch; ++j)
             for (int i = 0; i < cw; ++i) {
                 u[j * cw + i] = static_cast<std::uint8_t>(128 + ((i / 8 + j / 8) % 3 - 1) * 50);
@@ -297,8 +333,11 @@ struct Stored {
 void store_plane(Stored& s, int i, const std::uint8_t* src, int row_bytes, int rows, int stride) {
     const int step = std::abs(stride);
     s.bytes[i].assign(static_cast<std::size_t>(step) * rows + 64, 0xEE);  // padding that must never show
-    std::uint8_t* top = stride > 0 ? s.bytes[i].data() : s.bytes[i].data() + static_cast<std::size_t>(step) * (rows - 1);
-    for (int r = 0; r < rows; ++r) std::copy_n(src + static_cast<std::size_t>(r) * row_bytes, row_bytes, top + static_cast<std::ptrdiff_t>(r) * stride);
+    std::uint8_t* top =
+        stride > 0 ? s.bytes[i].data() : s.bytes[i].data() + static_cast<std::size_t>(step) * (rows - 1);
+    for (int r = 0; r < rows; ++r)
+        std::copy_n(src + static_cast<std::size_t>(r) * row_bytes, row_bytes,
+                    top + static_cast<std::ptrdiff_t>(r) * stride);
     s.frame->data[i] = top;
     s.frame->linesize[i] = stride;
 }
@@ -397,7 +436,7 @@ TEST_CASE("the renderer draws padded, odd-stride, bottom-up and nv12 frames iden
     CHECK(max_difference(reference, render(r, *planar(pic, -352, -192).frame)) == 0);  // bottom-up
     CHECK(max_difference(reference, render(r, *planar(pic, 352, -161).frame)) == 0);   // only chroma bottom-up
     CHECK(max_difference(reference, render(r, *nv12(pic, 384, 384).frame)) <= 1);
-    CHECK(max_difference(reference, render(r, *nv12(pic, 321, 322).frame)) <= 1);      // odd luma stride
+    CHECK(max_difference(reference, render(r, *nv12(pic, 321, 322).frame)) <= 1);  // odd luma stride
     CHECK(max_difference(reference, render(r, *nv12(pic, -321, -322).frame)) <= 1);
     CHECK(r.texture() == texture);
 
@@ -615,9 +654,9 @@ TEST_CASE("snapshots of clips turned by their display matrix are upright, as ffm
 
     // The command line: walkthrough play FILE --snapshot T --out x.png
     const fs::path cli_png = dir / "cli.png";
-    auto r = wt::test::walkthrough({"--library", (dir / "lib").string(), "play", rotated.string(), "--snapshot", "0.5",
-                                    "--out", cli_png.string()},
-                                   {{"DISPLAY", std::getenv("DISPLAY")}});
+    auto r = wt::test::walkthrough(
+        {"--library", (dir / "lib").string(), "play", rotated.string(), "--snapshot", "0.5", "--out", cli_png.string()},
+        {{"DISPLAY", std::getenv("DISPLAY")}});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     const auto cli_shot = wt::test::picture_by_ffmpeg(cli_png);

@@ -21,8 +21,8 @@ namespace {
 
 struct Picture {
     int width = 0, height = 0;
-    std::size_t colours = 0;      // distinct RGB values
-    double dominant = 0;          // share of the most common colour
+    std::size_t colours = 0;                                // distinct RGB values
+    double dominant = 0;                                    // share of the most common colour
     std::unordered_map<std::uint32_t, std::size_t> counts;  // pixels of each 0xRRGGBB
 };
 
@@ -50,8 +50,9 @@ std::string id_of(const nlohmann::json& j) { return j.at("id").get<std::string>(
 
 }  // namespace
 
-TEST_CASE("--screenshots renders library, details, player, search, record, recording bar, training, team, inbox, "
-          "settings") {
+TEST_CASE(
+    "--screenshots renders library, details, player, search, record, recording bar, training, team, inbox, "
+    "settings") {
     VirtualScreen screen("1600x1000x24");
     VirtualMicrophone mic;
     CliLibrary lib;
@@ -65,7 +66,8 @@ TEST_CASE("--screenshots renders library, details, player, search, record, recor
     const std::string security = id_of(lib.ok({"import", make_clip(clips.path, "c.mp4", 2, "320x240").string(),
                                                "--title", "Security basics — passwords & 2FA", "--kind", "training"},
                                               "bob"));
-    const std::string question = id_of(lib.ok({"comment", vpn, "--at", "0:02", "Why do we need port 443 open here?"}, "ana"));
+    const std::string question =
+        id_of(lib.ok({"comment", vpn, "--at", "0:02", "Why do we need port 443 open here?"}, "ana"));
     lib.ok({"comment", vpn, "--reply-to", question, "The firewall only lets 443 through."}, "dana");
     lib.ok({"comment", deploy, "--at", "0:01", "Which branch does staging deploy from?"}, "bob");
     lib.ok({"chapter", vpn, "--at", "0:00", "Install the client"}, "dana");

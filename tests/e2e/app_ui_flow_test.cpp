@@ -66,8 +66,10 @@ TEST_CASE("real input: record from the Record view, stop on the bar, find it in 
     // The window appears; give it the keyboard (no window manager here to do it).
     for (int i = 0; i < 100 && d.window.empty(); ++i) {
         auto r = d.x({"xdotool", "search", "--onlyvisible", "--name", "^walkthrough$"});
-        if (r.exit_code == 0 && !r.out.empty()) d.window = r.out.substr(0, r.out.find('\n'));
-        else sleep_s(0.1);
+        if (r.exit_code == 0 && !r.out.empty())
+            d.window = r.out.substr(0, r.out.find('\n'));
+        else
+            sleep_s(0.1);
     }
     INFO(read_file(home / "app.log"));
     REQUIRE_FALSE(d.window.empty());
@@ -92,8 +94,8 @@ TEST_CASE("real input: record from the Record view, stop on the bar, find it in 
     CHECK(listed[0].at("duration_ms").get<int>() >= 1500);
     CHECK(listed[0].at("author") == "ana");
 
-    d.click(261, 24, "library");     // ← Library
-    d.click(347, 219, "play");       // the first card's picture plays it
+    d.click(261, 24, "library");  // ← Library
+    d.click(347, 219, "play");    // the first card's picture plays it
     sleep_s(2.0);
     d.click(1098, 257, "comment-box");  // under the Chapters section
     d.type("Nice demo");

@@ -114,10 +114,8 @@ TEST_CASE("damaged and non-video files are refused with a clear message; nothing
 TEST_CASE("odd text in titles and comments is stored and shown back exactly") {
     Library lib;
     const std::vector<std::string> texts{
-        "Prüfung — 日本語 🎬",
-        "\"double\" and 'single'",
-        "'; DROP TABLE recordings; --",
-        std::string(10240, 'x').replace(0, 12, "ten kB long "),
+        "Prüfung — 日本語 🎬",           "\"double\" and 'single'",
+        "'; DROP TABLE recordings; --", std::string(10240, 'x').replace(0, 12, "ten kB long "),
         "two\nlines\tand a tab",
     };
     for (const auto& text : texts) {
@@ -257,7 +255,11 @@ TEST_CASE("control characters never reach the terminal; tags cannot hold them") 
     CHECK_FALSE(contains(listed.out, "\x1b"));
     CHECK(contains(listed.out, "evil"));
     CHECK(lib.ok({"show", id}).at("title") == "evil \x1b]0;pwned\x07 title");  // stored exactly
-    expect_refused(lib, {"edit", id, "--add-tag", "a\x1f" "b"}, 2, {"control characters"});
+    expect_refused(lib,
+                   {"edit", id, "--add-tag",
+                    "a\x1f"
+                    "b"},
+                   2, {"control characters"});
     // A filter tag is read the way tags are stored: a leading '#' is dropped.
     lib.ok({"edit", id, "--add-tag", "#vpn"});
     CHECK(lib.ok({"list", "--tag", "#vpn"}).size() == 1);

@@ -42,7 +42,7 @@ TEST_CASE("chapter adds and renames, chapters lists in time order, show and sear
     CHECK(added.at("at") == "0:03.25");
     CHECK(added.at("title") == "Import the profile");
     lib.ok({"chapter", lib.id.substr(0, 6), "--at", "0:00", "Install the client"});  // an id prefix works
-    lib.ok({"chapter", lib.id, "--at", "1", "Sign in"});                            // seconds work too
+    lib.ok({"chapter", lib.id, "--at", "1", "Sign in"});                             // seconds work too
 
     json listed = lib.chapters();
     REQUIRE(listed.is_array());

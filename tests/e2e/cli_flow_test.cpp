@@ -56,9 +56,9 @@ TEST_CASE("the whole flow: import, comment, reply, assign, watch, search, edit, 
     const auto other_clip = make_clip(lib.dir.path, "numbers.mp4", 1, "160x120", false);
 
     // ---- import and list ----
-    json rec = lib.ok({"import", clip.string(), "--title", "Onboarding basics", "--kind", "training", "--tag", "x",
-                       "--tag", "y"},
-                      "dana");
+    json rec = lib.ok(
+        {"import", clip.string(), "--title", "Onboarding basics", "--kind", "training", "--tag", "x", "--tag", "y"},
+        "dana");
     const std::string id = rec.at("id");
     json other = lib.ok({"import", other_clip.string(), "--title", "Quarterly numbers", "--tag", "finance"}, "alice");
     const std::string other_id = other.at("id");
@@ -195,8 +195,8 @@ TEST_CASE("the whole flow: import, comment, reply, assign, watch, search, edit, 
     CHECK(hits[0].at("recording_id") == id);
 
     // ---- edit ----
-    json edited = lib.ok({"edit", id, "--title", "Payroll basics", "--kind", "walkthrough", "--add-tag", "hr",
-                          "--remove-tag", "x"});
+    json edited = lib.ok(
+        {"edit", id, "--title", "Payroll basics", "--kind", "walkthrough", "--add-tag", "hr", "--remove-tag", "x"});
     CHECK(edited.at("title") == "Payroll basics");
     r = find_by_id(lib.ok({"list"}), id);
     CHECK(r.at("title") == "Payroll basics");

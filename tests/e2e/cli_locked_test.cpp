@@ -3,10 +3,10 @@
 // is half-written, and the same command succeeds once the lock is gone.
 #include <doctest/doctest.h>
 
-#include <signal.h>
-#include <sqlite3.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

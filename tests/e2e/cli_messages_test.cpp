@@ -21,7 +21,9 @@ namespace {
 
 // An OSC sequence that retitles the window (ESC ... BEL), a colour (ESC [), and C1's CSI (U+009B,
 // two bytes in UTF-8) that clears the screen.
-const std::string k_escapes = "\x1b]0;T\x07\x1b[31m\xc2\x9b" "2J";
+const std::string k_escapes =
+    "\x1b]0;T\x07\x1b[31m\xc2\x9b"
+    "2J";
 
 // The first control character in `text` a terminal would act on (newlines aside), or "" if none.
 std::string control_in(const std::string& text) {
@@ -71,7 +73,9 @@ TEST_CASE("names, emails, tags, excerpts, file names and quoted input reach the 
 
     // An author and a tag (C1 controls pass the tag check, which refuses C0 only) shown by `show`.
     const std::string id = lib.ok({"import", lib.tiny.string(), "--title", "Plain"}, name).at("id");
-    lib.ok({"edit", id, "--add-tag", "t\xc2\x9b" "2J"});
+    lib.ok({"edit", id, "--add-tag",
+            "t\xc2\x9b"
+            "2J"});
     auto shown = lib.run({"show", id});
     REQUIRE(shown.exit_code == 0);
     check_printable(shown, "show");
@@ -141,10 +145,11 @@ TEST_CASE("a file name starting with '-' is named, with how to give it") {
 TEST_CASE("an empty moment is named as empty, with an example") {
     Library lib;
     const std::string id = lib.import_tiny();
-    for (const std::vector<std::string>& args :
-         {std::vector<std::string>{"comment", id, "--at=", "text"}, {"comment", id, "--at", "", "text"},
-          {"chapter", id, "--at=", "Intro"}, {"progress", id, "--from=", "--to", "0:01"},
-          {"play", id, "--snapshot=", "--out", (lib.dir / "x.png").string()}}) {
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"comment", id, "--at=", "text"},
+                                                 {"comment", id, "--at", "", "text"},
+                                                 {"chapter", id, "--at=", "Intro"},
+                                                 {"progress", id, "--from=", "--to", "0:01"},
+                                                 {"play", id, "--snapshot=", "--out", (lib.dir / "x.png").string()}}) {
         CAPTURE(args[0] + " " + args[2]);
         auto r = lib.run(args);
         CHECK(r.exit_code == 2);
@@ -209,7 +214,7 @@ TEST_CASE("recover says once what it did: nothing, or what it set aside") {
     CHECK_FALSE(contains(r.out, "Nothing to recover"));
     CHECK(contains(r.err, "rec-broken.mkv could not be decoded"));
     CHECK(r.err.find("rec-broken.mkv could not") == r.err.rfind("rec-broken.mkv could not"));  // said once
-    CHECK(fs::exists(lib.root() / "incoming" / "rec-broken.mkv.unrecoverable"));  // kept
+    CHECK(fs::exists(lib.root() / "incoming" / "rec-broken.mkv.unrecoverable"));               // kept
     auto again = lib.run({"recover"});
     CHECK(again.exit_code == 0);
     CHECK(contains(again.out, "Nothing to recover."));

@@ -128,8 +128,10 @@ TEST_CASE("PageDown and PageUp go to the next and the previous chapter, exactly"
     std::string window;
     for (int i = 0; i < 100 && window.empty(); ++i) {
         auto r = run({"xdotool", "search", "--onlyvisible", "--name", "walkthrough$"}, {{"DISPLAY", screen.display}});
-        if (r.exit_code == 0 && !r.out.empty()) window = r.out.substr(0, r.out.find('\n'));
-        else std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (r.exit_code == 0 && !r.out.empty())
+            window = r.out.substr(0, r.out.find('\n'));
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     INFO(read_file(dir / "play.log"));
     REQUIRE_FALSE(window.empty());

@@ -60,7 +60,8 @@ TEST_CASE("a recording lands in the library with the asked duration, both stream
 
 TEST_CASE("an unchanged screen is not re-encoded, yet a frame at least every second is written") {
     CliLibrary lib;
-    json r = lib.ok({"record", "--duration", "4", "--no-mic", "--video-input", "lavfi:color=c=navy:size=1280x720:rate=30"});
+    json r =
+        lib.ok({"record", "--duration", "4", "--no-mic", "--video-input", "lavfi:color=c=navy:size=1280x720:rate=30"});
     const int captured = r.at("frames_captured"), encoded = r.at("frames_encoded");
     CHECK(captured == 120);
     CHECK(r.at("frames_skipped_unchanged").get<int>() + encoded == captured);
@@ -120,7 +121,8 @@ TEST_CASE("kill -9 loses at most the last 2 s; recover makes the rest playable a
 
 TEST_CASE("no display: a clear error naming DISPLAY, nothing written") {
     CliLibrary lib;
-    auto r = walkthrough({"--library", lib.root().string(), "record", "--no-mic", "--duration", "1"}, {{"DISPLAY", ""}});
+    auto r =
+        walkthrough({"--library", lib.root().string(), "record", "--no-mic", "--duration", "1"}, {{"DISPLAY", ""}});
     CHECK(r.exit_code == 3);
     CHECK(contains(r.err, "DISPLAY"));
     CHECK(files_in(lib.root() / "incoming").empty());
@@ -269,9 +271,9 @@ TEST_CASE("the own X11 source: --region records that rectangle, with the pointer
     CHECK(j.at("width") == 240);
     CHECK(j.at("height") == 160);
     const fs::path media = lib.root() / j.at("media_path").get<std::string>();
-    CHECK(area_stats(media, 1.0, 40, 35, 60, 30).at("VAVG") > 230);      // the window, 20 px in from the corner
-    CHECK(area_stats(media, 1.0, 2, 2, 12, 12).at("YMAX") < 30);         // the black screen before it
-    CHECK(area_stats(media, 1.0, 190, 120, 20, 20).at("YMAX") > 150);    // the pointer at (580, 410) - (380, 280)
+    CHECK(area_stats(media, 1.0, 40, 35, 60, 30).at("VAVG") > 230);    // the window, 20 px in from the corner
+    CHECK(area_stats(media, 1.0, 2, 2, 12, 12).at("YMAX") < 30);       // the black screen before it
+    CHECK(area_stats(media, 1.0, 190, 120, 20, 20).at("YMAX") > 150);  // the pointer at (580, 410) - (380, 280)
     CHECK(area_stats(media, 1.0, 190, 60, 20, 20).at("YMAX") < 30);
     // A region that does not fit on the screen is refused before anything is written.
     auto r = walkthrough({"--library", lib.root().string(), "record", "--no-mic", "--region", "500,400,320x240"},
@@ -335,8 +337,7 @@ TEST_CASE("a microphone that disappears mid-recording: video goes on, silence is
     VirtualMicrophone mic;
     CliLibrary lib;
     ChildProcess rec;
-    start_record(rec, lib, {"--duration", "5", "--video-input", k_moving, "--mic", "test_mic.monitor"},
-                 mic.env());
+    start_record(rec, lib, {"--duration", "5", "--video-input", k_moving, "--mic", "test_mic.monitor"}, mic.env());
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     mic.daemon.stop();  // the sound server goes away (stopped by its PID)
     REQUIRE(rec.wait() == 0);
@@ -421,8 +422,8 @@ std::vector<double> flash_onsets(const fs::path& file) {
 }
 // Times (s) where a sound starts after silence.
 std::vector<double> beep_onsets(const fs::path& file) {
-    auto r = run({"ffmpeg", "-nostdin", "-v", "info", "-i", file.string(), "-vn", "-af",
-                  "silencedetect=n=-30dB:d=0.05", "-f", "null", "-"});
+    auto r = run({"ffmpeg", "-nostdin", "-v", "info", "-i", file.string(), "-vn", "-af", "silencedetect=n=-30dB:d=0.05",
+                  "-f", "null", "-"});
     REQUIRE(r.exit_code == 0);
     std::vector<double> out;
     for (size_t p = r.err.find("silence_end: "); p != std::string::npos; p = r.err.find("silence_end: ", p + 1)) {
@@ -434,8 +435,9 @@ std::vector<double> beep_onsets(const fs::path& file) {
 
 TEST_CASE("A/V sync: a flash and a beep made together stay together, also across a pause") {
     // Both sources mark the same 100 ms of every second: white picture, 1 kHz tone.
-    const std::string flash = "lavfi:color=c=black:size=320x240:rate=30,drawbox=x=0:y=0:w=320:h=240:color=white:"
-                              "t=fill:enable='between(mod(t\\,1)\\,0.5\\,0.6)'";
+    const std::string flash =
+        "lavfi:color=c=black:size=320x240:rate=30,drawbox=x=0:y=0:w=320:h=240:color=white:"
+        "t=fill:enable='between(mod(t\\,1)\\,0.5\\,0.6)'";
     const std::string beep = "lavfi:aevalsrc='sin(2*PI*1000*t)*between(mod(t\\,1)\\,0.5\\,0.6)':s=48000";
     CliLibrary lib;
     json r = record_with_pause(lib, flash, beep, 2300, 1200, 3000);
@@ -479,8 +481,8 @@ RateRecording record_input_at(const CliLibrary& lib, int input_fps) {
     for (const auto& s : p.at("streams")) {
         (s.at("codec_type") == "video" ? rec.video_s : rec.audio_s) = std::stod(s.at("duration").get<std::string>());
     }
-    CHECK_MESSAGE(std::abs(rec.video_s - rec.audio_s) < 0.2, "video " << rec.video_s << " s, audio " << rec.audio_s
-                                                                      << " s at " << input_fps << " fps");
+    CHECK_MESSAGE(std::abs(rec.video_s - rec.audio_s) < 0.2,
+                  "video " << rec.video_s << " s, audio " << rec.audio_s << " s at " << input_fps << " fps");
     return rec;
 }
 }  // namespace
@@ -516,10 +518,26 @@ TEST_CASE("an input whose audio jumps over a hole keeps what follows in place (s
     TempDir src;
     const fs::path file = src / "holes.mkv";
     // 6 s of video; 5 s of tone whose timestamps jump 1 s ahead at t = 2 s.
-    auto made = run({"ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
-                     "testsrc2=size=320x240:rate=30:duration=6", "-f", "lavfi", "-i",
-                     "sine=frequency=440:sample_rate=48000:duration=5", "-af", "asetpts=PTS+gte(T\\,2)*1/TB", "-c:v",
-                     "libx264", "-c:a", "flac", file.string()});
+    auto made = run({"ffmpeg",
+                     "-nostdin",
+                     "-v",
+                     "error",
+                     "-y",
+                     "-f",
+                     "lavfi",
+                     "-i",
+                     "testsrc2=size=320x240:rate=30:duration=6",
+                     "-f",
+                     "lavfi",
+                     "-i",
+                     "sine=frequency=440:sample_rate=48000:duration=5",
+                     "-af",
+                     "asetpts=PTS+gte(T\\,2)*1/TB",
+                     "-c:v",
+                     "libx264",
+                     "-c:a",
+                     "flac",
+                     file.string()});
     REQUIRE_MESSAGE(made.exit_code == 0, made.err);
     CliLibrary lib;
     json r = lib.ok({"record", "--video-input", file.string(), "--audio-input", file.string()});

@@ -4,11 +4,11 @@
 // recording kept as Matroska gets its real duration.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -99,7 +99,8 @@ TEST_CASE("delete never removes a file outside media/ that a row names, and expo
     write_file(elsewhere / "thumb.jpg", "somebody's picture");
     sql_exec(lib.root() / "catalog.db",
              fmt::format("UPDATE recordings SET media_path = '../elsewhere/file', thumbnail_path = '{}' "
-                         "WHERE id = '{}'", (elsewhere / "thumb.jpg").string(), lib.id()));
+                         "WHERE id = '{}'",
+                         (elsewhere / "thumb.jpg").string(), lib.id()));
 
     const fs::path out = lib.dir / "out";
     fs::create_directories(out);
@@ -256,8 +257,10 @@ TEST_CASE("kill -9 during an import: its files stay while it lives and go once i
         for (int i = 0; i < 20'000 && part.empty(); ++i) {
             for (const auto& name : lib.media_files())
                 if (contains(name, ".part")) part = lib.root() / "media" / name;
-            if (part.empty()) std::this_thread::sleep_for(std::chrono::microseconds(200));
-            else ::kill(import.pid(), SIGSTOP);
+            if (part.empty())
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            else
+                ::kill(import.pid(), SIGSTOP);
             if (part.empty() && !import.running()) break;
         }
         if (part.empty()) {
@@ -350,8 +353,9 @@ TEST_CASE("another program's catalog.db is refused untouched; a library from bef
     SUBCASE("a foreign database") {
         TempDir dir;
         const fs::path file = dir / "catalog.db";
-        sql_exec(file, "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total REAL); "
-                       "INSERT INTO invoices VALUES (1, 9.5)");
+        sql_exec(file,
+                 "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total REAL); "
+                 "INSERT INTO invoices VALUES (1, 9.5)");
         const std::string before = read_file(file);
         auto lib = catalog::open_library(dir.path);
         REQUIRE_FALSE(lib.has_value());
@@ -372,8 +376,9 @@ TEST_CASE("another program's catalog.db is refused untouched; a library from bef
     SUBCASE("another program's id, even with tables named like ours") {
         TempDir dir;
         const fs::path file = dir / "catalog.db";
-        sql_exec(file, "PRAGMA application_id = 1234; PRAGMA user_version = 2; CREATE TABLE people(x); "
-                       "CREATE TABLE recordings(x); CREATE TABLE comments(x); CREATE TABLE settings(x)");
+        sql_exec(file,
+                 "PRAGMA application_id = 1234; PRAGMA user_version = 2; CREATE TABLE people(x); "
+                 "CREATE TABLE recordings(x); CREATE TABLE comments(x); CREATE TABLE settings(x)");
         auto lib = catalog::open_library(dir.path);
         REQUIRE_FALSE(lib.has_value());
         CHECK(contains(lib.error().message, "0x000004d2"));

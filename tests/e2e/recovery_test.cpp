@@ -66,7 +66,7 @@ void check_playable(const CliLibrary& lib, const json& rec) {
     REQUIRE(fs::exists(media));
     CHECK(rec.at("size_bytes").get<std::int64_t>() == static_cast<std::int64_t>(fs::file_size(media)));
     CHECK(rec.at("duration_ms").get<int>() > 0);  // how much a kill costs is record_test's to check
-    CHECK(media.extension() == ".mp4");  // remuxed, not the crash-safe Matroska kept as it was
+    CHECK(media.extension() == ".mp4");           // remuxed, not the crash-safe Matroska kept as it was
     check_decodes_cleanly(media);
 }
 

@@ -53,8 +53,7 @@ TEST_CASE("a stream tells of comments over HTTP and from the CLI, a view, a reso
     CHECK(e1->json().at("seq") == seq_of(*e1));
 
     // A reply by the CLI: another process, on the same library.
-    const std::string by_cli =
-        l.lib.ok({"comment", l.id, "the blue one", "--reply-to", over_http}, "ann").at("id");
+    const std::string by_cli = l.lib.ok({"comment", l.id, "the blue one", "--reply-to", over_http}, "ann").at("id");
     auto e2 = events.next("comment.added", k_wait);
     REQUIRE_MESSAGE(e2.has_value(), events.raw());
     CHECK(e2->json().at("comment_id") == by_cli);
@@ -220,12 +219,12 @@ TEST_CASE("SIGTERM with open event streams: they end, exit 0 within 5 s, the lib
         EventStream a(server, bob), b(server, bob);
         REQUIRE(a.next("ready", k_wait).has_value());
         REQUIRE(b.next("ready", k_wait).has_value());
-        REQUIRE(server.post("/api/v1/recordings/" + l.id + "/comments", bob, R"({"body": "before the stop"})")
-                    .status == 201);
+        REQUIRE(server.post("/api/v1/recordings/" + l.id + "/comments", bob, R"({"body": "before the stop"})").status ==
+                201);
         REQUIRE(a.next("comment.added", k_wait).has_value());
         // The README's backup, taken while the server runs.
-        auto backup = run({"sqlite3", (l.lib.root() / "catalog.db").string(),
-                           ".backup " + (l.lib.dir / "backup.db").string()});
+        auto backup =
+            run({"sqlite3", (l.lib.root() / "catalog.db").string(), ".backup " + (l.lib.dir / "backup.db").string()});
         REQUIRE_MESSAGE(backup.exit_code == 0, backup.err);
 
         milliseconds took{};
@@ -238,7 +237,8 @@ TEST_CASE("SIGTERM with open event streams: they end, exit 0 within 5 s, the lib
         CHECK(contains(server.log(), "stopping (SIGTERM)"));
     }
     CHECK(integrity(l.lib) == "ok");
-    auto copy = run({"sqlite3", (l.lib.dir / "backup.db").string(), "PRAGMA integrity_check; SELECT count(*) FROM comments;"});
+    auto copy =
+        run({"sqlite3", (l.lib.dir / "backup.db").string(), "PRAGMA integrity_check; SELECT count(*) FROM comments;"});
     CHECK(copy.out == "ok\n1\n");
     CHECK(l.lib.ok({"comments", l.id}).size() == 1);
     Served again(l.lib);

@@ -48,9 +48,9 @@ TEST_CASE("no, unknown, revoked and expired credentials get 401 and change nothi
     CHECK(server.post("/api/v1/session", "", json{{"invite", "made-up"}}.dump()).status == 401);
     CHECK(server.post("/api/v1/session", "", R"({"code": "x"})").status == 400);
 
-    for (const std::string& path : {std::string("/api/v1/me"), std::string("/api/v1/recordings"),
-                                    "/api/v1/recordings/" + f.id, "/api/v1/recordings/" + f.id + "/media",
-                                    std::string("/api/v1/search?q=payroll")}) {
+    for (const std::string& path :
+         {std::string("/api/v1/me"), std::string("/api/v1/recordings"), "/api/v1/recordings/" + f.id,
+          "/api/v1/recordings/" + f.id + "/media", std::string("/api/v1/search?q=payroll")}) {
         INFO(path);
         auto none = server.get(path, "");
         CHECK(none.status == 401);
@@ -105,19 +105,20 @@ TEST_CASE("a cookie alone cannot change anything from another origin; with the C
     auto cross_site = server.call(
         {"POST", f.comments_path(), {cookie, "X-Walkthrough-CSRF: 1", "Sec-Fetch-Site: cross-site"}, k_comment});
     CHECK(cross_site.status == 403);
-    auto form = server.call({"POST", f.comments_path(),
-                             {cookie, "Origin: https://evil.example", "Content-Type: text/plain"}, k_comment});
+    auto form = server.call(
+        {"POST", f.comments_path(), {cookie, "Origin: https://evil.example", "Content-Type: text/plain"}, k_comment});
     CHECK(form.status == 403);
     CHECK(server.call({"DELETE", "/api/v1/session", {cookie}, std::nullopt}).status == 403);
     CHECK(f.comments() == 0);
     // A sign-in from another site is refused too, and spends no invite.
     const std::string code = server.invite_code("carl");
-    auto foreign = server.call({"POST", "/api/v1/session", {"Origin: https://evil.example"},
-                                json{{"invite", code}}.dump()});
+    auto foreign =
+        server.call({"POST", "/api/v1/session", {"Origin: https://evil.example"}, json{{"invite", code}}.dump()});
     CHECK(foreign.status == 403);
     CHECK(count_rows(f.lib, "SELECT count(*) FROM invites WHERE used_at IS NULL") == 1);
 
-    auto ours = server.call({"POST", f.comments_path(),
+    auto ours = server.call({"POST",
+                             f.comments_path(),
                              {cookie, "X-Walkthrough-CSRF: 1", "Origin: " + server.url, "Sec-Fetch-Site: same-origin"},
                              R"({"body": "from the browser"})"});
     CHECK(ours.status == 201);
@@ -131,7 +132,8 @@ TEST_CASE("traversal ids, malformed JSON, a 12 MB body and a 100 kB header are r
     const std::string bearer = "Authorization: Bearer " + token;
     for (const std::string& path :
          {std::string("/api/v1/recordings/../catalog.db"), std::string("/api/v1/recordings/%2e%2e/media"),
-          std::string("/api/v1/recordings/..%2f..%2fcatalog.db/media"), std::string("/api/v1/recordings/%2e%2e%2fcatalog.db"),
+          std::string("/api/v1/recordings/..%2f..%2fcatalog.db/media"),
+          std::string("/api/v1/recordings/%2e%2e%2fcatalog.db"),
           std::string("/api/v1/recordings/" + f.id + "%2f..%2f..%2fcatalog.db/media"),
           std::string("/api/v1/recordings/media%2f" + f.id + ".mp4/media"), std::string("/api/v1/../../catalog.db"),
           std::string("/catalog.db"), std::string("/media/" + f.id + ".mp4")}) {
@@ -149,8 +151,9 @@ TEST_CASE("traversal ids, malformed JSON, a 12 MB body and a 100 kB header are r
     CHECK(linked.status == 404);
     CHECK_FALSE(contains(linked.body, "SQLite format"));
 
-    for (const std::string& body : {std::string("{"), std::string("not json"), std::string("[1,2]"),
-                                    std::string("{\"body\": 5}"), std::string(""), std::string("{\"body\": \"x\", \"at_ms\": -5}")}) {
+    for (const std::string& body :
+         {std::string("{"), std::string("not json"), std::string("[1,2]"), std::string("{\"body\": 5}"),
+          std::string(""), std::string("{\"body\": \"x\", \"at_ms\": -5}")}) {
         INFO(body);
         auto r = server.post(f.comments_path(), token, body);
         CHECK(r.status == 400);
@@ -166,8 +169,8 @@ TEST_CASE("traversal ids, malformed JSON, a 12 MB body and a 100 kB header are r
     CHECK(chunked.status == 413);
     CHECK(f.comments() == 0);
 
-    auto big_header = server.call({"GET", "/api/v1/me", {bearer, "X-Padding: " + std::string(100 * 1024, 'a')},
-                                   std::nullopt});
+    auto big_header =
+        server.call({"GET", "/api/v1/me", {bearer, "X-Padding: " + std::string(100 * 1024, 'a')}, std::nullopt});
     CHECK(big_header.status == 431);
     CHECK(server.get("/api/v1/me", token).status == 200);  // and the server is fine
 }
@@ -206,7 +209,8 @@ TEST_CASE("failed sign-ins from one address are limited: 429 with Retry-After, a
     const std::string code = server.invite_code("carl");
     int refused = 0;
     for (int i = 0; i < 20; ++i) {
-        refused += server.post("/api/v1/session", "", json{{"invite", "guess-" + std::to_string(i)}}.dump()).status == 401;
+        refused +=
+            server.post("/api/v1/session", "", json{{"invite", "guess-" + std::to_string(i)}}.dump()).status == 401;
     }
     CHECK(refused == 20);  // the limit: 20 failures in 5 minutes
     CHECK(server.get("/api/v1/me", "guessed-token").status == 429);

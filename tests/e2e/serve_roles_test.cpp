@@ -24,7 +24,8 @@ std::string library_state(const CliLibrary& lib) {
         " || '#' || (SELECT count(*) FROM invites)"
         " || '#' || (SELECT coalesce(group_concat(recording_seq || ':' || assignee_seq || ':' || coalesce(due_on, ''), "
         "'|'), '') FROM assignments)"
-        " || '#' || (SELECT coalesce(group_concat(recording_seq || ':' || at_ms || ':' || title, '|'), '') FROM chapters)"
+        " || '#' || (SELECT coalesce(group_concat(recording_seq || ':' || at_ms || ':' || title, '|'), '') FROM "
+        "chapters)"
         " || '#' || (SELECT coalesce(group_concat(id || ':' || coalesce(resolved_at, ''), '|'), '') FROM comments)"
         " || '#' || (SELECT group_concat(id || ':' || title || ':' || description || ':' || kind, '|') FROM recordings)"
         " || '#' || (SELECT count(*) FROM views)"
@@ -147,7 +148,8 @@ TEST_CASE("a thread is resolved by who started it, the recording's author or an 
     REQUIRE(by_author.status == 200);
     CHECK(by_author.json().at("resolved_by") == "bob");
     for (const auto& c : t.lib.ok({"comments", t.anns})) {
-        if (c.at("id") == t.carols_thread) CHECK_FALSE(c.at("resolved_at").is_null());  // a thread's state is its root's
+        if (c.at("id") == t.carols_thread)
+            CHECK_FALSE(c.at("resolved_at").is_null());  // a thread's state is its root's
     }
     // An admin may resolve any thread.
     const std::string other = t.lib.ok({"comment", t.bobs, "Another one"}, "carol").at("id");
@@ -174,7 +176,8 @@ TEST_CASE("malformed JSON, unknown fields and unknown values get 400 saying what
         {"POST", "/api/v1/people", R"({"name": "dave", "access": "admin"})", 400, "invalid_input"},
         {"POST", "/api/v1/people", R"({"name": "   "})", 400, "invalid_input"},
         {"POST", "/api/v1/people", json{{"name", long_name}}.dump(), 400, "invalid_input"},
-        {"POST", "/api/v1/people", json{{"name", "dave"}, {"email", std::string(400, 'e')}}.dump(), 400, "invalid_input"},
+        {"POST", "/api/v1/people", json{{"name", "dave"}, {"email", std::string(400, 'e')}}.dump(), 400,
+         "invalid_input"},
         {"POST", "/api/v1/people", R"({"name": "BOB"})", 409, "conflict"},
         {"POST", "/api/v1/people/dave/invites", "{", 400, "bad_json"},
         {"POST", "/api/v1/people/dave/invites", R"({"access": "owner"})", 400, "invalid_input"},
@@ -187,10 +190,10 @@ TEST_CASE("malformed JSON, unknown fields and unknown values get 400 saying what
         {"POST", "/api/v1/assignments", "{", 400, "bad_json"},
         {"POST", "/api/v1/assignments", json{{"recording", t.anns}}.dump(), 400, "invalid_input"},
         {"POST", "/api/v1/assignments", R"({"recording": "../catalog.db", "person": "bob"})", 400, "invalid_input"},
-        {"POST", "/api/v1/assignments", json{{"recording", t.anns}, {"person", "bob"}, {"due", "31/12/2099"}}.dump(), 400,
-         "invalid_input"},
-        {"POST", "/api/v1/assignments", json{{"recording", t.anns}, {"person", "bob"}, {"due", "2099-02-30"}}.dump(), 400,
-         "invalid_input"},
+        {"POST", "/api/v1/assignments", json{{"recording", t.anns}, {"person", "bob"}, {"due", "31/12/2099"}}.dump(),
+         400, "invalid_input"},
+        {"POST", "/api/v1/assignments", json{{"recording", t.anns}, {"person", "bob"}, {"due", "2099-02-30"}}.dump(),
+         400, "invalid_input"},
         {"POST", "/api/v1/assignments", json{{"recording", t.anns}, {"person", "bob"}, {"due", 20991231}}.dump(), 400,
          "invalid_input"},
         {"POST", "/api/v1/assignments", json{{"recording", t.anns}, {"person", "bob"}, {"priority", 1}}.dump(), 400,
@@ -215,8 +218,9 @@ TEST_CASE("malformed JSON, unknown fields and unknown values get 400 saying what
         auto r = t.send(b.method, b.path, t.ann, b.body.empty() ? std::nullopt : std::optional(b.body));
         check_refused(r, b.status, b.code);
     }
-    for (const std::string& query : {std::string("/api/v1/assignments?overdue=yes"), std::string("/api/v1/assignments?recording=..%2fx"),
-                                     "/api/v1/assignments?person=" + long_name}) {
+    for (const std::string& query :
+         {std::string("/api/v1/assignments?overdue=yes"), std::string("/api/v1/assignments?recording=..%2fx"),
+          "/api/v1/assignments?person=" + long_name}) {
         INFO(query);
         check_refused(t.server->get(query, t.ann), 400, "invalid_input");
     }
@@ -269,8 +273,8 @@ TEST_CASE("odd names are kept exactly, reach the JSON escaped, and never forge a
     REQUIRE(signed_in.status == 200);
     const std::string token = signed_in.json().at("token");
     CHECK(t.server->get("/api/v1/me", token).json().at("name") == odd);
-    auto commented =
-        t.server->post("/api/v1/recordings/" + t.anns + "/comments", token, json{{"body", std::string(10 * 1024, 'x')}}.dump());
+    auto commented = t.server->post("/api/v1/recordings/" + t.anns + "/comments", token,
+                                    json{{"body", std::string(10 * 1024, 'x')}}.dump());
     REQUIRE(commented.status == 201);
     CHECK(commented.json().at("author") == odd);
     CHECK(commented.json().at("body").get<std::string>().size() == 10 * 1024);

@@ -33,7 +33,8 @@ const json* find_by(const json& list, const std::string& key, const json& value)
 
 }  // namespace
 
-TEST_CASE("invite -> token -> list -> comment at a moment -> inbox -> reply -> progress -> watched -> assignment done") {
+TEST_CASE(
+    "invite -> token -> list -> comment at a moment -> inbox -> reply -> progress -> watched -> assignment done") {
     CliLibrary lib;
     const auto clip = make_clip(lib.dir.path, "onboarding.mp4", 3, "160x120", false);
     // Recordings arrive with the CLI's import for now; ann, the library's first person, is its admin.
@@ -109,7 +110,8 @@ TEST_CASE("invite -> token -> list -> comment at a moment -> inbox -> reply -> p
     CHECK(lib.ok({"chapters", id}).size() == 1);
 
     // ---- bob comments at a moment; it waits in the author's inbox ----
-    auto asked = server.post(rec_path + "/comments", bob, json{{"body", "What goes in field 3?"}, {"at_ms", 1200}}.dump());
+    auto asked =
+        server.post(rec_path + "/comments", bob, json{{"body", "What goes in field 3?"}, {"at_ms", 1200}}.dump());
     REQUIRE_MESSAGE(asked.status == 201, asked.body);
     const std::string question = asked.json().at("id");
     auto inbox = server.get("/api/v1/inbox", ann);

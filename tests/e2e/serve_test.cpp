@@ -201,8 +201,8 @@ TEST_CASE("SIGTERM while a stream is being sent: the stream is cut and the serve
     CliLibrary lib;
     // Noise does not compress: a file far bigger than the socket buffers, so the stream is still going.
     const auto big = lib.dir / "noise.mp4";
-    ffmpeg({"-f", "lavfi", "-i", "nullsrc=size=640x480:rate=25,geq=random(1)*255:128:128", "-t", "2", "-c:v",
-            "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p", big.string()});
+    ffmpeg({"-f", "lavfi", "-i", "nullsrc=size=640x480:rate=25,geq=random(1)*255:128:128", "-t", "2", "-c:v", "libx264",
+            "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p", big.string()});
     json rec = lib.ok({"import", big.string(), "--title", "Noise"}, "ann");
     REQUIRE(rec.at("size_bytes").get<std::int64_t>() > 16 * 1024 * 1024);
     Served server(lib);
@@ -228,8 +228,10 @@ TEST_CASE("SIGTERM while a stream is being sent: the stream is cut and the serve
     // The library is sound, and the next start serves it (the token still works).
     CHECK(integrity(lib) == "ok");
     Served again(lib);
-    auto range = again.call({"GET", "/api/v1/recordings/" + rec.at("id").get<std::string>() + "/media",
-                             {auth(token), "Range: bytes=0-99"}, std::nullopt});
+    auto range = again.call({"GET",
+                             "/api/v1/recordings/" + rec.at("id").get<std::string>() + "/media",
+                             {auth(token), "Range: bytes=0-99"},
+                             std::nullopt});
     CHECK(range.status == 206);
     CHECK(range.body.size() == 100);
 }

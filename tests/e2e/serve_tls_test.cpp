@@ -84,7 +84,8 @@ TEST_CASE("unreadable, non-PEM, encrypted or mismatched TLS files are refused wi
     auto [other_cert, other_key] = make_certificate(lib.dir, "two");
     write_file(lib.dir / "junk.pem", "not a certificate\n");
     const std::string encrypted = (lib.dir / "encrypted.key").string();
-    REQUIRE(run({"openssl", "pkey", "-in", key, "-out", encrypted, "-aes256", "-passout", "pass:secret"}).exit_code == 0);
+    REQUIRE(run({"openssl", "pkey", "-in", key, "-out", encrypted, "-aes256", "-passout", "pass:secret"}).exit_code ==
+            0);
 
     auto refused = [&](std::vector<std::string> tls, const std::string& says) {
         std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0"};

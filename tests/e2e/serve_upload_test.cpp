@@ -73,13 +73,13 @@ const char* k_tus = "Tus-Resumable: 1.0.0";
 // POST /uploads: the new upload's path (from its Location).
 std::string create_upload(const Served& server, const std::string& token, std::int64_t length,
                           const std::string& title = "Resumed") {
-    auto made = server.call({"POST",
-                             "/api/v1/uploads",
-                             {auth(token), k_tus, "Upload-Length: " + std::to_string(length),
-                              "Upload-Metadata: filename " + base64("screen.mp4") + ",title " + base64(title) +
-                                  ",kind " + base64("training") + ",tag " + base64("a,b") + ",filetype " +
-                                  base64("video/mp4")},
-                             std::nullopt});
+    auto made =
+        server.call({"POST",
+                     "/api/v1/uploads",
+                     {auth(token), k_tus, "Upload-Length: " + std::to_string(length),
+                      "Upload-Metadata: filename " + base64("screen.mp4") + ",title " + base64(title) + ",kind " +
+                          base64("training") + ",tag " + base64("a,b") + ",filetype " + base64("video/mp4")},
+                     std::nullopt});
     REQUIRE_MESSAGE(made.status == 201, made.body);
     CHECK(made.header("tus-resumable") == "1.0.0");
     const std::string location = made.header("location");
@@ -123,8 +123,8 @@ TEST_CASE("POST /recordings: the video as the body becomes the signed-in person'
     Served server(lib);
     const std::string token = server.sign_in("bob");
 
-    auto made = post_video(server, token, "?title=Expense%20report&kind=training&tag=finance&tag=howto&description=Step%201",
-                           video);
+    auto made = post_video(server, token,
+                           "?title=Expense%20report&kind=training&tag=finance&tag=howto&description=Step%201", video);
     REQUIRE_MESSAGE(made.status == 201, made.body);
     const json rec = made.json();
     CHECK(rec.at("title") == "Expense report");
@@ -211,7 +211,8 @@ TEST_CASE("POST /recordings refusals leave the library as it was") {
         CHECK(chunked.receive(std::chrono::milliseconds(3000), 4096).starts_with("HTTP/1.1 413"));
 
         // tus says the same when the upload is made.
-        auto made = server.call({"POST", "/api/v1/uploads", {auth(token), k_tus, "Upload-Length: 65537"}, std::nullopt});
+        auto made =
+            server.call({"POST", "/api/v1/uploads", {auth(token), k_tus, "Upload-Length: 65537"}, std::nullopt});
         CHECK(made.status == 413);
         check_nothing_left(lib);
     }
@@ -219,9 +220,9 @@ TEST_CASE("POST /recordings refusals leave the library as it was") {
         const std::string video = read_file(make_clip(lib.dir.path, "clip.mp4", 2));
         {
             RawClient cut(server.url);
-            REQUIRE(cut.send(request_head("POST", "/api/v1/recordings?title=cut", token,
-                                          {"Content-Type: video/mp4",
-                                           "Content-Length: " + std::to_string(video.size())})));
+            REQUIRE(
+                cut.send(request_head("POST", "/api/v1/recordings?title=cut", token,
+                                      {"Content-Type: video/mp4", "Content-Length: " + std::to_string(video.size())})));
             REQUIRE(cut.send(video.substr(0, video.size() / 2)));
             // The half that came is on disk (streamed, not held in memory) until the client goes.
             bool on_disk = false;
@@ -253,7 +254,8 @@ TEST_CASE("tus: create, PATCH half and drop the connection, HEAD gives the offse
     const std::string carol = server.sign_in("carol");
 
     // OPTIONS says what this server speaks; no CORS, even when asked from another site.
-    auto options = server.call({"OPTIONS", "/api/v1/uploads", {auth(bob), "Origin: https://evil.example"}, std::nullopt});
+    auto options =
+        server.call({"OPTIONS", "/api/v1/uploads", {auth(bob), "Origin: https://evil.example"}, std::nullopt});
     CHECK(options.status == 204);
     CHECK(options.header("tus-version") == "1.0.0");
     CHECK(options.header("tus-extension") == "creation");
@@ -287,16 +289,18 @@ TEST_CASE("tus: create, PATCH half and drop the connection, HEAD gives the offse
     auto wrong_offset = patch(server, bob, path, 0, video.substr(0, 10));
     CHECK(wrong_offset.status == 409);
     CHECK(wrong_offset.header("upload-offset") == std::to_string(half));
-    auto no_version = server.call({"PATCH", path,
-                                   {auth(bob), "Content-Type: application/offset+octet-stream",
-                                    "Upload-Offset: " + std::to_string(half)},
-                                   video.substr(half, 10)});
+    auto no_version = server.call(
+        {"PATCH",
+         path,
+         {auth(bob), "Content-Type: application/offset+octet-stream", "Upload-Offset: " + std::to_string(half)},
+         video.substr(half, 10)});
     CHECK(no_version.status == 412);
     CHECK(no_version.header("tus-version") == "1.0.0");
-    auto wrong_type = server.call({"PATCH", path,
-                                   {auth(bob), k_tus, "Content-Type: application/octet-stream",
-                                    "Upload-Offset: " + std::to_string(half)},
-                                   video.substr(half, 10)});
+    auto wrong_type = server.call(
+        {"PATCH",
+         path,
+         {auth(bob), k_tus, "Content-Type: application/octet-stream", "Upload-Offset: " + std::to_string(half)},
+         video.substr(half, 10)});
     CHECK(wrong_type.status == 415);
     CHECK(patch(server, bob, path, half, video.substr(half) + "extra").status == 413);
     // Another person's upload does not exist for them; an unknown or malformed id neither.
@@ -346,10 +350,13 @@ TEST_CASE("tus: a damaged complete upload is refused with 422 and removed; a coo
     // The cookie alone cannot start an upload (a cross-site form could send it).
     auto signed_in = server.post("/api/v1/session", "", json{{"invite", server.invite_code("dana")}}.dump());
     const std::string cookie = signed_in.header("set-cookie").substr(0, signed_in.header("set-cookie").find(';'));
-    auto csrf = server.call({"POST", "/api/v1/uploads", {"Cookie: " + cookie, k_tus, "Upload-Length: 10"}, std::nullopt});
+    auto csrf =
+        server.call({"POST", "/api/v1/uploads", {"Cookie: " + cookie, k_tus, "Upload-Length: 10"}, std::nullopt});
     CHECK(csrf.status == 403);
-    auto with_header = server.call(
-        {"POST", "/api/v1/uploads", {"Cookie: " + cookie, k_tus, "Upload-Length: 10", "X-Walkthrough-CSRF: 1"}, std::nullopt});
+    auto with_header = server.call({"POST",
+                                    "/api/v1/uploads",
+                                    {"Cookie: " + cookie, k_tus, "Upload-Length: 10", "X-Walkthrough-CSRF: 1"},
+                                    std::nullopt});
     CHECK(with_header.status == 201);
     CHECK(files_in(lib.root() / "uploads").size() == 2);  // that one's part and state only
 }
@@ -379,7 +386,8 @@ TEST_CASE("stale partial uploads are removed when the server starts") {
     REQUIRE(files_in(uploads).size() == 5);
 
     Served again(lib);
-    for (int i = 0; i < 100 && files_in(uploads).size() != 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < 100 && files_in(uploads).size() != 2; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const std::string fresh_uid = fresh_path.substr(fresh_path.rfind('/') + 1);
     CHECK(files_in(uploads) == std::vector<std::string>{fresh_uid + ".json", fresh_uid + ".part"});
     CHECK(head(again, token, stale_path).status == 404);

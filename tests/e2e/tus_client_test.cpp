@@ -34,8 +34,8 @@ TEST_CASE("tus-js-client uploads a clip in small chunks, stopped halfway and res
     REQUIRE(video.size() > 40 * 1024);
     Served server(lib);
     const std::string token = server.sign_in("bob");
-    const std::vector<std::string> common{"--endpoint", server.url + "/api/v1/uploads", "--token", token,
-                                          "--file",     clip.string(),                   "--chunk", "8192"};
+    const std::vector<std::string> common{
+        "--endpoint", server.url + "/api/v1/uploads", "--token", token, "--file", clip.string(), "--chunk", "8192"};
 
     auto first = common;
     first.insert(first.end(), {"--stop-after", std::to_string(video.size() / 2)});
@@ -43,8 +43,10 @@ TEST_CASE("tus-js-client uploads a clip in small chunks, stopped halfway and res
     REQUIRE(stopped.contains("stopped"));
     const std::string upload_url = stopped.at("upload_url");
     REQUIRE(upload_url.starts_with(server.url + "/api/v1/uploads/"));
-    auto h = server.call({"HEAD", upload_url.substr(server.url.size()), {"Authorization: Bearer " + token,
-                                                                         "Tus-Resumable: 1.0.0"}, std::nullopt});
+    auto h = server.call({"HEAD",
+                          upload_url.substr(server.url.size()),
+                          {"Authorization: Bearer " + token, "Tus-Resumable: 1.0.0"},
+                          std::nullopt});
     REQUIRE(h.status == 200);
     CHECK(std::stoll(h.header("upload-offset")) == stopped.at("stopped").get<std::int64_t>());
     CHECK(lib.ok({"list"}).empty());

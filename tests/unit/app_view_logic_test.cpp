@@ -243,7 +243,7 @@ TEST_CASE("the recording bar: countdown, elapsed and size, the soft 5-minute gui
     CHECK(five_minute_guide(301'000) == "over 5 min: shorter videos get watched");
     CHECK(meter_fraction(0) == 0);
     CHECK(meter_fraction(1) == doctest::Approx(1));
-    CHECK(meter_fraction(0.001f) == doctest::Approx(0).epsilon(0.01));  // -60 dB
+    CHECK(meter_fraction(0.001f) == doctest::Approx(0).epsilon(0.01));     // -60 dB
     CHECK(meter_fraction(0.0316f) == doctest::Approx(0.5).epsilon(0.01));  // -30 dB
     CHECK(checked_region(" 10, 20 , 640x480") == "10,20,640x480");
     CHECK_FALSE(checked_region("640x480").has_value());

@@ -171,7 +171,7 @@ TEST_CASE("a file or generator is paced to real time: each frame is due at its e
     CHECK(t.wait_us(1'000'000, 0, 1'200'000, false) == 0);  // behind real time: at once
     CHECK(t.wait_us(1'000'000, 0, 0, true) == 0);           // a device delivers as it happens
     t.stop(500'000);
-    CHECK(t.wait_us(1'000'000, 0, 400'000, false) == 0);    // stopping: read on unpaced
+    CHECK(t.wait_us(1'000'000, 0, 400'000, false) == 0);  // stopping: read on unpaced
 }
 
 TEST_CASE("an empty sound frame is dropped, not placed") {
@@ -268,7 +268,8 @@ TEST_CASE("a device at fps with jitter keeps every picture; a slower input keeps
     // Read up to 20 ms late (never early), as a timer-driven screen grab on a busy machine.
     std::mt19937 random(7);
     std::uniform_int_distribution<std::int64_t> late(0, 20'000);
-    const RateOutcome jittery = feed_pictures(30, 60, [&](std::int64_t k) { return k == 0 ? 0 : late(random); }, true);
+    const RateOutcome jittery = feed_pictures(
+        30, 60, [&](std::int64_t k) { return k == 0 ? 0 : late(random); }, true);
     CHECK(jittery.kept.size() == 1800);
     CHECK(jittery.over_rate == 0);
     const RateOutcome slow = feed_pictures(10, 4);

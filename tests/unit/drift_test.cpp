@@ -17,9 +17,9 @@ struct Outcome {
     double worst_error_s = 0;  // over the last `settled_s` seconds
     double max_stretch = 0;    // |stretch| ever asked for
     double final_stretch = 0;
-    double mean_stretch = 0;   // over the last `settled_s` seconds
+    double mean_stretch = 0;  // over the last `settled_s` seconds
     int jumps = 0;
-    double jumped_s = 0;       // sum of the steps
+    double jumped_s = 0;  // sum of the steps
 };
 
 // A device whose crystal runs `ppm` fast delivers 100 ms frames (4800 samples) for `seconds`;
@@ -34,7 +34,7 @@ Outcome simulate(double ppm, double seconds, double jitter_s, double settled_s =
     std::uniform_real_distribution<double> late(0, jitter_s);
     DriftController c;
     Outcome out;
-    double placed = 0;   // where the next frame's first sample lands in the file
+    double placed = 0;  // where the next frame's first sample lands in the file
     double stretch = 0;
     double device_time = 0;  // device samples delivered so far, in nominal seconds
     bool lost = false;
@@ -132,7 +132,7 @@ TEST_CASE("audio sent twice (more samples than time) is left out at once") {
         placed += 0.1;
     }
     CHECK(jumped == doctest::Approx(-0.092).epsilon(0.02));  // the repeat minus the read's lateness
-    CHECK(worst_after < 0.005);  // from the next frame on
+    CHECK(worst_after < 0.005);                              // from the next frame on
 }
 
 TEST_CASE("one stalled read (a late window) does not step the audio") {

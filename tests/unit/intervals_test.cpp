@@ -28,7 +28,7 @@ TEST_CASE("merging keeps the set sorted and disjoint") {
 TEST_CASE("coverage counts each moment once and only inside the video") {
     V s{{0, 30'000}, {60'000, 90'000}};
     CHECK(covered_ms(s, 100'000) == 60'000);
-    CHECK(covered_ms(s, 70'000) == 40'000);           // clipped at the end
+    CHECK(covered_ms(s, 70'000) == 40'000);                 // clipped at the end
     CHECK(covered_ms({{-5'000, 5'000}}, 10'000) == 5'000);  // clipped at the start
 }
 

@@ -15,7 +15,8 @@ TEST_CASE("moments in a video parse from MM:SS, H:MM:SS and seconds") {
 }
 
 TEST_CASE("malformed moments are refused with a hint") {
-    for (const char* bad : {"999999999999999999:00", "9223372036854775807:00:00", "", "2:60", "1:61:00", "abc", "-5", "1:2:3:4", "2:", ":30", "1.", "1.2345", "2 13"}) {
+    for (const char* bad : {"999999999999999999:00", "9223372036854775807:00:00", "", "2:60", "1:61:00", "abc", "-5",
+                            "1:2:3:4", "2:", ":30", "1.", "1.2345", "2 13"}) {
         auto r = parse_moment(bad);
         CHECK_MESSAGE(!r.has_value(), bad);
         if (!r) {

@@ -55,7 +55,8 @@ bool Controller::post_long(Worker::Job job, bool with_library, const std::string
         job = [job = std::move(job), root = state_.root, oo, opened](Worker::Env& env) {
             const catalog::Library* lib = env.library();
             const bool current = lib && env.root() == root && lib->me().name == *oo.acting_person;
-            if (!opened) env.close();  // as on the other worker: jobs see no library
+            if (!opened)
+                env.close();  // as on the other worker: jobs see no library
             else if (!current) {
                 if (auto l = env.open(root, oo); !l) {
                     const std::string why = l.error().message;
@@ -131,29 +132,25 @@ void Controller::fill_detail_drafts() {
 
 void Controller::load_for_screen(Screen screen) {
     switch (screen) {
-        case Screen::training:
-        case Screen::team:
-            post([](Worker::Env& env) { jobs::load_training(env); }, "training");
-            break;
-        case Screen::inbox:
-            post([](Worker::Env& env) { jobs::load_inbox(env); }, "inbox");
-            break;
-        case Screen::settings:
-            drafts_.library = state_.root.string();
-            drafts_.response_window_hours = state_.response_window_hours;
-            list_microphones();  // the default microphone is chosen from them
-            break;
-        case Screen::record:
-            list_microphones();
-            if (drafts_.record.area == RecordForm::Area::window) list_windows();
-            break;
-        case Screen::details:
-            if (!state_.details.id.empty()) {
-                const std::string id = state_.details.id;
-                post([id](Worker::Env& env) { jobs::details(env, id); }, "details");
-            }
-            break;
-        default: break;
+    case Screen::training:
+    case Screen::team: post([](Worker::Env& env) { jobs::load_training(env); }, "training"); break;
+    case Screen::inbox: post([](Worker::Env& env) { jobs::load_inbox(env); }, "inbox"); break;
+    case Screen::settings:
+        drafts_.library = state_.root.string();
+        drafts_.response_window_hours = state_.response_window_hours;
+        list_microphones();  // the default microphone is chosen from them
+        break;
+    case Screen::record:
+        list_microphones();
+        if (drafts_.record.area == RecordForm::Area::window) list_windows();
+        break;
+    case Screen::details:
+        if (!state_.details.id.empty()) {
+            const std::string id = state_.details.id;
+            post([id](Worker::Env& env) { jobs::details(env, id); }, "details");
+        }
+        break;
+    default: break;
     }
 }
 

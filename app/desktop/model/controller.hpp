@@ -33,8 +33,8 @@ public:
         std::function<void()> wake;           // called from the worker when results wait (any thread)
         std::function<EpochMs()> clock;       // for tests; the wall clock otherwise
         player::AudioOutput audio = player::AudioOutput::automatic;
-        int first_page = 60;                  // recordings loaded before the rest, for a quick first screen
-        int thumbnail_width = 320;            // pixels
+        int first_page = 60;        // recordings loaded before the rest, for a quick first screen
+        int thumbnail_width = 320;  // pixels
         // Hides (true) or shows again (false) the app's window, so a still of the screen shows what is
         // under it. UI thread. Unset: the window stays (tests).
         std::function<void(bool hidden)> hide_window;
@@ -171,7 +171,7 @@ private:
     bool shows_library(const std::filesystem::path& root) const { return state_.opened && state_.root == root; }
     // A recording this app just made or imported: into the loaded list without reloading all of it.
     void recording_added(catalog::Recording rec);
-    void recompute_visible();   // after the recordings, the watched marks or the query changed
+    void recompute_visible();  // after the recordings, the watched marks or the query changed
     // After recordings were added, edited or removed: the filters' tags and authors, then the grid.
     void recordings_changed();
     void fill_detail_drafts();  // the edit fields from the recording shown in details
@@ -188,7 +188,7 @@ private:
     void back_to_setup();  // the recorder is gone: the Record view's form again
     // Opens, moves or closes the level meter as the form asks (view_logic's meter_target).
     void sync_meter();
-    void poll_meter(Tick& t);  // the meter's latest level into the state
+    void poll_meter(Tick& t);     // the meter's latest level into the state
     void poll_recorder(Tick& t);  // the recorder's numbers and phase (countdown, recording) into the state
     void list_microphones();
     void list_windows();
@@ -206,7 +206,7 @@ private:
     AppState state_;
     Drafts drafts_;
     std::unordered_set<std::string> thumbs_asked_;
-    std::vector<catalog::Interval> played_;   // not yet sent to the catalog
+    std::vector<catalog::Interval> played_;  // not yet sent to the catalog
     std::int64_t last_report_us_ = 0;
     bool was_playing_ = false;
     std::unique_ptr<Worker> worker_;       // quick catalog work; after the state: stops first

@@ -73,8 +73,7 @@ void Controller::list_windows() {
     auto& r = state_.record;
     if (r.windows_listing) return;
     const std::string display = drafts_.record.display;
-    r.windows_listing =
-        worker_->post([display](Worker::Env& env) { jobs::list_windows(env, display); }, "windows");
+    r.windows_listing = worker_->post([display](Worker::Env& env) { jobs::list_windows(env, display); }, "windows");
 }
 
 void Controller::end_pick() {

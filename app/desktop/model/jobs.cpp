@@ -83,10 +83,12 @@ void open(Env& env, const OpenRequest& r) {
     AppSettings settings;
     if (r.read_settings && !r.settings_file.empty()) {
         auto s = load_settings(r.settings_file);
-        if (s) settings = *s;
-        else post_error(env, s.error());
+        if (s)
+            settings = *s;
+        else
+            post_error(env, s.error());
     }
-    const fs::path root = !r.library.empty()      ? r.library
+    const fs::path root = !r.library.empty()          ? r.library
                           : !settings.library.empty() ? fs::path(settings.library)
                                                       : catalog::default_library_root();
     catalog::OpenOptions oo = app::acting_person_options(!r.person.empty() ? r.person : settings.person);
@@ -220,8 +222,10 @@ void open_player(Env& env, const std::string& id, std::optional<std::int64_t> at
     player::PlayOptions po;
     po.audio = audio;
     po.start_paused = paused;
-    if (at_ms) po.start_seconds = static_cast<double>(*at_ms) / 1000.0;
-    else if (mine) po.start_seconds = catalog::resume_position_ms(*mine, rec->duration_ms) / 1000.0;
+    if (at_ms)
+        po.start_seconds = static_cast<double>(*at_ms) / 1000.0;
+    else if (mine)
+        po.start_seconds = catalog::resume_position_ms(*mine, rec->duration_ms) / 1000.0;
     auto engine = player::Player::open(lib->absolute(rec->media_path), po);
     if (!engine) return fail_with(engine.error());
     env.post(results::PlayerOpened{id, std::move(*rec), std::shared_ptr<player::Player>(std::move(*engine)), mine,
@@ -291,7 +295,8 @@ void set_response_window(Env& env, int hours) {
 
 void save_settings(Env& env, const fs::path& file, const AppSettings& settings) {
     if (file.empty()) return;
-    if (auto r = ui::save_settings(file, settings); !r) post_error(env, r.error(), "The settings apply until you quit.");
+    if (auto r = ui::save_settings(file, settings); !r)
+        post_error(env, r.error(), "The settings apply until you quit.");
 }
 
 void import(Env& env, const catalog::NewRecording& what) {

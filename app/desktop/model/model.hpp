@@ -31,8 +31,8 @@ const char* to_string(SortOrder);
 // What the library grid shows: filters and order, applied to the loaded recordings (view_logic.hpp).
 struct LibraryQuery {
     std::optional<catalog::Kind> kind;
-    std::string tag;      // empty: any
-    std::string author;   // empty: anyone
+    std::string tag;     // empty: any
+    std::string author;  // empty: anyone
     bool unwatched = false;
     SortOrder sort = SortOrder::newest;
     bool operator==(const LibraryQuery&) const = default;
@@ -42,21 +42,21 @@ struct LibraryQuery {
 inline constexpr int k_library_cap = 10000;
 
 struct LibraryData {
-    std::vector<catalog::Recording> recordings;  // newest first
-    std::unordered_set<std::string> watched;     // ids the acting person has watched
+    std::vector<catalog::Recording> recordings;                           // newest first
+    std::unordered_set<std::string> watched;                              // ids the acting person has watched
     std::unordered_map<std::string, catalog::Assignment> my_assignments;  // recording id -> mine
-    std::vector<std::string> tags;               // every tag in use, sorted
-    std::vector<std::string> authors;            // every author, sorted
-    bool loaded = false;     // the first page arrived
-    bool complete = false;   // every recording (up to the cap) arrived
-    bool truncated = false;  // the library holds more than the cap
-    std::uint64_t generation = 0;  // bumped at each reload; stale pages are dropped
+    std::vector<std::string> tags;                                        // every tag in use, sorted
+    std::vector<std::string> authors;                                     // every author, sorted
+    bool loaded = false;                                                  // the first page arrived
+    bool complete = false;                                                // every recording (up to the cap) arrived
+    bool truncated = false;                                               // the library holds more than the cap
+    std::uint64_t generation = 0;      // bumped at each reload; stale pages are dropped
     std::vector<std::size_t> visible;  // indices into recordings: filtered and sorted by the query
 };
 
 struct SearchData {
-    std::string query;           // what the hits are for
-    std::uint64_t seq = 0;       // the latest search asked for; older answers are dropped
+    std::string query;      // what the hits are for
+    std::uint64_t seq = 0;  // the latest search asked for; older answers are dropped
     bool busy = false;
     std::vector<catalog::SearchHit> hits;
     std::string error;
@@ -73,7 +73,7 @@ struct DetailsData {
 };
 
 struct PlayerData {
-    std::string id;                          // the recording playing
+    std::string id;  // the recording playing
     std::optional<catalog::Recording> recording;
     std::shared_ptr<player::Player> engine;  // null until opened (off the UI thread)
     bool opening = false;
@@ -107,10 +107,10 @@ struct PixelRect {
 struct RegionPick {
     enum class Phase { off, grabbing, picking };
     Phase phase = Phase::off;
-    std::uint64_t seq = 0;      // the still asked for last; older answers are dropped
-    std::string texture;        // its key in the shell's texture cache
-    int width = 0, height = 0;  // the screen, in pixels
-    bool window_hidden = false; // the app's window was hidden to take the still
+    std::uint64_t seq = 0;       // the still asked for last; older answers are dropped
+    std::string texture;         // its key in the shell's texture cache
+    int width = 0, height = 0;   // the screen, in pixels
+    bool window_hidden = false;  // the app's window was hidden to take the still
 };
 
 struct RecordData {
@@ -118,32 +118,32 @@ struct RecordData {
     std::shared_ptr<recorder::Recorder> recorder;  // while starting..stopping; used by the worker for start/stop
     recorder::RecordStats stats;                   // copied by Controller::tick
     bool checking = false;
-    std::optional<std::string> screen_check;       // what the screen delivers, or why it cannot be used
+    std::optional<std::string> screen_check;  // what the screen delivers, or why it cannot be used
     std::optional<std::string> mic_check;
     bool screen_ok = false;
     bool mic_ok = false;
     std::string error;
-    std::string last_id;                           // the recording made last
+    std::string last_id;  // the recording made last
     // What there is to choose from, listed on the worker when the view opens (and on Refresh).
     std::vector<recorder::Microphone> microphones;
     bool mics_listing = false;
-    bool mics_listed = false;                      // an answer came (the list may still be empty)
+    bool mics_listed = false;  // an answer came (the list may still be empty)
     std::string mics_error;
-    std::shared_ptr<recorder::LevelMonitor> meter; // the chosen microphone while the form shows (Controller::tick)
-    recorder::MicLevel level;                      // the meter's latest, copied by Controller::tick
-    std::vector<recorder::WindowInfo> windows;     // the app's own window left out
+    std::shared_ptr<recorder::LevelMonitor> meter;  // the chosen microphone while the form shows (Controller::tick)
+    recorder::MicLevel level;                       // the meter's latest, copied by Controller::tick
+    std::vector<recorder::WindowInfo> windows;      // the app's own window left out
     bool windows_listing = false;
     std::string windows_error;
     RegionPick pick;
-    std::optional<PixelRect> recorded_area;        // while recording, to keep the bar off it; nullopt: all
+    std::optional<PixelRect> recorded_area;  // while recording, to keep the bar off it; nullopt: all
 };
 
 // Desktop preferences kept outside the library (desktop.json in the config folder).
 struct AppSettings {
-    std::string library;    // empty: the default library
-    std::string person;     // empty: the library's default person
+    std::string library;  // empty: the default library
+    std::string person;   // empty: the library's default person
     std::string quality = "compact";
-    std::string mic;        // empty: the default microphone
+    std::string mic;  // empty: the default microphone
     bool no_mic = false;
     bool denoise = false;
     bool operator==(const AppSettings&) const = default;
@@ -174,10 +174,10 @@ struct Thumbnail {
 
 struct AppState {
     Screen screen = Screen::library;
-    std::filesystem::path root;          // the library's folder
-    bool opened = false;                 // the library is open
+    std::filesystem::path root;  // the library's folder
+    bool opened = false;         // the library is open
     std::string open_error;
-    std::string me;                      // the acting person
+    std::string me;  // the acting person
     std::vector<catalog::Person> people;
     int response_window_hours = 24;
     AppSettings settings;
@@ -198,17 +198,17 @@ struct AppState {
 // The record form.
 struct RecordForm {
     enum class Area { display, region, window } area = Area::display;
-    std::string display;   // empty: $DISPLAY
-    std::string region;    // "X,Y,WxH"
-    std::string window;    // "0x3a00007"
-    int mic_choice = 0;    // 0 default, 1 named source, 2 none
+    std::string display;  // empty: $DISPLAY
+    std::string region;   // "X,Y,WxH"
+    std::string window;   // "0x3a00007"
+    int mic_choice = 0;   // 0 default, 1 named source, 2 none
     std::string mic;
     bool denoise = false;
-    int quality = 0;       // a recorder::Quality (compact, balanced, high), as the radio buttons need an int
+    int quality = 0;  // a recorder::Quality (compact, balanced, high), as the radio buttons need an int
     std::string title;
-    int kind = 0;          // walkthrough, training
-    std::string tags;      // comma separated
-    int countdown = 3;     // seconds
+    int kind = 0;       // walkthrough, training
+    std::string tags;   // comma separated
+    int countdown = 3;  // seconds
     // The rectangle dragged on the still of the screen, its corners in screen pixels.
     struct Drag {
         bool dragging = false;  // the mouse button is down
@@ -227,15 +227,15 @@ struct Drafts {
     std::string title;
     std::string description;
     int kind = 0;
-    std::string tags;       // comma separated
+    std::string tags;  // comma separated
     std::string assign_to;
-    std::string assign_due; // YYYY-MM-DD
+    std::string assign_due;  // YYYY-MM-DD
     std::string export_dir;
     bool confirm_delete = false;
     bool focus_title = false;  // a recording just finished: the title field takes the keyboard
     // player
     std::string comment;
-    std::string reply_to;      // comment id being answered; empty: a new thread
+    std::string reply_to;  // comment id being answered; empty: a new thread
     bool comment_at_moment = true;
     std::string chapter_title;  // "Add chapter here"
     // import
@@ -246,7 +246,7 @@ struct Drafts {
     std::string library;
     int response_window_hours = 24;
     std::string new_person;
-    int quality = 0;           // a recorder::Quality, as RecordForm::quality
+    int quality = 0;  // a recorder::Quality, as RecordForm::quality
     std::string mic;
     bool no_mic = false;
     bool denoise = false;

@@ -41,35 +41,35 @@ constexpr const char* k_weekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", 
 std::string day_month(const year_month_day& d, bool with_year) {
     const unsigned day = static_cast<unsigned>(d.day());
     const char* month = k_months[static_cast<unsigned>(d.month()) - 1];
-    return with_year ? fmt::format("{} {} {}", day, month, static_cast<int>(d.year())) : fmt::format("{} {}", day, month);
+    return with_year ? fmt::format("{} {} {}", day, month, static_cast<int>(d.year()))
+                     : fmt::format("{} {}", day, month);
 }
 
 int percent(double fraction) { return static_cast<int>(std::floor(std::clamp(fraction, 0.0, 1.0) * 100 + 1e-9)); }
-
 
 }  // namespace
 
 const char* to_string(Screen s) {
     switch (s) {
-        case Screen::library: return "library";
-        case Screen::details: return "details";
-        case Screen::record: return "record";
-        case Screen::player: return "player";
-        case Screen::training: return "training";
-        case Screen::team: return "team";
-        case Screen::inbox: return "inbox";
-        case Screen::settings: return "settings";
+    case Screen::library: return "library";
+    case Screen::details: return "details";
+    case Screen::record: return "record";
+    case Screen::player: return "player";
+    case Screen::training: return "training";
+    case Screen::team: return "team";
+    case Screen::inbox: return "inbox";
+    case Screen::settings: return "settings";
     }
     return "?";
 }
 
 const char* to_string(SortOrder s) {
     switch (s) {
-        case SortOrder::newest: return "Newest first";
-        case SortOrder::oldest: return "Oldest first";
-        case SortOrder::title: return "Title A–Z";
-        case SortOrder::longest: return "Longest first";
-        case SortOrder::most_comments: return "Most comments";
+    case SortOrder::newest: return "Newest first";
+    case SortOrder::oldest: return "Oldest first";
+    case SortOrder::title: return "Title A–Z";
+    case SortOrder::longest: return "Longest first";
+    case SortOrder::most_comments: return "Most comments";
     }
     return "?";
 }
@@ -93,16 +93,16 @@ std::vector<std::size_t> filter_and_sort(const std::vector<catalog::Recording>& 
     };
     using R = catalog::Recording;
     switch (q.sort) {
-        case SortOrder::newest: by([](const R& a, const R& b) { return a.created_at > b.created_at; }); break;
-        case SortOrder::oldest: by([](const R& a, const R& b) { return a.created_at < b.created_at; }); break;
-        case SortOrder::longest: by([](const R& a, const R& b) { return a.duration_ms > b.duration_ms; }); break;
-        case SortOrder::most_comments: by([](const R& a, const R& b) { return a.comment_count > b.comment_count; }); break;
-        case SortOrder::title: {
-            std::vector<std::string> keys(recs.size());
-            for (std::size_t i : out) keys[i] = lower(recs[i].title);
-            std::stable_sort(out.begin(), out.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
-            break;
-        }
+    case SortOrder::newest: by([](const R& a, const R& b) { return a.created_at > b.created_at; }); break;
+    case SortOrder::oldest: by([](const R& a, const R& b) { return a.created_at < b.created_at; }); break;
+    case SortOrder::longest: by([](const R& a, const R& b) { return a.duration_ms > b.duration_ms; }); break;
+    case SortOrder::most_comments: by([](const R& a, const R& b) { return a.comment_count > b.comment_count; }); break;
+    case SortOrder::title: {
+        std::vector<std::string> keys(recs.size());
+        for (std::size_t i : out) keys[i] = lower(recs[i].title);
+        std::stable_sort(out.begin(), out.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+        break;
+    }
     }
     return out;
 }
@@ -173,11 +173,11 @@ std::string card_assignment_text(const catalog::Assignment& a, EpochMs now) {
 std::string assignment_status_text(const catalog::Assignment& a) {
     const int pct = percent(a.coverage);
     switch (a.state) {
-        case catalog::AssignmentState::done: return "done";
-        case catalog::AssignmentState::overdue:
-            return pct > 0 ? fmt::format("overdue · {} %", pct) : "overdue · not started";
-        case catalog::AssignmentState::in_progress: return fmt::format("in progress {} %", pct);
-        case catalog::AssignmentState::not_started: return "not started";
+    case catalog::AssignmentState::done: return "done";
+    case catalog::AssignmentState::overdue:
+        return pct > 0 ? fmt::format("overdue · {} %", pct) : "overdue · not started";
+    case catalog::AssignmentState::in_progress: return fmt::format("in progress {} %", pct);
+    case catalog::AssignmentState::not_started: return "not started";
     }
     return "?";
 }
@@ -203,16 +203,14 @@ TrainingMatrix build_matrix(const std::vector<catalog::Assignment>& all) {
         people.insert(a.assignee);
     }
     for (const auto& [id, title] : titles) m.modules.push_back({id, title});
-    std::stable_sort(m.modules.begin(), m.modules.end(), [](const auto& a, const auto& b) {
-        return lower(a.title) < lower(b.title);
-    });
+    std::stable_sort(m.modules.begin(), m.modules.end(),
+                     [](const auto& a, const auto& b) { return lower(a.title) < lower(b.title); });
     m.people.assign(people.begin(), people.end());
     m.cell.assign(m.modules.size(), std::vector<int>(m.people.size(), -1));
     for (std::size_t i = 0; i < all.size(); ++i) {
         const auto& a = all[i];
-        const auto row = std::find_if(m.modules.begin(), m.modules.end(), [&](const auto& mod) {
-            return mod.id == a.recording_id;
-        });
+        const auto row =
+            std::find_if(m.modules.begin(), m.modules.end(), [&](const auto& mod) { return mod.id == a.recording_id; });
         const auto col = std::lower_bound(m.people.begin(), m.people.end(), a.assignee);
         auto& mod = *row;
         m.cell[static_cast<std::size_t>(row - m.modules.begin())][static_cast<std::size_t>(col - m.people.begin())] =
@@ -227,10 +225,10 @@ TrainingMatrix build_matrix(const std::vector<catalog::Assignment>& all) {
 std::string cell_text(const catalog::Assignment& a) {
     const int pct = percent(a.coverage);
     switch (a.state) {
-        case catalog::AssignmentState::done: return "✓";
-        case catalog::AssignmentState::overdue: return pct > 0 ? fmt::format("! {} %", pct) : "! –";
-        case catalog::AssignmentState::in_progress: return fmt::format("{} %", pct);
-        case catalog::AssignmentState::not_started: return "–";
+    case catalog::AssignmentState::done: return "✓";
+    case catalog::AssignmentState::overdue: return pct > 0 ? fmt::format("! {} %", pct) : "! –";
+    case catalog::AssignmentState::in_progress: return fmt::format("{} %", pct);
+    case catalog::AssignmentState::not_started: return "–";
     }
     return "?";
 }
@@ -306,8 +304,8 @@ std::vector<CommentRow> comment_rows(const std::vector<catalog::Comment>& cs) {
 }
 
 int open_threads(const std::vector<catalog::Comment>& cs) {
-    return static_cast<int>(
-        std::count_if(cs.begin(), cs.end(), [](const catalog::Comment& c) { return c.parent_id.empty() && !c.resolved_at; }));
+    return static_cast<int>(std::count_if(
+        cs.begin(), cs.end(), [](const catalog::Comment& c) { return c.parent_id.empty() && !c.resolved_at; }));
 }
 
 // ---- editing ----
@@ -349,7 +347,9 @@ int quality_index(const std::string& name) {
     return static_cast<int>(recorder::parse_quality(name).value_or(recorder::Quality::compact));
 }
 
-const char* quality_name(int index) { return recorder::to_string(static_cast<recorder::Quality>(std::clamp(index, 0, 2))); }
+const char* quality_name(int index) {
+    return recorder::to_string(static_cast<recorder::Quality>(std::clamp(index, 0, 2)));
+}
 
 void fill_record_defaults(const AppSettings& s, RecordForm& f) {
     f.quality = quality_index(s.quality);
@@ -370,7 +370,8 @@ std::string countdown_text(const recorder::RecordStats& s) {
 }
 
 std::string recording_bar_text(const recorder::RecordStats& s) {
-    return fmt::format("{} · {}{}", format_moment(s.elapsed_ms), human_size(s.bytes_written), s.paused ? " · paused" : "");
+    return fmt::format("{} · {}{}", format_moment(s.elapsed_ms), human_size(s.bytes_written),
+                       s.paused ? " · paused" : "");
 }
 
 std::string five_minute_guide(std::int64_t elapsed_ms) {

@@ -49,9 +49,9 @@ struct TrainingMatrix {
         std::string title;
         int assigned = 0, done = 0, overdue = 0;
     };
-    std::vector<Module> modules;                      // by title
-    std::vector<std::string> people;                  // by name
-    std::vector<std::vector<int>> cell;               // [module][person]: index into the assignments, -1 none
+    std::vector<Module> modules;         // by title
+    std::vector<std::string> people;     // by name
+    std::vector<std::vector<int>> cell;  // [module][person]: index into the assignments, -1 none
 };
 TrainingMatrix build_matrix(const std::vector<catalog::Assignment>& all);
 // "✓", "42 %", "–" (not started), "! 42 %" (overdue).
@@ -131,8 +131,8 @@ struct MicOption {
     int choice = 0;    // as RecordForm::mic_choice: 0 default, 1 named, 2 none
     std::string name;  // the source, when named
 };
-// The default, every listed source (the default one marked), the chosen one if it is not listed (a saved default that is
-// unplugged: "name (not found)" once the list came), then "No microphone" when `with_none`.
+// The default, every listed source (the default one marked), the chosen one if it is not listed (a saved default that
+// is unplugged: "name (not found)" once the list came), then "No microphone" when `with_none`.
 std::vector<MicOption> mic_options(const std::vector<recorder::Microphone>& mics, bool listed,
                                    const std::string& chosen, bool with_none);
 // The option that shows the form's choice (the default when none matches).

@@ -58,9 +58,9 @@ MeterTarget meter_target(Screen screen, const RecordData& r, const RecordForm& f
 
 std::string level_text(const recorder::MicLevel& level) {
     switch (level.state) {
-        case recorder::MicLevel::State::opening: return "listening…";
-        case recorder::MicLevel::State::failed: return level.error;
-        case recorder::MicLevel::State::live: break;
+    case recorder::MicLevel::State::opening: return "listening…";
+    case recorder::MicLevel::State::failed: return level.error;
+    case recorder::MicLevel::State::live: break;
     }
     if (level.readings == 0) return "listening…";
     if (meter_fraction(level.peak) <= 0) return "silent: say something";

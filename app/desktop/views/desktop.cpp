@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "app/player_window/gl_window.hpp"
 #include "app/desktop/views/shell.hpp"
+#include "app/player_window/gl_window.hpp"
 
 namespace wt::app {
 
@@ -33,9 +33,10 @@ std::optional<DesktopOptions> parse_desktop_args(int argc, char** argv) {
     DesktopOptions o;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        std::string* into = arg == "--library" ? &o.library : arg == "--as" ? &o.as
-                            : arg == "--screenshots"                      ? &o.screenshots
-                                                                          : nullptr;
+        std::string* into = arg == "--library"       ? &o.library
+                            : arg == "--as"          ? &o.as
+                            : arg == "--screenshots" ? &o.screenshots
+                                                     : nullptr;
         if (into && i + 1 < argc) {
             *into = argv[++i];
             continue;
@@ -63,8 +64,9 @@ int run_desktop(const DesktopOptions& options) {
         return 1;
     }
     if (std::getenv("WALKTHROUGH_TIMING"))
-        std::fprintf(stderr, "walkthrough: window open %.0f ms after start\n",
-                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.started).count());
+        std::fprintf(
+            stderr, "walkthrough: window open %.0f ms after start\n",
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - options.started).count());
     ui::setup_fonts_and_style();
     ui::RunOptions ro;
     ro.library = options.library;

@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include <imgui_internal.h>
 #include <backends/imgui_impl_opengl3.h>
+#include <imgui_internal.h>
 
 namespace fs = std::filesystem;
 
@@ -16,17 +16,17 @@ constexpr const char* k_dejavu_bold = "/usr/share/fonts/truetype/dejavu/DejaVuSa
 
 // From the start: Latin (with extended A/B), Greek, Cyrillic, punctuation, currency, arrows, shapes,
 // and the few symbols the views use (✓ ✗ ♪).
-constexpr ImWchar k_base_ranges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F, 0x20A0, 0x20CF,
-                                     0x2190, 0x21FF, 0x25A0, 0x25FF, 0x266A, 0x266A, 0x2713, 0x2713, 0x2717, 0x2717,
-                                     0xFFFD, 0xFFFD, 0};
+constexpr ImWchar k_base_ranges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F,
+                                     0x20A0, 0x20CF, 0x2190, 0x21FF, 0x25A0, 0x25FF, 0x266A, 0x266A,
+                                     0x2713, 0x2713, 0x2717, 0x2717, 0xFFFD, 0xFFFD, 0};
 // Where other characters are looked for, in this order (a glyph found in one is not taken again).
 constexpr const char* k_fallbacks[] = {
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",            // Vietnamese, IPA, maths, symbols, ...
-    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",         // Greek extended, Armenian, Georgian, ...
-    "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",   // Hebrew (drawn without shaping)
-    "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",     // Thai
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",   // CJK, kana
-    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",             // Hangul (fonts-nanum)
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",        // Greek extended, Armenian, Georgian, ...
+    "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",  // Hebrew (drawn without shaping)
+    "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",    // Thai
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  // CJK, kana
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",            // Hangul (fonts-nanum)
 };
 
 bool exists(const char* file) {
@@ -45,8 +45,10 @@ void Fonts::add_faces() {
     merge.MergeMode = true;
     // The body face, then the heading face (bold, larger), each with the extra glyphs merged in.
     for (const auto& [file, scale] : {std::pair{k_dejavu, 1.0f}, std::pair{k_dejavu_bold, 1.3f}}) {
-        if (exists(file)) atlas->AddFontFromFileTTF(file, size_ * scale, &cfg, k_base_ranges);
-        else atlas->AddFontDefault();
+        if (exists(file))
+            atlas->AddFontFromFileTTF(file, size_ * scale, &cfg, k_base_ranges);
+        else
+            atlas->AddFontDefault();
         if (extra_ranges_.empty()) continue;
         for (const char* fallback : k_fallbacks)
             if (exists(fallback)) atlas->AddFontFromFileTTF(fallback, size_ * scale, &merge, extra_ranges_.data());

@@ -11,9 +11,9 @@
 namespace wt::ui {
 
 struct RunOptions {
-    std::filesystem::path library;        // empty: the settings' or the default library
-    std::string person;                   // empty: the settings' person or the default
-    std::filesystem::path screenshots;    // non-empty: render each main view into PNGs here, then exit
+    std::filesystem::path library;      // empty: the settings' or the default library
+    std::string person;                 // empty: the settings' person or the default
+    std::filesystem::path screenshots;  // non-empty: render each main view into PNGs here, then exit
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // for the start-up figure
 };
 

@@ -53,8 +53,8 @@ void draw_facts(ViewContext& ctx, const catalog::Recording& r) {
 }
 
 bool dirty(const Drafts& d, const catalog::Recording& r) {
-    const auto e = edit_between(r, d.title, d.description, d.kind == 1 ? catalog::Kind::training : catalog::Kind::walkthrough,
-                                d.tags);
+    const auto e = edit_between(r, d.title, d.description,
+                                d.kind == 1 ? catalog::Kind::training : catalog::Kind::walkthrough, d.tags);
     return e.title || e.description || e.kind || !e.add_tags.empty() || !e.remove_tags.empty();
 }
 
@@ -191,7 +191,8 @@ void draw_export_delete(ViewContext& ctx, const catalog::Recording& r) {
     if (ImGui::Button("Export")) ctx.emit(intent::Export{r.id, d.export_dir});
     ImGui::SameLine();
     ImGui::TextDisabled("the video and a .json with its comments and views; nothing is overwritten");
-    if (!ctx.s.details.exported_to.empty()) ImGui::TextDisabled("Last exported to %s", ctx.s.details.exported_to.c_str());
+    if (!ctx.s.details.exported_to.empty())
+        ImGui::TextDisabled("Last exported to %s", ctx.s.details.exported_to.c_str());
     ImGui::Spacing();
     if (!d.confirm_delete) {
         ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(120, 45, 45, 255));
@@ -200,9 +201,10 @@ void draw_export_delete(ViewContext& ctx, const catalog::Recording& r) {
         return;
     }
     ImGui::TextColored(to_vec4(colour::bad), "Delete '%s' for everyone?", r.title.c_str());
-    ImGui::TextWrapped("The video, its thumbnail, %d comment(s), everyone's watch progress and its assignments go. "
-                       "This cannot be undone; export it first to keep a copy.",
-                       r.comment_count);
+    ImGui::TextWrapped(
+        "The video, its thumbnail, %d comment(s), everyone's watch progress and its assignments go. "
+        "This cannot be undone; export it first to keep a copy.",
+        r.comment_count);
     ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(170, 50, 50, 255));
     if (ImGui::Button("Delete it", ImVec2(em * 7, 0))) ctx.emit(intent::Delete{r.id});
     ImGui::PopStyleColor();

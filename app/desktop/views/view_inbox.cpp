@@ -17,8 +17,9 @@ void draw_inbox(ViewContext& ctx) {
         return;
     }
     if (in.inbox.items.empty()) {
-        ImGui::TextWrapped("Nothing waits for you. Questions on your recordings and replies to your comments show "
-                           "up here until you answer them in their thread.");
+        ImGui::TextWrapped(
+            "Nothing waits for you. Questions on your recordings and replies to your comments show "
+            "up here until you answer them in their thread.");
         return;
     }
     ImGui::BeginChild("inbox-list");

@@ -20,7 +20,8 @@ void draw_filters(ViewContext& ctx) {
     const char* kinds[] = {"Any kind", "Walkthroughs", "Training"};
     int kind = !q.kind ? 0 : *q.kind == catalog::Kind::walkthrough ? 1 : 2;
     if (ImGui::Combo("##kind", &kind, kinds, 3)) {
-        q.kind = kind == 0 ? std::nullopt : std::optional(kind == 1 ? catalog::Kind::walkthrough : catalog::Kind::training);
+        q.kind =
+            kind == 0 ? std::nullopt : std::optional(kind == 1 ? catalog::Kind::walkthrough : catalog::Kind::training);
         changed = true;
     }
     ImGui::SameLine();
@@ -44,8 +45,8 @@ void draw_filters(ViewContext& ctx) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(em * 10);
     if (ImGui::BeginCombo("##sort", to_string(q.sort))) {
-        for (SortOrder o : {SortOrder::newest, SortOrder::oldest, SortOrder::title, SortOrder::longest,
-                            SortOrder::most_comments})
+        for (SortOrder o :
+             {SortOrder::newest, SortOrder::oldest, SortOrder::title, SortOrder::longest, SortOrder::most_comments})
             if (ImGui::Selectable(to_string(o), q.sort == o)) q.sort = o, changed = true;
         ImGui::EndCombo();
     }
@@ -62,15 +63,17 @@ void draw_card(ViewContext& ctx, const catalog::Recording& r, ImVec2 size, float
     const bool hovered = ImGui::IsItemHovered();
     const bool on_thumb = ImGui::GetIO().MousePos.y < at.y + thumb_h;
     if (clicked) {
-        if (on_thumb) ctx.emit(intent::Play{r.id, std::nullopt});
-        else ctx.emit(intent::OpenDetails{r.id});
+        if (on_thumb)
+            ctx.emit(intent::Play{r.id, std::nullopt});
+        else
+            ctx.emit(intent::OpenDetails{r.id});
     }
     if (hovered) ImGui::SetTooltip("%s", on_thumb ? "Play" : "Details: edit, assign, export");
 
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float round = em * 0.4f;
-    dl->AddRectFilled(at, ImVec2(at.x + size.x, at.y + size.y), hovered ? IM_COL32(48, 50, 60, 255) : IM_COL32(38, 39, 46, 255),
-                      round);
+    dl->AddRectFilled(at, ImVec2(at.x + size.x, at.y + size.y),
+                      hovered ? IM_COL32(48, 50, 60, 255) : IM_COL32(38, 39, 46, 255), round);
     // The thumbnail, cropped to the card's 16:9 box.
     const ImVec2 t0 = at, t1(at.x + size.x, at.y + thumb_h);
     const TextureRef tex = ctx.thumbnail ? ctx.thumbnail(r) : TextureRef{};
@@ -102,7 +105,8 @@ void draw_card(ViewContext& ctx, const catalog::Recording& r, ImVec2 size, float
     const std::string len = format_moment(r.duration_ms);
     const ImVec2 ls = ImGui::CalcTextSize(len.c_str());
     pill(dl, ImVec2(t1.x - ls.x - em * 1.1f, t1.y - ls.y - em * 0.5f), len, IM_COL32(0, 0, 0, 190));
-    if (s.library.watched.contains(r.id)) pill(dl, ImVec2(at.x + em * 0.4f, at.y + em * 0.4f), "✓ watched", IM_COL32(40, 140, 80, 230));
+    if (s.library.watched.contains(r.id))
+        pill(dl, ImVec2(at.x + em * 0.4f, at.y + em * 0.4f), "✓ watched", IM_COL32(40, 140, 80, 230));
     if (r.status != catalog::Status::ready) {
         const std::string st = catalog::to_string(r.status);
         const float w = ImGui::CalcTextSize(st.c_str()).x + em * 0.7f;
@@ -199,8 +203,9 @@ void draw_search_results(ViewContext& ctx) {
         return;
     }
     if (sd.hits.empty()) {
-        ImGui::TextDisabled("%s", sd.busy || sd.query != ctx.d.search ? "Searching…"
-                                                                       : fmt::format("Nothing matches '{}'.", sd.query).c_str());
+        ImGui::TextDisabled("%s", sd.busy || sd.query != ctx.d.search
+                                      ? "Searching…"
+                                      : fmt::format("Nothing matches '{}'.", sd.query).c_str());
         return;
     }
     ImGui::TextDisabled("%zu match%s for '%s' · a comment or chapter opens the player at its moment", sd.hits.size(),
@@ -213,8 +218,10 @@ void draw_search_results(ViewContext& ctx) {
         const ImVec2 at = ImGui::GetCursorScreenPos();
         const float row_h = ImGui::GetTextLineHeightWithSpacing() * 2 + em * 0.4f;
         if (ImGui::Selectable("##hit", false, 0, ImVec2(w, row_h))) {
-            if (h.matched_in != "recording" && h.at_ms) ctx.emit(intent::Play{h.recording_id, h.at_ms});
-            else ctx.emit(intent::OpenDetails{h.recording_id});
+            if (h.matched_in != "recording" && h.at_ms)
+                ctx.emit(intent::Play{h.recording_id, h.at_ms});
+            else
+                ctx.emit(intent::OpenDetails{h.recording_id});
         }
         ImDrawList* dl = ImGui::GetWindowDrawList();
         const float x = at.x + em * 0.3f;
@@ -260,14 +267,16 @@ void draw_library(ViewContext& ctx) {
     const AppState& s = ctx.s;
     Drafts& d = ctx.d;
     const float em = ctx.em();
-    std::string sub = !s.library.loaded ? "loading…"
-                      : fmt::format("{} of {} recording{}", s.library.visible.size(), s.library.recordings.size(),
-                                    s.library.recordings.size() == 1 ? "" : "s");
+    std::string sub = !s.library.loaded
+                          ? "loading…"
+                          : fmt::format("{} of {} recording{}", s.library.visible.size(), s.library.recordings.size(),
+                                        s.library.recordings.size() == 1 ? "" : "s");
     if (s.library.loaded && !s.library.complete) sub += " (loading the rest…)";
     heading("Library", sub);
 
     const float import_w = em * 7, reload_w = em * 5;
-    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - import_w - reload_w - 2 * ImGui::GetStyle().ItemSpacing.x);
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - import_w - reload_w -
+                            2 * ImGui::GetStyle().ItemSpacing.x);
     if (ctx.focus_search) ImGui::SetKeyboardFocusHere();
     if (ImGui::InputTextWithHint("##search", "Search titles, descriptions, tags and comments   (Ctrl+F)", &d.search))
         ctx.emit(intent::Search{d.search});

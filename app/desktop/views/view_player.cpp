@@ -34,7 +34,8 @@ void draw_composer(ViewContext& ctx, const PlayerData& p) {
         }
     }
     ImGui::InputTextMultiline("##comment", &d.comment, ImVec2(-1, ImGui::GetTextLineHeight() * 3.2f));
-    const bool send = ImGui::IsItemFocused() && ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter));
+    const bool send =
+        ImGui::IsItemFocused() && ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter));
     const bool empty = d.comment.find_first_not_of(" \t\r\n") == std::string::npos;
     ImGui::BeginDisabled(empty);
     if ((primary_button(replying ? "Reply" : "Comment", ImVec2(em * 6, 0)) || send) && !empty) {
@@ -167,8 +168,9 @@ void draw_player(ViewContext& ctx) {
         ImGui::PushTextWrapPos(0);
         ImGui::TextColored(to_vec4(colour::bad), "This recording cannot be played: %s", p.error.c_str());
         ImGui::PopTextWrapPos();
-        ImGui::TextDisabled("Its video file may have been moved or deleted outside the app; export or delete it "
-                            "from its details.");
+        ImGui::TextDisabled(
+            "Its video file may have been moved or deleted outside the app; export or delete it "
+            "from its details.");
         if (p.recording && ImGui::Button("Details")) ctx.emit(intent::OpenDetails{p.id});
         return;
     }
@@ -193,7 +195,7 @@ void draw_player(ViewContext& ctx) {
     draw_chapters(ctx, p);
     ImGui::Spacing();
     heading("Comments", p.comments.empty() ? std::string("none yet")
-                                            : fmt::format("{} · {} open", p.comments.size(), open_threads(p.comments)));
+                                           : fmt::format("{} · {} open", p.comments.size(), open_threads(p.comments)));
     draw_composer(ctx, p);
     ImGui::Separator();
     ImGui::BeginChild("comment-list");

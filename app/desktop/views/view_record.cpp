@@ -232,7 +232,8 @@ void draw_record(ViewContext& ctx) {
     ImGui::Checkbox("Reduce background noise in the voice", &f.denoise);
     ImGui::EndDisabled();
     ImGui::BeginDisabled(s.record.checking);
-    if (ImGui::Button(s.record.checking ? "Checking…" : "Check the screen and microphone")) ctx.emit(intent::CheckSources{});
+    if (ImGui::Button(s.record.checking ? "Checking…" : "Check the screen and microphone"))
+        ctx.emit(intent::CheckSources{});
     ImGui::EndDisabled();
     check_line("Screen", s.record.screen_check, s.record.screen_ok);
     check_line("Microphone", s.record.mic_check, s.record.mic_ok);

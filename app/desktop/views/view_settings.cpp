@@ -112,7 +112,8 @@ void draw_settings(ViewContext& ctx) {
         }
         ImGui::EndTable();
     }
-    if (input_hint("##newperson", "name of a new person", d.new_person, em * 16)) ctx.emit(intent::AddPerson{d.new_person});
+    if (input_hint("##newperson", "name of a new person", d.new_person, em * 16))
+        ctx.emit(intent::AddPerson{d.new_person});
     ImGui::SameLine();
     if (ImGui::Button("Add person")) ctx.emit(intent::AddPerson{d.new_person});
     ImGui::EndChild();

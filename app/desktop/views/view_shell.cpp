@@ -10,8 +10,7 @@ namespace wt::ui {
 namespace {
 
 void nav_item(ViewContext& ctx, const char* label, Screen screen, int count = 0, ImU32 count_colour = colour::accent) {
-    const bool selected = ctx.s.screen == screen ||
-                          (screen == Screen::library && ctx.s.screen == Screen::details);
+    const bool selected = ctx.s.screen == screen || (screen == Screen::library && ctx.s.screen == Screen::details);
     const float em = ctx.em();
     const ImVec2 at = ImGui::GetCursorScreenPos();
     if (ImGui::Selectable(fmt::format("##nav-{}", label).c_str(), selected, 0, ImVec2(0, em * 1.6f)) && !selected)
@@ -68,7 +67,9 @@ void draw_sidebar(ViewContext& ctx) {
 void draw_banners(ViewContext& ctx) {
     const float em = ctx.em();
     for (const Banner& b : ctx.s.banners) {
-        const ImU32 tone = b.level == Level::error ? colour::bad : b.level == Level::warning ? colour::warn : colour::accent;
+        const ImU32 tone = b.level == Level::error     ? colour::bad
+                           : b.level == Level::warning ? colour::warn
+                                                       : colour::accent;
         ImGui::PushID(b.id);
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->ChannelsSplit(2);
@@ -146,14 +147,14 @@ void draw_app(ViewContext& ctx) {
         }
     } else {
         switch (ctx.s.screen) {
-            case Screen::library: draw_library(ctx); break;
-            case Screen::details: draw_details(ctx); break;
-            case Screen::record: draw_record(ctx); break;
-            case Screen::player: draw_player(ctx); break;
-            case Screen::training: draw_training(ctx); break;
-            case Screen::team: draw_team(ctx); break;
-            case Screen::inbox: draw_inbox(ctx); break;
-            case Screen::settings: draw_settings(ctx); break;
+        case Screen::library: draw_library(ctx); break;
+        case Screen::details: draw_details(ctx); break;
+        case Screen::record: draw_record(ctx); break;
+        case Screen::player: draw_player(ctx); break;
+        case Screen::training: draw_training(ctx); break;
+        case Screen::team: draw_team(ctx); break;
+        case Screen::inbox: draw_inbox(ctx); break;
+        case Screen::settings: draw_settings(ctx); break;
         }
     }
     ImGui::EndChild();

@@ -11,9 +11,9 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
-#include "app/player_window/player_panel.hpp"
 #include "app/desktop/model/intents.hpp"
 #include "app/desktop/model/model.hpp"
+#include "app/player_window/player_panel.hpp"
 
 namespace wt::player {
 class VideoSurface;
@@ -24,7 +24,7 @@ namespace wt::ui {
 struct TextureRef {
     ImTextureID id = nullptr;  // null: not (yet) available
     int width = 0, height = 0;
-    bool none = false;         // there is no picture to show (the file is missing or unreadable)
+    bool none = false;  // there is no picture to show (the file is missing or unreadable)
 };
 
 struct ViewContext {
