@@ -28,14 +28,16 @@ void on_stop_signal(int sig) { g_stop_signal.store(sig); }
 void on_pause_signal(int) { g_pause_toggles.fetch_add(1); }
 
 // SIGINT, SIGTERM and SIGHUP (a closed terminal, a dropped SSH session) end a recording cleanly
-// (the file is finished and added to the library); SIGUSR1 pauses and resumes.
+// (the file is finished and added to the library); SIGUSR1 pauses and resumes. A SIGHUP ignored when
+// we started stays ignored: `nohup walkthrough record` asked to outlive its terminal.
 void catch_record_signals() {
     struct sigaction sa {};
     sigemptyset(&sa.sa_mask);
     sa.sa_handler = on_stop_signal;
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
-    sigaction(SIGHUP, &sa, nullptr);
+    struct sigaction hangup {};
+    if (sigaction(SIGHUP, nullptr, &hangup) != 0 || hangup.sa_handler != SIG_IGN) sigaction(SIGHUP, &sa, nullptr);
     sa.sa_handler = on_pause_signal;
     sigaction(SIGUSR1, &sa, nullptr);
 }

@@ -88,6 +88,27 @@ TEST_CASE("SIGINT, SIGTERM and SIGHUP stop cleanly: the recording is finished an
     }
 }
 
+TEST_CASE("under nohup (SIGHUP ignored at start) a closed terminal does not stop the recording") {
+    CliLibrary lib;
+    ChildProcess rec;
+    struct sigaction ignore {};
+    struct sigaction before {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGHUP, &ignore, &before);  // inherited through exec, as nohup passes it on
+    start_record(rec, lib, {"--video-input", k_moving, "--audio-input", k_tone});
+    sigaction(SIGHUP, &before, nullptr);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ::kill(rec.pid(), SIGHUP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    CHECK(rec.running());  // still recording
+    ::kill(rec.pid(), SIGINT);
+    CHECK(rec.wait() == 0);
+    json r = record_output(lib);
+    CHECK(r.at("status") == "ready");
+    CHECK(r.at("duration_ms").get<int>() > 2500);  // it went on past the hangup
+}
+
 TEST_CASE("kill -9 loses at most the last 2 s; recover makes the rest playable and marks it recovered") {
     CliLibrary lib;
     ChildProcess rec;
