@@ -47,7 +47,7 @@ void sync_folder(const fs::path& dir) {
 Result<IncomingClaim> IncomingClaim::create(const fs::path& file) {
     // Made and locked under a name recovery does not look at, then renamed (the lock stays with the
     // file): a scan can never find the file before it is claimed and take it for a dead recording.
-    const fs::path unnamed = file.parent_path() / ("." + file.filename().string() + ".new");
+    const fs::path unnamed = file.parent_path() / fmt::format(".{}.new", file.filename().string());
     int fd = ::open(unnamed.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // less the umask, like any new file
     if (fd < 0) return std::unexpected(os_error(file, "create", errno));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0 ||
