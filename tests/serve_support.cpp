@@ -173,6 +173,10 @@ Http Served::post(const std::string& path, const std::string& token, const std::
     return call(r);
 }
 
+Http post_video(const Served& server, const std::string& token, const std::string& query, const std::string& video) {
+    return server.call({"POST", "/api/v1/recordings" + query, {auth(token), "Content-Type: video/mp4"}, video});
+}
+
 std::string Served::invite_code(const std::string& name) const {
     auto inv = lib_.ok({"people", "invite", name});
     CHECK(inv.at("invite_url").get<std::string>() == url + "/join#" + inv.at("code").get<std::string>());

@@ -67,6 +67,9 @@ Http request(const std::string& base_url, const HttpRequest& r, const std::strin
 
 std::string auth(const std::string& token);  // "Authorization: Bearer TOKEN"
 
+// POST /api/v1/recordings + QUERY ("?title=..."), with `video` (the file's bytes) as the body.
+Http post_video(const Served& server, const std::string& token, const std::string& query, const std::string& video);
+
 // A Server-Sent Events client on its own thread (libcurl): GET /api/v1/events with a token and
 // optionally Last-Event-ID, collecting what arrives.
 class EventStream {

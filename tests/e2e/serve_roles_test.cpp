@@ -13,8 +13,6 @@ using namespace wt::test;
 
 namespace {
 
-std::string auth(const std::string& token) { return "Authorization: Bearer " + token; }
-
 // Everything a refused request could have changed, as one text.
 std::string library_state(const CliLibrary& lib) {
     auto db = wt::sql::Database::open(lib.root() / "catalog.db", 2000);

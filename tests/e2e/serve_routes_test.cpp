@@ -1,14 +1,17 @@
-// The team's story over HTTP with the real binary, on the routes for threads, chapters, watching,
-// assignments, the inbox and people: an admin adds and invites a person, who signs in, finds what
-// was assigned, comments at a moment; the author's inbox shows it, the author replies; progress
-// past 90 % makes it watched and completes the assignment. The CLI on the same library sees every
-// change, in the same JSON shapes. Then 20 clients comment at once while the CLI writes, and one
+// The team's story over HTTP with the real binary: the admin uploads recordings, adds and invites a
+// person, who signs in, finds what was assigned, fetches the video by ranges, comments at a moment;
+// the author's inbox shows it, the author replies; progress past 90 % makes it watched and
+// completes the assignment. A live event arrives for each step, and the CLI on the same library
+// sees every change, in the same JSON shapes. Then 20 clients comment at once while the CLI writes, and one
 // person over the request limit gets 429 while the others go on.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <thread>
+
+#include <fmt/format.h>
 
 #include "tests/serve_support.hpp"
 
@@ -16,8 +19,6 @@ using nlohmann::json;
 using namespace wt::test;
 
 namespace {
-
-std::string auth(const std::string& token) { return "Authorization: Bearer " + token; }
 
 Http send(const Served& server, const std::string& method, const std::string& path, const std::string& token,
           std::optional<std::string> body = std::nullopt) {
@@ -34,14 +35,34 @@ const json* find_by(const json& list, const std::string& key, const json& value)
 }  // namespace
 
 TEST_CASE(
-    "invite -> token -> list -> comment at a moment -> inbox -> reply -> progress -> watched -> assignment done") {
+    "upload -> invite -> token -> list -> ranges -> comment at a moment -> inbox -> reply -> progress -> watched -> "
+    "assignment done, each step a live event") {
     CliLibrary lib;
     const auto clip = make_clip(lib.dir.path, "onboarding.mp4", 3, "160x120", false);
-    // Recordings arrive with the CLI's import for now; ann, the library's first person, is its admin.
-    const std::string id = lib.ok({"import", clip.string(), "--title", "Onboarding basics"}, "ann").at("id");
-    const std::string id2 = lib.ok({"import", clip.string(), "--title", "Expenses"}, "ann").at("id");
+    const std::string video = read_file(clip);
+    lib.ok({"people"}, "ann");  // ann opens the library first: its first person, its admin
     Served server(lib);
     const std::string ann = server.sign_in("ann");
+    EventStream events(server, ann);
+    REQUIRE(events.status(std::chrono::seconds(10)) == 200);
+    const auto event_for = [&](const std::string& kind, const std::string& recording) {
+        auto e = events.next(
+            [&](const EventStream::Event& ev) { return ev.event == kind && ev.json().at("recording_id") == recording; },
+            std::chrono::seconds(10));
+        return e.has_value();
+    };
+
+    // ---- the admin uploads two recordings ----
+    auto up = post_video(server, ann, "?title=Onboarding%20basics&kind=training&tag=hr", video);
+    REQUIRE_MESSAGE(up.status == 201, up.body);
+    const std::string id = up.json().at("id");
+    CHECK(up.json().at("title") == "Onboarding basics");
+    CHECK(up.json().at("author") == "ann");
+    CHECK(event_for("recording.added", id));
+    auto up2 = post_video(server, ann, "?title=Expenses", video);
+    REQUIRE_MESSAGE(up2.status == 201, up2.body);
+    const std::string id2 = up2.json().at("id");
+    CHECK(find_by(lib.ok({"list"}), "id", id)->at("kind") == "training");
     const std::string rec_path = "/api/v1/recordings/" + id;
 
     // ---- the admin adds bob and invites him; bob signs in with the code ----
@@ -76,6 +97,7 @@ TEST_CASE(
     CHECK(assigned.json().at("assigned_by") == "ann");
     CHECK(assigned.json().at("due") == "2099-12-31");
     CHECK(assigned.json().at("state") == "not_started");
+    CHECK(event_for("assignment.changed", id));
     REQUIRE(server.post("/api/v1/assignments", ann, json{{"recording", id2}, {"person", "bob"}}.dump()).status == 201);
     json from_cli = lib.ok({"assignments", "--person", "bob"});
     REQUIRE(from_cli.size() == 2);
@@ -90,6 +112,19 @@ TEST_CASE(
     auto list = server.get("/api/v1/recordings?assigned_to=bob&unwatched=1", bob);
     REQUIRE(list.status == 200);
     CHECK(list.json().size() == 2);
+    // The video by ranges, byte for byte the file the library stores (the upload's own bytes).
+    const std::string stored = read_file(lib.root() / lib.ok({"show", id}).at("media_path").get<std::string>());
+    CHECK(stored == video);
+    std::string fetched;
+    for (std::size_t from = 0; from < stored.size(); from += 64 * 1024) {
+        const std::size_t to = std::min(stored.size(), from + 64 * 1024) - 1;
+        auto part = server.call(
+            {"GET", rec_path + "/media", {auth(bob), fmt::format("Range: bytes={}-{}", from, to)}, std::nullopt});
+        REQUIRE(part.status == 206);
+        CHECK(part.header("content-range") == fmt::format("bytes {}-{}/{}", from, to, stored.size()));
+        fetched += part.body;
+    }
+    CHECK(fetched == stored);
     auto put = send(server, "PUT", rec_path + "/chapters/0", ann, R"({"title": "Start"})");
     REQUIRE_MESSAGE(put.status == 200, put.body);
     CHECK(put.json().at("at_ms") == 0);
@@ -99,6 +134,7 @@ TEST_CASE(
     REQUIRE(renamed.status == 200);
     CHECK(renamed.json().at("title") == odd);
     CHECK(renamed.json().at("at") == "0:01.5");
+    CHECK(event_for("recording.changed", id));  // its chapters changed
     auto chapters = server.get(rec_path + "/chapters", bob);
     REQUIRE(chapters.status == 200);
     REQUIRE(chapters.json().size() == 2);
@@ -114,6 +150,7 @@ TEST_CASE(
         server.post(rec_path + "/comments", bob, json{{"body", "What goes in field 3?"}, {"at_ms", 1200}}.dump());
     REQUIRE_MESSAGE(asked.status == 201, asked.body);
     const std::string question = asked.json().at("id");
+    CHECK(event_for("comment.added", id));
     auto inbox = server.get("/api/v1/inbox", ann);
     REQUIRE(inbox.status == 200);
     CHECK(inbox.json().at("total") == 1);
@@ -134,6 +171,7 @@ TEST_CASE(
                                 json{{"body", "Your team's code, e.g. FIN-7"}, {"reply_to", question}}.dump());
     REQUIRE(answered.status == 201);
     CHECK(answered.json().at("thread_id") == question);
+    CHECK(event_for("comment.added", id));  // the reply
     CHECK(server.get("/api/v1/inbox", ann).json().at("total") == 0);
     auto bobs_inbox = server.get("/api/v1/inbox", bob).json();
     REQUIRE(bobs_inbox.at("total") == 1);
@@ -151,10 +189,12 @@ TEST_CASE(
     CHECK(most.json().at("coverage").get<double>() >= 0.9);
     CHECK(most.json().at("watched") == true);
     CHECK(most.json().at("how") == "coverage");
+    CHECK(event_for("view.changed", id));
     auto done = server.get("/api/v1/assignments?recording=" + id, ann).json();
     REQUIRE(done.size() == 1);
     CHECK(done[0].at("state") == "done");
     CHECK_FALSE(done[0].at("completed_at").is_null());
+    CHECK(event_for("assignment.changed", id));  // done
     // Marking it watched again keeps how and when it was first watched.
     auto again = server.post(rec_path + "/watched", bob, "");
     REQUIRE(again.status == 200);
@@ -178,6 +218,7 @@ TEST_CASE(
     auto resolved = server.post("/api/v1/comments/" + question + "/resolve", bob, "");
     REQUIRE_MESSAGE(resolved.status == 200, resolved.body);
     CHECK(resolved.json().at("resolved_by") == "bob");
+    CHECK(event_for("comment.resolved", id));
     CHECK_FALSE(lib.ok({"comments", id})[0].at("resolved_at").is_null());
 
     // ---- show: the same JSON from the server as from the CLI, but for the local file's path ----

@@ -16,8 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string auth(const std::string& token) { return "Authorization: Bearer " + token; }
-
 // The files in a library folder (empty when it does not exist).
 std::vector<std::string> files_in(const fs::path& dir) {
     std::vector<std::string> out;
@@ -36,10 +34,6 @@ void check_nothing_left(const CliLibrary& lib) {
     CHECK(files_in(lib.root() / "uploads").empty());
     CHECK(files_in(lib.root() / "media").empty());
     CHECK(count_rows(lib, "SELECT count(*) FROM recordings") == 0);
-}
-
-Http post_video(const Served& server, const std::string& token, const std::string& query, const std::string& body) {
-    return server.call({"POST", "/api/v1/recordings" + query, {auth(token), "Content-Type: video/mp4"}, body});
 }
 
 // The request line and headers of a request whose body the test then sends (or not) by hand.
