@@ -164,9 +164,8 @@ void add_search(CLI::App& app, Action& action) {
 }
 
 // The human text of `show`: the recording's facts, then chapters, views and assignments.
-std::string show_text(const catalog::Recording& rec, const std::filesystem::path& media,
-                      const std::vector<catalog::Chapter>& parts, const std::vector<catalog::View>& views,
-                      const std::vector<catalog::Assignment>& assignments) {
+std::string show_text(const catalog::RecordingOverview& shown, const std::filesystem::path& media) {
+    const catalog::Recording& rec = shown.recording;
     const std::string tags =
         rec.tags.empty() ? "" : " · tags: " + one_line(fmt::format("{}", fmt::join(rec.tags, ", ")));
     std::string h = fmt::format(
@@ -177,14 +176,14 @@ std::string show_text(const catalog::Recording& rec, const std::filesystem::path
         rec.note.empty() ? "" : " (" + one_line(rec.note) + ")", one_line(media.string()));
     if (!rec.description.empty()) h += "  description " + indented(rec.description, std::string(14, ' ')) + "\n";
     h += fmt::format("  comments    {} ({} open threads)\n", rec.comment_count, rec.open_comment_count);
-    if (!parts.empty()) h += "  chapters\n" + chapter_lines(parts, "    ");
-    for (const auto& v : views) {
+    if (!shown.chapters.empty()) h += "  chapters\n" + chapter_lines(shown.chapters, "    ");
+    for (const auto& v : shown.views) {
         h += fmt::format("  viewed by   {} · {:.0f} %{}\n", one_line(v.person), v.coverage * 100,
                          v.watched_at ? fmt::format(" · watched {} ({})", format_local_time(*v.watched_at),
                                                     catalog::to_string(*v.how))
                                       : fmt::format(" · resume at {}", format_moment(v.last_position_ms)));
     }
-    for (const auto& a : assignments) {
+    for (const auto& a : shown.assignments) {
         h += fmt::format("  assigned    {} · due {} · {}\n", one_line(a.assignee), a.due.value_or("-"),
                          catalog::to_string(a.state));
     }
@@ -192,15 +191,15 @@ std::string show_text(const catalog::Recording& rec, const std::filesystem::path
 }
 
 Result<void> run_show(CliContext& ctx, const IdOption& o) {
-    auto lib = ctx.open();
-    if (!lib) return std::unexpected(lib.error());
-    auto shown = catalog::overview(**lib, o.id);
-    if (!shown) return std::unexpected(shown.error());
-    const auto media = (*lib)->absolute(shown->recording.media_path);
-    nlohmann::json j = to_json(*shown);
-    j["media_file"] = media.string();
-    ctx.emit(j, show_text(shown->recording, media, shown->chapters, shown->views, shown->assignments));
-    return {};
+    return with_library(ctx, [&](catalog::Library& lib) -> Result<void> {
+        auto shown = catalog::overview(lib, o.id);
+        if (!shown) return std::unexpected(shown.error());
+        const auto media = lib.absolute(shown->recording.media_path);
+        nlohmann::json j = to_json(*shown);
+        j["media_file"] = media.string();  // the one field only the CLI has: where the file is here
+        ctx.emit(j, show_text(*shown, media));
+        return {};
+    });
 }
 
 void add_show(CLI::App& app, Action& action) {
