@@ -25,13 +25,18 @@ packages=(
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libpulse-dev
   libsdl2-dev libimgui-dev libstb-dev libgl-dev libsqlite3-dev
   doctest-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-  libmicrohttpd-dev libssl-dev libcurl4-openssl-dev curl openssl sqlite3 wrk nginx nodejs npm
+  libmicrohttpd-dev libssl-dev libcurl4-openssl-dev curl openssl sqlite3 wrk nginx
   fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-nanum ffmpeg xvfb pulseaudio xdotool xterm
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm run the tests' npm packages. A machine may already have them from elsewhere (NodeSource's
+# nodejs, which conflicts with Debian's npm package): only when a command is missing are Debian's installed.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: these packages are missing: ${missing[*]}" >&2
