@@ -18,7 +18,12 @@ export async function joinPage(main) {
   fill(main, h('p', { class: 'muted' }, 'Signing you in…'));
   let person;
   try {
-    person = (await post('/session', { invite: code })).person;
+    const signedIn = await post('/session', { invite: code });
+    person = signedIn.person;
+    // The answer also holds a 180-day personal token for scripts; the page lives on its cookie, so
+    // the token is ended at once rather than left valid in a page's memory.
+    await fetch('/api/v1/session', { method: 'DELETE', headers: { Authorization: `Bearer ${signedIn.token}` } })
+      .catch(() => {});
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       fill(main, h('section', { class: 'empty', role: 'alert' },

@@ -127,7 +127,7 @@ async function main() {
   // Playing the training to its end at 2x (muted) counts it as watched; leaving the page sends it.
   await bob.page.goto(`${url}/r/${config.training}`);
   await bob.page.locator('#video').waitFor();
-  await bob.page.waitForFunction(() => document.querySelector('#video').readyState >= 1);
+  await bob.page.waitForFunction(() => document.querySelector('#video')?.readyState >= 1);
   await bob.page.evaluate(() => { document.querySelector('#video').currentTime = 0; });
   await playToEnd(bob.page);
   await bob.page.goto('about:blank');  // pagehide: the last stretch goes with fetch keepalive
@@ -142,9 +142,9 @@ async function main() {
   // carol seeks past the middle and plays from there: her coverage stays under 90 %.
   const carol = await join(config.invites.carol);
   await carol.page.goto(`${url}/r/${config.training}`);
-  await carol.page.waitForFunction(() => document.querySelector('#video').readyState >= 1);
+  await carol.page.waitForFunction(() => document.querySelector('#video')?.readyState >= 1);
   await carol.page.locator('body').press('6');  // to 60 %, as the desktop player's keys do
-  await carol.page.waitForFunction(() => document.querySelector('#video').currentTime > 1);
+  await carol.page.waitForFunction(() => document.querySelector('#video')?.currentTime > 1);
   await playToEnd(carol.page);
   await carol.page.goto(`${url}/`);  // leaving the watch page sends what played
   await carol.page.locator('.card').first().waitFor();

@@ -73,6 +73,11 @@ TEST_CASE("in chromium: join, search a comment, play to the end, seek past the m
     CHECK(contains(steps.at("used_invite"), "expired or was already used"));
     CHECK(contains(steps.at("used_invite"), "admin"));
     CHECK(steps.at("bob_landed") == "/training");
+    // The page keeps its cookie session and ends the personal token the sign-in also gave.
+    const std::string bobs = "SELECT count(*) FROM credentials JOIN people ON people.seq = person_seq WHERE "
+                             "name = 'bob' AND revoked_at IS NULL AND kind = ";
+    CHECK(count_rows(lib, bobs + "'token'") == 0);
+    CHECK(count_rows(lib, bobs + "'session'") == 1);
     CHECK(contains(steps.at("training_text"), "Onboarding basics"));
     // A member sees no admin links, and the server refuses an admin's action anyway; an admin sees them.
     CHECK(steps.at("bob_admin_links") == 0);
