@@ -117,14 +117,15 @@ export async function libraryPage(main) {
   };
   for (const [name, fn] of Object.entries(drag)) main.addEventListener(name, fn);
 
+  const pageSize = 500;  // the API's largest page: the cards are the newest ones
   let all = [];
   let watchedIds = new Set();
   let assigned = new Map();
 
   async function loadAll() {
     const [list, unwatched, mine] = await Promise.all([
-      get('/recordings' + query({ limit: 500 })),
-      get('/recordings' + query({ limit: 500, unwatched: true })),
+      get('/recordings' + query({ limit: pageSize })),
+      get('/recordings' + query({ limit: pageSize, unwatched: true })),
       get('/assignments' + query({ person: session.me.id })),
     ]);
     all = list;
@@ -149,7 +150,8 @@ export async function libraryPage(main) {
     const shown = all.filter((r) => (!state.kind || r.kind === state.kind) && (!state.tag || r.tags.includes(state.tag)) &&
       (!state.author || r.author === state.author) && (!state.unwatched || !watchedIds.has(r.id)))
       .sort(sorts[state.sort].cmp);
-    count.textContent = `${shown.length} of ${all.length} recording${all.length === 1 ? '' : 's'}`;
+    count.textContent = `${shown.length} of ${all.length} recording${all.length === 1 ? '' : 's'}` +
+      (all.length >= pageSize ? ` (the newest ${pageSize}; search finds the rest)` : '');
     if (!all.length) {
       fill(results, h('section', { class: 'empty' }, h('h2', {}, 'No recordings yet.'),
         h('p', {}, 'Record one with the desktop app, or upload a video.')));
