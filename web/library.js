@@ -122,16 +122,18 @@ export async function libraryPage(main) {
   let watchedIds = new Set();
   let assigned = new Map();
 
-  async function loadAll() {
+  let loaded = 0;  // the page size of the last load
+  async function loadAll(limit = pageSize) {
     const [list, unwatched, mine] = await Promise.all([
-      get('/recordings' + query({ limit: pageSize })),
-      get('/recordings' + query({ limit: pageSize, unwatched: true })),
+      get('/recordings' + query({ limit })),
+      get('/recordings' + query({ limit, unwatched: true })),
       get('/assignments' + query({ person: session.me.id })),
     ]);
     all = list;
     const notWatched = new Set(unwatched.map((r) => r.id));
     watchedIds = new Set(all.filter((r) => !notWatched.has(r.id)).map((r) => r.id));
     assigned = new Map(mine.map((a) => [a.recording_id, a]));
+    loaded = limit;
   }
 
   function drawFilters() {
@@ -151,7 +153,7 @@ export async function libraryPage(main) {
       (!state.author || r.author === state.author) && (!state.unwatched || !watchedIds.has(r.id)))
       .sort(sorts[state.sort].cmp);
     count.textContent = `${shown.length} of ${all.length} recording${all.length === 1 ? '' : 's'}` +
-      (all.length >= pageSize ? ` (the newest ${pageSize}; search finds the rest)` : '');
+      (all.length < loaded ? '' : loaded < pageSize ? ' (loading more…)' : ` (the newest ${pageSize}; search finds the rest)`);
     if (!all.length) {
       fill(results, h('section', { class: 'empty' }, h('h2', {}, 'No recordings yet.'),
         h('p', {}, 'Record one with the desktop app, or upload a video.')));
@@ -191,9 +193,14 @@ export async function libraryPage(main) {
     typing = setTimeout(() => { state.q = search.value.trim(); draw().catch(() => {}); }, 150);
   });
 
-  await loadAll();
+  // A first screenful comes first (a quick answer to draw), then the rest of the page.
+  const firstScreen = 48;
+  await loadAll(firstScreen);
   drawFilters();
   draw();
+  if (all.length >= firstScreen) {
+    loadAll(pageSize).then(() => { drawFilters(); if (!state.q) drawCards(); }).catch(() => {});
+  }
 
   let reload = null;
   onEvent((e) => {
