@@ -115,6 +115,13 @@ async function main() {
   const hitLink = bob.page.locator('.hit a', { hasText: 'in a comment' }).first();
   await hitLink.waitFor({ timeout: 3000 });
   await shot(bob.page, 'search');
+  // A hit in a chapter links to its moment too.
+  await bob.page.locator('#search').fill('form');
+  const chapterHit = bob.page.locator('.hit a', { hasText: 'in a chapter' }).first();
+  await chapterHit.waitFor({ timeout: 3000 });
+  out.chapter_hit_href = await chapterHit.getAttribute('href');
+  await bob.page.locator('#search').fill('field');
+  await hitLink.waitFor({ timeout: 3000 });
   await hitLink.click();
   await bob.page.waitForURL(/\/r\/[0-9a-z]+\?t=/);
   out.hit_url = bob.page.url().slice(url.length);

@@ -92,6 +92,7 @@ TEST_CASE("in chromium: join, search a comment, play to the end, seek past the m
     CHECK(!steps.contains("page_errors"));
     // The search hit in a comment opened the training at its moment.
     CHECK(steps.at("hit_url") == "/r/" + training + "?t=0:03");
+    CHECK(steps.at("chapter_hit_href") == "/r/" + training + "?t=0:02");
     CHECK(steps.at("hit_time").get<double>() == doctest::Approx(3.0).epsilon(0.05));
     // Played to the end at 2x: watched by coverage, the assignment done.
     CHECK(contains(steps.at("bob_watched_label"), "✓"));
