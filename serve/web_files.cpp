@@ -166,8 +166,9 @@ Reply WebFiles::answer(Method method, std::string_view path, std::string_view if
         return r;
     }
     if (found == files_.end()) {
-        return text_reply(503, (missing_reason.empty() ? std::string("the web viewer is not installed") : missing_reason) +
-                                   "; give its folder with `walkthrough serve --web DIR`.\n");
+        return text_reply(503,
+                          (missing_reason.empty() ? std::string("the web viewer is not installed") : missing_reason) +
+                              "; give its folder with `walkthrough serve --web DIR`.\n");
     }
     const File& f = found->second;
     Reply r;

@@ -78,12 +78,30 @@ TEST_CASE("paths off the list are 404: traversal, encoded dots and slashes, hidd
     CliLibrary lib;
     lib.ok({"people"});
     Served server(lib);
-    for (const char* path :
-         {"/static/../CMakeLists.txt", "/static/..%2fCMakeLists.txt", "/static/%2e%2e/CMakeLists.txt",
-          "/static/./app.js", "/static//app.js", "/static/app.js/", "/static/APP.JS",
-          "/static/", "/static", "/app.js", "/index.html", "/etc/passwd", "/r/..", "/r/%2e%2e", "/r/ABC", "/r/",
-          "/r/a/b", "/join/x", "/static/vendor/", "/static/vendor/tus.js", "/static/vendor/../app.js",
-          "/static/.git", "/%2e%2e/%2e%2e/etc/passwd", "/library"}) {
+    for (const char* path : {"/static/../CMakeLists.txt",
+                             "/static/..%2fCMakeLists.txt",
+                             "/static/%2e%2e/CMakeLists.txt",
+                             "/static/./app.js",
+                             "/static//app.js",
+                             "/static/app.js/",
+                             "/static/APP.JS",
+                             "/static/",
+                             "/static",
+                             "/app.js",
+                             "/index.html",
+                             "/etc/passwd",
+                             "/r/..",
+                             "/r/%2e%2e",
+                             "/r/ABC",
+                             "/r/",
+                             "/r/a/b",
+                             "/join/x",
+                             "/static/vendor/",
+                             "/static/vendor/tus.js",
+                             "/static/vendor/../app.js",
+                             "/static/.git",
+                             "/%2e%2e/%2e%2e/etc/passwd",
+                             "/library"}) {
         INFO(path);
         auto r = raw_get(server, path);
         CHECK(r.status == 404);

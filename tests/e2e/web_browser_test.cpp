@@ -36,10 +36,10 @@ TEST_CASE("in chromium: join, search a comment, play to the end, seek past the m
     CliLibrary lib;
     const auto clip = make_clip(lib.dir.path, "training.mp4", 4);
     const auto other_clip = make_clip(lib.dir.path, "other.mp4", 2);
-    const std::string training = lib.ok({"import", clip.string(), "--title", "Onboarding basics", "--kind", "training",
-                                         "--tag", "onboarding"},
-                                        "ann")
-                                     .at("id");
+    const std::string training =
+        lib.ok({"import", clip.string(), "--title", "Onboarding basics", "--kind", "training", "--tag", "onboarding"},
+               "ann")
+            .at("id");
     const std::string other = lib.ok({"import", other_clip.string(), "--title", k_xss}, "ann").at("id");
     lib.ok({"chapter", training, "--at", "2", "The form"}, "ann");
     lib.ok({"comment", training, "What goes in field 3?", "--at", "0:03"}, "ann");
@@ -74,8 +74,9 @@ TEST_CASE("in chromium: join, search a comment, play to the end, seek past the m
     CHECK(contains(steps.at("used_invite"), "admin"));
     CHECK(steps.at("bob_landed") == "/training");
     // The page keeps its cookie session and ends the personal token the sign-in also gave.
-    const std::string bobs = "SELECT count(*) FROM credentials JOIN people ON people.seq = person_seq WHERE "
-                             "name = 'bob' AND revoked_at IS NULL AND kind = ";
+    const std::string bobs =
+        "SELECT count(*) FROM credentials JOIN people ON people.seq = person_seq WHERE "
+        "name = 'bob' AND revoked_at IS NULL AND kind = ";
     CHECK(count_rows(lib, bobs + "'token'") == 0);
     CHECK(count_rows(lib, bobs + "'session'") == 1);
     CHECK(contains(steps.at("training_text"), "Onboarding basics"));
