@@ -18,6 +18,8 @@ jobs=$(nproc)
 # tests talk to it with libcurl, make a certificate with the openssl command, check the catalog with sqlite3
 # and upload with a real tus client (tus-js-client, pinned in package.json/package-lock.json) run by nodejs;
 # bench/serve loads it with wrk and compares its media with nginx's (which the bench starts on its own port).
+# The web viewer's browser tests drive Debian's chromium headless with playwright-core (pinned like tus-js-client;
+# it downloads no browser).
 # The app's fonts: DejaVu, Noto, Droid Sans Fallback (CJK) and Nanum (Hangul) cover most scripts.
 packages=(
   build-essential dpkg-dev cmake ninja-build pkg-config
@@ -27,6 +29,7 @@ packages=(
   doctest-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libmicrohttpd-dev libssl-dev libcurl4-openssl-dev curl openssl sqlite3 wrk nginx
   fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-nanum ffmpeg xvfb pulseaudio xdotool xterm
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -50,7 +53,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The npm packages the tests use, exactly as package-lock.json pins them.
-if [ ! -d "$root/node_modules" ]; then
+# Again when package-lock.json is newer than what npm last installed (a package was added since).
+if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
   echo "setup: installing the npm packages of package-lock.json (npm ci)"
   (cd "$root" && npm ci --no-audit --no-fund)
 fi

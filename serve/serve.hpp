@@ -45,6 +45,9 @@ struct Options {
     // API requests a person may make a minute (and at once, after a quiet minute) before getting
     // 429: far above what a person's browser, app or scripts send, per person and not per address.
     int requests_per_minute = 1200;
+    // The browser viewer's files (web/ of the source, or share/walkthrough/web when installed);
+    // empty: found where the binary is installed or was built (WebFiles::find_root).
+    std::filesystem::path web_root;
 };
 
 // "HOST:PORT" or "[IPv6]:PORT" -> host and port.

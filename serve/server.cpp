@@ -23,6 +23,7 @@
 #include "serve/tls.hpp"
 #include "serve/upload_files.hpp"
 #include "serve/watchdog.hpp"
+#include "serve/web_files.hpp"
 
 namespace wt::serve {
 
@@ -100,6 +101,7 @@ public:
     Result<void> start();
     Result<void> start_events();
     Result<unsigned> use_tls();
+    void load_web();
     std::string url() const override { return site_.public_url; }
     int port() const override { return port_; }
     void stop(std::chrono::milliseconds grace) override;
@@ -127,6 +129,7 @@ private:
     int first_upload_route_ = 0;  // routes_ from here on take their bodies as files
     SignInLimiter limiter_;
     RequestLimiter requests_;
+    WebFiles web_;  // the browser viewer's files, read once at start
     int port_ = 0;
 
     std::mutex workers_mutex_;  // guards workers_
@@ -282,6 +285,10 @@ MHD_Result ServerImpl::receive_upload(MHD_Connection* c, Exchange& ex, const cha
 
 Reply ServerImpl::handle(MHD_Connection* c, Exchange& ex) {
     const Method method = parse_method(ex.method);
+    if (WebFiles::is_web_path(ex.path)) {
+        const char* tag = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+        return web_.answer(method, ex.path, tag ? tag : "");
+    }
     auto match = router_.match(method, ex.path);
     if (match.kind == RouteMatch::Kind::not_found) {
         return error_reply(404, "not_found", "no such route; docs/api.md lists them");
@@ -378,10 +385,11 @@ MHD_Result ServerImpl::queue(MHD_Connection* c, Exchange& ex, Reply reply) {
     }
     if (!response) return MHD_NO;
     auto* r = response.get();
-    bool cache_set = false;
+    bool cache_set = false, csp_set = false;
     for (const auto& [name, value] : reply.headers) {
         MHD_add_response_header(r, name.c_str(), value.c_str());
         cache_set = cache_set || name == "Cache-Control";
+        csp_set = csp_set || name == "Content-Security-Policy";  // the viewer's page has its own
     }
     if (!reply.content_type.empty())
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, reply.content_type.c_str());
@@ -389,7 +397,7 @@ MHD_Result ServerImpl::queue(MHD_Connection* c, Exchange& ex, Reply reply) {
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    if (!csp_set) MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     ex.status = reply.status;
     return MHD_queue_response(c, reply.status, r);
 }
@@ -456,6 +464,7 @@ Result<void> ServerImpl::start() {
     // Opening the library here once reports a library that cannot be opened before anyone connects.
     if (auto w = catalog::open_access(options_.library, options_.open); !w) return std::unexpected(w.error());
 
+    load_web();
     auto tls_flags = use_tls();
     if (!tls_flags) return std::unexpected(tls_flags.error());
     if (auto r = start_events(); !r) return r;
@@ -504,6 +513,25 @@ Result<void> ServerImpl::start() {
     site_.library = options_.library;
     sweeper_ = std::make_unique<uploads::Sweeper>(options_.library);
     return {};
+}
+
+// The viewer's files. Without them the API is served all the same; the viewer's paths say why
+// there is no page, and so does a warning now.
+void ServerImpl::load_web() {
+    std::vector<std::filesystem::path> looked_in;
+    auto root = WebFiles::find_root(options_.web_root, &looked_in);
+    if (root) {
+        web_ = WebFiles::load(*root);
+    } else {
+        std::string where;
+        for (const auto& p : looked_in) where += (where.empty() ? "" : ", ") + p.string();
+        web_.missing_reason = "the web viewer's files were not found (looked in " + where + ")";
+    }
+    if (web_.empty()) {
+        const std::string line = "walkthrough serve: warning: " + web_.missing_reason +
+                                 "; the API is served, the browser viewer is not (give its folder with --web DIR)\n";
+        std::fwrite(line.data(), 1, line.size(), stderr);
+    }
 }
 
 Result<unsigned> ServerImpl::use_tls() {

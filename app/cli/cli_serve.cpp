@@ -21,6 +21,7 @@ struct ServeOpts {
     int heartbeat_s = 15;
     unsigned connections_per_address = 64;
     int requests_per_minute = 1200;
+    std::string web;
 };
 
 Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
@@ -62,6 +63,7 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     options.event_heartbeat_ms = o.heartbeat_s * 1000;
     options.connections_per_address = o.connections_per_address;
     options.requests_per_minute = o.requests_per_minute;
+    options.web_root = o.web;
     auto server = serve::Server::start(options);
     if (!server) return std::unexpected(server.error());
     if (auto r = (*lib)->set_public_url((*server)->url()); !r) return r;
@@ -100,6 +102,8 @@ void add_serve(CLI::App& app, Action& action) {
     cmd->add_option("--rate-limit", o->requests_per_minute,
                     "API requests one person may make a minute (and at once) before being told to wait (429)")
         ->capture_default_str();
+    cmd->add_option("--web", o->web,
+                    "The browser viewer's folder (default: installed beside the binary, or the source tree's web/)");
     run_when_parsed(cmd, action, o, run_server);
 }
 
