@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,7 +46,17 @@ struct Options {
     // API requests a person may make a minute (and at once, after a quiet minute) before getting
     // 429: far above what a person's browser, app or scripts send, per person and not per address.
     int requests_per_minute = 1200;
+    // Behind a reverse proxy on this address (e.g. 127.0.0.1 for nginx on the same machine), a
+    // request from it is counted for the per-address sign-in limit under the client address the
+    // proxy put last in X-Forwarded-For. Empty: the header is ignored (a client could write it).
+    std::string trusted_proxy;
+    // Answers to list pages and searches kept between requests (emptied by any change to the
+    // library), up to this many bytes; 0: none kept.
+    std::size_t cache_bytes = 32 << 20;
 };
+
+// An IPv4 or IPv6 address as the server writes peers' addresses (inet_ntop's form), or nullopt.
+std::optional<std::string> normal_address(std::string_view text);
 
 // "HOST:PORT" or "[IPv6]:PORT" -> host and port.
 Result<std::pair<std::string, int>> parse_listen(std::string_view text);
