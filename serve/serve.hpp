@@ -50,8 +50,8 @@ struct Options {
     // request from it is counted for the per-address sign-in limit under the client address the
     // proxy put last in X-Forwarded-For. Empty: the header is ignored (a client could write it).
     std::string trusted_proxy;
-    // Answers to list pages and searches kept between requests (emptied by any change to the
-    // library), up to this many bytes; 0: none kept.
+    // Answers to list pages, searches and comment lists kept between requests (emptied by any
+    // change to the library), up to this many bytes; 0: none kept.
     std::size_t cache_bytes = 32 << 20;
 };
 

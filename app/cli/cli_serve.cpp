@@ -121,8 +121,8 @@ void add_serve(CLI::App& app, Action& action) {
                     "The IP address of a reverse proxy (e.g. 127.0.0.1): its requests count failed sign-ins under "
                     "the client address it puts last in X-Forwarded-For");
     cmd->add_option("--cache-mb", o->cache_mb,
-                    "Megabytes of list pages and search answers kept between requests (emptied by any change "
-                    "to the library; 0: none)")
+                    "Megabytes of list pages, search answers and comment lists kept between requests (emptied by "
+                    "any change to the library; 0: none)")
         ->capture_default_str();
     run_when_parsed(cmd, action, o, run_server);
 }

@@ -60,7 +60,8 @@ TEST_CASE_FIXTURE(CacheFixture, "a write by another process (the CLI) empties it
     cache->store("list", g, "[old]");
     // sqlite3's own shell stands for any other process writing to the library.
     const auto db = (dir.path / "catalog.db").string();
-    const int rc = std::system(("sqlite3 '" + db + "' \"UPDATE recordings SET title = 'Budget plan' WHERE id = 'r1'\"").c_str());
+    const std::string sql = "UPDATE recordings SET title = 'Budget plan' WHERE id = 'r1'";
+    const int rc = std::system(("sqlite3 '" + db + "' \"" + sql + "\"").c_str());
     REQUIRE(rc == 0);
     const auto after = generation();
     CHECK(after != g);

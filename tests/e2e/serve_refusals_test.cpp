@@ -226,7 +226,8 @@ TEST_CASE("failed sign-ins from one address are limited: 429 with Retry-After, a
 
 namespace {
 Http sign_in_from(const Served& server, const std::string& forwarded_for, const std::string& code) {
-    return server.call({"POST", "/api/v1/session", {"X-Forwarded-For: " + forwarded_for}, json{{"invite", code}}.dump()});
+    return server.call(
+        {"POST", "/api/v1/session", {"X-Forwarded-For: " + forwarded_for}, json{{"invite", code}}.dump()});
 }
 }  // namespace
 

@@ -353,7 +353,15 @@ TEST_CASE("list pages and searches follow every change, the CLI's included; unwa
     CHECK_FALSE(found("budget"));
     CHECK(found("forecast"));
     CHECK(listed("", ann).at("title") == "Annual forecast");
+    const auto comments = [&] {
+        auto r = server.get("/api/v1/recordings/" + id + "/comments", ann);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        return r.json().size();
+    };
+    CHECK(comments() == 0);
+    CHECK(comments() == 0);
     lib.ok({"comment", id, "which year?"}, "bob");
+    CHECK(comments() == 1);
     CHECK(listed("", ann).at("comment_count") == 1);
     CHECK(listed("", ann).at("open_comment_count") == 1);
     CHECK(found("which"));
@@ -362,6 +370,7 @@ TEST_CASE("list pages and searches follow every change, the CLI's included; unwa
     auto posted = server.post("/api/v1/recordings/" + id + "/comments", bob, R"({"body": "and which quarter?"})");
     REQUIRE_MESSAGE(posted.status == 201, posted.body);
     CHECK(listed("", ann).at("comment_count") == 2);
+    CHECK(comments() == 2);
     CHECK(found("quarter"));
 
     // Ann has watched it, Bob has not: the same page, asked by Bob first, is not Ann's.
