@@ -107,10 +107,14 @@ Result<std::vector<Recording>> SqliteLibrary::list(const ListFilter& f) {
             " AND NOT EXISTS (SELECT 1 FROM views v WHERE v.recording_seq = r.seq AND v.person_seq = :me "
             "AND v.watched_at IS NOT NULL)";
     }
-    auto st =
-        db_.prepare(fmt::format("SELECT {} FROM {} JOIN people p ON p.seq = r.author_seq WHERE {} "
-                                "ORDER BY {} LIMIT :limit OFFSET :offset",
-                                k_recording_columns, from, where, order));
+    // The page's recordings are chosen first, from the index alone where the filter allows, and
+    // only the page's rows are read and counted: the rows an offset skips cost an index step each.
+    // recording_tags.created_at is its recording's, so the outer order is the inner one.
+    auto st = db_.prepare(
+        fmt::format("SELECT {} FROM (SELECT r.seq AS seq FROM {} WHERE {} ORDER BY {} LIMIT :limit OFFSET :offset) "
+                    "page JOIN recordings r ON r.seq = page.seq JOIN people p ON p.seq = r.author_seq "
+                    "ORDER BY r.created_at DESC, r.seq DESC",
+                    k_recording_columns, from, where, order));
     if (!st) return std::unexpected(st.error());
     if (author_seq) st->bind_named(":author", *author_seq);
     if (assignee_seq) st->bind_named(":assignee", *assignee_seq);

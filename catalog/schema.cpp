@@ -357,7 +357,33 @@ CREATE TRIGGER changes_access_revoked AFTER UPDATE OF revoked_at ON credentials
 END;
 )sql";
 
-constexpr std::array k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
+// Version 7: indexes for a server's busy reads. A list page counts each recording's open threads
+// (top-level comments not resolved): the partial index answers that without reading the comments.
+// Search looks for the newest recordings whose title has the words: the shared index's {title}
+// column filter has to read the positions of every match of the words (a common word's matches in
+// a whole library's descriptions and comments: up to 14 ms), a title-only index answers with a
+// rowid-ordered scan. rowid = recordings.seq; same tokenizer as `search`, so the same titles match.
+constexpr const char* k_v7 = R"sql(
+CREATE INDEX comments_open_by_recording ON comments(recording_seq)
+  WHERE parent_seq IS NULL AND resolved_at IS NULL;
+
+CREATE VIRTUAL TABLE title_search USING fts5(
+  title, content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+INSERT INTO title_search(rowid, title) SELECT seq, title FROM recordings;
+
+CREATE TRIGGER recordings_title_search_insert AFTER INSERT ON recordings BEGIN
+  INSERT INTO title_search(rowid, title) VALUES (new.seq, new.title);
+END;
+CREATE TRIGGER recordings_title_search_delete AFTER DELETE ON recordings BEGIN
+  INSERT INTO title_search(title_search, rowid, title) VALUES ('delete', old.seq, old.title);
+END;
+CREATE TRIGGER recordings_title_search_update AFTER UPDATE OF title ON recordings BEGIN
+  INSERT INTO title_search(title_search, rowid, title) VALUES ('delete', old.seq, old.title);
+  INSERT INTO title_search(rowid, title) VALUES (new.seq, new.title);
+END;
+)sql";
+
+constexpr std::array k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7};
 
 // PRAGMA application_id of a walkthrough catalog ("WTLB"): what tells our file from another
 // program's SQLite database of the same name. Set when the file is created, and on the first open

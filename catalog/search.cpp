@@ -2,6 +2,7 @@
 // chapter titles (schema v4's).
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -124,46 +125,13 @@ Result<std::vector<SearchHit>> SqliteLibrary::search(const std::string& text, in
 
     // Candidates come from rowid-ordered scans with a LIMIT, which FTS5 answers without visiting
     // every match: FTS5's own rank (bm25) scores all matches first and took 0.4 s for a common
-    // word in a million comments. Recordings have rowid -seq (so ascending is newest first),
-    // comments +seq. Newest title matches are fetched apart, so a common word still finds titles.
-    // Chapter titles have an index of their own (chapter_search, rowid = chapters.seq).
+    // word in a million comments. Recordings have rowid -seq in `search` (so ascending is newest
+    // first), comments +seq. The newest title matches are fetched apart, so a common word still
+    // finds titles, from the title-only index (rowid = seq): a {title} filter on `search` reads every
+    // match's positions. Chapter titles have an index of their own (chapter_search, rowid =
+    // chapters.seq). Each scan is joined with its rows (CROSS JOIN keeps the scan outermost, so
+    // its order and LIMIT stand) rather than looking the rows up one by one.
     const int per_query = std::max(200, 4 * limit);
-    auto candidates = [&](const char* sql, const std::string& match) -> Result<std::vector<std::int64_t>> {
-        auto st = db_.prepare(sql);
-        if (!st) return std::unexpected(st.error());
-        st->bind(match, per_query);
-        return st->collect([](const sql::Statement& row) { return row.int64(0); });
-    };
-    std::vector<std::int64_t> rowids;
-    for (auto [sql, match] :
-         {std::pair{"SELECT rowid FROM search WHERE search MATCH ? AND rowid < 0 ORDER BY rowid LIMIT ?",
-                    "{title} : (" + q.fts + ")"},
-          std::pair{"SELECT rowid FROM search WHERE search MATCH ? AND rowid < 0 ORDER BY rowid LIMIT ?", q.fts},
-          std::pair{"SELECT rowid FROM search WHERE search MATCH ? AND rowid > 0 "
-                    "ORDER BY rowid DESC LIMIT ?",
-                    q.fts}}) {
-        auto found = candidates(sql, match);
-        if (!found) return std::unexpected(found.error());
-        rowids.insert(rowids.end(), found->begin(), found->end());
-    }
-    std::sort(rowids.begin(), rowids.end());
-    rowids.erase(std::unique(rowids.begin(), rowids.end()), rowids.end());
-    auto chapter_rowids =
-        candidates("SELECT rowid FROM chapter_search WHERE chapter_search MATCH ? ORDER BY rowid DESC LIMIT ?", q.fts);
-    if (!chapter_rowids) return std::unexpected(chapter_rowids.error());
-
-    // Rank: where the words are (title 8, tags 4, chapter title 3, description 2, comment 1) times
-    // how many are found as words; newer first when equal.
-    auto rec_q = db_.prepare("SELECT id, title, kind, description, tags_text, seq FROM recordings WHERE seq = ?");
-    auto com_q = db_.prepare(
-        "SELECT c.id, c.body, c.at_ms, r.id, r.title, r.kind, c.seq FROM comments c "
-        "JOIN recordings r ON r.seq = c.recording_seq WHERE c.seq = ?");
-    auto chap_q = db_.prepare(
-        "SELECT c.title, c.at_ms, r.id, r.title, r.kind, c.seq FROM chapters c "
-        "JOIN recordings r ON r.seq = c.recording_seq WHERE c.seq = ?");
-    if (!rec_q) return std::unexpected(rec_q.error());
-    if (!com_q) return std::unexpected(com_q.error());
-    if (!chap_q) return std::unexpected(chap_q.error());
     struct Ranked {
         SearchHit hit;
         std::string shown;
@@ -171,64 +139,92 @@ Result<std::vector<SearchHit>> SqliteLibrary::search(const std::string& text, in
         int kind_order = 0;  // equal scores: the recording itself, then chapters, then comments
     };
     std::vector<Ranked> ranked;
-    for (std::int64_t rowid : rowids) {
+    auto scan = [&](const char* sql, const std::string& match, auto&& read) -> Result<void> {
+        auto st = db_.prepare(sql);
+        if (!st) return std::unexpected(st.error());
+        st->bind(match, per_query);
+        for (;;) {
+            auto row = st->step();
+            if (!row) return std::unexpected(row.error());
+            if (!*row) return {};
+            read(*st);
+        }
+    };
+
+    // Rank: where the words are (title 8, tags 4, chapter title 3, description 2, comment 1) times
+    // how many are found as words; newer first when equal. A recording found by both of its scans
+    // is ranked once.
+    std::unordered_set<std::int64_t> recordings_seen;
+    auto read_recording_hit = [&](const sql::Statement& st) {
+        const std::int64_t seq = st.int64(0);
+        if (!recordings_seen.insert(seq).second) return;
         Ranked r;
         SearchHit& h = r.hit;
-        auto& st = rowid < 0 ? *rec_q : *com_q;
-        st.reset();
-        st.bind(rowid < 0 ? -rowid : rowid);
-        auto row = st.step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) continue;
-        if (rowid < 0) {
-            h.recording_id = st.text(0);
-            h.recording_title = st.text(1);
-            h.kind = st.text(2) == "training" ? Kind::training : Kind::walkthrough;
-            h.matched_in = "recording";
-            const std::string fields[] = {st.text(1), st.text(4), st.text(3)};
-            const double weights[] = {8, 4, 2};
-            r.shown = h.recording_title;
-            double best = 0;
-            for (int i = 0; i < 3; ++i) {
-                double hits = word_hits(fields[i], q);
-                h.score += weights[i] * hits;
-                if (hits > best) best = hits, r.shown = fields[i];  // show the field that matched best
-            }
-            h.score += 0.5;  // FTS5 matched it even where ASCII folding could not see how (é, ß, ...)
-            r.seq = st.int64(5);
-        } else {
-            h.comment_id = st.text(0);
+        h.recording_id = st.text(1);
+        h.recording_title = st.text(2);
+        h.kind = st.text(3) == "training" ? Kind::training : Kind::walkthrough;
+        h.matched_in = "recording";
+        const std::string fields[] = {h.recording_title, st.text(5), st.text(4)};
+        const double weights[] = {8, 4, 2};
+        r.shown = h.recording_title;
+        double best = 0;
+        for (int i = 0; i < 3; ++i) {
+            double hits = word_hits(fields[i], q);
+            h.score += weights[i] * hits;
+            if (hits > best) best = hits, r.shown = fields[i];  // show the field that matched best
+        }
+        h.score += 0.5;  // FTS5 matched it even where ASCII folding could not see how (é, ß, ...)
+        r.seq = seq;
+        ranked.push_back(std::move(r));
+    };
+    const char* const k_title_scan =
+        "SELECT r.seq, r.id, r.title, r.kind, r.description, r.tags_text FROM title_search t "
+        "CROSS JOIN recordings r ON r.seq = t.rowid WHERE title_search MATCH ?1 ORDER BY t.rowid DESC LIMIT ?2";
+    const char* const k_recording_scan =
+        "SELECT r.seq, r.id, r.title, r.kind, r.description, r.tags_text FROM search s "
+        "CROSS JOIN recordings r ON r.seq = -s.rowid WHERE search MATCH ?1 AND s.rowid < 0 "
+        "ORDER BY s.rowid LIMIT ?2";
+    if (auto r = scan(k_title_scan, q.fts, read_recording_hit); !r) return std::unexpected(r.error());
+    if (auto r = scan(k_recording_scan, q.fts, read_recording_hit); !r) return std::unexpected(r.error());
+    auto comment_scan = scan(
+        "SELECT c.seq, c.id, c.body, c.at_ms, r.id, r.title, r.kind FROM search s "
+        "CROSS JOIN comments c ON c.seq = s.rowid CROSS JOIN recordings r ON r.seq = c.recording_seq "
+        "WHERE search MATCH ?1 AND s.rowid > 0 ORDER BY s.rowid DESC LIMIT ?2",
+        q.fts, [&](const sql::Statement& st) {
+            Ranked r;
+            SearchHit& h = r.hit;
+            r.seq = st.int64(0);
+            h.comment_id = st.text(1);
+            r.shown = st.text(2);
+            h.at_ms = st.opt_int64(3);
+            h.recording_id = st.text(4);
+            h.recording_title = st.text(5);
+            h.kind = st.text(6) == "training" ? Kind::training : Kind::walkthrough;
+            h.matched_in = "comment";
+            h.score = word_hits(r.shown, q) + 0.25;
+            r.kind_order = 2;
+            ranked.push_back(std::move(r));
+        });
+    if (!comment_scan) return std::unexpected(comment_scan.error());
+    auto chapter_scan = scan(
+        "SELECT c.seq, c.title, c.at_ms, r.id, r.title, r.kind FROM chapter_search s "
+        "CROSS JOIN chapters c ON c.seq = s.rowid CROSS JOIN recordings r ON r.seq = c.recording_seq "
+        "WHERE chapter_search MATCH ?1 ORDER BY s.rowid DESC LIMIT ?2",
+        q.fts, [&](const sql::Statement& st) {
+            Ranked r;
+            SearchHit& h = r.hit;
+            r.seq = st.int64(0);
             r.shown = st.text(1);
-            h.at_ms = st.opt_int64(2);
+            h.at_ms = st.int64(2);
             h.recording_id = st.text(3);
             h.recording_title = st.text(4);
             h.kind = st.text(5) == "training" ? Kind::training : Kind::walkthrough;
-            h.matched_in = "comment";
-            h.score = word_hits(r.shown, q) + 0.25;
-            r.seq = st.int64(6);
-            r.kind_order = 2;
-        }
-        ranked.push_back(std::move(r));
-    }
-    for (std::int64_t rowid : *chapter_rowids) {
-        Ranked r;
-        SearchHit& h = r.hit;
-        chap_q->reset();
-        chap_q->bind(rowid);
-        auto row = chap_q->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) continue;
-        r.shown = chap_q->text(0);
-        h.at_ms = chap_q->int64(1);
-        h.recording_id = chap_q->text(2);
-        h.recording_title = chap_q->text(3);
-        h.kind = chap_q->text(4) == "training" ? Kind::training : Kind::walkthrough;
-        h.matched_in = "chapter";
-        h.score = 3 * word_hits(r.shown, q) + 0.25;
-        r.seq = chap_q->int64(5);
-        r.kind_order = 1;
-        ranked.push_back(std::move(r));
-    }
+            h.matched_in = "chapter";
+            h.score = 3 * word_hits(r.shown, q) + 0.25;
+            r.kind_order = 1;
+            ranked.push_back(std::move(r));
+        });
+    if (!chapter_scan) return std::unexpected(chapter_scan.error());
     std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
         if (a.hit.score != b.hit.score) return a.hit.score > b.hit.score;
         if (a.kind_order != b.kind_order) return a.kind_order < b.kind_order;

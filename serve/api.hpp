@@ -5,6 +5,7 @@
 // api_tus.cpp (resumable uploads), api_threads.cpp (resolving threads, the inbox), api_chapters.cpp,
 // api_watching.cpp (watched, views, assignments) and api_people.cpp (people and invites).
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -21,6 +22,7 @@
 namespace wt::serve {
 
 class EventHub;
+class ResponseCache;
 
 // What does not change while the server runs.
 struct Site {
@@ -54,6 +56,7 @@ struct Call {
     std::optional<Credential> credential;   // what identified them
     EventHub* events = nullptr;             // live event streams
     std::unique_ptr<BodySink> sink;         // set by a route that takes its body as a file
+    ResponseCache* cache = nullptr;         // answers to costly reads; none: always made afresh
 };
 
 using Handler = Reply (*)(Call&);
@@ -91,6 +94,11 @@ std::variant<int, Reply> query_int(const Request& req, const char* name, int fal
 std::optional<std::string> query_text(const Request& req, const char* name);
 // A yes/no query parameter: 1/true or 0/false (absent: false), or the 400 reply naming it.
 std::variant<bool, Reply> query_flag(const Request& req, const char* name);
+
+// The 200 answer kept for `key` in the response cache while nothing in the library has changed, or
+// make()'s answer (kept when it is a 200). The key holds everything the answer depends on: the
+// route, its parameters and, when it differs per person, the person.
+Reply cached_reply(Call& call, const std::string& key, const std::function<Reply()>& make);
 
 // Admins only (people, invites, assignments): nullopt when the caller is one, else the 403 reply
 // saying who may `do_what`.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/text.hpp"
+#include "serve/response_cache.hpp"
 
 namespace wt::serve {
 
@@ -72,6 +73,20 @@ std::variant<bool, Reply> query_flag(const Request& req, const char* name) {
     if (*v == "1" || *v == "true") return true;
     if (*v == "0" || *v == "false") return false;
     return error_reply(400, "invalid_input", fmt::format("{} is 1 (or true) or 0 (or false)", name));
+}
+
+Reply cached_reply(Call& call, const std::string& key, const std::function<Reply()>& make) {
+    if (!call.cache) return make();
+    auto generation = call.cache->generation();
+    if (!generation) return make();  // the answer made afresh is right; only the cache is unsure
+    if (auto body = call.cache->find(key, *generation)) {
+        Reply r;
+        r.body = std::move(*body);
+        return r;
+    }
+    Reply r = make();
+    if (r.status == 200 && !r.is_stream() && !r.custom) call.cache->store(key, *generation, r.body);
+    return r;
 }
 
 std::optional<Reply> refuse_unless_admin(const Call& call, std::string_view do_what) {

@@ -36,11 +36,18 @@ Reply list_recordings(Call& call) {
     if (auto* bad = std::get_if<Reply>(&offset)) return std::move(*bad);
     filter.limit = std::get<int>(limit);
     filter.offset = std::get<int>(offset);
-    auto rows = call.lib.list(filter);
-    if (!rows) return from_error(rows.error());
-    json out = json::array();
-    for (const auto& r : *rows) out.push_back(catalog::to_json(r));
-    return json_reply(200, out);
+    // The page depends on the filter as parsed and, for "unwatched", on who asks.
+    std::string key = fmt::format("list\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}",
+                                  filter.kind ? catalog::to_string(*filter.kind) : "", filter.tag.value_or("\x1e"),
+                                  filter.author.value_or("\x1e"), filter.assigned_to.value_or("\x1e"), filter.limit,
+                                  filter.offset, filter.unwatched ? call.person->id : "");
+    return cached_reply(call, key, [&] {
+        auto rows = call.lib.list(filter);
+        if (!rows) return from_error(rows.error());
+        json out = json::array();
+        for (const auto& r : *rows) out.push_back(catalog::to_json(r));
+        return json_reply(200, out);
+    });
 }
 
 Reply show_recording(Call& call) {
@@ -115,11 +122,16 @@ Reply delete_recording(Call& call) {
 }
 
 Reply list_comments(Call& call) {
-    auto all = call.lib.comments(call.req.params.at("id"));
-    if (!all) return from_error(all.error());
-    json out = json::array();
-    for (const auto& c : *all) out.push_back(catalog::to_json(c));
-    return json_reply(200, out);
+    // The same for everyone, and nothing in it depends on the time of asking. (A recording's own
+    // page is not kept: its assignments say "overdue" by today's date.)
+    const std::string& id = call.req.params.at("id");
+    return cached_reply(call, "comments\x1f" + id, [&] {
+        auto all = call.lib.comments(id);
+        if (!all) return from_error(all.error());
+        json out = json::array();
+        for (const auto& c : *all) out.push_back(catalog::to_json(c));
+        return json_reply(200, out);
+    });
 }
 
 Reply add_comment(Call& call) {
@@ -193,11 +205,14 @@ Reply search(Call& call) {
     if (!q) return error_reply(400, "invalid_input", "give the words to look for as ?q=...");
     auto limit = query_int(call.req, "limit", 20, 1, 200);
     if (auto* bad = std::get_if<Reply>(&limit)) return std::move(*bad);
-    auto hits = call.lib.search(*q, std::get<int>(limit));
-    if (!hits) return from_error(hits.error());
-    json out = json::array();
-    for (const auto& h : *hits) out.push_back(catalog::to_json(h));
-    return json_reply(200, out);
+    // The same for everyone who asks: search reads no one's own state.
+    return cached_reply(call, fmt::format("search\x1f{}\x1f{}", std::get<int>(limit), *q), [&] {
+        auto hits = call.lib.search(*q, std::get<int>(limit));
+        if (!hits) return from_error(hits.error());
+        json out = json::array();
+        for (const auto& h : *hits) out.push_back(catalog::to_json(h));
+        return json_reply(200, out);
+    });
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -48,7 +49,17 @@ struct Options {
     // The browser viewer's files (web/ of the source, or share/walkthrough/web when installed);
     // empty: found where the binary is installed or was built (WebFiles::find_root).
     std::filesystem::path web_root;
+    // Behind a reverse proxy on this address (e.g. 127.0.0.1 for nginx on the same machine), a
+    // request from it is counted for the per-address sign-in limit under the client address the
+    // proxy put last in X-Forwarded-For. Empty: the header is ignored (a client could write it).
+    std::string trusted_proxy;
+    // Answers to list pages, searches and comment lists kept between requests (emptied by any
+    // change to the library), up to this many bytes; 0: none kept.
+    std::size_t cache_bytes = 32 << 20;
 };
+
+// An IPv4 or IPv6 address as the server writes peers' addresses (inet_ntop's form), or nullopt.
+std::optional<std::string> normal_address(std::string_view text);
 
 // "HOST:PORT" or "[IPv6]:PORT" -> host and port.
 Result<std::pair<std::string, int>> parse_listen(std::string_view text);

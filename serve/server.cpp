@@ -19,6 +19,7 @@
 #include "serve/api.hpp"
 #include "serve/events.hpp"
 #include "serve/rate_limit.hpp"
+#include "serve/response_cache.hpp"
 #include "serve/serve.hpp"
 #include "serve/tls.hpp"
 #include "serve/upload_files.hpp"
@@ -74,6 +75,21 @@ std::string peer_address(MHD_Connection* c) {
         inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(info->client_addr)->sin6_addr, buf, sizeof buf);
     }
     return buf;
+}
+
+// The address a request is counted under: the connection's, or, from the trusted proxy, the one
+// the proxy put last in X-Forwarded-For (nginx's $proxy_add_x_forwarded_for appends the address it
+// saw; what comes before that, the client may have written itself).
+std::string client_address(MHD_Connection* c, const std::string& trusted_proxy) {
+    std::string peer = peer_address(c);
+    if (trusted_proxy.empty() || peer != trusted_proxy) return peer;
+    const char* forwarded = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!forwarded) return peer;
+    std::string_view list(forwarded);
+    if (auto comma = list.rfind(','); comma != std::string_view::npos) list.remove_prefix(comma + 1);
+    while (!list.empty() && (list.front() == ' ' || list.front() == '\t')) list.remove_prefix(1);
+    while (!list.empty() && (list.back() == ' ' || list.back() == '\t')) list.remove_suffix(1);
+    return normal_address(list).value_or(peer);
 }
 
 class ServerImpl final : public Server {
@@ -141,6 +157,7 @@ private:
     Watchdog watchdog_;
     TlsFiles tls_;                      // the daemon reads them while it starts
     std::unique_ptr<EventHub> events_;  // outlives the daemon, whose callbacks reach it
+    std::unique_ptr<ResponseCache> cache_;  // likewise; null when options_.cache_bytes is 0
     std::unique_ptr<uploads::Sweeper> sweeper_;
     DaemonPtr daemon_;  // last: stopped first, while everything its callbacks use still exists
 };
@@ -303,7 +320,7 @@ Reply ServerImpl::handle(MHD_Connection* c, Exchange& ex) {
     const Route& route = routes_.at(static_cast<size_t>(match.route));
     Request req(c, method, ex.path, std::move(ex.body), site_.secure);
     req.params = std::move(match.params);
-    req.peer = peer_address(c);
+    req.peer = client_address(c, options_.trusted_proxy);
 
     auto w = worker();
     if (!w) return from_error(w.error());
@@ -315,7 +332,8 @@ Reply ServerImpl::handle(MHD_Connection* c, Exchange& ex) {
               std::nullopt,
               credential_of(req, site_.cookie_name.c_str()),
               events_.get(),
-              nullptr};
+              nullptr,
+              cache_.get()};
     Reply r = authorised(route, call, ex);
     // A name may hold a line break or a terminal escape: never a forged log line.
     if (call.person) ex.person = one_line(cut_utf8(call.person->name, 100));
@@ -468,6 +486,11 @@ Result<void> ServerImpl::start() {
     auto tls_flags = use_tls();
     if (!tls_flags) return std::unexpected(tls_flags.error());
     if (auto r = start_events(); !r) return r;
+    if (options_.cache_bytes > 0) {
+        auto cache = ResponseCache::open(options_.library, options_.open.busy_timeout_ms, options_.cache_bytes);
+        if (!cache) return std::unexpected(cache.error());
+        cache_ = std::move(*cache);
+    }
 
     // Suspend and resume: an event stream with nothing to send leaves the pool's threads.
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
@@ -589,6 +612,22 @@ void ServerImpl::stop(std::chrono::milliseconds grace) {
 }
 
 }  // namespace
+
+std::optional<std::string> normal_address(std::string_view text) {
+    if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+    const std::string s(text);
+    char buf[INET6_ADDRSTRLEN] = "";
+    in_addr v4{};
+    in6_addr v6{};
+    if (inet_pton(AF_INET, s.c_str(), &v4) == 1) {
+        inet_ntop(AF_INET, &v4, buf, sizeof buf);
+    } else if (inet_pton(AF_INET6, s.c_str(), &v6) == 1) {
+        inet_ntop(AF_INET6, &v6, buf, sizeof buf);
+    } else {
+        return std::nullopt;
+    }
+    return std::string(buf);
+}
 
 Result<std::pair<std::string, int>> parse_listen(std::string_view text) {
     auto bad = [&] {

@@ -22,6 +22,8 @@ struct ServeOpts {
     unsigned connections_per_address = 64;
     int requests_per_minute = 1200;
     std::string web;
+    int cache_mb = 32;
+    std::string trust_proxy;
 };
 
 Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
@@ -38,6 +40,19 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     }
     if (o.requests_per_minute < 1 || o.requests_per_minute > 1'000'000) {
         return fail(ErrorCode::invalid_input, "--rate-limit is 1 to 1000000 requests a minute per person");
+    }
+    if (o.cache_mb < 0 || o.cache_mb > 1024) {
+        return fail(ErrorCode::invalid_input, "--cache-mb is 0 (no cache) to 1024 megabytes");
+    }
+    std::string trusted_proxy;
+    if (!o.trust_proxy.empty()) {
+        auto address = serve::normal_address(o.trust_proxy);
+        if (!address) {
+            return fail(ErrorCode::invalid_input,
+                        fmt::format("--trust-proxy takes the proxy's IP address, such as 127.0.0.1 or ::1, not '{}'",
+                                    o.trust_proxy));
+        }
+        trusted_proxy = *address;
     }
     auto lib = ctx.open();  // migrates and recovers before anyone connects
     if (!lib) return std::unexpected(lib.error());
@@ -64,6 +79,8 @@ Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
     options.connections_per_address = o.connections_per_address;
     options.requests_per_minute = o.requests_per_minute;
     options.web_root = o.web;
+    options.cache_bytes = static_cast<std::size_t>(o.cache_mb) << 20;
+    options.trusted_proxy = trusted_proxy;
     auto server = serve::Server::start(options);
     if (!server) return std::unexpected(server.error());
     if (auto r = (*lib)->set_public_url((*server)->url()); !r) return r;
@@ -104,6 +121,13 @@ void add_serve(CLI::App& app, Action& action) {
         ->capture_default_str();
     cmd->add_option("--web", o->web,
                     "The browser viewer's folder (default: installed beside the binary, or the source tree's web/)");
+    cmd->add_option("--trust-proxy", o->trust_proxy,
+                    "The IP address of a reverse proxy (e.g. 127.0.0.1): its requests count failed sign-ins under "
+                    "the client address it puts last in X-Forwarded-For");
+    cmd->add_option("--cache-mb", o->cache_mb,
+                    "Megabytes of list pages, search answers and comment lists kept between requests (emptied by "
+                    "any change to the library; 0: none)")
+        ->capture_default_str();
     run_when_parsed(cmd, action, o, run_server);
 }
 

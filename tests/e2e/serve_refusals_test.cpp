@@ -223,3 +223,47 @@ TEST_CASE("failed sign-ins from one address are limited: 429 with Retry-After, a
     CHECK(server.get("/api/v1/me", token).status == 429);  // credentials are not even tried meanwhile
     CHECK(count_rows(f.lib, "SELECT count(*) FROM invites WHERE used_at IS NULL") == 1);
 }
+
+namespace {
+Http sign_in_from(const Served& server, const std::string& forwarded_for, const std::string& code) {
+    return server.call(
+        {"POST", "/api/v1/session", {"X-Forwarded-For: " + forwarded_for}, json{{"invite", code}}.dump()});
+}
+}  // namespace
+
+TEST_CASE("behind a trusted proxy, failed sign-ins count per forwarded client address; X-Forwarded-For is "
+          "ignored otherwise") {
+    Fixture f;
+    {
+        // The proxy (here 127.0.0.1) appends the address it saw; what a client wrote before it is not believed.
+        Served server(f.lib, {"--trust-proxy", "127.0.0.1"});
+        for (int i = 0; i < 20; ++i) {
+            CHECK(sign_in_from(server, "198.51.100.7, 203.0.113.5", "guess-" + std::to_string(i)).status == 401);
+        }
+        CHECK(sign_in_from(server, "203.0.113.5", "guess-x").status == 429);
+        CHECK(sign_in_from(server, "198.51.100.9, 203.0.113.5", "guess-y").status == 429);  // a forged head: the same
+        const std::string code = server.invite_code("carl");
+        auto other = sign_in_from(server, "203.0.113.6", code);  // another client behind the proxy goes on
+        CHECK_MESSAGE(other.status == 200, other.body);
+        CHECK(count_rows(f.lib, "SELECT count(*) FROM invites WHERE used_at IS NULL") == 0);
+        // A header that is not an address: counted under the proxy's own.
+        CHECK(sign_in_from(server, "not-an-address", "guess-z").status == 401);
+    }
+    {
+        // Without --trust-proxy a client cannot escape the limit by writing a new address each time.
+        Served server(f.lib);
+        for (int i = 0; i < 20; ++i) {
+            CHECK(sign_in_from(server, "203.0.113." + std::to_string(i), "guess-" + std::to_string(i)).status == 401);
+        }
+        const std::string code = server.invite_code("dora");
+        CHECK(sign_in_from(server, "203.0.113.99", code).status == 429);
+        CHECK(count_rows(f.lib, "SELECT count(*) FROM invites WHERE used_at IS NULL") == 1);
+    }
+}
+
+TEST_CASE("--trust-proxy takes an IP address") {
+    Fixture f;
+    auto bad = f.lib.run({"serve", "--listen", "127.0.0.1:0", "--trust-proxy", "proxy.example.org"});
+    CHECK(bad.exit_code != 0);
+    CHECK(bad.err.find("--trust-proxy takes the proxy's IP address") != std::string::npos);
+}

@@ -323,3 +323,60 @@ TEST_CASE("a person over the request limit gets 429 with Retry-After; others beh
     CHECK(server.stop(std::chrono::milliseconds(5000)) == 0);
     CHECK(contains(server.log(), " bob POST " + path + " 429 "));
 }
+
+TEST_CASE("list pages and searches follow every change, the CLI's included; unwatched pages are per person") {
+    CliLibrary lib;
+    const auto clip = make_clip(lib.dir.path, "budget.mp4", 1, "160x120", false);
+    const std::string id = lib.ok({"import", clip.string(), "--title", "Quarterly budget"}, "ann").at("id");
+    Served server(lib);
+    const std::string ann = server.sign_in("ann"), bob = server.sign_in("bob");
+    const auto found = [&](const std::string& words) {
+        auto r = server.get("/api/v1/search?q=" + words + "%20", ann);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        return find_by(r.json(), "recording_id", id) != nullptr;
+    };
+    const auto listed = [&](const std::string& query, const std::string& token) {
+        auto r = server.get("/api/v1/recordings" + query, token);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        const json page = r.json();
+        const json* rec = find_by(page, "id", id);
+        return rec ? *rec : json();
+    };
+    for (int asked = 0; asked < 2; ++asked) {  // the second answers may come from the cache
+        CHECK(found("budget"));
+        CHECK(listed("", ann).at("title") == "Quarterly budget");
+        CHECK(listed("", ann).at("comment_count") == 0);
+    }
+
+    // The CLI renames it and comments: both answers follow at once.
+    lib.ok({"edit", id, "--title", "Annual forecast"}, "ann");
+    CHECK_FALSE(found("budget"));
+    CHECK(found("forecast"));
+    CHECK(listed("", ann).at("title") == "Annual forecast");
+    const auto comments = [&] {
+        auto r = server.get("/api/v1/recordings/" + id + "/comments", ann);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        return r.json().size();
+    };
+    CHECK(comments() == 0);
+    CHECK(comments() == 0);
+    lib.ok({"comment", id, "which year?"}, "bob");
+    CHECK(comments() == 1);
+    CHECK(listed("", ann).at("comment_count") == 1);
+    CHECK(listed("", ann).at("open_comment_count") == 1);
+    CHECK(found("which"));
+
+    // A change through the server itself.
+    auto posted = server.post("/api/v1/recordings/" + id + "/comments", bob, R"({"body": "and which quarter?"})");
+    REQUIRE_MESSAGE(posted.status == 201, posted.body);
+    CHECK(listed("", ann).at("comment_count") == 2);
+    CHECK(comments() == 2);
+    CHECK(found("quarter"));
+
+    // Ann has watched it, Bob has not: the same page, asked by Bob first, is not Ann's.
+    lib.ok({"watched", id}, "ann");
+    for (int asked = 0; asked < 2; ++asked) {
+        CHECK(listed("?unwatched=1", bob).is_object());
+        CHECK(listed("?unwatched=1", ann).is_null());
+    }
+}
