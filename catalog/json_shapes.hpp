@@ -29,4 +29,20 @@ nlohmann::json to_json(const catalog::RecordingOverview&);
 nlohmann::json to_json(const catalog::Invite&, const std::string& public_url);
 std::string invite_url(const std::string& public_url, const std::string& code);
 
+// The same shapes read back, for a client of a team server (remote/): what to_json wrote gives the
+// value again (fields a shape does not have are ignored). A missing field or one of the wrong type
+// fails with ErrorCode::internal naming it: the server does not speak this version of the API.
+Result<catalog::Person> person_from_json(const nlohmann::json&);
+Result<catalog::Recording> recording_from_json(const nlohmann::json&);
+Result<catalog::Comment> comment_from_json(const nlohmann::json&);
+Result<catalog::Chapter> chapter_from_json(const nlohmann::json&);
+Result<catalog::View> view_from_json(const nlohmann::json&);
+Result<catalog::Assignment> assignment_from_json(const nlohmann::json&);
+Result<catalog::SearchHit> search_hit_from_json(const nlohmann::json&);
+Result<catalog::Inbox> inbox_from_json(const nlohmann::json&);
+Result<catalog::RecordingOverview> overview_from_json(const nlohmann::json&);
+// {"person", "role", "code", "expires_at"} of to_json(Invite): the person is as far as it tells
+// (name and access).
+Result<catalog::Invite> invite_from_json(const nlohmann::json&);
+
 }  // namespace wt::catalog

@@ -16,6 +16,11 @@ enum class ErrorCode {
     io,             // the disk said no: permissions, full, missing directory
     conflict,       // the target exists already, or the state forbids it
     internal,       // a bug or an unexpected library failure
+    // A team library (remote/): the server no longer knows the credential (signed out, revoked,
+    // expired): sign in again.
+    unauthorized,
+    forbidden,    // a team library refused: the person's access does not allow it
+    unreachable,  // a team library's server could not be reached (network, server down): try again later
 };
 
 struct Error {

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <vector>
 
@@ -134,6 +135,39 @@ std::string format_iso_utc(EpochMs at) {
     gmtime_r(&t, &tm);
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                        tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(at % 1000));
+}
+
+Result<EpochMs> parse_iso_utc(std::string_view text) {
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, millis = 0, used = 0;
+    const std::string s(text);
+    const int got = std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute,
+                                &second, &used);
+    bool ok = got == 6 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour < 24 && minute < 60 &&
+              second < 61 && used > 0;
+    std::string_view rest = ok ? std::string_view(s).substr(static_cast<size_t>(used)) : std::string_view();
+    if (ok && rest.starts_with('.')) {
+        rest.remove_prefix(1);
+        int digits = 0;
+        while (!rest.empty() && rest.front() >= '0' && rest.front() <= '9') {
+            if (digits < 3) millis = millis * 10 + (rest.front() - '0');
+            ++digits;
+            rest.remove_prefix(1);
+        }
+        ok = digits > 0;
+        for (; digits > 0 && digits < 3; ++digits) millis *= 10;
+    }
+    if (!ok || rest != "Z") {
+        return fail(ErrorCode::invalid_input,
+                    fmt::format("'{}' is not an instant in UTC such as 2026-11-22T13:03:05.123Z", s));
+    }
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    return static_cast<EpochMs>(timegm(&tm)) * 1000 + millis;
 }
 
 std::string format_age(std::int64_t ms) {

@@ -30,6 +30,8 @@ std::string local_date(EpochMs at);
 std::string format_local_time(EpochMs at);
 // ISO 8601 UTC with milliseconds, for JSON: "2026-11-22T13:03:05.123Z".
 std::string format_iso_utc(EpochMs at);
+// Reads that form back ("2026-11-22T13:03:05.123Z"; the milliseconds may be left out).
+Result<EpochMs> parse_iso_utc(std::string_view text);
 // A rough duration for people: "45 s", "12 min", "3 h 5 min", "2 d 4 h".
 std::string format_age(std::int64_t ms);
 

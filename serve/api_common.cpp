@@ -22,6 +22,9 @@ Reply from_error(const Error& e) {
         return r;
     }
     case ErrorCode::io: return error_reply(500, "io", e.message);
+    case ErrorCode::unauthorized: return error_reply(401, "unauthorized", e.message);
+    case ErrorCode::forbidden: return error_reply(403, "forbidden", e.message);
+    case ErrorCode::unreachable: return error_reply(502, "unreachable", e.message);
     case ErrorCode::internal: break;
     }
     return error_reply(500, "internal", e.message);

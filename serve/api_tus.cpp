@@ -295,8 +295,12 @@ public:
 
     std::optional<Reply> take(std::string_view bytes) override {
         if (start_ + written_ + static_cast<std::int64_t>(bytes.size()) > up_.state.length) {
-            (void)::ftruncate(part_.get(), start_);  // a body past the announced length is not this video
+            // A body past the announced length is not this video: the part goes back to where this PATCH began.
             written_ = 0;
+            if (::ftruncate(part_.get(), start_) != 0) {
+                return tus_error(500, "io",
+                                 fmt::format("the server could not store the upload ({})", std::strerror(errno)));
+            }
             return tus_error(413, "too_large",
                              fmt::format("this PATCH goes past the upload's length ({} bytes)", up_.state.length));
         }

@@ -57,10 +57,10 @@ int port_of(const std::string& url) { return std::stoi(url.substr(url.rfind(':')
 
 }  // namespace
 
-Served::Served(CliLibrary& lib, std::vector<std::string> extra) : lib_(lib) {
+Served::Served(CliLibrary& lib, std::vector<std::string> extra, const std::string& listen) : lib_(lib) {
     const std::string out = (io_ / "out").string(), err = (io_ / "err").string();
     std::vector<std::string> argv{binary_path(), "--library", lib.root().string(), "--json",
-                                  "serve",       "--listen",  "127.0.0.1:0"};
+                                  "serve",       "--listen",  listen};
     argv.insert(argv.end(), extra.begin(), extra.end());
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);

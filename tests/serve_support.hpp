@@ -35,10 +35,11 @@ struct HttpRequest {
     std::optional<std::string> body;   // sent as JSON unless headers name a Content-Type
 };
 
-// A served library: `walkthrough --library ROOT serve --listen 127.0.0.1:0 --json`.
+// A served library: `walkthrough --library ROOT serve --listen 127.0.0.1:0 --json` (or at `listen`:
+// a server started again on the port it had).
 class Served {
 public:
-    explicit Served(CliLibrary& lib, std::vector<std::string> extra = {});
+    explicit Served(CliLibrary& lib, std::vector<std::string> extra = {}, const std::string& listen = "127.0.0.1:0");
     ~Served();
     Served(const Served&) = delete;
     Served& operator=(const Served&) = delete;

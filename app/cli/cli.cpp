@@ -2,6 +2,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/core/acting_person.hpp"
+#include "remote/remote.hpp"
 
 #include <unistd.h>
 
@@ -17,7 +18,55 @@ std::filesystem::path CliContext::library_root() const {
     return library.empty() ? catalog::default_library_root() : std::filesystem::path(library);
 }
 
+namespace {
+
+// What --library (else WALKTHROUGH_LIBRARY) says, as typed.
+std::string library_text(const CliContext& ctx) {
+    if (!ctx.library.empty()) return ctx.library;
+    const char* env = std::getenv("WALKTHROUGH_LIBRARY");
+    return env ? env : "";
+}
+
+// A connection's name or a server's URL names a team library; anything else is a folder. A folder
+// that happens to have a connection's name is given as ./NAME.
+bool names_team_library(const std::string& text) {
+    if (remote::looks_like_url(text)) return true;
+    return !text.empty() && remote::check_server_name(text).has_value() && remote::find_server(text).has_value();
+}
+
+Result<std::unique_ptr<catalog::Library>> open_team_library(const std::string& text, const std::string& as) {
+    auto saved = remote::find_server(text);
+    if (!saved) {
+        return fail(ErrorCode::unauthorized,
+                    fmt::format("this computer is not connected to {}; sign in first with `walkthrough connect {} "
+                                "CODE` (the code from an invite link)",
+                                text, text));
+    }
+    if (saved->insecure) {
+        warn(fmt::format("TLS certificates are NOT checked for '{}' ({}): it was connected with --insecure, for "
+                         "testing only; anyone on the network path could read your token and what you send",
+                         saved->name, saved->url));
+    }
+    auto lib = remote::open_remote(remote::server_options(*saved));
+    if (!lib || as.empty()) return lib;
+    if (auto acting = (*lib)->act_as(as); !acting) return std::unexpected(acting.error());
+    return lib;
+}
+
+}  // namespace
+
+bool CliContext::on_team_library() const { return names_team_library(library_text(*this)); }
+
+Result<std::filesystem::path> CliContext::folder(const std::string& what) const {
+    if (!on_team_library()) return library_root();
+    return fail(ErrorCode::invalid_input,
+                fmt::format("{} needs a library folder on this computer, and '{}' is a team library; give the "
+                            "folder with --library DIR",
+                            what, library_text(*this)));
+}
+
 Result<std::unique_ptr<catalog::Library>> CliContext::open() {
+    if (const std::string text = library_text(*this); names_team_library(text)) return open_team_library(text, as);
     auto lib = catalog::open_library(library_root(), acting_person_options(as));
     if (!lib) return lib;
     recovered = recover_interrupted(**lib, library_root());
@@ -106,6 +155,9 @@ int exit_code(ErrorCode code) {
     case ErrorCode::bad_media: return 4;
     case ErrorCode::busy: return 5;
     case ErrorCode::invalid_input: return 2;
+    case ErrorCode::unauthorized: return 6;
+    case ErrorCode::forbidden: return 7;
+    case ErrorCode::unreachable: return 8;
     default: return 1;
     }
 }
@@ -213,7 +265,8 @@ int run_cli(int argc, char** argv) {
     app.set_help_all_flag("--help-all", "Show help for every command");
     CliContext ctx;
     app.add_option("--library", ctx.library,
-                   "Library folder (default: $WALKTHROUGH_LIBRARY, else $XDG_DATA_HOME/walkthrough, else "
+                   "Library folder, or a team library: a connection's name or its https:// URL (see `connect`) "
+                   "(default: $WALKTHROUGH_LIBRARY, else $XDG_DATA_HOME/walkthrough, else "
                    "~/.local/share/walkthrough)");
     app.add_option("--as", ctx.as,
                    "Act as this person (default: $WALKTHROUGH_USER, else the library's default person)");
@@ -228,6 +281,8 @@ int run_cli(int argc, char** argv) {
     add_serve_commands(app, action);  // after people: adds `people invite` and `people revoke`
     add_record_commands(app, action);
     add_play_commands(app, action);
+    add_connect_commands(app, action);
+    add_upload_commands(app, action);
 
     std::vector<std::string> args = split_empty_values(argc, argv);
     // CLI11 would only say "A subcommand is required" for a mistyped command; name the word instead.
@@ -259,6 +314,7 @@ int run_cli(int argc, char** argv) {
                   << "\nPlease report it with the command you ran.\n";
         return 1;
     }
+    resume_uploads_in_background(command_word(args));
     if (!result) {
         std::cerr << "walkthrough: " << printable(result.error().message, true) << '\n';
         return exit_code(result.error().code);

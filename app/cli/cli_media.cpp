@@ -199,10 +199,12 @@ Result<void> run_doctor(CliContext& ctx, const NoOptions&) {
     std::vector<Check> checks;
     auto lib = ctx.open();
     checks.push_back(library_check(lib));
-    if (lib) {
+    // A team library's files are its server's to check (`doctor` there).
+    const bool here = !ctx.on_team_library();
+    if (lib && here) {
         for (auto& c : check_library_files(**lib)) checks.push_back(std::move(c));
     }
-    checks.push_back(incoming_check(ctx.library_root()));
+    if (here) checks.push_back(incoming_check(ctx.library_root()));
     for (auto& c : check_encoders()) checks.push_back(std::move(c));
     for (auto& c : check_capture()) checks.push_back(std::move(c));
 

@@ -131,6 +131,11 @@ struct Playing {
 // watching), its comment markers, chapters, where to resume and the reporter. The library is opened
 // here rather than through with_library because the connection goes on to the reporter's thread.
 Result<void> find_recording(CliContext& ctx, const std::string& target, bool snapshot, bool start_given, Playing& p) {
+    if (ctx.on_team_library()) {
+        return fail(ErrorCode::invalid_input,
+                    "playing a recording of a team library is not there yet; play it in the browser viewer "
+                    "(the server's address), or from the server's library folder");
+    }
     auto lib = ctx.open();
     if (!lib) return std::unexpected(lib.error());
     auto rec = (*lib)->get(target);

@@ -161,6 +161,8 @@ Result<void> record_into(CliContext& ctx, catalog::Library& lib, const RecordCom
 }
 
 Result<void> run_record(CliContext& ctx, const RecordCommandOptions& o) {
+    // Recording to a team library (a local spool, then an upload) is not there yet.
+    if (auto folder = ctx.folder("`record`"); !folder) return std::unexpected(folder.error());
     auto details = o.entry.to_new_recording();
     if (!details) return std::unexpected(details.error());
     if (!details->title) details->title = "";  // no --title: a dated one, not the file's name
@@ -203,6 +205,7 @@ struct RecoverOptions {
 // `recover --list` is read-only: the library is not opened, so nothing is recovered (or set aside)
 // by looking.
 Result<void> list_set_aside(CliContext& ctx) {
+    if (auto folder = ctx.folder("`recover`"); !folder) return std::unexpected(folder.error());
     nlohmann::json j = nlohmann::json::array();
     std::string h;
     for (const auto& s : set_aside_recordings(ctx.library_root())) {
@@ -217,6 +220,7 @@ Result<void> list_set_aside(CliContext& ctx) {
 
 Result<void> run_recover(CliContext& ctx, const RecoverOptions& o) {
     if (o.list) return list_set_aside(ctx);
+    if (auto folder = ctx.folder("`recover`"); !folder) return std::unexpected(folder.error());
     ctx.recovery_notice = false;  // said once, below, not also as open()'s notice
     // Opening already recovers; this reports what it found.
     return with_library(ctx, [&](catalog::Library&) -> Result<void> {

@@ -164,7 +164,8 @@ void add_search(CLI::App& app, Action& action) {
 }
 
 // The human text of `show`: the recording's facts, then chapters, views and assignments.
-std::string show_text(const catalog::RecordingOverview& shown, const std::filesystem::path& media) {
+// `media` is where its file is, as said to people.
+std::string show_text(const catalog::RecordingOverview& shown, const std::string& media) {
     const catalog::Recording& rec = shown.recording;
     const std::string tags =
         rec.tags.empty() ? "" : " · tags: " + one_line(fmt::format("{}", fmt::join(rec.tags, ", ")));
@@ -173,7 +174,8 @@ std::string show_text(const catalog::RecordingOverview& shown, const std::filesy
         "  video       {}\n  status      {}{}\n  media       {}\n",
         one_line(rec.title), rec.id, catalog::to_string(rec.kind), tags, one_line(rec.author),
         format_local_time(rec.created_at), describe_video(rec), catalog::to_string(rec.status),
-        rec.note.empty() ? "" : " (" + one_line(rec.note) + ")", one_line(media.string()));
+        rec.note.empty() ? "" : " (" + one_line(rec.note) + ")",
+        one_line(media));
     if (!rec.description.empty()) h += "  description " + indented(rec.description, std::string(14, ' ')) + "\n";
     h += fmt::format("  comments    {} ({} open threads)\n", rec.comment_count, rec.open_comment_count);
     if (!shown.chapters.empty()) h += "  chapters\n" + chapter_lines(shown.chapters, "    ");
@@ -197,7 +199,7 @@ Result<void> run_show(CliContext& ctx, const IdOption& o) {
         const auto media = lib.absolute(shown->recording.media_path);
         nlohmann::json j = to_json(*shown);
         j["media_file"] = media.string();  // the one field only the CLI has: where the file is here
-        ctx.emit(j, show_text(*shown, media));
+        ctx.emit(j, show_text(*shown, ctx.on_team_library() ? "on the team server" : media.string()));
         return {};
     });
 }

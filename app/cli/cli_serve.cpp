@@ -27,6 +27,7 @@ struct ServeOpts {
 };
 
 Result<void> run_server(CliContext& ctx, const ServeOpts& o) {
+    if (auto folder = ctx.folder("`serve`"); !folder) return std::unexpected(folder.error());
     auto where = serve::parse_listen(o.listen);
     if (!where) return std::unexpected(where.error());
     if (o.client_timeout_s < 1 || o.client_timeout_s > 3600) {

@@ -27,8 +27,16 @@ struct CliContext {
     // Opens the library named by --library / WALKTHROUGH_LIBRARY / XDG, acting as --as /
     // WALKTHROUGH_USER / the library's default person, and recovers interrupted recordings
     // (every start does, so a crash is recovered by whatever opens the library next), telling stderr what it found.
+    // A team library (--library NAME of a connection, or its https://… URL) is opened over its API,
+    // acting as whoever signed in.
     Result<std::unique_ptr<catalog::Library>> open();
+    // The library's folder; for a team library, what a folder named like it would be (see folder()).
     std::filesystem::path library_root() const;
+    // Whether --library / WALKTHROUGH_LIBRARY names a team library rather than a folder.
+    bool on_team_library() const;
+    // The folder, for a command that works on files of the library (`what` it does, for the message);
+    // a team library is refused with what to do instead.
+    Result<std::filesystem::path> folder(const std::string& what) const;
     // Prints a result: JSON on stdout with --json, else the human text (control characters made
     // harmless by printable).
     void emit(const nlohmann::json& j, const std::string& human) const;
@@ -101,6 +109,12 @@ void add_people_commands(CLI::App& app, Action& action);
 void add_serve_commands(CLI::App& app, Action& action);
 void add_record_commands(CLI::App& app, Action& action);
 void add_play_commands(CLI::App& app, Action& action);
+void add_connect_commands(CLI::App& app, Action& action);
+void add_upload_commands(CLI::App& app, Action& action);
+// After any command but `uploads` and `publish`: when a recording waits in the outbox with nobody
+// sending it (a killed sender, a reboot, a failed try over 30 s ago), starts `walkthrough uploads
+// --send` on its own, detached, its messages appended to <outbox>/sender.log.
+void resume_uploads_in_background(const std::optional<std::string>& command);
 
 // Text helpers for the human output (the general ones are in common/text.hpp).
 // Text of several lines made printable, each line after the first starting with `indent`.

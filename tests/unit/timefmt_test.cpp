@@ -63,3 +63,20 @@ TEST_CASE("ISO timestamps are UTC with milliseconds") {
     CHECK(format_iso_utc(0) == "1970-01-01T00:00:00.000Z");
     CHECK(format_iso_utc(1'700'000'000'123) == "2023-11-14T22:13:20.123Z");
 }
+
+TEST_CASE("ISO timestamps read back exactly; anything else is refused") {
+    for (std::int64_t t : {0LL, 1'700'000'000'123LL, 1'700'000'000'001LL, 4'102'444'799'999LL}) {
+        auto back = parse_iso_utc(format_iso_utc(t));
+        REQUIRE(back.has_value());
+        CHECK(*back == t);
+    }
+    CHECK(parse_iso_utc("2023-11-14T22:13:20Z").value() == 1'700'000'000'000);
+    CHECK(parse_iso_utc("2023-11-14T22:13:20.5Z").value() == 1'700'000'000'500);
+    for (const char* bad : {"", "2023-11-14", "2023-11-14T22:13:20", "2023-11-14T22:13:20.Z", "2023-13-01T00:00:00Z",
+                            "2023-11-14T22:13:20+01:00", "2023-11-14T22:13:20.123Zjunk"}) {
+        INFO(bad);
+        auto r = parse_iso_utc(bad);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == wt::ErrorCode::invalid_input);
+    }
+}
