@@ -3,7 +3,8 @@
 // connection's name. Switching libraries is remembered in the settings; a comment posted through
 // the API reaches the open player by the server's events, with no reload asked for; a server that
 // goes away shows as offline since then, and once it is back the app is online again and reads
-// what changed meanwhile.
+// what changed meanwhile. A recording made in the app goes through the spool and the outbox to the
+// server, its state shown until it is published.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -172,4 +173,36 @@ TEST_CASE("a team server that is down when the app starts: offline, then opened 
     REQUIRE(app.until([&] { return s.opened && s.library.loaded && s.connection.live; }, 40000));
     CHECK(s.library.recordings.size() == 1);
     CHECK_FALSE(s.connection.offline_since);
+}
+
+TEST_CASE("recording in the app for a team library: into the spool, then sent, its state shown until published") {
+    TeamServer t;
+    AppOnTeam app("team");
+    const AppState& s = app.s();
+    REQUIRE_MESSAGE(app.until([&] { return s.opened && s.library.loaded; }), s.open_error);
+    auto& form = app.c->drafts().record;
+    form.video_input = "lavfi:testsrc2=size=320x240:rate=15";
+    form.audio_input = "lavfi:sine=frequency=440";
+    form.countdown = 0;
+    form.title = "Expense claims";
+    form.tags = "finance";
+    app.c->apply(intent::Navigate{Screen::record});
+    app.c->apply(intent::StartRecording{});
+    REQUIRE_MESSAGE(app.until([&] { return s.record.phase == RecordPhase::recording; }), s.record.error);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    app.c->apply(intent::StopRecording{});
+    // Sent in the background: the Record view lists it until the server has it.
+    REQUIRE(app.until([&] { return !s.uploads.empty() && s.uploads.back().state == "published"; }, 60000));
+    const UploadRow& u = s.uploads.back();
+    CHECK(u.title == "Expense claims");
+    CHECK(u.server == "team");
+    CHECK(upload_text(u, now_ms()) == "published");
+    // The server's library has it, with its title and tags; and the grid shows it (its event).
+    auto listed = t.lib.ok({"list"});
+    REQUIRE(listed.size() == 2);
+    bool found = false;
+    for (const auto& r : listed)
+        found |= r.at("title") == "Expense claims" && r.at("author") == "ann" && r.at("tags") == json{"finance"};
+    CHECK(found);
+    REQUIRE(app.until([&] { return s.library.recordings.size() == 2; }));
 }
