@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "avkit/av_ptr.hpp"
+#include "common/media_source.hpp"
 #include "common/result.hpp"
 
 namespace wt::av::detail {
@@ -72,6 +73,60 @@ inline Result<InputFormatPtr> open_input(const std::filesystem::path& file) {
                                                       quoted(file), error_text(ret)));
     return ctx;
 }
+
+// Opens a team server's media over HTTP(S) with its credential: only the web protocols, TLS
+// certificates checked unless the connection was made insecure, a stalled read given up after 15 s
+// rather than hanging the player, and seeks as byte-range requests (the server answers them).
+inline Result<InputFormatPtr> open_remote_input(const MediaSource& source) {
+    quiet_libav_logs();
+    InputFormatPtr owner(avformat_alloc_context());
+    if (!owner) return fail(ErrorCode::internal, "out of memory opening a video");
+    owner->protocol_whitelist = av_strdup("http,https,tcp,tls");
+    if (!owner->protocol_whitelist) return fail(ErrorCode::internal, "out of memory opening a video");
+
+    AVDictionary* options = nullptr;  // avformat_open_input takes it and leaves what it did not use
+    struct FreeOptions {
+        AVDictionary*& d;
+        ~FreeOptions() { av_dict_free(&d); }
+    } free_options{options};
+    int ret = 0;
+    if (!source.authorization.empty())
+        ret |= av_dict_set(&options, "headers", ("Authorization: " + source.authorization + "\r\n").c_str(), 0);
+    ret |= av_dict_set(&options, "rw_timeout", "15000000", 0);  // microseconds
+    ret |= av_dict_set(&options, "tls_verify", source.verify_tls ? "1" : "0", 0);
+    if (!source.ca_file.empty()) ret |= av_dict_set(&options, "ca_file", source.ca_file.c_str(), 0);
+    if (ret < 0) return fail(ErrorCode::internal, "out of memory opening a video");
+
+    // avformat_open_input frees the context itself when it fails.
+    AVFormatContext* raw = owner.release();
+    ret = avformat_open_input(&raw, source.url.c_str(), nullptr, &options);
+    const std::string name = fmt::format("'{}'", source.url);
+    if (ret == AVERROR_HTTP_UNAUTHORIZED)
+        return fail(ErrorCode::unauthorized,
+                    fmt::format("the server refused {} (401): sign in again with `walkthrough connect`", name));
+    if (ret == AVERROR_HTTP_FORBIDDEN)
+        return fail(ErrorCode::forbidden, fmt::format("the server does not let you watch {} (403)", name));
+    if (ret == AVERROR_HTTP_NOT_FOUND)
+        return fail(ErrorCode::not_found, fmt::format("the server has no {} (404): was it deleted?", name));
+    if (ret == AVERROR_INVALIDDATA)
+        return fail(ErrorCode::bad_media, fmt::format("{} is not a readable video ({})", name, error_text(ret)));
+    if (ret < 0)
+        return fail(ErrorCode::unreachable, fmt::format("cannot stream {} ({}); is the server reachable?", name,
+                                                        error_text(ret)));
+    InputFormatPtr ctx(raw);
+    ret = avformat_find_stream_info(ctx.get(), nullptr);
+    if (ret < 0)
+        return fail(ErrorCode::bad_media,
+                    fmt::format("{} is not a readable video; its stream headers are damaged or did not arrive ({})",
+                                name, error_text(ret)));
+    return ctx;
+}
+
+inline Result<InputFormatPtr> open_input(const MediaSource& source) {
+    return source.remote() ? open_remote_input(source) : open_input(source.file);
+}
+
+inline std::string quoted(const MediaSource& s) { return fmt::format("'{}'", s.name()); }
 
 // The stream a person would call "the video": libav's pick, but never cover art, which libav
 // presents as a one-frame video stream.

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "common/media_source.hpp"
 #include "common/result.hpp"
 #include "common/timefmt.hpp"
 
@@ -293,6 +294,9 @@ public:
     // The file a stored path (media_path, thumbnail_path) names: always under <library>/media/.
     // Empty when the stored path is empty or names anything else (a damaged or hostile row).
     virtual std::filesystem::path absolute(const std::string& library_relative) const = 0;
+    // Where the recording's video is read from to play it: its file here, or its address on a team
+    // server with the credential to send.
+    virtual MediaSource media_source(const Recording& recording) const { return absolute(recording.media_path); }
     // Checks every recording's video and looks for leftovers of interrupted imports (opening a
     // library already removes those of processes that are gone, never those of a running import).
     virtual Result<FilesReport> check_files() = 0;

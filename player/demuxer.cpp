@@ -25,7 +25,7 @@ double queued_seconds(SerialQueue<QueuedPacket>& q, AVRational tb) {
 
 }  // namespace
 
-Result<void> Player::Impl::open(const std::filesystem::path& path, const PlayOptions& options) {
+Result<void> Player::Impl::open(const MediaSource& path, const PlayOptions& options) {
     auto input = av::detail::open_input(path);
     if (!input) return std::unexpected(input.error());
     format = std::move(*input);
@@ -38,7 +38,7 @@ Result<void> Player::Impl::open(const std::filesystem::path& path, const PlayOpt
         // One thread: on two cores frame threads add latency after a seek and no steady gain.
         auto dec = av::open_decoder(fc->streams[index], {.threads = 1});
         if (!dec) {
-            problems += fmt::format("{}'{}': {}", problems.empty() ? "" : "; ", path.string(), dec.error().message);
+            problems += fmt::format("{}'{}': {}", problems.empty() ? "" : "; ", path.name(), dec.error().message);
             return;
         }
         part.index = index;
@@ -50,8 +50,8 @@ Result<void> Player::Impl::open(const std::filesystem::path& path, const PlayOpt
     try_stream(audio, av_find_best_stream(fc, AVMEDIA_TYPE_AUDIO, -1, vindex, nullptr, 0));
     if (video.index < 0 && audio.index < 0) {
         return fail(ErrorCode::bad_media, problems.empty()
-                                              ? fmt::format("'{}' has no video or audio stream to play", path.string())
-                                              : fmt::format("'{}' cannot be played: {}", path.string(), problems));
+                                              ? fmt::format("'{}' has no video or audio stream to play", path.name())
+                                              : fmt::format("'{}' cannot be played: {}", path.name(), problems));
     }
     if (!problems.empty()) warnings.push_back(problems);
 

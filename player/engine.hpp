@@ -174,7 +174,7 @@ struct Player::Impl {
 
     Impl() = default;
     ~Impl();
-    Result<void> open(const std::filesystem::path& file, const PlayOptions& options);
+    Result<void> open(const MediaSource& file, const PlayOptions& options);
     void start_threads();
     void stop_threads();
 

@@ -38,7 +38,7 @@ struct FrameReader::Decoded {
     bool maybe_skipped = false;  // a skipped (non-reference) frame could have been the answer
 };
 
-Result<FrameReader> FrameReader::open(const std::filesystem::path& file) {
+Result<FrameReader> FrameReader::open(const MediaSource& file) {
     auto opened = av::detail::open_input(file);
     if (!opened) return std::unexpected(opened.error());
     FrameReader r;

@@ -12,6 +12,7 @@
 #include "avkit/av_ptr.hpp"
 #include "avkit/decoder.hpp"
 #include "avkit/orientation.hpp"
+#include "common/media_source.hpp"
 #include "common/result.hpp"
 
 namespace wt::player {
@@ -20,7 +21,7 @@ class FrameReader {
 public:
     // Opens `file` and its best video stream's decoder. Fails naming the file when it cannot be
     // read as media (not_found / io / bad_media) or has no decodable video stream (bad_media).
-    static Result<FrameReader> open(const std::filesystem::path& file);
+    static Result<FrameReader> open(const MediaSource& file);
 
     struct Frame {
         av::FramePtr frame;  // decoded, in the decoder's pixel format; owned by the caller
@@ -40,7 +41,7 @@ public:
     using Stats = av::DecodeStats;
     const Stats& stats() const { return pull_->stats(); }
 
-    const std::filesystem::path& file() const { return file_; }
+    const MediaSource& file() const { return file_; }
     int width() const;  // of the decoded frames, as stored
     int height() const;
     // How the frames are shown (the stream's display matrix): upright is turn().shown_size().
@@ -54,7 +55,7 @@ private:
     Result<void> seek(double seconds);
     double to_seconds(std::int64_t ts) const;
 
-    std::filesystem::path file_;
+    MediaSource file_;
     av::InputFormatPtr format_;
     av::CodecContextPtr decoder_;
     std::unique_ptr<av::PullDecoder> pull_;  // reads format_ into decoder_

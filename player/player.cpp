@@ -114,14 +114,14 @@ void Player::Impl::request_seek(double target, SeekMode mode) {
 Player::Player(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Player::~Player() = default;
 
-Result<std::unique_ptr<Player>> Player::open(const std::filesystem::path& file, const PlayOptions& options) {
+Result<std::unique_ptr<Player>> Player::open(const MediaSource& file, const PlayOptions& options) {
     auto impl = std::make_unique<Impl>();
     if (auto r = impl->open(file, options); !r) return std::unexpected(r.error());
     impl->begin_playback();
     return std::unique_ptr<Player>(new Player(std::move(impl)));
 }
 
-std::unique_ptr<Player> Player::open_async(const std::filesystem::path& file, const PlayOptions& options) {
+std::unique_ptr<Player> Player::open_async(const MediaSource& file, const PlayOptions& options) {
     auto impl = std::make_unique<Impl>();
     Impl* e = impl.get();
     e->opener = std::thread([e, file, options] {

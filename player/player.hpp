@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/media_source.hpp"
 #include "common/result.hpp"
 
 namespace wt::player {
@@ -78,11 +79,11 @@ class Player {
 public:
     // Opens the file (its streams and decoders) and starts the threads. Fails with a message naming
     // the file when it cannot be read or holds no decodable audio or video.
-    static Result<std::unique_ptr<Player>> open(const std::filesystem::path& file, const PlayOptions& options = {});
+    static Result<std::unique_ptr<Player>> open(const MediaSource& file, const PlayOptions& options = {});
     // The same without blocking the caller (a UI thread): the file is opened on a thread of the
     // player's; snapshot() says opening, then playing/paused, or failed with the message above.
     // Commands sent while opening are ignored.
-    static std::unique_ptr<Player> open_async(const std::filesystem::path& file, const PlayOptions& options = {});
+    static std::unique_ptr<Player> open_async(const MediaSource& file, const PlayOptions& options = {});
     ~Player();
 
     void play();

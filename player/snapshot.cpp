@@ -76,7 +76,7 @@ HiddenGlContext::~HiddenGlContext() {
     if (video_) owns_sdl_ ? SDL_Quit() : SDL_QuitSubSystem(SDL_INIT_VIDEO);
 }
 
-Result<SnapshotInfo> write_snapshot(const std::filesystem::path& video, double seconds,
+Result<SnapshotInfo> write_snapshot(const MediaSource& video, double seconds,
                                     const std::filesystem::path& png) {
     if (!std::isfinite(seconds) || seconds < 0)
         return fail(ErrorCode::invalid_input,

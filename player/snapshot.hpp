@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "common/media_source.hpp"
 #include "common/result.hpp"
 #include "player/colour.hpp"
 
@@ -27,7 +28,7 @@ struct SnapshotInfo {
 // the file for unreadable or video-less input, and naming DISPLAY when there is no usable X
 // display. Runs on the calling thread and must not be called where another GL context is current
 // (it makes its own current, then releases it).
-Result<SnapshotInfo> write_snapshot(const std::filesystem::path& video, double seconds,
+Result<SnapshotInfo> write_snapshot(const MediaSource& video, double seconds,
                                     const std::filesystem::path& png);
 
 // An OpenGL 3.3 core context in a hidden 16x16 SDL window, current on the creating thread for its

@@ -194,6 +194,17 @@ public:
 
     fs::path absolute(const std::string&) const override { return {}; }  // no file of it is here
 
+    // Streamed from the server with byte ranges, with this library's token.
+    MediaSource media_source(const catalog::Recording& recording) const override {
+        const ServerOptions& o = http_.options();
+        MediaSource m;
+        m.url = o.url + recording_path(recording.id) + "/media";
+        m.authorization = "Bearer " + o.token;
+        m.verify_tls = !o.insecure;
+        m.ca_file = o.ca_file;
+        return m;
+    }
+
     Result<catalog::FilesReport> check_files() override {
         return not_here("checking the library's files", "`walkthrough --library FOLDER doctor` on the server");
     }

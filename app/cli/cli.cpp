@@ -34,7 +34,7 @@ bool names_team_library(const std::string& text) {
     return !text.empty() && remote::check_server_name(text).has_value() && remote::find_server(text).has_value();
 }
 
-Result<std::unique_ptr<catalog::Library>> open_team_library(const std::string& text, const std::string& as) {
+Result<remote::SavedServer> find_connection(const std::string& text) {
     auto saved = remote::find_server(text);
     if (!saved) {
         return fail(ErrorCode::unauthorized,
@@ -42,6 +42,12 @@ Result<std::unique_ptr<catalog::Library>> open_team_library(const std::string& t
                                 "CODE` (the code from an invite link)",
                                 text, text));
     }
+    return *saved;
+}
+
+Result<std::unique_ptr<catalog::Library>> open_team_library(const std::string& text, const std::string& as) {
+    auto saved = find_connection(text);
+    if (!saved) return std::unexpected(saved.error());
     if (saved->insecure) {
         warn(fmt::format("TLS certificates are NOT checked for '{}' ({}): it was connected with --insecure, for "
                          "testing only; anyone on the network path could read your token and what you send",
@@ -56,6 +62,8 @@ Result<std::unique_ptr<catalog::Library>> open_team_library(const std::string& t
 }  // namespace
 
 bool CliContext::on_team_library() const { return names_team_library(library_text(*this)); }
+
+Result<remote::SavedServer> CliContext::team_connection() const { return find_connection(library_text(*this)); }
 
 Result<std::filesystem::path> CliContext::folder(const std::string& what) const {
     if (!on_team_library()) return library_root();

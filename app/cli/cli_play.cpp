@@ -86,7 +86,7 @@ struct PlayArgs {
     bool silent = false;
 };
 
-Result<void> snapshot_to_png(CliContext& ctx, const fs::path& file, double at, const std::string& out) {
+Result<void> snapshot_to_png(CliContext& ctx, const MediaSource& file, double at, const std::string& out) {
     auto info = player::write_snapshot(file, at, out);
     if (!info) return std::unexpected(info.error());
     nlohmann::json j{{"file", out},
@@ -131,11 +131,6 @@ struct Playing {
 // watching), its comment markers, chapters, where to resume and the reporter. The library is opened
 // here rather than through with_library because the connection goes on to the reporter's thread.
 Result<void> find_recording(CliContext& ctx, const std::string& target, bool snapshot, bool start_given, Playing& p) {
-    if (ctx.on_team_library()) {
-        return fail(ErrorCode::invalid_input,
-                    "playing a recording of a team library is not there yet; play it in the browser viewer "
-                    "(the server's address), or from the server's library folder");
-    }
     auto lib = ctx.open();
     if (!lib) return std::unexpected(lib.error());
     auto rec = (*lib)->get(target);
@@ -146,7 +141,7 @@ Result<void> find_recording(CliContext& ctx, const std::string& target, bool sna
                                                           target));
         return std::unexpected(rec.error());
     }
-    p.session.file = (*lib)->absolute(rec->media_path);
+    p.session.file = (*lib)->media_source(*rec);
     p.session.title = rec->title;
     p.recording_id = rec->id;
     if (snapshot) return {};
@@ -161,7 +156,7 @@ Result<void> find_recording(CliContext& ctx, const std::string& target, bool sna
 // Where playing stopped and, for a recording, how much of it the acting person has now watched.
 void emit_played(const CliContext& ctx, const Playing& p, const player::Snapshot& s,
                  const std::optional<catalog::View>& view) {
-    nlohmann::json j{{"file", p.session.file.string()},    {"position_ms", s.position_ms},
+    nlohmann::json j{{"file", p.session.file.name()},    {"position_ms", s.position_ms},
                      {"duration_ms", s.duration_ms},       {"frames_shown", s.frames_shown},
                      {"frames_dropped", s.frames_dropped}, {"frames_corrupt", s.frames_corrupt},
                      {"audio_device", s.audio_device}};
@@ -196,7 +191,7 @@ Result<void> run_play(CliContext& ctx, const PlayArgs& a) {
     std::error_code ec;
     if (fs::is_regular_file(a.target, ec)) {
         // A file anywhere: played as it is, nothing recorded in the library.
-        p.session.file = a.target;
+        p.session.file = fs::path(a.target);
         p.session.title = fs::path(a.target).filename().string();
     } else if (auto found = find_recording(ctx, a.target, snapshot->has_value(), start->has_value(), p); !found) {
         return found;

@@ -14,6 +14,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/core/finishing.hpp"
+#include "app/core/team_spool.hpp"
 #include "catalog/json_shapes.hpp"
 #include "recorder/recorder.hpp"
 
@@ -111,10 +112,17 @@ Result<catalog::Recording> file_recording(catalog::Library& lib, const recorder:
     return added;
 }
 
-void emit_recorded(const CliContext& ctx, const catalog::Recording& added, const recorder::FinishedRecording& done,
-                   std::int64_t finish_ms) {
-    const auto& s = done.stats;
-    nlohmann::json j = to_json(added);
+// A recording made and filed in a library, and how it went.
+struct Filed {
+    catalog::Recording added;
+    recorder::RecordStats stats;
+    std::vector<std::string> warnings;
+    std::int64_t finish_ms = 0;  // stop -> in the library
+};
+
+nlohmann::json recorded_json(const Filed& f) {
+    const auto& s = f.stats;
+    nlohmann::json j = to_json(f.added);
     j.update({{"frames_captured", s.frames_captured},
               {"frames_encoded", s.frames_encoded},
               {"frames_skipped_unchanged", s.frames_skipped_unchanged},
@@ -123,18 +131,24 @@ void emit_recorded(const CliContext& ctx, const catalog::Recording& added, const
               {"frames_duplicated", s.frames_duplicated},
               {"paused_ms", s.paused_ms},
               {"audio_drift_ms", s.audio_drift_ms},
-              {"finish_ms", finish_ms},
-              {"warnings", done.warnings}});
-    ctx.emit(
-        j, fmt::format("{}  recorded '{}' ({} · {}x{} · {} · {} frames, {} unchanged skipped, {} dropped)", added.id,
-                       one_line(added.title), format_moment(added.duration_ms), added.width, added.height,
-                       human_size(added.size_bytes), s.frames_captured, s.frames_skipped_unchanged, s.frames_dropped));
+              {"finish_ms", f.finish_ms},
+              {"warnings", f.warnings}});
+    return j;
 }
 
-// Records with the library open (its recovery done, the author known), then files the recording in it.
-Result<void> record_into(CliContext& ctx, catalog::Library& lib, const RecordCommandOptions& o,
-                         catalog::NewRecording details, recorder::RecordOptions options) {
-    options.incoming_dir = incoming_dir(ctx.library_root());
+std::string recorded_text(const Filed& f) {
+    const auto& a = f.added;
+    return fmt::format("{}  recorded '{}' ({} · {}x{} · {} · {} frames, {} unchanged skipped, {} dropped)", a.id,
+                       one_line(a.title), format_moment(a.duration_ms), a.width, a.height, human_size(a.size_bytes),
+                       f.stats.frames_captured, f.stats.frames_skipped_unchanged, f.stats.frames_dropped);
+}
+
+// Records with the library at `root` open (its recovery done, the author known), then files the
+// recording in it.
+Result<Filed> record_into(CliContext& ctx, catalog::Library& lib, const std::filesystem::path& root,
+                          const RecordCommandOptions& o, catalog::NewRecording details,
+                          recorder::RecordOptions options) {
+    options.incoming_dir = incoming_dir(root);
     options.details = details_at_start(details, lib.me().name);
     if (o.window) {
         auto id = recorder::parse_window_id(*o.window);
@@ -156,13 +170,45 @@ Result<void> record_into(CliContext& ctx, catalog::Library& lib, const RecordCom
     if (!added) return std::unexpected(added.error());
     const auto finish_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - finish_start).count();
-    emit_recorded(ctx, *added, *done, finish_ms);
-    return {};
+    return Filed{std::move(*added), done->stats, done->warnings, finish_ms};
+}
+
+// For a team library: recorded exactly as into a folder, into this computer's spool for it, then
+// handed to the outbox and sent in the background. Nothing waits on the network, and a crash, a
+// lost network or a server that is down only delays it.
+Result<void> record_for_team(CliContext& ctx, const RecordCommandOptions& o, const catalog::NewRecording& details,
+                             const recorder::RecordOptions& options) {
+    auto server = ctx.team_connection();
+    if (!server) return std::unexpected(server.error());
+    if (!ctx.as.empty()) {
+        return fail(ErrorCode::forbidden, fmt::format("on a team library you record as who signed in ({}); leave "
+                                                      "out --as",
+                                                      server->person));
+    }
+    Recovered recovered;
+    auto spool = open_spool(*server, recovered);
+    if (!spool) return std::unexpected(spool.error());
+    for (const auto& p : recovered.problems) warn(p);
+    auto filed = record_into(ctx, **spool, spool_root(server->name), o, details, options);
+    if (!filed) return std::unexpected(filed.error());
+    auto queued = queue_spooled(**spool, server->name);
+    nlohmann::json j = recorded_json(*filed);
+    std::string human = recorded_text(*filed);
+    if (!queued) {
+        // Still safe in the spool: the next command moves it on.
+        warn(fmt::format("the recording waits on this computer ({}): {}", spool_root(server->name).string(),
+                         queued.error().message));
+    } else {
+        for (const auto& q : *queued)
+            if (q.source.ends_with(" " + filed->added.id)) j["upload"] = remote::to_json(q);
+        human += fmt::format("\nIt is being sent to '{}' in the background; `walkthrough uploads` shows how far it got.",
+                             server->name);
+    }
+    ctx.emit(j, human);
+    return {};  // the command's end starts the sender (resume_uploads_in_background)
 }
 
 Result<void> run_record(CliContext& ctx, const RecordCommandOptions& o) {
-    // Recording to a team library (a local spool, then an upload) is not there yet.
-    if (auto folder = ctx.folder("`record`"); !folder) return std::unexpected(folder.error());
     auto details = o.entry.to_new_recording();
     if (!details) return std::unexpected(details.error());
     if (!details->title) details->title = "";  // no --title: a dated one, not the file's name
@@ -173,7 +219,13 @@ Result<void> run_record(CliContext& ctx, const RecordCommandOptions& o) {
     if (options.no_mic && (options.mic || options.audio_input)) {
         return fail(ErrorCode::invalid_input, "--no-mic cannot go with --mic or --audio-input");
     }
-    return with_library(ctx, [&](catalog::Library& lib) { return record_into(ctx, lib, o, *details, options); });
+    if (ctx.on_team_library()) return record_for_team(ctx, o, *details, options);
+    return with_library(ctx, [&](catalog::Library& lib) -> Result<void> {
+        auto filed = record_into(ctx, lib, ctx.library_root(), o, *details, options);
+        if (!filed) return std::unexpected(filed.error());
+        ctx.emit(recorded_json(*filed), recorded_text(*filed));
+        return {};
+    });
 }
 
 void add_record(CLI::App& app, Action& action) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "app/cli/commands.hpp"
+#include "app/core/team_spool.hpp"
 #include "remote/remote.hpp"
 
 namespace wt::app {
@@ -147,8 +148,10 @@ struct UploadsOptions {
 };
 
 // Lists the outbox; with --send, first sends what waits, oldest first, each from where it stopped.
+// Recordings made for a team library that are still in its spool (a crash before they were
+// handed on) are moved to the outbox first.
 Result<void> run_uploads(CliContext& ctx, const UploadsOptions& o) {
-    std::vector<std::string> problems;
+    std::vector<std::string> problems = drain_spools();
     auto all = remote::outbox(&problems);
     for (const auto& p : problems) warn(p);
     std::optional<Error> first_error;
@@ -189,7 +192,7 @@ void add_uploads(CLI::App& app, Action& action) {
 
 void resume_uploads_in_background(const std::optional<std::string>& command) {
     if (command && (*command == "uploads" || *command == "publish")) return;
-    if (!remote::outbox_waiting(std::chrono::seconds(30))) return;
+    if (!remote::outbox_waiting(std::chrono::seconds(30)) && !spools_waiting()) return;
     char self[4096];
     const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) return;

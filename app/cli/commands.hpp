@@ -13,6 +13,7 @@
 #include "app/core/finishing.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/json_shapes.hpp"
+#include "remote/remote.hpp"
 #include "common/text.hpp"  // printable, one_line, fit, human_size: every text printed goes through them
 
 namespace wt::app {
@@ -34,6 +35,8 @@ struct CliContext {
     std::filesystem::path library_root() const;
     // Whether --library / WALKTHROUGH_LIBRARY names a team library rather than a folder.
     bool on_team_library() const;
+    // The connection --library names, when it names a team library.
+    Result<remote::SavedServer> team_connection() const;
     // The folder, for a command that works on files of the library (`what` it does, for the message);
     // a team library is refused with what to do instead.
     Result<std::filesystem::path> folder(const std::string& what) const;

@@ -14,7 +14,7 @@
 namespace wt::app {
 
 struct PlaySession {
-    std::filesystem::path file;
+    MediaSource file;  // a file here, or a team server's stream
     std::string title;
     std::vector<TimelineMarker> markers;
     std::vector<TimelineChapter> chapters;  // in time order

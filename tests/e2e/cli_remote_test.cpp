@@ -2,11 +2,14 @@
 // connect with invites (`connect`), then every command runs with `--library team` and the server's
 // library (read through the local CLI on its folder) shows each change; and the refusals: a
 // member's admin actions (403), a revoked token (401: sign in again), a server that is down (a clear
-// error, nothing lost), bad codes and names.
+// error, nothing lost), bad codes and names. `play` streams from the server with the token, and what
+// was played is counted there.
 #include <sys/stat.h>
 
 #include <doctest/doctest.h>
 
+#include "player/frame_reader.hpp"
+#include "tests/capture_env.hpp"
 #include "tests/serve_support.hpp"
 
 using nlohmann::json;
@@ -17,8 +20,11 @@ namespace {
 // One person's computer: its own $XDG_CONFIG_HOME, where `connect` keeps servers.
 struct Client {
     TempDir config;
+    std::string display;  // for `play`: an X display, when set
     RunResult run(std::vector<std::string> args) const {
-        return walkthrough(args, {{"XDG_CONFIG_HOME", config.path.string()}});
+        std::map<std::string, std::string> env{{"XDG_CONFIG_HOME", config.path.string()}};
+        if (!display.empty()) env["DISPLAY"] = display;
+        return walkthrough(args, env);
     }
     json ok(std::vector<std::string> args) const {
         args.insert(args.begin(), "--json");
@@ -202,7 +208,6 @@ TEST_CASE("refusals: a member's admin action, a revoked token, a server that is 
         CHECK(s.exit_code == 2);
         CHECK(contains(s.err, "on the server"));
         CHECK(t.lib.ok({"settings"}).at("response_window_hours") == 24);
-        CHECK(t.ann.team_run({"record", "--duration", "1"}).exit_code == 2);
         CHECK(t.ann.team_run({"serve"}).exit_code == 2);
     }
     SUBCASE("a revoked token: exit 6 and how to sign in again") {
@@ -238,4 +243,78 @@ TEST_CASE("refusals: a member's admin action, a revoked token, a server that is 
         CHECK(contains(unknown.err, "walkthrough connect " + t.server->url));
         CHECK(dan.ok({"connections"}).empty());
     }
+}
+
+TEST_CASE("play on a team library streams the video with the token; what played is counted at the server") {
+    VirtualScreen screen("640x480x24");
+    Team t;
+    t.bob.display = screen.display;
+    const std::string media = t.server->url + "/api/v1/recordings/" + t.payroll + "/media";
+
+    // Half of it, from a moment: exact seek over HTTP, not enough to count as watched.
+    auto half = t.bob.team({"play", t.payroll, "--silent", "--exit-at-end", "--start", "0.5"});
+    CHECK(half.at("file") == media);  // the address, never the token
+    CHECK(half.at("watched") == false);
+    CHECK(half.at("coverage").get<double>() == doctest::Approx(0.5).epsilon(0.15));
+
+    // The whole of it at 2x: watched, at the server; the next play resumes (from the start, as it
+    // was finished).
+    auto whole = t.bob.team({"play", t.payroll, "--silent", "--exit-at-end", "--speed", "2"});
+    CHECK(whole.at("watched") == true);
+    CHECK(whole.at("frames_shown").get<int>() >= 8);
+    auto views = t.lib.ok({"show", t.payroll}).at("views");
+    REQUIRE(views.size() == 1);
+    CHECK(views[0].at("person") == "bob");
+    CHECK(views[0].at("watched") == true);
+    CHECK(views[0].at("how") == "coverage");
+    // The video came by byte ranges, as bob; the server's log never shows a token.
+    const std::string log = t.server->log();
+    CHECK(contains(log, "bob GET /api/v1/recordings/" + t.payroll + "/media 20"));
+    const std::string token = json::parse(read_file(t.bob.saved("team"))).at("token");
+    CHECK_FALSE(contains(log, token));
+
+    // The exact frame of a moment, from the stream.
+    const auto png = t.lib.dir / "frame.png";
+    auto shot = t.bob.team({"play", t.payroll, "--snapshot", "0.5", "--out", png.string()});
+    CHECK(shot.at("width") == 160);
+    CHECK(shot.at("seconds").get<double>() == doctest::Approx(0.5).epsilon(0.1));
+    CHECK(read_file(png).substr(1, 3) == "PNG");
+
+    SUBCASE("a revoked token: exit 6 and how to sign in again; nothing counted") {
+        REQUIRE(t.lib.run({"people", "revoke", "bob"}).exit_code == 0);
+        auto r = t.bob.team_run({"play", t.payroll, "--silent", "--exit-at-end"});
+        CHECK(r.exit_code == 6);
+        CHECK(contains(r.err, "sign in again"));
+    }
+    SUBCASE("a server that is down: exit 8, a clear error") {
+        REQUIRE(t.server->stop(std::chrono::milliseconds(5000)) == 0);
+        auto r = t.bob.team_run({"play", t.payroll, "--silent", "--exit-at-end"});
+        CHECK(r.exit_code == 8);
+        CHECK(contains(r.err, "cannot reach the team server"));
+    }
+}
+
+TEST_CASE("a stream the server refuses is an error that says what to do, and never shows the token") {
+    Team t;
+    const std::string token = json::parse(read_file(t.bob.saved("team"))).at("token");
+    wt::MediaSource source;
+    source.url = t.server->url + "/api/v1/recordings/" + t.payroll + "/media";
+    source.authorization = "Bearer " + token;
+    auto good = wt::player::FrameReader::open(source);
+    REQUIRE(good.has_value());
+    CHECK(good->width() == 160);
+    CHECK(good->read_at(0.5).has_value());
+
+    source.authorization = "Bearer not-a-token";
+    auto refused = wt::player::FrameReader::open(source);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == wt::ErrorCode::unauthorized);
+    CHECK(contains(refused.error().message, "sign in again"));
+
+    source.authorization = "Bearer " + token;
+    source.url = t.server->url + "/api/v1/recordings/zzzzzzzz/media";
+    auto missing = wt::player::FrameReader::open(source);
+    REQUIRE_FALSE(missing.has_value());
+    CHECK(missing.error().code == wt::ErrorCode::not_found);
+    CHECK_FALSE(contains(missing.error().message, token));
 }

@@ -2,7 +2,8 @@
 // (`uploads`), and that nothing is lost when things fail: the sending process killed with SIGKILL
 // mid-upload, the server stopped mid-upload and started again, the server down when publishing.
 // Each time the next `uploads --send` goes on from the bytes the server had kept (tus HEAD), which
-// the test reads from the server's own upload file.
+// the test reads from the server's own upload file. And `record --library team`: made on this
+// computer, then sent; a kill -9 while recording and a server that is down only delay it.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -14,6 +15,7 @@
 
 #include <thread>
 
+#include "tests/record_support.hpp"
 #include "tests/serve_support.hpp"
 
 extern char** environ;
@@ -296,4 +298,96 @@ TEST_CASE("publishing while the server is down: the recording waits in the outbo
     CHECK(done[0].at("state") == "published");
     CHECK(s.server_lib.ok({"show", done[0].at("recording_id")}).at("title") == "Month-end close");
     CHECK(s.server_lib.ok({"chapters", done[0].at("recording_id")}).size() == 2);
+}
+
+namespace {
+
+fs::path spool_of(const Laptop& laptop) { return laptop.home / "data" / "walkthrough-remote" / "spool" / "team"; }
+
+// The server's recordings once one has this title, waiting up to 30 s (the sender is in the background).
+json wait_for_title(const CliLibrary& server_lib, const std::string& title) {
+    for (int i = 0; i < 300; ++i) {
+        auto all = server_lib.ok({"list"});
+        for (const auto& r : all)
+            if (r.at("title") == title) return r;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL("the recording '" << title << "' never reached the server");
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("record on a team library: made here, then sent in the background with what was typed") {
+    Setup s;
+    auto r = s.laptop.ok({"--library", "team", "record", "--duration", "2", "--title", "Quarterly close", "--kind",
+                          "training", "--tag", "finance", "--description", "From the laptop", "--video-input",
+                          k_moving, "--audio-input", k_tone});
+    CHECK(r.at("title") == "Quarterly close");
+    CHECK(r.at("frames_dropped") == 0);
+    REQUIRE(r.contains("upload"));
+    CHECK(r.at("upload").at("server") == "team");
+    // Nothing stays in the spool: the outbox has it.
+    CHECK(s.laptop.ok({"uploads"}).size() == 1);
+
+    const json there = wait_for_title(s.server_lib, "Quarterly close");
+    CHECK(there.at("kind") == "training");
+    CHECK(there.at("author") == "bob");
+    CHECK(there.at("tags") == json::array({"finance"}));
+    CHECK(s.server_lib.ok({"show", there.at("id")}).at("description") == "From the laptop");
+    CHECK(there.at("duration_ms").get<std::int64_t>() >= 1800);
+    CHECK(s.laptop.ok({"uploads"}).at(0).at("state") == "published");
+    CHECK(with_extension(spool_of(s.laptop) / "media", ".mp4").empty());
+}
+
+TEST_CASE("record on a team library killed with SIGKILL: the next command recovers it and sends it") {
+    Setup s;
+    Background rec(s.laptop,
+                   {"--library", "team", "record", "--title", "Cut short", "--tag", "ops", "--video-input",
+                    k_moving, "--audio-input", k_tone},
+                   s.laptop.home / "record.log");
+    for (int i = 0; i < 200 && with_extension(spool_of(s.laptop) / "incoming", ".mkv").empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(with_extension(spool_of(s.laptop) / "incoming", ".mkv").size() == 1);
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    rec.kill9();
+    CHECK(s.laptop.ok({"uploads"}).size() == 1);  // recovered from the spool into the outbox
+    CHECK(with_extension(spool_of(s.laptop) / "incoming", ".mkv").empty());
+    // Any command starts the sender.
+    s.laptop.ok({"connections"});
+    const json there = wait_for_title(s.server_lib, "Cut short");
+    CHECK(there.at("tags") == json::array({"ops"}));
+    CHECK(there.at("author") == "bob");
+    CHECK(there.at("duration_ms").get<std::int64_t>() >= 2000);  // 4 s recorded, at most 2 s lost
+    CHECK(s.server_lib.ok({"list"}).size() == 1);                  // once
+}
+
+TEST_CASE("record on a team library with the server down: the recording is safe and sent later") {
+    Setup s;
+    const int port = port_of(s.server->url);
+    REQUIRE(s.server->stop(std::chrono::milliseconds(5000)) == 0);
+    auto r = s.laptop.ok({"--library", "team", "record", "--duration", "2", "--title", "Offline demo",
+                          "--video-input", k_moving, "--audio-input", k_tone});
+    CHECK(r.at("title") == "Offline demo");
+    CHECK(r.at("upload").at("state") == "waiting");
+    // The background sender tries and fails: it waits, with why.
+    json entry;
+    for (int i = 0; i < 100; ++i) {
+        entry = s.laptop.ok({"uploads"}).at(0);
+        if (entry.at("last_error").is_string()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(entry.at("state") == "waiting");
+    REQUIRE(entry.at("last_error").is_string());
+    CHECK(contains(entry.at("last_error").get<std::string>(), "cannot reach"));
+
+    s.server = std::make_unique<Served>(s.server_lib, std::vector<std::string>{},
+                                        "127.0.0.1:" + std::to_string(port));
+    auto done = s.laptop.ok({"uploads", "--send"});
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].at("state") == "published");
+    auto there = s.server_lib.ok({"show", done[0].at("recording_id")});
+    CHECK(there.at("title") == "Offline demo");
+    CHECK(there.at("duration_ms").get<std::int64_t>() >= 1800);
 }

@@ -226,7 +226,7 @@ void open_player(Env& env, const std::string& id, std::optional<std::int64_t> at
         po.start_seconds = static_cast<double>(*at_ms) / 1000.0;
     else if (mine)
         po.start_seconds = catalog::resume_position_ms(*mine, rec->duration_ms) / 1000.0;
-    auto engine = player::Player::open(lib->absolute(rec->media_path), po);
+    auto engine = player::Player::open(lib->media_source(*rec), po);
     if (!engine) return fail_with(engine.error());
     env.post(results::PlayerOpened{id, std::move(*rec), std::shared_ptr<player::Player>(std::move(*engine)), mine,
                                    comments ? std::move(*comments) : std::vector<catalog::Comment>{},
