@@ -2,6 +2,9 @@
 // API and the silent audio device (decoded and paced in real time, not heard), so that it runs on CI. Run it through
 // bench/player, which makes the media, runs the ffmpeg peers and prints the table.
 //
+//   FILE may be a team server's media URL (http(s)://…/api/v1/recordings/ID/media), sent with
+//   "Authorization: $WT_BENCH_AUTHORIZATION" (an environment variable, so no token shows in `ps`).
+//
 //   player_bench ttff FILE [--runs 5] [--start S]   open -> first poll() with a new frame, fresh Player each run
 //   player_bench seek FILE [--count 50] [--seed 1]  paused; exact seeks (then keyframe seeks) to random targets
 //   player_bench play FILE [--start S] [--seconds N | --whole] [--speed X] [--gl]
@@ -107,7 +110,7 @@ bool settle(Player& p, double limit_s) {
 
 struct Options {
     std::string mode;
-    fs::path file;
+    MediaSource file;
     int runs = 5;
     int count = 50;
     unsigned seed = 1;
@@ -346,7 +349,12 @@ int main(int argc, char** argv) {
     if (argc < 3) die("arguments", usage);
     Options o;
     o.mode = argv[1];
-    o.file = argv[2];
+    if (const std::string target = argv[2]; target.starts_with("http://") || target.starts_with("https://")) {
+        o.file.url = target;
+        if (const char* auth = std::getenv("WT_BENCH_AUTHORIZATION")) o.file.authorization = auth;
+    } else {
+        o.file = fs::path(target);
+    }
     for (int i = 3; i < argc; ++i) {
         const std::string a = argv[i];
         auto value = [&]() -> double {

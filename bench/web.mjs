@@ -61,6 +61,7 @@ try {
   // One full watch; what the server sent for it is counted from its log by bench/web (Chrome's own
   // counters do not cover media loads reliably).
   await page.goto(`${url}/r/${longId}`);
+  await page.waitForSelector('#video');  // the page builds the player once the recording's details came
   const played = await page.evaluate(() => new Promise((resolve) => {
     const v = document.querySelector('#video');
     v.playbackRate = 16;

@@ -9,7 +9,9 @@
 
 namespace wt::catalog {
 
-Result<std::string> random_secret(std::size_t bytes) {
+namespace {
+
+Result<std::string> random_base64url(std::size_t bytes) {
     std::vector<unsigned char> raw(bytes);
     if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
         return fail(ErrorCode::internal, "the system's random number generator failed; try again");
@@ -28,6 +30,17 @@ Result<std::string> random_secret(std::size_t bytes) {
     }
     if (bits > 0) out += k_alphabet[(acc << (6 - bits)) & 63];
     return out;
+}
+
+}  // namespace
+
+Result<std::string> random_secret(std::size_t bytes) {
+    // A secret is typed or pasted after a command (`connect URL CODE`), where one starting with '-'
+    // would be read as an option: one in 64 would. Such a draw is thrown away and made again.
+    for (;;) {
+        auto s = random_base64url(bytes);
+        if (!s || bytes == 0 || s->front() != '-') return s;
+    }
 }
 
 std::string secret_hash(std::string_view secret) {

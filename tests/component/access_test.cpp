@@ -43,6 +43,12 @@ TEST_CASE("secrets: 256 random bits as base64url, stored as SHA-256 hex, compare
     CHECK(catalog::same_hash(catalog::secret_hash(*a), catalog::secret_hash(*a)));
     CHECK_FALSE(catalog::same_hash(catalog::secret_hash(*a), catalog::secret_hash(*b)));
     CHECK_FALSE(catalog::same_hash("", ""));
+    // None starts with '-', which a command line would take for an option (1 in 64 would).
+    for (int i = 0; i < 2000; ++i) {
+        auto s = catalog::random_secret(32);
+        REQUIRE(s.has_value());
+        REQUIRE(s->front() != '-');
+    }
 }
 
 TEST_CASE("the first person is the admin; invites add members; the last admin stays one") {

@@ -352,25 +352,42 @@ TEST_CASE("record on a team library killed with SIGKILL: the next command recove
     REQUIRE(with_extension(spool_of(s.laptop) / "incoming", ".mkv").size() == 1);
     std::this_thread::sleep_for(std::chrono::seconds(4));
     rec.kill9();
-    // The server is down at first: the recording is recovered and waits in the outbox.
-    const int port = port_of(s.server->url);
-    REQUIRE(s.server->stop(std::chrono::milliseconds(5000)) == 0);
-    auto waiting = s.laptop.run({"--json", "uploads", "--send"});
-    INFO(waiting.err);
-    CHECK(waiting.exit_code == 8);
-    auto listed = s.laptop.ok({"uploads"});
-    REQUIRE(listed.size() == 1);
-    CHECK(listed[0].at("title") == "Cut short");
-    CHECK(listed[0].at("state") == "waiting");
+    CHECK(s.laptop.ok({"uploads"}).size() == 1);  // recovered from the spool into the outbox
     CHECK(with_extension(spool_of(s.laptop) / "incoming", ".mkv").empty());
-
-    // The server back, any command sends it.
-    s.server = std::make_unique<Served>(s.server_lib, std::vector<std::string>{},
-                                        "127.0.0.1:" + std::to_string(port));
+    // Any command starts the sender.
     s.laptop.ok({"connections"});
     const json there = wait_for_title(s.server_lib, "Cut short");
     CHECK(there.at("tags") == json::array({"ops"}));
     CHECK(there.at("author") == "bob");
     CHECK(there.at("duration_ms").get<std::int64_t>() >= 2000);  // 4 s recorded, at most 2 s lost
     CHECK(s.server_lib.ok({"list"}).size() == 1);                  // once
+}
+
+TEST_CASE("record on a team library with the server down: the recording is safe and sent later") {
+    Setup s;
+    const int port = port_of(s.server->url);
+    REQUIRE(s.server->stop(std::chrono::milliseconds(5000)) == 0);
+    auto r = s.laptop.ok({"--library", "team", "record", "--duration", "2", "--title", "Offline demo",
+                          "--video-input", k_moving, "--audio-input", k_tone});
+    CHECK(r.at("title") == "Offline demo");
+    CHECK(r.at("upload").at("state") == "waiting");
+    // The background sender tries and fails: it waits, with why.
+    json entry;
+    for (int i = 0; i < 100; ++i) {
+        entry = s.laptop.ok({"uploads"}).at(0);
+        if (entry.at("last_error").is_string()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(entry.at("state") == "waiting");
+    REQUIRE(entry.at("last_error").is_string());
+    CHECK(contains(entry.at("last_error").get<std::string>(), "cannot reach"));
+
+    s.server = std::make_unique<Served>(s.server_lib, std::vector<std::string>{},
+                                        "127.0.0.1:" + std::to_string(port));
+    auto done = s.laptop.ok({"uploads", "--send"});
+    REQUIRE(done.size() == 1);
+    CHECK(done[0].at("state") == "published");
+    auto there = s.server_lib.ok({"show", done[0].at("recording_id")});
+    CHECK(there.at("title") == "Offline demo");
+    CHECK(there.at("duration_ms").get<std::int64_t>() >= 1800);
 }
