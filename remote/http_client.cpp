@@ -38,11 +38,17 @@ struct Exchange {
     HttpResponse response;
     const HttpRequest* request = nullptr;
     bool too_large = false;
+    bool stream_ended = false;  // the request's `stream` said stop
     int read_errno = 0;
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
     auto* ex = static_cast<Exchange*>(user);
+    if (ex->request->stream && ex->response.status >= 200 && ex->response.status < 300) {
+        if (ex->request->stream(std::string_view(data, size * n))) return size * n;
+        ex->stream_ended = true;
+        return 0;
+    }
     if (ex->response.body.size() + size * n > k_max_answer) {
         ex->too_large = true;
         return 0;
@@ -54,7 +60,15 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
 size_t on_header(char* data, size_t size, size_t n, void* user) {
     auto* ex = static_cast<Exchange*>(user);
     std::string_view line(data, size * n);
-    if (line.starts_with("HTTP/")) ex->response.headers.clear();  // a new answer (after 100 Continue)
+    if (line.starts_with("HTTP/")) {  // a new answer (after 100 Continue)
+        ex->response.headers.clear();
+        // Its status, so a streamed body knows whether it is the answer or an error's text.
+        const auto space = line.find(' ');
+        long status = 0;
+        if (space != std::string_view::npos)
+            std::from_chars(line.data() + space + 1, line.data() + line.size(), status);
+        ex->response.status = status;
+    }
     const auto colon = line.find(':');
     if (colon == std::string_view::npos) return size * n;
     std::string name(line.substr(0, colon));
@@ -215,6 +229,14 @@ Result<HttpResponse> HttpClient::send_once(const HttpRequest& request, bool& may
                                                            1, std::chrono::duration_cast<std::chrono::seconds>(
                                                                   options_.timeout)
                                                                   .count())));
+    } else if (request.stream) {
+        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                         static_cast<long>(std::max<long long>(
+                             1, std::chrono::duration_cast<std::chrono::seconds>(options_.timeout).count())));
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &ex);
     } else {
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
     }
@@ -231,7 +253,8 @@ Result<HttpResponse> HttpClient::send_once(const HttpRequest& request, bool& may
     if (ex.read_errno != 0) {
         return fail(ErrorCode::io, fmt::format("could not read the file being sent: {}", std::strerror(ex.read_errno)));
     }
-    if (rc == CURLE_ABORTED_BY_CALLBACK) return fail(ErrorCode::conflict, "the transfer was cancelled");
+    if (rc == CURLE_ABORTED_BY_CALLBACK || ex.stream_ended)
+        return fail(ErrorCode::conflict, "the transfer was cancelled");
     may_retry = nothing_sent(rc) || (idempotent(request.method) && !upload);
     const bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
                      rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM;

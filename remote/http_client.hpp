@@ -38,6 +38,11 @@ struct HttpRequest {
     std::function<bool(std::int64_t sent, std::int64_t total)> progress;
     bool no_body_expected = false;      // HEAD
     std::int64_t max_bytes_per_second = 0;  // an upload's pace; 0: as fast as it goes
+    // A response read as it arrives (an event stream): a 2xx answer's body goes here piece by piece
+    // instead of into `body`; false ends the exchange. Such a request has no total timeout: it is cut
+    // when nothing at all (not even a heartbeat) arrives for the options' `timeout`. `progress`, when
+    // set, is asked at least once a second, so the caller can end a quiet stream too.
+    std::function<bool(std::string_view piece)> stream;
 };
 
 // A request without a body, or with `json` as its body.

@@ -12,6 +12,20 @@
 
 namespace wt::test {
 
+// Ticks and drains `c` (as the app's loop does) until `done`, for at most `timeout_ms`; no intent is
+// applied meanwhile.
+template <class F>
+bool tick_until(ui::Controller& c, F done, int timeout_ms = 5000) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < until) {
+        c.tick();
+        c.drain();
+        if (done()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+}
+
 struct AppOnLibrary {
     TempDir config;
     std::unique_ptr<ui::Controller> c;
@@ -39,14 +53,7 @@ struct AppOnLibrary {
     // Ticks and drains (as the loop does) until `done`, for at most `timeout_ms`.
     template <class F>
     bool tick_until(F done, int timeout_ms = 5000) {
-        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-        while (std::chrono::steady_clock::now() < until) {
-            c->tick();
-            c->drain();
-            if (done()) return true;
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        return false;
+        return test::tick_until(*c, done, timeout_ms);
     }
 };
 

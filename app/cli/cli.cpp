@@ -2,6 +2,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/core/acting_person.hpp"
+#include "app/core/library_location.hpp"
 #include "remote/remote.hpp"
 
 #include <unistd.h>
@@ -25,24 +26,6 @@ std::string library_text(const CliContext& ctx) {
     if (!ctx.library.empty()) return ctx.library;
     const char* env = std::getenv("WALKTHROUGH_LIBRARY");
     return env ? env : "";
-}
-
-// A connection's name or a server's URL names a team library; anything else is a folder. A folder
-// that happens to have a connection's name is given as ./NAME.
-bool names_team_library(const std::string& text) {
-    if (remote::looks_like_url(text)) return true;
-    return !text.empty() && remote::check_server_name(text).has_value() && remote::find_server(text).has_value();
-}
-
-Result<remote::SavedServer> find_connection(const std::string& text) {
-    auto saved = remote::find_server(text);
-    if (!saved) {
-        return fail(ErrorCode::unauthorized,
-                    fmt::format("this computer is not connected to {}; sign in first with `walkthrough connect {} "
-                                "CODE` (the code from an invite link)",
-                                text, text));
-    }
-    return *saved;
 }
 
 Result<std::unique_ptr<catalog::Library>> open_team_library(const std::string& text, const std::string& as) {

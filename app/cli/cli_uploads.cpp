@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "app/cli/commands.hpp"
+#include "app/core/publishing.hpp"
 #include "app/core/team_spool.hpp"
 #include "remote/remote.hpp"
 
@@ -83,27 +84,13 @@ Result<void> run_publish(CliContext& ctx, const PublishOptions& o) {
         return std::unexpected(folder.error());
     }
     return with_library(ctx, [&](catalog::Library& lib) -> Result<void> {
-        auto rec = lib.get(o.id);
-        if (!rec) return std::unexpected(rec.error());
-        auto chapters = lib.chapters(rec->id);
-        if (!chapters) return std::unexpected(chapters.error());
-        const auto file = lib.absolute(rec->media_path);
-        if (file.empty()) {
-            return fail(ErrorCode::not_found,
-                        fmt::format("{} has no video file in the library; `walkthrough doctor` says more", rec->id));
-        }
-        catalog::NewRecording details;
-        details.title = rec->title;
-        details.description = rec->description;
-        details.kind = rec->kind;
-        details.tags = rec->tags;
-        auto queued = remote::enqueue(saved->name, file, details, *chapters,
-                                      ctx.library_root().string() + " " + rec->id);
+        auto queued = queue_for_team(lib, ctx.library_root().string(), o.id, saved->name);
         if (!queued) return std::unexpected(queued.error());
+        const std::string title = queued->details.title.value_or("");
         if (o.later) {
             ctx.emit(remote::to_json(*queued),
                      fmt::format("{}  '{}' waits in the outbox for {}; `walkthrough uploads --send` sends it",
-                                 queued->id, one_line(rec->title), saved->name));
+                                 queued->id, one_line(title), saved->name));
             return {};
         }
         auto sent = remote::send(queued->id, send_options(ctx, o.rate));
@@ -120,11 +107,11 @@ Result<void> run_publish(CliContext& ctx, const PublishOptions& o) {
                 ctx.emit(remote::to_json(w),
                          fmt::format("{}  '{}' waits in the outbox: {}\nIt is sent by `walkthrough uploads --send` "
                                      "(from where it stopped).",
-                                     w.id, one_line(rec->title), one_line(sent.error().message)));
+                                     w.id, one_line(title), one_line(sent.error().message)));
             }
             return {};
         }
-        ctx.emit(remote::to_json(*sent), fmt::format("{}  published '{}' to {} as {}", sent->id, one_line(rec->title),
+        ctx.emit(remote::to_json(*sent), fmt::format("{}  published '{}' to {} as {}", sent->id, one_line(title),
                                                      saved->name, sent->recording_id));
         return {};
     });

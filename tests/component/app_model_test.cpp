@@ -2,7 +2,9 @@
 // through the worker threads (intents in, state out). The pure view logic: app_view_logic_test.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <condition_variable>
 #include <future>
@@ -13,6 +15,7 @@
 #include "app/desktop/model/controller.hpp"
 #include "app/desktop/model/view_logic.hpp"
 #include "tests/app_fixture.hpp"
+#include "tests/support.hpp"
 
 using namespace wt;
 using namespace wt::ui;
@@ -393,4 +396,90 @@ TEST_CASE("recording from the Record form: countdown, pause, stop into the libra
     CHECK(contains(app.s().banners.back().text, "discarded"));
     // Nothing is left behind in incoming/ either.
     CHECK(recorder::interrupted_recordings(fx.dir / "incoming").empty());
+}
+
+// ---------------------------------------------------------------- team libraries, from results
+
+TEST_CASE("a team server's state: offline since the first failure, online again reads again; others ignored") {
+    Team fx;
+    TempDir config;  // no connections here: the follower says so, and nothing else is reached
+    ::setenv("XDG_CONFIG_HOME", (config / "config").c_str(), 1);
+    ::setenv("XDG_DATA_HOME", (config / "data").c_str(), 1);  // no outbox of this computer's is sent
+    App app(fx, "bob");
+    const auto& s = app.s();
+    auto tell = [&](JobResult r) {
+        app.c->worker().tell(std::move(r));
+        app.c->drain();
+    };
+    CHECK(s.connection.team.empty());
+    CHECK(connection_line(s.connection, s.opened, fx.now).tone == ConnectionLine::Tone::none);
+
+    // The library that opened is a team server's (as the worker says for `--library team`).
+    tell(results::LibraryOpened{fx.dir.path, "team", s.settings, "bob", s.people});
+    CHECK(s.connection.team == "team");
+    // Its event follower finds no such connection on this computer, and says how to connect.
+    REQUIRE(app.tick_until([&] { return !s.connection.problem.empty(); }));
+    CHECK(contains(s.connection.problem, "walkthrough connect team"));
+    CHECK_FALSE(s.connection.offline_since);
+
+    // A job could not reach it: offline since now; a later failure keeps the first moment.
+    const EpochMs first = fx.now;
+    tell(results::Failed{Error{ErrorCode::unreachable, "cannot reach the team server"}, {}});
+    REQUIRE(s.connection.offline_since);
+    CHECK(*s.connection.offline_since == first);
+    fx.now += 60'000;
+    tell(results::ServerReachable{"team", false, false, Error{ErrorCode::unreachable, "still down"}});
+    CHECK(*s.connection.offline_since == first);
+    CHECK(s.connection.problem == "still down");
+    const auto line = connection_line(s.connection, s.opened, fx.now);
+    CHECK(line.tone == ConnectionLine::Tone::offline);
+    CHECK(line.brief == "offline since " + format_local_time(first).substr(11));
+    CHECK(line.text == line.brief + " — recordings wait and are sent when the server is back");
+
+    // Another connection's news (a library left since) changes nothing.
+    tell(results::ServerReachable{"elsewhere", true, true, {}});
+    CHECK(s.connection.offline_since);
+
+    // Back: online and live, and what is shown is read again (a new generation of the library).
+    REQUIRE(app.c->settle(20000));
+    const auto generation = s.library.generation;
+    tell(results::ServerReachable{"team", true, true, {}});
+    CHECK_FALSE(s.connection.offline_since);
+    CHECK(s.connection.live);
+    CHECK(s.library.generation > generation);
+    CHECK(connection_line(s.connection, s.opened, fx.now).text == "online — changes arrive as they happen");
+    REQUIRE(app.c->settle(20000));
+
+    // A comment added elsewhere on the recording in the player: its comments are read again, unasked.
+    // (The fixture's recordings have no video: the player shows why, with the comments beside it.)
+    app.act(intent::Play{"rec0000001", std::nullopt, true});
+    REQUIRE(s.player.id == "rec0000001");
+    const auto before = s.player.comments;
+    auto other = fx.open_as("ana");
+    REQUIRE(other->comment({"rec0000001", "Added elsewhere", std::nullopt, std::nullopt}));
+    const auto all = other->comments("rec0000001");
+    REQUIRE(all);
+    REQUIRE(app.c->settle(20000));
+    CHECK(s.player.comments.size() == before.size());  // not until it is told
+    tell(results::ServerChanged{"team", "comment.added", "rec0000001", "c1", "ana"});
+    REQUIRE(app.c->settle(20000));
+    REQUIRE(s.player.comments.size() == all->size());
+    CHECK(std::any_of(s.player.comments.begin(), s.player.comments.end(),
+                      [](const catalog::Comment& c) { return c.body == "Added elsewhere"; }));
+    // News of another recording does not read this one's again.
+    REQUIRE(other->comment({"rec0000001", "Unannounced", std::nullopt, std::nullopt}));
+    tell(results::ServerChanged{"team", "comment.added", "rec0000002", "c2", "ana"});
+    REQUIRE(app.c->settle(20000));
+    CHECK(s.player.comments.size() == all->size());
+    // A sign-in the server no longer takes: said, and not shown as offline.
+    tell(results::ServerReachable{"team", false, false, Error{ErrorCode::unauthorized, "sign in again"}});
+    CHECK_FALSE(s.connection.offline_since);
+    CHECK(s.connection.problem == "sign in again");
+    CHECK(connection_line(s.connection, s.opened, fx.now).brief == "not signed in");
+
+    // Switching to a folder forgets the connection's state.
+    app.act(intent::ChangeLibrary{fx.dir.path.string()});
+    CHECK(s.connection == ConnectionData{});
+    ::unsetenv("XDG_CONFIG_HOME");
+    ::unsetenv("XDG_DATA_HOME");
 }

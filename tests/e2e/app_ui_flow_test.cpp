@@ -11,42 +11,10 @@
 #include <cstdlib>
 #include <thread>
 
-#include "tests/capture_env.hpp"
-#include "tests/support.hpp"
+#include "tests/desktop_driver.hpp"
 
 using namespace wt::test;
 namespace fs = std::filesystem;
-
-namespace {
-
-struct Desktop {
-    const VirtualScreen& screen;
-    std::string window;
-    int step = 0;
-
-    RunResult x(std::vector<std::string> argv) const { return run(argv, {{"DISPLAY", screen.display}}); }
-
-    void snapshot(const std::string& what) {
-        const char* dir = std::getenv("WT_UI_SNAPSHOTS");
-        if (!dir || !*dir) return;
-        x({"import", "-window", "root", (fs::path(dir) / (std::to_string(++step) + "-" + what + ".png")).string()});
-    }
-    void click(int x_, int y_, const std::string& what) {
-        x({"xdotool", "mousemove", "--sync", std::to_string(x_), std::to_string(y_)});
-        std::this_thread::sleep_for(std::chrono::milliseconds(150));  // hover is drawn before the press
-        REQUIRE(x({"xdotool", "click", "1"}).exit_code == 0);
-        std::this_thread::sleep_for(std::chrono::milliseconds(400));
-        snapshot(what);
-    }
-    void type(const std::string& text) {
-        REQUIRE(x({"xdotool", "type", "--delay", "40", text}).exit_code == 0);
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    }
-};
-
-void sleep_s(double s) { std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(s * 1000))); }
-
-}  // namespace
 
 TEST_CASE("real input: record from the Record view, stop on the bar, find it in the library, play it, comment") {
     VirtualScreen screen("1280x800x24");
@@ -62,18 +30,9 @@ TEST_CASE("real input: record from the Record view, stop on the bar, find it in 
                {"WALKTHROUGH_LIBRARY", ""},
                {"WALKTHROUGH_USER", ""}},
               home / "app.log");
-    Desktop d{screen, {}};
-    // The window appears; give it the keyboard (no window manager here to do it).
-    for (int i = 0; i < 100 && d.window.empty(); ++i) {
-        auto r = d.x({"xdotool", "search", "--onlyvisible", "--name", "^walkthrough$"});
-        if (r.exit_code == 0 && !r.out.empty())
-            d.window = r.out.substr(0, r.out.find('\n'));
-        else
-            sleep_s(0.1);
-    }
+    Desktop d(screen);
     INFO(read_file(home / "app.log"));
-    REQUIRE_FALSE(d.window.empty());
-    d.x({"xdotool", "windowfocus", "--sync", d.window});
+    REQUIRE(d.find_window());
     sleep_s(1.0);
     d.snapshot("start");
 

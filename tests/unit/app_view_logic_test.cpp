@@ -10,6 +10,7 @@
 #include "app/desktop/model/controller.hpp"
 #include "app/desktop/model/view_logic.hpp"
 #include "app/desktop/model/worker.hpp"
+#include "common/text.hpp"
 #include "tests/fixture.hpp"
 
 using namespace wt;
@@ -288,4 +289,55 @@ TEST_CASE("the worker: bounded queue, latest-wins keys, answers through the mail
     CHECK(ran == std::vector<int>{2, 3});
     CHECK(wakes.load() >= 1);
     CHECK(w.take().empty());
+}
+
+TEST_CASE("team libraries: which one the app is on, its server's state, each upload's state") {
+    LibraryChoice here{"/home/ana/walkthrough", false, {}, {}, {}};
+    LibraryChoice team{"team", true, "https://wt.example.org", "ana", "admin"};
+    CHECK(library_label(here) == "This computer");
+    CHECK(library_detail(here) == "/home/ana/walkthrough");
+    CHECK(library_label(team) == "Team: team");
+    CHECK(library_detail(team) == "https://wt.example.org · as ana (admin)");
+
+    AppState s;
+    s.root = "/home/ana/walkthrough";
+    CHECK(is_current_library(s, here));
+    CHECK_FALSE(is_current_library(s, team));
+    s.root = "team";
+    s.connection.team = "team";
+    CHECK(is_current_library(s, team));
+    CHECK_FALSE(is_current_library(s, here));
+
+    const EpochMs now = k_start;
+    ConnectionData c;
+    CHECK(connection_line(c, true, now) == ConnectionLine{ConnectionLine::Tone::none, "On this computer", "on this computer"});
+    c.team = "team";
+    CHECK(connection_line(c, false, now).tone == ConnectionLine::Tone::connecting);
+    c.live = true;
+    CHECK(connection_line(c, true, now).brief == "online");
+    c.live = false;
+    c.offline_since = now - 5 * 60'000;
+    const std::string hhmm = format_local_time(*c.offline_since).substr(11);
+    CHECK(connection_line(c, true, now).text ==
+          "offline since " + hhmm + " — recordings wait and are sent when the server is back");
+    // Since another day: with the date.
+    c.offline_since = now - 3 * k_day;
+    CHECK(connection_line(c, true, now).brief == "offline since " + format_local_time(*c.offline_since));
+
+    UploadRow u;
+    u.state = "sending";
+    u.size_bytes = 100'000'000;
+    u.sent_bytes = 42'000'000;
+    CHECK(upload_text(u, now) == "uploading 42 %");
+    u.bytes_per_second = 1'200'000;
+    CHECK(upload_text(u, now) == "uploading 42 % · " + human_size(1'200'000) + "/s");
+    u.state = "waiting";
+    u.retry_at = now + 30'000;
+    CHECK(upload_text(u, now) == "waiting for the server — retrying in 30 s");
+    CHECK(upload_text(u, now + 29'500) == "waiting for the server — retrying in 1 s");
+    CHECK(upload_text(u, now + 31'000) == "waiting for the server — retrying now");
+    u.retry_at = 0;
+    CHECK(upload_text(u, now) == "waiting to be sent");
+    u.state = "published";
+    CHECK(upload_text(u, now) == "published");
 }

@@ -32,6 +32,7 @@ Result<AppSettings> load_settings(const fs::path& file) {
                                 "replaces it",
                                 file.string()));
     s.library = j.value("library", s.library);
+    s.folder = j.value("folder", s.folder);
     s.person = j.value("person", s.person);
     s.quality = j.value("quality", s.quality);
     s.mic = j.value("mic", s.mic);
@@ -43,8 +44,9 @@ Result<AppSettings> load_settings(const fs::path& file) {
 Result<void> save_settings(const fs::path& file, const AppSettings& s) {
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
-    const nlohmann::json j{{"library", s.library}, {"person", s.person}, {"quality", s.quality},
-                           {"mic", s.mic},         {"no_mic", s.no_mic}, {"denoise", s.denoise}};
+    const nlohmann::json j{{"library", s.library}, {"folder", s.folder}, {"person", s.person},
+                           {"quality", s.quality}, {"mic", s.mic},       {"no_mic", s.no_mic},
+                           {"denoise", s.denoise}};
     fs::path part = file;
     part += ".part";
     {

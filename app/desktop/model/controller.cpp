@@ -15,10 +15,13 @@ namespace wt::ui {
 Controller::Controller(Options options) : options_(std::move(options)) {
     worker_ = std::make_unique<Worker>(options_.wake);
     long_worker_ = std::make_unique<Worker>(options_.wake, k_long_queue);
+    live_outlet_ = std::make_shared<LiveOutlet>(worker_.get());
 }
 
 Controller::~Controller() {
     // The player's threads and the recorder are stopped here at the latest; shutdown() is the polite way.
+    live_outlet_->close();
+    live_.reset();
     state_.player.engine.reset();
     long_worker_.reset();
     worker_.reset();
@@ -26,7 +29,12 @@ Controller::~Controller() {
 
 EpochMs Controller::now() const { return options_.clock ? options_.clock() : now_ms(); }
 
-void Controller::start() { open_library(options_.library, options_.person, true); }
+void Controller::start() {
+    open_library(options_.library, options_.person, true);
+    // Recordings for a team library that waited (the app or the computer stopped, the server was
+    // away) go on from where they were.
+    send_uploads();
+}
 
 void Controller::open_library(const std::filesystem::path& library, const std::string& person, bool read_settings) {
     jobs::OpenRequest r;
@@ -36,6 +44,7 @@ void Controller::open_library(const std::filesystem::path& library, const std::s
         r.settings_file = options_.settings_file;
         r.read_settings = true;
     }
+    r.settings = state_.settings;
     r.clock = options_.clock;
     r.generation = ++state_.library.generation;
     r.first_page = options_.first_page;
@@ -136,11 +145,13 @@ void Controller::load_for_screen(Screen screen) {
     case Screen::team: post([](Worker::Env& env) { jobs::load_training(env); }, "training"); break;
     case Screen::inbox: post([](Worker::Env& env) { jobs::load_inbox(env); }, "inbox"); break;
     case Screen::settings:
-        drafts_.library = state_.root.string();
+        list_libraries();
+        drafts_.library = state_.connection.team.empty() ? state_.root.string() : this_computer_folder().string();
         drafts_.response_window_hours = state_.response_window_hours;
         list_microphones();  // the default microphone is chosen from them
         break;
     case Screen::record:
+        post([](Worker::Env& env) { jobs::list_uploads(env); }, "uploads");
         list_microphones();
         if (drafts_.record.area == RecordForm::Area::window) list_windows();
         break;
@@ -213,7 +224,12 @@ void Controller::apply_result(JobResult&& result) {
     std::visit([this](auto&& r) { on(std::move(r)); }, std::move(result));
 }
 
-void Controller::on(results::Failed&& r) { banner(Level::error, r.error.message, std::move(r.hint)); }
+void Controller::on(results::Failed&& r) {
+    // On a team library, a server that cannot be reached is a state (shown in the sidebar, tried
+    // again by itself), and the banner says what was not done.
+    if (r.error.code == ErrorCode::unreachable && !state_.connection.team.empty()) server_unreachable(r.error);
+    banner(Level::error, r.error.message, std::move(r.hint));
+}
 
 void Controller::on(results::Notice&& r) { banner(r.level, std::move(r.text), std::move(r.hint)); }
 
@@ -249,6 +265,7 @@ Controller::Tick Controller::tick() {
     }
     poll_meter(t);
     poll_recorder(t);
+    poll_uploads(t);
     return t;
 }
 

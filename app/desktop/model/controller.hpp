@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "app/desktop/model/intents.hpp"
+#include "app/desktop/model/live_events.hpp"
 #include "app/desktop/model/model.hpp"
 #include "app/desktop/model/results.hpp"
 #include "app/desktop/model/worker.hpp"
@@ -98,6 +99,7 @@ private:
     void on(const intent::SaveSettings&);
     void on(const intent::Import&);
     void on(const intent::LoadThumbnail&);
+    void on(const intent::PublishToTeam&);  // controller_team.cpp
     void on(const intent::DismissBanner&);
     void on(const intent::ReportError&);
     // controller_player.cpp
@@ -152,6 +154,12 @@ private:
     void on(results::ChapterSaved&&);
     void on(results::ChapterRemoved&&);
     void on(results::ViewUpdated&&);
+    // controller_team.cpp
+    void on(results::LibrariesListed&&);
+    void on(results::ServerReachable&&);
+    void on(results::ServerChanged&&);
+    void on(results::UploadsListed&&);
+    void on(results::UploadProgress&&);
     // controller_capture.cpp
     void on(results::MicrophonesListed&&);
     void on(results::WindowsListed&&);
@@ -199,6 +207,14 @@ private:
     // False when its queue is full (nothing queued).
     bool post_long(Worker::Job job, bool with_library, const std::string& key = {});
     void busy_banner();  // an action not taken because a queue is full
+    // Team libraries (controller_team.cpp).
+    // Follows the events of the team library `team` (a connection's name); empty: a folder, none.
+    void follow_team(const std::string& team);
+    void server_unreachable(const Error& why);  // offline since now (if it was not already)
+    void list_libraries();
+    std::filesystem::path this_computer_folder() const;
+    void send_uploads();  // what waits in the outbox, on the long-work worker
+    void poll_uploads(Tick& t);  // sends again once a failed upload's wait is over
 
     static constexpr std::size_t k_long_queue = 64;  // jobs waiting on the long-work worker
 
@@ -208,9 +224,14 @@ private:
     std::unordered_set<std::string> thumbs_asked_;
     std::vector<catalog::Interval> played_;  // not yet sent to the catalog
     std::int64_t last_report_us_ = 0;
+    std::optional<EpochMs> next_upload_try_;  // when a recording that failed to send is tried again
     bool was_playing_ = false;
     std::unique_ptr<Worker> worker_;       // quick catalog work; after the state: stops first
     std::unique_ptr<Worker> long_worker_;  // long work (its own connection); last: stops before worker_
+    // The team server's events: told into worker_'s mailbox through the outlet, closed before
+    // worker_ goes; the follower is dropped (joined) on a worker, never on the UI thread.
+    std::shared_ptr<LiveOutlet> live_outlet_;
+    std::shared_ptr<LiveEvents> live_;
 };
 
 }  // namespace wt::ui

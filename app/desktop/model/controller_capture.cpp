@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "app/core/finishing.hpp"
+#include "app/core/team_spool.hpp"
 #include "app/desktop/model/controller.hpp"
 #include "app/desktop/model/jobs.hpp"
 #include "app/desktop/model/view_logic.hpp"
@@ -33,7 +34,9 @@ catalog::NewRecording typed_details(const RecordForm& f) {
 Result<recorder::RecordOptions> Controller::record_options() const {
     const RecordForm& f = drafts_.record;
     recorder::RecordOptions o;
-    o.incoming_dir = app::incoming_dir(state_.root);
+    // For a team library the recording is made into this computer's spool for it (jobs_team.cpp).
+    o.incoming_dir = app::incoming_dir(state_.connection.team.empty() ? state_.root
+                                                                      : app::spool_root(state_.connection.team));
     o.display = f.display;
     if (f.area == RecordForm::Area::region) {
         auto region = checked_region(f.region);
@@ -298,6 +301,14 @@ void Controller::on(results::RecordingFiled&& f) {
     if (!f.added) {
         banner(Level::error, "The recording could not be added to the library: " + f.added.error().message,
                fmt::format("It is kept at {} and recovered at the next start.", f.file.string()));
+        return;
+    }
+    if (!f.team.empty()) {
+        // Its entry is the spool's, not the team library's: it appears there once it is published.
+        banner(Level::info,
+               fmt::format("'{}' is recorded on this computer and is being sent to the team library '{}'.",
+                           f.added->title, f.team),
+               "Record shows how far it got; if the server is away, it is sent when it is back.");
         return;
     }
     state_.record.last_id = f.added->id;

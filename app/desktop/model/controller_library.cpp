@@ -113,6 +113,7 @@ void Controller::on(const intent::ChangeLibrary& c) {
     if (c.folder.empty()) return banner(Level::warning, "Type the library folder first.");
     close_player();
     state_.settings.library = c.folder;
+    state_.connection = ConnectionData{};  // told again once the new one answers
     state_.opened = false;  // until the new one answers: long work finishing now is not for it
     on(intent::SaveSettings{state_.settings});
     // The generation carries on, so pages of the old library still on their way are dropped.
@@ -163,6 +164,10 @@ void Controller::on(const intent::ReportError& e) { banner(Level::error, e.text,
 // ---- results
 
 void Controller::on(results::LibraryOpened&& r) {
+    follow_team(r.team);
+    if (r.team.empty()) r.settings.folder = r.root.string();  // this computer's folder, to switch back to
+    state_.connection.offline_since.reset();
+    state_.connection.problem.clear();
     state_.root = std::move(r.root);
     state_.opened = true;
     state_.open_error.clear();
@@ -175,16 +180,26 @@ void Controller::on(results::LibraryOpened&& r) {
     drafts_.no_mic = r.settings.no_mic;
     drafts_.denoise = r.settings.denoise;
     fill_record_defaults(r.settings, drafts_.record);
+    list_libraries();
 }
 
 void Controller::on(results::LibraryNotOpened&& r) {
+    follow_team(r.team);
     state_.root = r.root;
     state_.settings = std::move(r.settings);
     state_.opened = false;
     state_.open_error = r.error.message;
     drafts_.library = r.root.string();
-    banner(Level::error, fmt::format("The library at {} cannot be opened: {}", r.root.string(), r.error.message),
-           "Choose another library folder in Settings, or check that this one is yours and not full.");
+    list_libraries();
+    if (r.team.empty()) {
+        banner(Level::error, fmt::format("The library at {} cannot be opened: {}", r.root.string(), r.error.message),
+               "Choose another library folder in Settings, or check that this one is yours and not full.");
+    } else if (r.error.code == ErrorCode::unreachable) {
+        server_unreachable(r.error);  // opened again by itself once the server answers
+    } else {
+        banner(Level::error, fmt::format("The team library '{}' cannot be opened: {}", r.team, r.error.message),
+               "Switch to this computer's library in Settings → Libraries.");
+    }
 }
 
 void Controller::on(results::LibraryPage&& r) {

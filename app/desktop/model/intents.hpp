@@ -84,6 +84,10 @@ struct ChangeLibrary {
 struct SaveSettings {
     AppSettings settings;
 };
+struct PublishToTeam {  // a recording of this computer's library, to a team server's
+    std::string id;
+    std::string connection;
+};
 struct Import {
     std::string path;
     std::string title;
@@ -118,7 +122,7 @@ using Intent =
                  intent::SaveDetails, intent::Delete, intent::Export, intent::Assign, intent::Play, intent::ClosePlayer,
                  intent::AddComment, intent::Resolve, intent::AddChapter, intent::RemoveChapter, intent::MarkWatched,
                  intent::SwitchPerson, intent::AddPerson, intent::SetResponseWindow, intent::ChangeLibrary,
-                 intent::SaveSettings, intent::Import, intent::CheckSources, intent::StartRecording,
+                 intent::SaveSettings, intent::PublishToTeam, intent::Import, intent::CheckSources, intent::StartRecording,
                  intent::ListMicrophones, intent::ListWindows, intent::PickRegion, intent::EndPick,
                  intent::PauseRecording, intent::ResumeRecording, intent::StopRecording, intent::DiscardRecording,
                  intent::DismissBanner, intent::ReportError, intent::LoadThumbnail>;

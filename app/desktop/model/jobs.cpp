@@ -7,6 +7,7 @@
 
 #include "app/core/acting_person.hpp"
 #include "app/core/finishing.hpp"
+#include "app/core/library_location.hpp"
 #include "app/desktop/model/app_settings.hpp"
 #include "app/desktop/model/thumbnails.hpp"
 #include "app/desktop/model/view_logic.hpp"
@@ -28,17 +29,6 @@ std::unordered_map<std::string, catalog::Assignment> my_assignment_map(catalog::
         for (auto& a : *mine) out.emplace(a.recording_id, std::move(a));
     }
     return out;
-}
-
-void post_my_assignments(Env& env) {
-    if (!env.library()) return;
-    env.post(results::MyAssignments{my_assignment_map(*env.library())});
-}
-
-// A recording's comments as they are now, to the player showing it and to its card's counts.
-void post_comments(Env& env, const std::string& recording_id) {
-    auto all = env.library()->comments(recording_id);
-    env.post(results::CommentsChanged{recording_id, all ? std::move(*all) : std::vector<catalog::Comment>{}});
 }
 
 // The newest `limit` recordings, with the acting person's watched marks and assignments.
@@ -79,8 +69,38 @@ Result<LibraryData> library_page(catalog::Library& lib, int limit) {
 
 }  // namespace
 
+void post_my_assignments(Env& env) {
+    if (!env.library()) return;
+    env.post(results::MyAssignments{my_assignment_map(*env.library())});
+}
+
+void comments(Env& env, const std::string& recording_id) {
+    if (!env.library()) return;
+    auto all = env.library()->comments(recording_id);
+    // A list that could not be read leaves the one shown as it is (the server may be away).
+    if (!all) return post_error(env, all.error());
+    env.post(results::CommentsChanged{recording_id, std::move(*all)});
+}
+
+void list_libraries(Env& env, const fs::path& folder) {
+    results::LibrariesListed out;
+    LibraryChoice here;
+    here.location = folder.string();
+    out.choices.push_back(std::move(here));
+    for (auto& saved : remote::saved_servers(&out.problems)) {
+        LibraryChoice c;
+        c.location = saved.name;
+        c.team = true;
+        c.url = saved.url;
+        c.person = saved.person;
+        c.access = saved.access;
+        out.choices.push_back(std::move(c));
+    }
+    env.post(std::move(out));
+}
+
 void open(Env& env, const OpenRequest& r) {
-    AppSettings settings;
+    AppSettings settings = r.settings;
     if (r.read_settings && !r.settings_file.empty()) {
         auto s = load_settings(r.settings_file);
         if (s)
@@ -94,10 +114,12 @@ void open(Env& env, const OpenRequest& r) {
     catalog::OpenOptions oo = app::acting_person_options(!r.person.empty() ? r.person : settings.person);
     oo.clock = r.clock;
     auto lib = env.open(root, oo);
-    if (!lib) return env.post(results::LibraryNotOpened{root, settings, lib.error()});
+    const std::string team = team_name(root.string());
+    if (!lib) return env.post(results::LibraryNotOpened{root, team, settings, lib.error()});
     catalog::Library& l = **lib;
-    // Interrupted recordings (a crash, a power cut) become playable entries before anything is shown.
-    if (!recorder::interrupted_recordings(app::incoming_dir(root)).empty()) {
+    // Interrupted recordings (a crash, a power cut) become playable entries before anything is shown;
+    // a team library's are in its spool, sent on by the outbox (upload jobs).
+    if (team.empty() && !recorder::interrupted_recordings(app::incoming_dir(root)).empty()) {
         env.progress("Recovering interrupted recordings…", -1);
         auto recovered = app::recover_interrupted(l, root);
         env.done_progress();
@@ -110,7 +132,8 @@ void open(Env& env, const OpenRequest& r) {
         for (const auto& p : recovered.problems) env.post(results::Notice{Level::warning, p, {}});
     }
     auto people = l.people();
-    env.post(results::LibraryOpened{root, settings, l.me().name, people ? *people : std::vector<catalog::Person>{}});
+    env.post(
+        results::LibraryOpened{root, team, settings, l.me().name, people ? *people : std::vector<catalog::Person>{}});
     load_library(env, r.generation, r.first_page);
     load_inbox(env);
 }
@@ -238,7 +261,7 @@ void comment(Env& env, const catalog::NewComment& nc) {
     if (!lib) return;
     auto added = lib->comment(nc);
     if (!added) return post_error(env, added.error());
-    post_comments(env, added->recording_id);
+    comments(env, added->recording_id);
     env.post(results::CommentSaved{});
     load_inbox(env);
 }
@@ -248,7 +271,7 @@ void resolve(Env& env, const std::string& comment_id) {
     if (!lib) return;
     auto done = lib->resolve(comment_id);
     if (!done) return post_error(env, done.error());
-    post_comments(env, done->recording_id);
+    comments(env, done->recording_id);
     load_inbox(env);
 }
 
@@ -348,9 +371,12 @@ void stop_recording(Env& env, const std::shared_ptr<recorder::Recorder>& rec, co
                                                     waited.count()),
                                         -1);
                        }};
-    auto added = app::finish_recording(*env.library(), *done->claim, d, wait);
+    // For a team library: into this computer's spool for it, then the outbox, which sends it.
+    auto added = env.team().empty() ? app::finish_recording(*env.library(), *done->claim, d, wait)
+                                    : file_for_team(env, *done, d, wait);
     env.done_progress();
-    env.post(results::RecordingFiled{std::move(added), done->warnings, done->file, env.root()});
+    env.post(results::RecordingFiled{std::move(added), done->warnings, done->file, env.root(), env.team()});
+    if (!env.team().empty()) send_uploads(env);
 }
 
 void thumbnail(Env& env, const std::string& id, const std::string& library_relative, int width) {

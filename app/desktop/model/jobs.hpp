@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/core/finishing.hpp"
 #include "app/desktop/model/model.hpp"
 #include "app/desktop/model/worker.hpp"
 
@@ -23,6 +24,7 @@ struct OpenRequest {
     std::string person;                   // empty: from the settings, else WALKTHROUGH_USER, else the default
     std::filesystem::path settings_file;  // read when read_settings
     bool read_settings = false;
+    AppSettings settings;  // the app's settings now, when they are not read from the file
     std::function<EpochMs()> clock;
     std::uint64_t generation = 0;
     int first_page = 60;
@@ -41,8 +43,14 @@ void assign(Env&, const std::string& id, const std::string& person, const std::o
 void open_player(Env&, const std::string& id, std::optional<std::int64_t> at_ms, bool paused,
                  player::AudioOutput audio);
 void comment(Env&, const catalog::NewComment& c);
+// A recording's comments as they are now (someone else's arrived: the server's events).
+void comments(Env&, const std::string& recording_id);
+void post_my_assignments(Env&);
+// The libraries to switch to: this computer's `folder`, then every saved team connection.
+void list_libraries(Env&, const std::filesystem::path& folder);
 void resolve(Env&, const std::string& comment_id);
 // Chapters (jobs_chapters.cpp): the recording's chapters as they are afterwards go to the player and details.
+void chapters(Env&, const std::string& id);
 void set_chapter(Env&, const std::string& id, std::int64_t at_ms, const std::string& title);
 void remove_chapter(Env&, const std::string& id, std::int64_t at_ms);
 void mark_watched(Env&, const std::string& id);
@@ -56,6 +64,16 @@ void start_recording(Env&, const recorder::RecordOptions& options);
 void stop_recording(Env&, const std::shared_ptr<recorder::Recorder>& rec, const catalog::NewRecording& details,
                     bool discard);
 void thumbnail(Env&, const std::string& id, const std::string& library_relative, int width);
+
+// Recordings for a team library (jobs_team.cpp). The outbox as it is now; then sending what waits
+// in it (and what a crash left in the spools), one after another, with their progress.
+void list_uploads(Env&);
+// "Publish to team…": a recording of the open folder library (at `root`) to the outbox, then sent.
+void publish(Env&, const std::string& id, const std::string& connection, const std::string& root);
+void send_uploads(Env&);
+// A finished recording for the team library open on `env`: into its spool, then the outbox.
+Result<catalog::Recording> file_for_team(Env&, recorder::FinishedRecording& done, const catalog::NewRecording& details,
+                                         const app::BusyWait& wait);
 
 // What the Record view offers to choose from (jobs_capture.cpp); no library needed.
 void list_microphones(Env&);

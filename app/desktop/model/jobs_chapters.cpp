@@ -4,23 +4,20 @@
 
 namespace wt::ui::jobs {
 
-namespace {
-
 // Read again rather than patched in place: another process (the CLI) may have changed them too.
-void post_chapters(Env& env, const std::string& recording_id) {
+void chapters(Env& env, const std::string& recording_id) {
+    if (!env.library()) return;
     auto all = env.library()->chapters(recording_id);
     if (!all) return env.post(results::Failed{all.error(), {}});
     env.post(results::ChaptersChanged{recording_id, std::move(*all)});
 }
-
-}  // namespace
 
 void set_chapter(Env& env, const std::string& id, std::int64_t at_ms, const std::string& title) {
     catalog::Library* lib = env.library();
     if (!lib) return;
     auto added = lib->set_chapter(id, at_ms, title);
     if (!added) return env.post(results::Failed{added.error(), {}});
-    post_chapters(env, added->recording_id);
+    chapters(env, added->recording_id);
     env.post(results::ChapterSaved{});
 }
 
@@ -29,7 +26,7 @@ void remove_chapter(Env& env, const std::string& id, std::int64_t at_ms) {
     if (!lib) return;
     auto gone = lib->remove_chapter(id, at_ms);
     if (!gone) return env.post(results::Failed{gone.error(), {}});
-    post_chapters(env, gone->recording_id);
+    chapters(env, gone->recording_id);
     env.post(results::ChapterRemoved{*gone});
 }
 

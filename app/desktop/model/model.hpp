@@ -140,13 +140,46 @@ struct RecordData {
 
 // Desktop preferences kept outside the library (desktop.json in the config folder).
 struct AppSettings {
-    std::string library;  // empty: the default library
+    std::string library;  // a folder, or a team server's connection name; empty: the default library
+    std::string folder;   // this computer's library folder last used; empty: the default one
     std::string person;   // empty: the library's default person
     std::string quality = "compact";
     std::string mic;  // empty: the default microphone
     bool no_mic = false;
     bool denoise = false;
     bool operator==(const AppSettings&) const = default;
+};
+
+// A library the app can switch to: this computer's folder, or a team server it is connected to
+// (`walkthrough connect`).
+struct LibraryChoice {
+    std::string location;  // what opens it: the folder, or the connection's name
+    bool team = false;
+    std::string url;     // the server's, for a team library
+    std::string person;  // who signed in there, and their access then
+    std::string access;
+};
+
+// The connection to the team server whose library is open (nothing when it is a folder).
+struct ConnectionData {
+    std::string team;  // the connection's name; empty: the library is a folder on this computer
+    bool live = false;  // the server's event stream is open: changes arrive as they happen
+    std::optional<EpochMs> offline_since;  // the server could not be reached since then
+    std::string problem;                   // the last failure, as the client said it
+    bool operator==(const ConnectionData&) const = default;
+};
+
+// A recording on its way to a team server (remote::Outgoing), as the Record view lists it.
+struct UploadRow {
+    std::string id;  // the outbox's
+    std::string title;
+    std::string server;
+    std::string state;  // "waiting", "sending", "published", "refused"
+    std::int64_t size_bytes = 0;
+    std::int64_t sent_bytes = 0;
+    double bytes_per_second = 0;  // while sending; 0 when unknown
+    std::string last_error;
+    EpochMs retry_at = 0;  // when it is tried again, while waiting for the server
 };
 
 enum class Level { info, warning, error };
@@ -181,6 +214,9 @@ struct AppState {
     std::vector<catalog::Person> people;
     int response_window_hours = 24;
     AppSettings settings;
+    std::vector<LibraryChoice> libraries;  // this computer's folder first, then the team servers
+    ConnectionData connection;
+    std::vector<UploadRow> uploads;  // the outbox, oldest first
     LibraryQuery query;
     LibraryData library;
     SearchData search;

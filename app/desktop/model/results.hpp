@@ -37,12 +37,14 @@ struct Progress {  // long work: the bar; nullopt hides it
 
 struct LibraryOpened {
     std::filesystem::path root;
+    std::string team;  // the connection's name when it is a team server's library
     AppSettings settings;
     std::string me;
     std::vector<catalog::Person> people;
 };
 struct LibraryNotOpened {
     std::filesystem::path root;
+    std::string team;  // the connection's name when it is a team server's library
     AppSettings settings;
     Error error;
 };
@@ -98,6 +100,35 @@ struct Imported {
 struct PersonAdded {
     std::string name;
     std::vector<catalog::Person> people;
+};
+
+// ---- team libraries
+
+struct LibrariesListed {  // this computer's folder, then the servers it is connected to
+    std::vector<LibraryChoice> choices;
+    std::vector<std::string> problems;  // saved connections that could not be read
+};
+// Whether the team server of `connection` answers: from the event stream's follower (live or
+// broken) and from any job whose call could not reach it.
+struct ServerReachable {
+    std::string connection;
+    bool reachable = false;
+    bool live = false;  // the event stream is open
+    Error why;          // when not reachable (or it refused the credential: unauthorized)
+};
+// A change at the team server (its event stream): what it names, for the controller to refresh.
+struct ServerChanged {
+    std::string connection;
+    std::string kind;  // "comment.added", "recording.changed", …, "resync"
+    std::string recording_id;
+    std::string comment_id;
+    std::string person;
+};
+struct UploadsListed {  // the outbox as it is now
+    std::vector<UploadRow> uploads;
+};
+struct UploadProgress {  // one recording being sent
+    UploadRow upload;
 };
 
 // ---- the player
@@ -166,6 +197,7 @@ struct RecordingFiled {
     std::vector<std::string> warnings;
     std::filesystem::path file;  // in incoming/, kept when it could not be added
     std::filesystem::path root;  // the library it went into
+    std::string team;            // for a team library: it went to the outbox, `added` is the spool's entry
 };
 
 struct ThumbnailLoaded {
@@ -184,6 +216,7 @@ using JobResult =
                  results::MicrophonesListed, results::WindowsListed, results::ScreenGrabbed, results::SourcesChecked,
                  results::RecordingStarted, results::RecordingNotStarted, results::RecordingNotFinished,
                  results::RecordingDiscarded, results::RecordingUnfiled, results::RecordingFiled,
-                 results::ThumbnailLoaded>;
+                 results::ThumbnailLoaded, results::LibrariesListed, results::ServerReachable,
+                 results::ServerChanged, results::UploadsListed, results::UploadProgress>;
 
 }  // namespace wt::ui

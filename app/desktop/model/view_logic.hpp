@@ -185,4 +185,24 @@ std::optional<PixelRect> recorded_area(const recorder::RecordOptions& options,
 PixelRect recording_bar_place(const PixelRect& screen, int bar_w, int bar_h, const std::optional<PixelRect>& recorded,
                               int gap);
 
+// ---- team libraries (view_logic_team.cpp)
+
+// "This computer" / "Team: NAME", and under it the folder, or the server with who signed in.
+std::string library_label(const LibraryChoice& c);
+std::string library_detail(const LibraryChoice& c);
+// Whether `c` is the library open (or opening) now.
+bool is_current_library(const AppState& s, const LibraryChoice& c);
+// Which library the app is on and whether its server answers: "online — changes arrive as they
+// happen", "offline since 10:42 — recordings wait and are sent when the server is back".
+struct ConnectionLine {
+    enum class Tone { none, online, connecting, offline } tone = Tone::none;
+    std::string text;
+    std::string brief;  // for the sidebar: "online", "offline since 10:42", "connecting…"
+    bool operator==(const ConnectionLine&) const = default;
+};
+ConnectionLine connection_line(const ConnectionData& c, bool opened, EpochMs now);
+// A recording on its way: "uploading 42 % · 1.2 MB/s", "waiting for the server — retrying in 30 s",
+// "published".
+std::string upload_text(const UploadRow& u, EpochMs now);
+
 }  // namespace wt::ui

@@ -6,17 +6,38 @@
 #include <chrono>
 #include <exception>
 
+#include "app/core/library_location.hpp"
 #include "common/clock.hpp"
 
 namespace wt::ui {
 
+Result<std::unique_ptr<catalog::Library>> open_team(const std::string& connection) {
+    auto saved = app::find_connection(connection);
+    if (!saved) return std::unexpected(saved.error());
+    remote::ServerOptions o = remote::server_options(*saved);
+    // The worker waits for these, not the window; still, a slow server should not hold up the next
+    // click for long: short timeouts, one quick retry.
+    o.connect_timeout = std::chrono::seconds(3);
+    o.timeout = std::chrono::seconds(15);
+    o.attempts = 2;
+    return remote::open_remote(o);
+}
+
+std::string team_name(const std::string& location) {
+    if (!app::names_team_library(location)) return {};
+    auto saved = remote::find_server(location);
+    return saved ? saved->name : location;
+}
+
 Result<catalog::Library*> Worker::Env::open(const std::filesystem::path& root, const catalog::OpenOptions& options) {
-    library_.reset();
+    close();
     root_.clear();
-    auto lib = catalog::open_library(root, options);
+    const std::string team = team_name(root.string());
+    auto lib = !team.empty() ? open_team(root.string()) : catalog::open_library(root, options);
     if (!lib) return std::unexpected(lib.error());
     library_ = std::move(*lib);
     root_ = root;
+    team_ = team;
     return library_.get();
 }
 

@@ -25,6 +25,12 @@
 
 namespace wt::ui {
 
+// A team library (`connection`: a saved connection's name or a server's URL) with the app's timeouts.
+Result<std::unique_ptr<catalog::Library>> open_team(const std::string& connection);
+// The connection's name when `location` names a team library (by name or URL; the URL itself when
+// this computer is not connected to it); empty for a folder.
+std::string team_name(const std::string& location);
+
 class Worker {
 public:
     // What a job may use. Worker thread only.
@@ -32,10 +38,18 @@ public:
     public:
         catalog::Library* library() const { return library_.get(); }
         const std::filesystem::path& root() const { return root_; }  // of the open library
-        // Replaces the connection (another library folder or acting person). On failure the old one is
-        // closed too: nothing half-open stays around.
+        // The connection's name when the open library is a team server's; empty for a folder.
+        // (`root` is then what named it: the name, or the server's URL.)
+        const std::string& team() const { return team_; }
+        // Replaces the connection (another library or acting person). `root` is a folder, or a
+        // connection's name or server's URL (app/core/library_location.hpp): a team library, acting
+        // as whoever signed in (the acting person is the credential's, so `options` names none
+        // there). On failure the old one is closed too: nothing half-open stays around.
         Result<catalog::Library*> open(const std::filesystem::path& root, const catalog::OpenOptions& options);
-        void close() { library_.reset(); }
+        void close() {
+            library_.reset();
+            team_.clear();
+        }
         void post(JobResult result);
         // Long work: shown as a progress bar; posted at most ~10 times a second. fraction < 0: unknown.
         void progress(const std::string& what, double fraction);
@@ -47,6 +61,7 @@ public:
         Worker& worker_;
         std::unique_ptr<catalog::Library> library_;
         std::filesystem::path root_;
+        std::string team_;
         std::int64_t last_progress_us_ = 0;
     };
     using Job = std::function<void(Env&)>;
@@ -61,6 +76,8 @@ public:
     // same key that has not started yet is replaced, so only the latest of a burst runs (search as you
     // type, a thumbnail asked for twice).
     bool post(Job job, const std::string& key = {});
+    // A result from elsewhere than a job (the team server's events) into the same mailbox.
+    void tell(JobResult result) { deliver(std::move(result)); }
     // What finished jobs posted, oldest first; empties the mailbox. UI thread.
     std::vector<JobResult> take();
     // Waits until the mailbox holds something or `timeout_ms` passed; true if it holds something.

@@ -63,6 +63,15 @@ void need_text(const AppState& s, const Drafts& d, std::pair<std::uint64_t, std:
             f.need(a.recording_title);
             f.need(a.assignee);
         }
+    for (const auto& l : s.libraries) {
+        f.need(l.location);
+        f.need(l.person);
+    }
+    f.need(s.connection.problem);
+    for (const auto& u : s.uploads) {
+        f.need(u.title);
+        f.need(u.last_error);
+    }
     for (const auto& b : s.banners) {
         f.need(b.text);
         f.need(b.hint);

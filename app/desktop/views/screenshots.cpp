@@ -74,6 +74,8 @@ public:
             std::fprintf(stderr, "walkthrough: %s\n", s.open_error.c_str());
             return 1;
         }
+        // On a team library, its server's state as it is once the event stream answers.
+        wait_for([&] { return s.connection.team.empty() || s.connection.live || s.connection.offline_since; }, 5000);
         shot("library");
         if (const std::string id = most_commented(); !id.empty()) recording_scenes(id);
         record_scenes();

@@ -1,5 +1,6 @@
 // Details of one recording: edit title/description/kind/tags, its chapters (a click plays from
 // there), assign with a due date, who watched how much, export, delete with confirmation.
+#include <algorithm>
 #include <utility>
 
 #include <fmt/format.h>
@@ -182,6 +183,28 @@ void draw_watchers(ViewContext& ctx) {
     }
 }
 
+// A recording of this computer's library to a team server this computer is connected to: with its
+// title, kind, tags, description and chapters, through the outbox (Record shows how far it got).
+void publish_to_team(ViewContext& ctx, const catalog::Recording& r) {
+    const AppState& s = ctx.s;
+    if (!s.connection.team.empty()) return;  // a team library's recording is there already
+    const bool any = std::any_of(s.libraries.begin(), s.libraries.end(), [](const LibraryChoice& c) { return c.team; });
+    if (!any) return;
+    if (ImGui::Button("Publish to team…")) ImGui::OpenPopup("publish");
+    ImGui::SameLine();
+    ImGui::TextDisabled("a copy goes to a team library, with its chapters; this one stays");
+    if (!ImGui::BeginPopup("publish")) return;
+    ImGui::TextDisabled("Send '%s' to", r.title.c_str());
+    for (const auto& c : s.libraries) {
+        if (!c.team) continue;
+        ImGui::PushID(c.location.c_str());
+        if (ImGui::Selectable(fmt::format("{}  ({})", library_label(c), c.url).c_str()))
+            ctx.emit(intent::PublishToTeam{r.id, c.location});
+        ImGui::PopID();
+    }
+    ImGui::EndPopup();
+}
+
 void draw_export_delete(ViewContext& ctx, const catalog::Recording& r) {
     Drafts& d = ctx.d;
     const float em = ctx.em();
@@ -193,6 +216,7 @@ void draw_export_delete(ViewContext& ctx, const catalog::Recording& r) {
     ImGui::TextDisabled("the video and a .json with its comments and views; nothing is overwritten");
     if (!ctx.s.details.exported_to.empty())
         ImGui::TextDisabled("Last exported to %s", ctx.s.details.exported_to.c_str());
+    publish_to_team(ctx, r);
     ImGui::Spacing();
     if (!d.confirm_delete) {
         ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(120, 45, 45, 255));

@@ -194,13 +194,36 @@ void region_picker(ViewContext& ctx) {
         ctx.emit(intent::EndPick{});
 }
 
+// Recordings on their way to a team library (the outbox), each with how far it got.
+void uploads_list(ViewContext& ctx) {
+    section("On their way to the team");
+    if (!ImGui::BeginTable("uploads", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) return;
+    ImGui::TableSetupColumn("Recording");
+    ImGui::TableSetupColumn("Library", ImGuiTableColumnFlags_WidthFixed, ctx.em() * 7);
+    ImGui::TableSetupColumn("State");
+    for (const auto& u : ctx.s.uploads) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(u.title.empty() ? u.id.c_str() : u.title.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("%s", u.server.c_str());
+        ImGui::TableNextColumn();
+        const ImU32 tone = u.state == "published" ? colour::good : u.state == "refused" ? colour::bad : colour::muted;
+        ImGui::TextColored(to_vec4(tone), "%s", upload_text(u, ctx.now).c_str());
+        if (!u.last_error.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", u.last_error.c_str());
+    }
+    ImGui::EndTable();
+}
+
 }  // namespace
 
 void draw_record(ViewContext& ctx) {
     const AppState& s = ctx.s;
     RecordForm& f = ctx.d.record;
     const float em = ctx.em();
-    heading("Record", "your screen and voice; when you stop, it is in the library");
+    heading("Record", s.connection.team.empty()
+                          ? "your screen and voice; when you stop, it is in the library"
+                          : "your screen and voice; when you stop, it is sent to the team library");
     if (s.record.pick.phase != RegionPick::Phase::off) return region_picker(ctx);
     ImGui::BeginChild("record-form", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * 2.4f));
     const float field = em * 22;
@@ -256,6 +279,7 @@ void draw_record(ViewContext& ctx) {
         input_hint("##vin", "e.g. lavfi:testsrc2=size=1280x720:rate=30", f.video_input, field * 1.5f);
         input_hint("##ain", "e.g. lavfi:sine=frequency=440", f.audio_input, field * 1.5f);
     }
+    if (!s.uploads.empty()) uploads_list(ctx);
     ImGui::EndChild();
 
     ImGui::Separator();

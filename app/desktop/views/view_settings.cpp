@@ -1,5 +1,5 @@
-// Settings: the library folder, the response window, recording defaults (quality, microphone),
-// the people of the library and who you are.
+// Settings: the libraries (this computer's folder, the team servers) and the state of the one open,
+// the response window, recording defaults (quality, microphone), the people of the library.
 #include <fmt/format.h>
 
 #include "app/desktop/model/view_logic.hpp"
@@ -10,6 +10,39 @@ namespace wt::ui {
 namespace {
 constexpr const char* k_quality_help[] = {"Compact: the smallest files", "Balanced: sharper text",
                                           "High: fine detail, the largest files"};
+
+// Which library the app is on and its server's state, then each library to switch to: this
+// computer's folder and every team server this computer is connected to.
+void draw_libraries(ViewContext& ctx) {
+    const AppState& s = ctx.s;
+    const float em = ctx.em();
+    connection_status(ctx);
+    if (ImGui::BeginTable("libraries", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("Library", ImGuiTableColumnFlags_WidthFixed, em * 11);
+        ImGui::TableSetupColumn("Where");
+        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, em * 6);
+        for (const auto& c : s.libraries) {
+            ImGui::PushID(c.location.c_str());
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(library_label(c).c_str());
+            ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextDisabled("%s", library_detail(c).c_str());
+            ImGui::TableNextColumn();
+            if (is_current_library(s, c)) {
+                ImGui::AlignTextToFramePadding();
+                ImGui::TextColored(to_vec4(colour::good), "open");
+            } else if (ImGui::Button("Open")) {
+                ctx.emit(intent::ChangeLibrary{c.location});
+            }
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+    }
+}
+
 }  // namespace
 
 void draw_settings(ViewContext& ctx) {
@@ -25,14 +58,16 @@ void draw_settings(ViewContext& ctx) {
         ImGui::SameLine(label_w);
     };
 
-    section("Library");
-    label("Folder");
+    section("Libraries");
+    draw_libraries(ctx);
+    label("Another folder");
     input_hint("##library", "/path/to/library", d.library, em * 24);
     ImGui::SameLine();
     if (ImGui::Button("Open this folder")) ctx.emit(intent::ChangeLibrary{d.library});
     ImGui::SetCursorPosX(label_w);
-    ImGui::TextDisabled("%s", s.opened ? fmt::format("open: {}", s.root.string()).c_str()
-                                       : "no library is open; a new folder becomes an empty library");
+    ImGui::TextDisabled("a new folder becomes an empty library; connect to a team server with");
+    ImGui::SetCursorPosX(label_w);
+    ImGui::TextDisabled("`walkthrough connect URL CODE --name team` (the code from an invite link)");
 
     section("Comments");
     label("Response window");

@@ -47,11 +47,35 @@ void draw_sidebar(ViewContext& ctx) {
     nav_item(ctx, "Inbox", Screen::inbox, static_cast<int>(s.inbox.inbox.total), late ? colour::bad : colour::accent);
     nav_item(ctx, "Settings", Screen::settings);
 
-    // The acting person, at the bottom.
-    const float bottom = ImGui::GetWindowHeight() - em * 4.2f;
+    // The library the app is on (switch here), its server's state, and the acting person, at the bottom.
+    const bool team = !s.connection.team.empty();
+    const float bottom = ImGui::GetWindowHeight() - em * (team ? 9.6f : 8.6f);
     if (ImGui::GetCursorPosY() < bottom) ImGui::SetCursorPosY(bottom);
     ImGui::Separator();
+    ImGui::TextDisabled("Library");
+    std::string current = team ? "Team: " + s.connection.team : std::string("This computer");
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##library", current.c_str())) {
+        for (const auto& c : s.libraries) {
+            ImGui::PushID(c.location.c_str());
+            const bool here = is_current_library(s, c);
+            if (ImGui::Selectable(library_label(c).c_str(), here) && !here) ctx.emit(intent::ChangeLibrary{c.location});
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", library_detail(c).c_str());
+            ImGui::PopID();
+        }
+        ImGui::Separator();
+        ImGui::TextDisabled("Manage in Settings → Libraries");
+        ImGui::EndCombo();
+    }
+    if (team) connection_status(ctx, true);
+    ImGui::Spacing();
     ImGui::TextDisabled("You are");
+    if (team) {
+        // On a team server you act as whoever signed in: the credential decides, not a choice here.
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(s.me.empty() ? "…" : s.me.c_str());
+        return;
+    }
     ImGui::SetNextItemWidth(-1);
     if (ImGui::BeginCombo("##me", s.me.empty() ? "…" : s.me.c_str())) {
         for (const auto& p : s.people) {

@@ -90,6 +90,10 @@ void section(const char* title);
 // A primary (accent-coloured) button.
 bool primary_button(const char* label, ImVec2 size = ImVec2(0, 0));
 // Text input with a hint; true when Enter was pressed.
+// Which library the app is on and whether its server answers, with a coloured dot (wrapped);
+// `brief`: a few words, the whole sentence in a tooltip.
+void connection_status(ViewContext& ctx, bool brief = false);
+
 bool input_hint(const char* id, const char* hint, std::string& value, float width, ImGuiInputTextFlags flags = 0);
 
 }  // namespace wt::ui

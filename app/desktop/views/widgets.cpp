@@ -1,6 +1,7 @@
 // Small drawing helpers the views share.
 #include <imgui_internal.h>
 
+#include "app/desktop/model/view_logic.hpp"
 #include "app/desktop/views/views.hpp"
 
 namespace wt::ui {
@@ -77,6 +78,25 @@ bool primary_button(const char* label, ImVec2 size) {
 bool input_hint(const char* id, const char* hint, std::string& value, float width, ImGuiInputTextFlags flags) {
     if (width > 0) ImGui::SetNextItemWidth(width);
     return ImGui::InputTextWithHint(id, hint, &value, flags | ImGuiInputTextFlags_EnterReturnsTrue);
+}
+
+void connection_status(ViewContext& ctx, bool brief) {
+    const ConnectionLine line = connection_line(ctx.s.connection, ctx.s.opened, ctx.now);
+    const ImU32 tone = line.tone == ConnectionLine::Tone::online       ? colour::good
+                       : line.tone == ConnectionLine::Tone::connecting ? colour::warn
+                       : line.tone == ConnectionLine::Tone::offline    ? colour::bad
+                                                                       : colour::muted;
+    const float em = ctx.em();
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + em * 0.35f, at.y + em * 0.55f), em * 0.28f, tone);
+    ImGui::SetCursorScreenPos(ImVec2(at.x + em * 0.9f, at.y));
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(brief ? line.brief.c_str() : line.text.c_str());
+    ImGui::PopTextWrapPos();
+    if (ImGui::IsItemHovered()) {
+        const std::string& more = ctx.s.connection.problem.empty() || brief ? line.text : ctx.s.connection.problem;
+        ImGui::SetTooltip("%s", more.c_str());
+    }
 }
 
 }  // namespace wt::ui
