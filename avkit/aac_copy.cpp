@@ -124,17 +124,22 @@ private:
         return {};
     }
 
+    // `frame` emptied and given room for `samples` samples in the encoder's format.
+    Result<void> make_room(AVFrame* frame, int samples) {
+        av_frame_unref(frame);
+        frame->nb_samples = samples;
+        frame->format = encoder_->sample_fmt;
+        frame->sample_rate = encoder_->sample_rate;
+        if (av_channel_layout_copy(&frame->ch_layout, &encoder_->ch_layout) < 0 || av_frame_get_buffer(frame, 0) < 0)
+            return std::unexpected(out_of_memory());
+        return {};
+    }
+
     // `n` samples (none: what the resampler holds) converted into the FIFO.
     Result<void> resample(const std::uint8_t** in, int n) {
         const int room = swr_get_out_samples(swr_.get(), n);
         if (room <= 0) return {};
-        av_frame_unref(converted_.get());
-        converted_->nb_samples = room;
-        converted_->format = encoder_->sample_fmt;
-        converted_->sample_rate = encoder_->sample_rate;
-        if (av_channel_layout_copy(&converted_->ch_layout, &encoder_->ch_layout) < 0 ||
-            av_frame_get_buffer(converted_.get(), 0) < 0)
-            return std::unexpected(out_of_memory());
+        if (auto r = make_room(converted_.get(), room); !r) return r;
         const int got = swr_convert(swr_.get(), converted_->data, room, in, n);
         if (got < 0) return fail(ErrorCode::bad_media, fmt::format("resampling its sound failed ({})", error_text(got)));
         if (got > 0 && av_audio_fifo_write(fifo_.get(), reinterpret_cast<void**>(converted_->data), got) < got)
@@ -147,13 +152,7 @@ private:
         const int frame_size = encoder_->frame_size;
         while (av_audio_fifo_size(fifo_.get()) >= frame_size || (final && av_audio_fifo_size(fifo_.get()) > 0)) {
             const int n = std::min(frame_size, av_audio_fifo_size(fifo_.get()));
-            av_frame_unref(chunk_.get());
-            chunk_->nb_samples = n;
-            chunk_->format = encoder_->sample_fmt;
-            chunk_->sample_rate = encoder_->sample_rate;
-            if (av_channel_layout_copy(&chunk_->ch_layout, &encoder_->ch_layout) < 0 ||
-                av_frame_get_buffer(chunk_.get(), 0) < 0)
-                return std::unexpected(out_of_memory());
+            if (auto r = make_room(chunk_.get(), n); !r) return r;
             if (av_audio_fifo_read(fifo_.get(), reinterpret_cast<void**>(chunk_->data), n) < n)
                 return fail(ErrorCode::internal, "the AAC copy's sound buffer ran short");
             chunk_->pts = next_pts_;

@@ -56,25 +56,25 @@ await run(async (browser, out) => {
   out.unwatched_has_watched = (await titles(page)).includes(all[all.length - 1]);
   await context.close();
 
-  // Fresh: a filter set while only the first page is there keeps pages coming until the list ends.
-  const second = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const p2 = await join(second, url, config.invites.second, errors);
-  await p2.goto(`${url}/`);
-  await p2.locator('.card').first().waitFor();
-  await p2.selectOption('select[name="kind"]', 'training');
-  await waitFor(async () => p2.locator('#show-more').isHidden(), 15000, 'the filtered list never ended');
-  out.fresh_training_cards = await settled(p2);
-  await second.close();
-
-  // Fresh: oldest first needs every page, and gets them.
-  const third = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const p3 = await join(third, url, config.invites.third, errors);
-  await p3.goto(`${url}/`);
-  await p3.locator('.card').first().waitFor();
-  await p3.selectOption('select[name="sort"]', 'oldest');
-  await waitFor(async () => p3.locator('#show-more').isHidden(), 15000, 'sorting never had every page');
-  out.oldest_first_cards = await settled(p3);
-  out.oldest_first_title = (await titles(p3))[0];
-  await third.close();
+  // Fresh: a filter set on the first pages goes on over the next ones as the person scrolls to
+  // the end of what it shows; oldest first needs every page, and gets them without scrolling.
+  async function fresh(invite, name, value) {
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const p = await join(other, url, invite, errors);
+    await p.goto(`${url}/`);
+    await p.locator('.card').first().waitFor();
+    await p.selectOption(`select[name="${name}"]`, value);
+    await waitFor(async () => {
+      if (name !== 'sort') await p.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      return p.locator('#show-more').isHidden();
+    }, 15000, `${name} ${value} never had every page`);
+    const shown = { cards: await settled(p), first: (await titles(p))[0] };
+    await other.close();
+    return shown;
+  }
+  out.fresh_training_cards = (await fresh(config.invites.second, 'kind', 'training')).cards;
+  const oldest = await fresh(config.invites.third, 'sort', 'oldest');
+  out.oldest_first_cards = oldest.cards;
+  out.oldest_first_title = oldest.first;
   if (errors.length) out.page_errors = errors;
 });
