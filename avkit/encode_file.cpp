@@ -16,57 +16,43 @@
 
 namespace wt::av::detail {
 
-namespace {
-
 namespace fs = std::filesystem;
 
-// A unique file beside the target, removed unless kept.
-class TempFile {
-public:
-    // Not mkstemp: its 0600 would end up on the finished picture; 0666 leaves the choice to the umask.
-    explicit TempFile(const fs::path& target) {
-        static std::atomic<unsigned> counter{0};
-        for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
-            fs::path candidate = fs::path(target) += fmt::format(".{}-{}.part", ::getpid(), counter++);
-            fd_ = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-            if (fd_ >= 0)
-                path_ = std::move(candidate);
-            else if (errno != EEXIST)
-                break;
-        }
+// Not mkstemp: its 0600 would end up on the finished file; 0666 leaves the choice to the umask.
+TempFile::TempFile(const fs::path& target) {
+    static std::atomic<unsigned> counter{0};
+    for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
+        fs::path candidate = fs::path(target) += fmt::format(".{}-{}.part", ::getpid(), counter++);
+        fd_ = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd_ >= 0)
+            path_ = std::move(candidate);
+        else if (errno != EEXIST)
+            break;
     }
-    ~TempFile() {
-        if (fd_ >= 0) ::close(fd_);
-        std::error_code ignored;
-        if (!keep_ && !path_.empty()) fs::remove(path_, ignored);
+}
+
+TempFile::~TempFile() {
+    if (fd_ >= 0) ::close(fd_);
+    std::error_code ignored;
+    if (!keep_ && !path_.empty()) fs::remove(path_, ignored);
+}
+
+bool TempFile::write_all(const std::uint8_t* data, std::size_t size) {
+    while (size > 0) {
+        const ssize_t n = ::write(fd_, data, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        data += n;
+        size -= static_cast<std::size_t>(n);
     }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
+    return sync_and_close();
+}
 
-    bool ok() const { return fd_ >= 0; }
-    const fs::path& path() const { return path_; }
-    // All of `data`, then fsync and close: the bytes are on disk before the rename makes them visible.
-    bool write_all(const std::uint8_t* data, std::size_t size) {
-        while (size > 0) {
-            const ssize_t n = ::write(fd_, data, size);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return false;
-            data += n;
-            size -= static_cast<std::size_t>(n);
-        }
-        const bool synced = ::fsync(fd_) == 0;
-        const int fd = std::exchange(fd_, -1);
-        return ::close(fd) == 0 && synced;
-    }
-    void keep() { keep_ = true; }
-
-private:
-    int fd_ = -1;
-    fs::path path_;
-    bool keep_ = false;
-};
-
-}  // namespace
+bool TempFile::sync_and_close() {
+    const bool synced = ::fsync(fd_) == 0;
+    const int fd = std::exchange(fd_, -1);
+    return ::close(fd) == 0 && synced;
+}
 
 Result<void> encode_to_file(AVCodecContext* enc, const AVCodec* codec, const AVFrame* picture, const fs::path& file,
                             std::string_view what) {

@@ -75,6 +75,11 @@ struct Recording {
     int open_comment_count = 0;  // top-level comments not resolved
 };
 
+// The copy of a recording's video with AAC sound that a team server makes for browsers that cannot
+// play Opus in MP4, relative to the library ("media/<id>.aac.mp4"): named after the recording's id
+// alone, made on first request, removed with the recording.
+std::string aac_copy_path(const Recording& rec);
+
 struct Comment {
     std::string id;
     std::string recording_id;

@@ -217,13 +217,15 @@ Result<Recording> SqliteLibrary::edit(const Ref& ref, const RecordingEdit& e) {
     return load_recording(rec->seq);
 }
 
+std::string aac_copy_path(const Recording& rec) { return "media/" + rec.id + ".aac.mp4"; }
+
 namespace {
 
-// Removes the files a recording's row names (never anything outside media/); what cannot be
-// removed is added to `left`.
+// Removes the files a recording's row names and its AAC copy, if a server made one (never anything
+// outside media/); what cannot be removed is added to `left`.
 void remove_recording_files(const std::filesystem::path& root, const Recording& rec,
                             std::vector<std::filesystem::path>& left) {
-    for (const auto& stored : {rec.media_path, rec.thumbnail_path}) {
+    for (const auto& stored : {rec.media_path, rec.thumbnail_path, aac_copy_path(rec)}) {
         if (stored.empty()) continue;
         auto file = stored_media_file(root, stored);
         if (!file) continue;  // a damaged row: its path names nothing of the library's

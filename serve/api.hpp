@@ -21,6 +21,7 @@
 
 namespace wt::serve {
 
+class AacCopies;
 class EventHub;
 class ResponseCache;
 
@@ -57,6 +58,7 @@ struct Call {
     EventHub* events = nullptr;             // live event streams
     std::unique_ptr<BodySink> sink;         // set by a route that takes its body as a file
     ResponseCache* cache = nullptr;         // answers to costly reads; none: always made afresh
+    AacCopies* aac_copies = nullptr;        // recordings' copies with AAC sound (media?audio=aac)
 };
 
 using Handler = Reply (*)(Call&);

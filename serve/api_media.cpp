@@ -1,5 +1,6 @@
-// A recording's video and thumbnail: found by id through the catalog, opened without following
-// links, and sent from the file descriptor (byte ranges, validators, conditional requests).
+// A recording's video (or its copy with AAC sound) and thumbnail: found by id through the catalog,
+// opened without following links, and sent from the file descriptor (byte ranges, validators,
+// conditional requests).
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -7,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "serve/aac_copies.hpp"
 #include "serve/api.hpp"
 #include "serve/range.hpp"
 
@@ -90,10 +92,55 @@ Reply send_file(Call& call, const std::string& relative) {
     return r;
 }
 
+// Asked again after this many seconds while the AAC copy is made (only the sound is encoded: a
+// matter of seconds for most recordings), and when too many copies wait to be made.
+constexpr int k_making_retry_s = 2;
+constexpr int k_full_retry_s = 15;
+
+Reply not_yet(std::string_view message, int retry_after_s) {
+    Reply r = error_reply(503, "preparing", message);
+    r.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
+    return r;
+}
+
+// The recording with AAC sound, for browsers that cannot play Opus in MP4: made once, on the
+// copies' own thread, into a file named after the recording's id; served like the recording.
+Reply aac_media(Call& call, const catalog::Recording& rec) {
+    // Sound that is AAC already, or none: the recording itself plays wherever MP4 does.
+    if (rec.audio_codec.empty() || rec.audio_codec == "aac") return send_file(call, rec.media_path);
+    if (rec.status != catalog::Status::ready && rec.status != catalog::Status::recovered) {
+        return error_reply(409, "conflict", "this recording is not finished yet; ask for its AAC copy once it is");
+    }
+    const std::string copy = catalog::aac_copy_path(rec);
+    const fs::path source = call.lib.absolute(rec.media_path), target = call.lib.absolute(copy);
+    if (source.empty() || target.empty() || !call.aac_copies) {
+        return error_reply(404, "not_found", "this recording's file is missing from the library");
+    }
+    switch (call.aac_copies->ask(rec.id, source, target)) {
+    case AacCopies::State::ready: return send_file(call, copy);
+    case AacCopies::State::making:
+        return not_yet("this recording's copy with AAC sound is being made; ask again after Retry-After seconds",
+                       k_making_retry_s);
+    case AacCopies::State::full:
+        return not_yet("the server is busy making other copies with AAC sound; ask again after Retry-After seconds",
+                       k_full_retry_s);
+    case AacCopies::State::failed: break;
+    }
+    return error_reply(422, "bad_media",
+                       "this recording's sound cannot be converted for this browser; play it in Chrome or Firefox, "
+                       "or ask its author to record it again");
+}
+
 Reply media(Call& call) {
     auto rec = call.lib.get(call.req.params.at("id"));
     if (!rec) return from_error(rec.error());
-    return send_file(call, rec->media_path);
+    auto audio = query_text(call.req, "audio");
+    if (!audio) return send_file(call, rec->media_path);
+    if (*audio != "aac") {
+        return error_reply(400, "invalid_input",
+                           "audio is 'aac' (the copy with AAC sound) or left out (the recording as it is)");
+    }
+    return aac_media(call, *rec);
 }
 
 Reply thumbnail(Call& call) {

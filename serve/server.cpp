@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "common/text.hpp"
+#include "serve/aac_copies.hpp"
 #include "serve/api.hpp"
 #include "serve/events.hpp"
 #include "serve/rate_limit.hpp"
@@ -159,6 +160,7 @@ private:
     std::unique_ptr<EventHub> events_;  // outlives the daemon, whose callbacks reach it
     std::unique_ptr<ResponseCache> cache_;  // likewise; null when options_.cache_bytes is 0
     std::unique_ptr<uploads::Sweeper> sweeper_;
+    std::unique_ptr<AacCopies> aac_copies_;  // made on their own thread; outlives the daemon too
     DaemonPtr daemon_;  // last: stopped first, while everything its callbacks use still exists
 };
 
@@ -334,6 +336,7 @@ Reply ServerImpl::handle(MHD_Connection* c, Exchange& ex) {
               events_.get(),
               nullptr,
               cache_.get()};
+    call.aac_copies = aac_copies_.get();
     Reply r = authorised(route, call, ex);
     // A name may hold a line break or a terminal escape: never a forged log line.
     if (call.person) ex.person = one_line(cut_utf8(call.person->name, 100));
@@ -535,6 +538,7 @@ Result<void> ServerImpl::start() {
     site_.cookie_name = site_.secure ? "__Host-wt_session" : "wt_session";
     site_.library = options_.library;
     sweeper_ = std::make_unique<uploads::Sweeper>(options_.library);
+    aac_copies_ = std::make_unique<AacCopies>();
     return {};
 }
 

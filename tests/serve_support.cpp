@@ -408,4 +408,15 @@ std::int64_t count_rows(const CliLibrary& lib, const std::string& sql) {
     return st->int64(0);
 }
 
+nlohmann::json browser_steps(const std::filesystem::path& script, const nlohmann::json& config) {
+    TempDir io;
+    write_file(io / "config.json", config.dump());
+    auto r = run({"node", script.string(), (io / "config.json").string()});
+    INFO("node: " << r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto printed = nlohmann::json::parse(r.out, nullptr, false);
+    REQUIRE(!printed.is_discarded());
+    return printed.at("steps");
+}
+
 }  // namespace wt::test

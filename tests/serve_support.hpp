@@ -132,4 +132,9 @@ std::string integrity(const CliLibrary& lib);
 // A count from the library's catalog.db (read-only SQL), to show that a refusal changed nothing.
 std::int64_t count_rows(const CliLibrary& lib, const std::string& sql);
 
+// Runs a browser script (node and playwright-core: tests/e2e/*.mjs) with `config` as its JSON
+// file: what its steps saw ({"steps"} of the line it printed). Fails the test with what node said
+// when the script failed.
+nlohmann::json browser_steps(const std::filesystem::path& script, const nlohmann::json& config);
+
 }  // namespace wt::test

@@ -117,28 +117,56 @@ export async function libraryPage(main) {
   };
   for (const [name, fn] of Object.entries(drag)) main.addEventListener(name, fn);
 
-  const pageSize = 500;  // the API's largest page: the cards are the newest ones
-  let all = [];
-  let watchedIds = new Set();
+  // The cards come a page at a time, newest first (the API's order and paging): a first screenful
+  // at once, then further pages as the person nears the end of the list (or presses "Show more").
+  // Filters apply to what has come so far, and pages keep coming while the end of what they show
+  // is in view; a sort other than newest first asks for every page, since it needs them all.
+  const pageSize = 500;  // the API's largest page
+  const firstScreen = 48;
+  let loaded = pages();
   let assigned = new Map();
+  const more = h('button', { type: 'button', id: 'show-more', class: 'show-more', hidden: true }, 'Show more');
+  main.append(more);
 
-  let loaded = 0;  // the page size of the last load
-  async function loadAll(limit = pageSize) {
-    const [list, unwatched, mine] = await Promise.all([
-      get('/recordings' + query({ limit })),
-      get('/recordings' + query({ limit, unwatched: true })),
-      get('/assignments' + query({ person: session.me.id })),
-    ]);
-    all = list;
-    const notWatched = new Set(unwatched.map((r) => r.id));
-    watchedIds = new Set(all.filter((r) => !notWatched.has(r.id)).map((r) => r.id));
-    assigned = new Map(mine.map((a) => [a.recording_id, a]));
-    loaded = limit;
+  // The recordings loaded so far, and which of them I watched: my unwatched ones (a part of the
+  // same newest-first list) are read as far back as the recordings loaded.
+  function pages() {
+    const p = { all: [], complete: false, unwatched: [], unwatchedComplete: false, watchedIds: new Set() };
+    p.next = async (limit = pageSize) => {
+      const page = await get('/recordings' + query({ limit, offset: p.all.length }));
+      const known = new Set(p.all.map((r) => r.id));  // one added meanwhile pushes the next page on by one
+      p.all = p.all.concat(page.filter((r) => !known.has(r.id)));
+      p.complete = page.length < limit;
+      const oldest = p.all.length ? p.all[p.all.length - 1].created_at : '';
+      while (!p.unwatchedComplete && (!p.unwatched.length || p.unwatched[p.unwatched.length - 1].created_at >= oldest)) {
+        const got = await get('/recordings' + query({ limit, offset: p.unwatched.length, unwatched: true }));
+        p.unwatched = p.unwatched.concat(got);
+        p.unwatchedComplete = got.length < limit;
+      }
+      const notWatched = new Set(p.unwatched.map((r) => r.id));
+      p.watchedIds = new Set(p.all.filter((r) => !notWatched.has(r.id)).map((r) => r.id));
+    };
+    return p;
   }
 
-  function drawFilters() {
-    const tags = [...new Set(all.flatMap((r) => r.tags))].sort();
-    const authors = [...new Set(all.map((r) => r.author))].sort();
+  // From the start again (something changed), as far as was loaded before.
+  async function reloadLoaded() {
+    const had = Math.max(loaded.all.length, firstScreen);
+    const fresh = pages();
+    const mine = await get('/assignments' + query({ person: session.me.id }));
+    while (!fresh.complete && fresh.all.length < had) await fresh.next();
+    loaded = fresh;
+    assigned = new Map(mine.map((a) => [a.recording_id, a]));
+  }
+
+  let filterChoices = '';
+  // Drawn again only when a page brought new choices (or `force`), so a focused select keeps its focus.
+  function drawFilters(force = false) {
+    const tags = [...new Set(loaded.all.flatMap((r) => r.tags))].sort();
+    const authors = [...new Set(loaded.all.map((r) => r.author))].sort();
+    const choices = JSON.stringify([tags, authors]);
+    if (choices === filterChoices && !force) return;
+    filterChoices = choices;
     const unwatched = h('input', { type: 'checkbox', name: 'unwatched', checked: state.unwatched });
     fill(filters,
       select('Kind', 'kind', [['', 'Any kind'], ['walkthrough', 'Walkthroughs'], ['training', 'Training']], state.kind),
@@ -148,23 +176,58 @@ export async function libraryPage(main) {
       select('Sort', 'sort', Object.entries(sorts).map(([k, s]) => [k, s.label]), state.sort));
   }
 
-  function drawCards() {
+  let drawnIds = [];  // the cards on the page, in order
+  // `appending`: a new page came; when the cards drawn stay first, the new ones are added after them.
+  function drawCards(appending = false) {
+    const { all, complete, watchedIds } = loaded;
     const shown = all.filter((r) => (!state.kind || r.kind === state.kind) && (!state.tag || r.tags.includes(state.tag)) &&
       (!state.author || r.author === state.author) && (!state.unwatched || !watchedIds.has(r.id)))
       .sort(sorts[state.sort].cmp);
-    count.textContent = `${shown.length} of ${all.length} recording${all.length === 1 ? '' : 's'}` +
-      (all.length < loaded ? '' : loaded < pageSize ? ' (loading more…)' : ` (the newest ${pageSize}; search finds the rest)`);
-    if (!all.length) {
+    const sorting = state.sort !== 'newest' && !complete;
+    count.textContent = `${shown.length} of ${complete ? '' : 'the newest '}${all.length} recording${all.length === 1 ? '' : 's'}` +
+      (complete ? '' : sorting ? ' (loading the rest to sort them…)' : ' · more as you scroll');
+    more.hidden = complete || !!state.q;
+    const list = results.querySelector('ul.cards');
+    const cardOf = (r) => card(r, watchedIds.has(r.id), assigned.get(r.id));
+    if (!all.length && complete) {
       fill(results, h('section', { class: 'empty' }, h('h2', {}, 'No recordings yet.'),
         h('p', {}, 'Record one with the desktop app, or upload a video.')));
-    } else if (!shown.length) {
+    } else if (!shown.length && complete) {
       fill(results, h('section', { class: 'empty' }, h('h2', {}, 'Nothing matches these filters.'),
-        h('button', { type: 'button', onclick: () => { Object.assign(state, { kind: '', tag: '', author: '', unwatched: false }); drawFilters(); drawCards(); } },
+        h('button', { type: 'button', onclick: () => { Object.assign(state, { kind: '', tag: '', author: '', unwatched: false }); drawFilters(true); drawCards(); } },
           'Clear the filters')));
+    } else if (appending && list && drawnIds.length <= shown.length && drawnIds.every((id, i) => shown[i].id === id)) {
+      list.append(...shown.slice(drawnIds.length).map(cardOf));
     } else {
-      fill(results, h('ul', { class: 'cards' }, shown.map((r) => card(r, watchedIds.has(r.id), assigned.get(r.id)))));
+      fill(results, h('ul', { class: 'cards' }, shown.map(cardOf)));
     }
+    drawnIds = shown.map((r) => r.id);
+    if (!complete && !state.q && (sorting || nearEnd())) grow().catch(() => {});
   }
+
+  // Pages while the end of the list is in or near view (every page, to sort), one at a time; at
+  // least one.
+  let growing = null;
+  function nearEnd() { return !more.hidden && more.getBoundingClientRect().top < window.innerHeight + 800; }
+  function grow() {
+    if (!growing) {
+      growing = (async () => {
+        const p = loaded;
+        do {
+          await p.next();
+          if (p !== loaded) return;  // reloaded meanwhile
+          drawFilters();
+          if (!state.q) drawCards(true);
+        } while (!p.complete && !state.q && (state.sort !== 'newest' || nearEnd()));
+      })().finally(() => { growing = null; });
+    }
+    return growing;
+  }
+  more.addEventListener('click', () => grow().catch((e) => toast(e.message)));
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && !loaded.complete && !state.q) grow().catch(() => {});
+  }, { rootMargin: '800px 0px' });
+  observer.observe(more);
 
   let searchSeq = 0;
   async function drawSearch() {
@@ -179,6 +242,7 @@ export async function libraryPage(main) {
 
   function draw() {
     filters.hidden = !!state.q;
+    if (state.q) more.hidden = true;
     return state.q ? drawSearch() : drawCards();
   }
 
@@ -193,27 +257,26 @@ export async function libraryPage(main) {
     typing = setTimeout(() => { state.q = search.value.trim(); draw().catch(() => {}); }, 150);
   });
 
-  // A first screenful comes first (a quick answer to draw), then the rest of the page.
-  const firstScreen = 48;
-  await loadAll(firstScreen);
+  // A first screenful comes first (a quick answer to draw), then a page more.
+  const [mine] = await Promise.all([get('/assignments' + query({ person: session.me.id })), loaded.next(firstScreen)]);
+  assigned = new Map(mine.map((a) => [a.recording_id, a]));
   drawFilters();
   draw();
-  if (all.length >= firstScreen) {
-    loadAll(pageSize).then(() => { drawFilters(); if (!state.q) drawCards(); }).catch(() => {});
-  }
+  if (!loaded.complete) grow().catch(() => {});
 
   let reload = null;
   onEvent((e) => {
     if (!e.kind.startsWith('recording.') && !e.kind.startsWith('comment.') && e.kind !== 'view.changed' &&
       e.kind !== 'assignment.changed' && e.kind !== 'resync') return;
     clearTimeout(reload);
-    reload = setTimeout(async () => { await loadAll(); drawFilters(); if (!state.q) drawCards(); }, 300);
+    reload = setTimeout(async () => { await reloadLoaded(); drawFilters(); if (!state.q) drawCards(); }, 300);
   });
   const key = (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key === 'f') { e.preventDefault(); search.focus(); }
   };
   document.addEventListener('keydown', key);
   return () => {
+    observer.disconnect();
     clearTimeout(reload);
     clearTimeout(typing);
     document.removeEventListener('keydown', key);

@@ -12,6 +12,35 @@ import { canEdit, editForm, assignForm } from './details.js';
 const speeds = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 const frame = 1 / 30;
 
+// Our recordings are H.264 with Opus sound in MP4 (High profile; imported files may differ, and
+// canPlayType answers for the codec family). Chromium and Firefox play them; a browser that says ""
+// to Opus in MP4 (Safari, where it is recent and unreliable) gets the server's copy with AAC sound.
+const opusInMp4 = 'video/mp4; codecs="avc1.640028, opus"';
+
+function needsAacCopy(rec) {
+  return rec.audio_codec === 'opus' && document.createElement('video').canPlayType(opusInMp4) === '';
+}
+
+// The address of the AAC copy once the server has it. It is made once, on first request: until it
+// is ready the server answers 503 with Retry-After, which a <video> would take for a broken file,
+// so the page asks first (HEAD), telling `waiting(true)` meanwhile; `waiting` returns false once
+// the page has been left (then nothing more is asked).
+async function aacCopy(rec, waiting) {
+  const copy = `/api/v1/recordings/${rec.id}/media?audio=aac`;
+  for (;;) {
+    const response = await fetch(copy, { method: 'HEAD', credentials: 'same-origin' });
+    if (response.ok) { waiting(false); return copy; }
+    if (response.status !== 503) {
+      waiting(false);
+      throw new Error(response.status === 422 ? 'This recording’s sound cannot be converted for this browser; try Chrome or Firefox.'
+        : `This recording cannot be played here (the server answered ${response.status}).`);
+    }
+    if (!waiting(true)) return null;
+    const seconds = Math.min(30, Math.max(1, Number(response.headers.get('Retry-After')) || 2));
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  }
+}
+
 function myView(rec) {
   return (rec.views || []).find((v) => v.person === session.me.name) || null;
 }
@@ -22,8 +51,9 @@ export async function watchPage(main, id) {
   let view = myView(rec);
   const durationMs = () => rec.duration_ms || 1;
 
-  const video = h('video', { id: 'video', preload: 'metadata', playsinline: true,
-    src: `/api/v1/recordings/${rec.id}/media`, 'aria-label': `Video: ${rec.title}` });
+  const copyNeeded = needsAacCopy(rec);
+  const video = h('video', { id: 'video', preload: 'metadata', playsinline: true, 'aria-label': `Video: ${rec.title}`,
+    src: copyNeeded ? null : `/api/v1/recordings/${rec.id}/media` });
   const watchedLabel = h('span', { class: 'muted', id: 'watched-pct' });
   const markWatched = h('button', { type: 'button', id: 'mark-watched' }, 'Mark watched');
   const title = h('h1', { class: 'watch-title' });
@@ -346,7 +376,18 @@ export async function watchPage(main, id) {
   });
 
   drawHead(); drawWatched(); drawMarks(); drawChapters(); drawComments(); tick();
+  let left = false;
+  if (copyNeeded) {
+    const preparing = h('p', { class: 'preparing muted', role: 'status' }, 'Preparing this video for your browser…');
+    aacCopy(rec, (waiting) => {
+      if (waiting && !preparing.isConnected) stage.append(preparing);
+      if (!waiting) preparing.remove();
+      return !left;
+    }).then((src) => { if (src && !left) video.src = src; })
+      .catch((err) => { preparing.remove(); if (!left) toast(err.message); });
+  }
   return () => {
+    left = true;
     document.removeEventListener('keydown', keys);
     tracker.stop();
     video.pause();

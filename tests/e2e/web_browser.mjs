@@ -5,6 +5,7 @@
 // line of JSON: what each step saw ({"steps": {...}}), or {"error"} and exits 1.
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { waitFor } from './browser_support.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const { url } = config;
@@ -54,16 +55,6 @@ async function playToEnd(page) {
     v.addEventListener('ended', resolve, { once: true });
     v.play().catch(reject);
   }));
-}
-
-async function waitFor(fn, limitMs, what) {
-  const until = Date.now() + limitMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function main() {
