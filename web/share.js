@@ -122,6 +122,18 @@ export async function sharePage(main) {
     fill(main, form);
     input.focus();
   }
+  // Someone of the team who opens a link meant for a guest would lose their own sign-in in this
+  // browser (one session cookie): they are asked first.
+  const me = await refreshMe();
+  document.body.classList.add('guest');
+  if (me && !me.guest) {
+    fill(main, h('section', { class: 'empty' }, h('h1', {}, 'This link is for a guest'),
+      h('p', {}, `You are signed in as ${me.name}. Opening it here signs you out of the team's library in this browser; `,
+        'open it in a private window instead, or go on.'),
+      h('div', { class: 'row' }, h('button', { type: 'button', class: 'primary', onclick: () => open(undefined) }, 'Open as a guest'),
+        h('a', { href: '/' }, 'Back to the library'))));
+    return;
+  }
   fill(main, h('p', { class: 'muted' }, 'Opening the recording…'));
   await open(undefined);
 }
