@@ -1,11 +1,14 @@
 // Team-library access: invites and revocation (Library), and signing in with them (Access).
 #include "catalog/access.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "catalog/library_impl.hpp"
 #include "catalog/schema.hpp"
 #include "catalog/secrets.hpp"
+#include "catalog/shares.hpp"
 
 namespace wt::catalog {
 
@@ -158,13 +161,18 @@ public:
         const std::int64_t credential_seq = st->int64(0);
         const std::int64_t person_seq = st->int64(2);
         const auto last_used = st->opt_int64(3);
+        auto person = person_by_seq(person_seq);
+        if (!person) return std::unexpected(person.error());
+        if (person->guest && person->guest->recording_id.empty()) {
+            return fail(ErrorCode::not_found, "the recording this share link showed was deleted");
+        }
         if (!last_used || *last_used + k_last_seen_every_ms <= now()) {
             // Best effort: a busy library must not turn a read into a refusal.
             auto up = db_.prepare("UPDATE credentials SET last_used_at = ? WHERE seq = ?");
             if (up) (void)up->bind(now(), credential_seq).run();
             (void)touch_person(person_seq);
         }
-        return person_by_seq(person_seq);
+        return person;
     }
 
     Result<void> sign_out(const std::string& secret) override {
@@ -175,6 +183,39 @@ public:
         if (auto r = st->bind(now(), secret_hash(secret)).run(); !r) return r;
         if (db_.changes() == 0) return fail(ErrorCode::not_found, "this token or session is not signed in");
         return {};
+    }
+
+    Result<Share> create_share(const std::string& recording_id, const std::string& mode, int days,
+                               const std::string& created_by_id) override {
+        return catalog::shares::create(db_, now(), recording_id, mode, days, created_by_id);
+    }
+
+    Result<std::vector<Share>> shares(const std::string& recording_id) override {
+        return catalog::shares::list(db_, recording_id);
+    }
+
+    Result<Share> revoke_share(const std::string& recording_id, const std::string& share_id) override {
+        return catalog::shares::revoke(db_, now(), recording_id, share_id);
+    }
+
+    Result<SignIn> redeem_share(const std::string& code, const std::string& guest_name) override {
+        auto tx = sql::Transaction::begin(db_);
+        if (!tx) return std::unexpected(tx.error());
+        auto guest = catalog::shares::add_guest(db_, now(), code, guest_name);
+        if (!guest) return std::unexpected(guest.error());
+        // A browser session only (no personal token), ending when the link does.
+        auto session =
+            issue(guest->person_seq, "session", std::min(k_session_lifetime_ms, guest->link_expires_at - now()));
+        if (!session) return std::unexpected(session.error());
+        SignIn out;
+        out.session = session->first;
+        out.session_expires_at = session->second;
+        if (auto r = touch_person(guest->person_seq); !r) return std::unexpected(r.error());
+        auto p = person_by_seq(guest->person_seq);
+        if (!p) return std::unexpected(p.error());
+        out.person = *p;
+        if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+        return out;
     }
 
 private:

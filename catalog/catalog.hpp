@@ -25,6 +25,14 @@ namespace wt::catalog {
 // What the person acting on the library calls things: a name ("alice") or an id prefix.
 using Ref = std::string;
 
+// Someone outside the team who opened a share link: they may see one recording and nothing else.
+struct GuestPass {
+    std::string share_id;      // the link they came by
+    std::string recording_id;  // the one recording; empty once it is deleted
+    std::string mode;          // "watch" or "comment" (watch, and comment under their name)
+    std::string name;          // what they typed (Person::name is a unique stand-in)
+};
+
 struct Person {
     std::string id;
     std::string name;
@@ -33,6 +41,7 @@ struct Person {
     EpochMs created_at = 0;
     std::string access = "member";        // on a team library: "admin" or "member"
     std::optional<EpochMs> last_seen_at;  // last request to a team server with their credential
+    std::optional<GuestPass> guest;       // set for a guest: not a member of the team
 };
 
 // What a person may do on a team library. An admin: people, invites, assignments, settings, and
@@ -83,7 +92,8 @@ std::string aac_copy_path(const Recording& rec);
 struct Comment {
     std::string id;
     std::string recording_id;
-    std::string author;
+    std::string author;                 // for a guest, the name they typed
+    bool author_guest = false;          // written by a guest (through a share link), not a team member
     std::string parent_id;              // empty for a top-level comment
     std::string thread_id;              // the top-level comment of the thread (own id if top-level)
     std::optional<std::int64_t> at_ms;  // moment in the video; nullopt = about the whole video
@@ -113,7 +123,8 @@ const char* to_string(WatchedHow);
 
 struct View {
     std::string recording_id;
-    std::string person;
+    std::string person;               // for a guest, the name they typed
+    bool guest = false;               // a guest's (through a share link), not a team member's
     std::vector<Interval> intervals;  // sorted, disjoint, merged
     std::int64_t covered_ms = 0;
     double coverage = 0;                // covered_ms / duration, 0..1

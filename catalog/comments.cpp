@@ -5,9 +5,9 @@
 namespace wt::catalog {
 
 const char* const k_comment_columns =
-    "c.id, r.id, a.name, (SELECT id FROM comments WHERE seq = c.parent_seq), "
+    "c.id, r.id, coalesce(a.guest_name, a.name), (SELECT id FROM comments WHERE seq = c.parent_seq), "
     "(SELECT id FROM comments WHERE seq = c.thread_seq), c.at_ms, c.body, c.created_at, c.edited_at, "
-    "c.resolved_at, (SELECT name FROM people WHERE seq = c.resolved_by_seq) ";
+    "c.resolved_at, (SELECT name FROM people WHERE seq = c.resolved_by_seq), a.share_seq IS NOT NULL ";
 
 Comment read_comment(const sql::Statement& st) {
     Comment c;
@@ -22,6 +22,7 @@ Comment read_comment(const sql::Statement& st) {
     c.edited_at = st.opt_int64(8);
     c.resolved_at = st.opt_int64(9);
     c.resolved_by = st.text(10);
+    c.author_guest = st.int64(11) != 0;
     return c;
 }
 
@@ -154,8 +155,8 @@ Result<Inbox> SqliteLibrary::inbox() {
     auto items = st->collect([&](const sql::Statement& row) {
         InboxItem item;
         item.comment = read_comment(row);
-        item.recording_title = row.text(11);
-        item.reason = row.text(12);
+        item.recording_title = row.text(12);
+        item.reason = row.text(13);
         item.age_ms = at - item.comment.created_at;
         item.overdue = item.age_ms > window_ms;
         return item;

@@ -10,14 +10,23 @@ nlohmann::json opt_time(const std::optional<EpochMs>& t) {
 nlohmann::json opt_text(const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); }
 }  // namespace
 
+// "guest" only for someone who came by a share link: what they may see, and the name they typed.
 nlohmann::json to_json(const catalog::Person& p) {
-    return {{"id", p.id},
-            {"name", p.name},
-            {"email", p.email},
-            {"role", p.role},
-            {"created_at", format_iso_utc(p.created_at)},
-            {"access", p.access},
-            {"last_seen_at", opt_time(p.last_seen_at)}};
+    nlohmann::json out = {{"id", p.id},
+                          {"name", p.name},
+                          {"email", p.email},
+                          {"role", p.role},
+                          {"created_at", format_iso_utc(p.created_at)},
+                          {"access", p.access},
+                          {"last_seen_at", opt_time(p.last_seen_at)}};
+    if (p.guest) {
+        out["name"] = p.guest->name;
+        out["guest"] = {{"share_id", p.guest->share_id},
+                        {"recording_id", p.guest->recording_id},
+                        {"mode", p.guest->mode},
+                        {"name", p.guest->name}};
+    }
+    return out;
 }
 
 nlohmann::json to_json(const catalog::Recording& r) {
@@ -46,6 +55,7 @@ nlohmann::json to_json(const catalog::Comment& c) {
     return {{"id", c.id},
             {"recording_id", c.recording_id},
             {"author", c.author},
+            {"author_guest", c.author_guest},
             {"parent_id", opt_text(c.parent_id)},
             {"thread_id", c.thread_id},
             {"at_ms", c.at_ms ? nlohmann::json(*c.at_ms) : nlohmann::json()},
@@ -70,6 +80,7 @@ nlohmann::json to_json(const catalog::View& v) {
     for (const auto& i : v.intervals) intervals.push_back({{"start_ms", i.start_ms}, {"end_ms", i.end_ms}});
     return {{"recording_id", v.recording_id},
             {"person", v.person},
+            {"guest", v.guest},
             {"intervals", intervals},
             {"covered_ms", v.covered_ms},
             {"coverage", v.coverage},
@@ -186,6 +197,24 @@ nlohmann::json to_json(const catalog::Invite& invite, const std::string& public_
             {"expires_at", format_iso_utc(invite.expires_at)}};
 }
 
+std::string share_url(const std::string& public_url, const std::string& code) { return public_url + "/s#" + code; }
+
+nlohmann::json to_json(const catalog::Share& share, const std::string& public_url) {
+    nlohmann::json out = {{"id", share.id},
+                          {"recording_id", share.recording_id},
+                          {"mode", share.mode},
+                          {"created_by", share.created_by},
+                          {"created_at", format_iso_utc(share.created_at)},
+                          {"expires_at", format_iso_utc(share.expires_at)},
+                          {"revoked_at", opt_time(share.revoked_at)},
+                          {"guests", share.guests}};
+    if (!share.code.empty()) {
+        out["code"] = share.code;
+        out["url"] = share_url(public_url, share.code);
+    }
+    return out;
+}
+
 }  // namespace wt::catalog
 
 // Reading the shapes back. nlohmann's accessors throw on a missing key or a wrong type; that stays
@@ -237,6 +266,9 @@ bool flag(const json& j, const char* key) {
     return v.get<bool>();
 }
 
+// A flag a server before share links did not send: absent is false.
+bool opt_flag(const json& j, const char* key) { return j.is_object() && j.contains(key) && flag(j, key); }
+
 EpochMs instant(const json& j, const char* key) {
     auto t = parse_iso_utc(text(j, key));
     if (!t) throw ShapeError{std::string("'") + key + "': " + t.error().message};
@@ -278,6 +310,9 @@ Person read_person(const json& j) {
     p.created_at = instant(j, "created_at");
     p.access = text(j, "access");
     p.last_seen_at = opt_instant(j, "last_seen_at");
+    if (auto g = j.find("guest"); g != j.end() && !g->is_null()) {
+        p.guest = GuestPass{text(*g, "share_id"), text(*g, "recording_id"), text(*g, "mode"), text(*g, "name")};
+    }
     return p;
 }
 
@@ -313,6 +348,7 @@ Comment read_comment(const json& j) {
     c.id = text(j, "id");
     c.recording_id = text(j, "recording_id");
     c.author = text(j, "author");
+    c.author_guest = opt_flag(j, "author_guest");
     c.parent_id = text(j, "parent_id");
     c.thread_id = text(j, "thread_id");
     c.at_ms = opt_whole(j, "at_ms");
@@ -332,6 +368,7 @@ View read_view(const json& j) {
     View v;
     v.recording_id = text(j, "recording_id");
     v.person = text(j, "person");
+    v.guest = opt_flag(j, "guest");
     for (const auto& i : array(j, "intervals")) v.intervals.push_back({whole(i, "start_ms"), whole(i, "end_ms")});
     v.covered_ms = whole(j, "covered_ms");
     v.coverage = number(j, "coverage");

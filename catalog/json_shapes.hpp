@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "avkit/media_info.hpp"
+#include "catalog/access.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/changes.hpp"
 
@@ -28,6 +29,9 @@ nlohmann::json to_json(const catalog::RecordingOverview&);
 // POST /people/{name}/invites. The link is <public_url>/join#<code>.
 nlohmann::json to_json(const catalog::Invite&, const std::string& public_url);
 std::string invite_url(const std::string& public_url, const std::string& code);
+// A share link: {"id", "recording_id", "mode", "created_by", "created_at", "expires_at", "revoked_at",
+// "guests"}, and, only in the answer that made it, "code" and "url" (<public_url>/s#<code>).
+nlohmann::json to_json(const catalog::Share&, const std::string& public_url);
 
 // The same shapes read back, for a client of a team server (remote/): what to_json wrote gives the
 // value again (fields a shape does not have are ignored). A missing field or one of the wrong type

@@ -164,7 +164,7 @@ Result<LibraryStats> SqliteLibrary::stats() {
     s.schema_version = *v;
     auto st = db_.prepare(
         "SELECT (SELECT count(*) FROM recordings), (SELECT count(*) FROM comments), "
-        "(SELECT count(*) FROM people), (SELECT coalesce(sum(size_bytes), 0) FROM recordings)");
+        "(SELECT count(*) FROM people WHERE share_seq IS NULL), (SELECT coalesce(sum(size_bytes), 0) FROM recordings)");
     if (!st) return std::unexpected(st.error());
     if (auto row = st->step(); !row) return std::unexpected(row.error());
     s.recordings = st->int64(0);
@@ -191,11 +191,19 @@ std::filesystem::path SqliteLibrary::absolute(const std::string& library_relativ
 
 // ---- people ----
 
-const char* const k_person_columns = "p.id, p.name, p.email, p.role, p.created_at, p.access, p.last_seen_at ";
+const char* const k_person_columns =
+    "p.id, p.name, p.email, p.role, p.created_at, p.access, p.last_seen_at, p.share_seq IS NOT NULL, "
+    "(SELECT s.id FROM shares s WHERE s.seq = p.share_seq), "
+    "(SELECT r.id FROM shares s JOIN recordings r ON r.seq = s.recording_seq WHERE s.seq = p.share_seq), "
+    "(SELECT s.mode FROM shares s WHERE s.seq = p.share_seq), p.guest_name ";
 
 Person read_person(const sql::Statement& st, int first) {
-    return Person{st.text(first),      st.text(first + 1), st.text(first + 2),     st.text(first + 3),
-                  st.int64(first + 4), st.text(first + 5), st.opt_int64(first + 6)};
+    Person p{st.text(first),      st.text(first + 1), st.text(first + 2),      st.text(first + 3),
+             st.int64(first + 4), st.text(first + 5), st.opt_int64(first + 6), std::nullopt};
+    if (st.int64(first + 7) != 0) {
+        p.guest = GuestPass{st.text(first + 8), st.text(first + 9), st.text(first + 10), st.text(first + 11)};
+    }
+    return p;
 }
 
 Result<std::string> parse_access(std::string_view text) {
@@ -213,7 +221,9 @@ std::string trimmed(const std::string& s) {
 }  // namespace
 
 Result<std::vector<Person>> SqliteLibrary::people() {
-    auto st = db_.prepare(fmt::format("SELECT {} FROM people p ORDER BY p.name", k_person_columns));
+    // Guests (share links) are not people of the team.
+    auto st =
+        db_.prepare(fmt::format("SELECT {} FROM people p WHERE p.share_seq IS NULL ORDER BY p.name", k_person_columns));
     if (!st) return std::unexpected(st.error());
     return st->collect([&](const sql::Statement& row) { return read_person(row, 0); });
 }
@@ -242,16 +252,17 @@ Result<Person> SqliteLibrary::person(const Ref& ref) {
 }
 
 Result<void> SqliteLibrary::act_as(const Ref& ref) {
-    auto p = resolve_person(ref);
+    auto p = resolve_person(ref, /*guests=*/true);
     if (!p) return std::unexpected(p.error());
     std::tie(me_seq_, me_) = *p;
     return {};
 }
 
-Result<std::pair<std::int64_t, Person>> SqliteLibrary::resolve_person(const Ref& ref) {
-    // A person is named by name (any case) or by id.
-    auto st =
-        db_.prepare(fmt::format("SELECT p.seq, {} FROM people p WHERE p.name = ?1 OR p.id = ?1", k_person_columns));
+Result<std::pair<std::int64_t, Person>> SqliteLibrary::resolve_person(const Ref& ref, bool guests) {
+    // A person is named by name (any case) or by id. A guest is nobody to assign, invite or name as
+    // an author: only a server acting for one finds them.
+    auto st = db_.prepare(fmt::format("SELECT p.seq, {} FROM people p WHERE (p.name = ?1 OR p.id = ?1){}",
+                                      k_person_columns, guests ? "" : " AND p.share_seq IS NULL"));
     if (!st) return std::unexpected(st.error());
     st->bind(trimmed(ref));
     auto row = st->step();

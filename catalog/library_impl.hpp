@@ -82,7 +82,7 @@ private:
     // Id prefix -> row, with a not-found error, or an ambiguous one listing the candidates.
     Result<Resolved> resolve_recording(const Ref& ref);
     Result<Resolved> resolve_comment(const Ref& ref);
-    Result<std::pair<std::int64_t, Person>> resolve_person(const Ref& ref);
+    Result<std::pair<std::int64_t, Person>> resolve_person(const Ref& ref, bool guests = false);
     Result<Recording> load_recording(std::int64_t seq);
     Result<Comment> load_comment(std::int64_t seq);
     Result<View> load_view(std::int64_t recording_seq, std::int64_t person_seq, std::int64_t duration_ms);

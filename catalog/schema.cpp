@@ -383,7 +383,33 @@ CREATE TRIGGER recordings_title_search_update AFTER UPDATE OF title ON recording
 END;
 )sql";
 
-constexpr std::array k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7};
+// Version 8: sharing one recording with someone outside the team (a client, a candidate).
+// - shares: a link's secret is kept only as a hash (as invites'); mode says whether its guests may
+//   comment; a link ends at expires_at or when revoked. Deleting the recording deletes its links.
+// - A guest who opens a link becomes a row of people with share_seq set and the name they typed in
+//   guest_name; people.name holds a unique stand-in, so a guest never takes, or is taken for, a
+//   team member's name. Their comments and views are then a person's like anyone's, marked as a
+//   guest's when read. share_seq is no foreign key: a recording's delete must not be blocked by its
+//   guests' rows, and a guest whose link is gone signs nobody in.
+constexpr const char* k_v8 = R"sql(
+CREATE TABLE shares(
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  code_hash TEXT NOT NULL UNIQUE,
+  recording_seq INTEGER NOT NULL REFERENCES recordings(seq) ON DELETE CASCADE,
+  mode TEXT NOT NULL CHECK (mode IN ('watch', 'comment')),
+  created_by_seq INTEGER REFERENCES people(seq) ON DELETE SET NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER);
+CREATE INDEX shares_by_recording ON shares(recording_seq, created_at DESC);
+
+ALTER TABLE people ADD COLUMN share_seq INTEGER;
+ALTER TABLE people ADD COLUMN guest_name TEXT;
+CREATE INDEX people_by_share ON people(share_seq) WHERE share_seq IS NOT NULL;
+)sql";
+
+constexpr std::array k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8};
 
 // PRAGMA application_id of a walkthrough catalog ("WTLB"): what tells our file from another
 // program's SQLite database of the same name. Set when the file is created, and on the first open

@@ -21,11 +21,13 @@ View read_view(const sql::Statement& st, std::int64_t duration_ms) {
     v.watched_at = st.opt_int64(5);
     if (!st.is_null(6)) v.how = st.text(6) == "coverage" ? WatchedHow::coverage : WatchedHow::explicit_mark;
     v.updated_at = st.int64(7);
+    v.guest = st.int64(8) != 0;
     return v;
 }
 
 constexpr const char* k_view_columns =
-    "r.id, p.name, v.intervals, v.covered_ms, v.last_position_ms, v.watched_at, v.watched_how, v.updated_at ";
+    "r.id, coalesce(p.guest_name, p.name), v.intervals, v.covered_ms, v.last_position_ms, v.watched_at, "
+    "v.watched_how, v.updated_at, p.share_seq IS NOT NULL ";
 
 }  // namespace
 

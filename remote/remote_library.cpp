@@ -260,9 +260,16 @@ public:
                    catalog::invite_from_json);
     }
 
-    Result<int> revoke(const catalog::Ref&) override {
-        return not_here("revoking a person's access",
-                        "`walkthrough --library FOLDER people revoke NAME` on the server's library");
+    Result<int> revoke(const catalog::Ref& name) override {
+        auto p = person(name);
+        if (!p) return std::unexpected(p.error());
+        auto answer = http_.call_json("POST", "/api/v1/people/" + url_encode(p->id) + "/revoke");
+        if (!answer) return std::unexpected(answer.error());
+        auto ended = answer->find("revoked");
+        if (ended == answer->end() || !ended->is_number_integer()) {
+            return fail(ErrorCode::internal, "the server's answer to a revoke has no \"revoked\" count");
+        }
+        return ended->get<int>();
     }
 
     Result<void> act_as(const catalog::Ref& person) override {

@@ -3,7 +3,8 @@
 // and out, me), api_recordings.cpp (recordings, comments, progress, search), api_media.cpp (media
 // and thumbnails), api_events.cpp (live events), api_upload.cpp (a video as a request body),
 // api_tus.cpp (resumable uploads), api_threads.cpp (resolving threads, the inbox), api_chapters.cpp,
-// api_watching.cpp (watched, views, assignments) and api_people.cpp (people and invites).
+// api_watching.cpp (watched, views, assignments), api_people.cpp (people and invites) and
+// api_shares.cpp (share links, and what a guest may do).
 #include <filesystem>
 #include <functional>
 #include <initializer_list>
@@ -81,6 +82,11 @@ std::vector<Route> thread_routes();
 std::vector<Route> chapter_routes();
 std::vector<Route> watching_routes();
 std::vector<Route> people_routes();
+std::vector<Route> share_routes();
+
+// A guest (someone who opened a share link) may use only the routes that show their one recording:
+// nullopt when this is one of them, else the 403 reply.
+std::optional<Reply> guest_refusal(const Route& route, const Call& call);
 
 // The reply for an error from the catalog: its code as an HTTP status, its message as said.
 Reply from_error(const Error& e);
@@ -105,8 +111,9 @@ Reply cached_reply(Call& call, const std::string& key, const std::function<Reply
 // Admins only (people, invites, assignments): nullopt when the caller is one, else the 403 reply
 // saying who may `do_what`.
 std::optional<Reply> refuse_unless_admin(const Call& call, std::string_view do_what);
-// Changing a recording (editing it, deleting it, its chapters) is for its author and for admins;
-// anyone else gets this 403 reply and nothing changes.
-std::optional<Reply> refuse_unless_owner(const Call& call, const catalog::Recording& rec);
+// Changing a recording (editing it, deleting it, its chapters) or sharing it (`do_what`) is for its
+// author and for admins; anyone else gets this 403 reply and nothing changes.
+std::optional<Reply> refuse_unless_owner(const Call& call, const catalog::Recording& rec,
+                                         std::string_view do_what = "change");
 
 }  // namespace wt::serve

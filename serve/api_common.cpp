@@ -100,10 +100,10 @@ std::optional<Reply> refuse_unless_admin(const Call& call, std::string_view do_w
                                    do_what));
 }
 
-std::optional<Reply> refuse_unless_owner(const Call& call, const catalog::Recording& rec) {
-    if (call.person->access == "admin" || rec.author == call.person->name) return std::nullopt;
+std::optional<Reply> refuse_unless_owner(const Call& call, const catalog::Recording& rec, std::string_view do_what) {
+    if (!call.person->guest && (call.person->access == "admin" || rec.author == call.person->name)) return std::nullopt;
     return error_reply(403, "forbidden",
-                       fmt::format("only {} (its author) or an admin may change '{}'", rec.author, rec.title));
+                       fmt::format("only {} (its author) or an admin may {} '{}'", rec.author, do_what, rec.title));
 }
 
 }  // namespace wt::serve

@@ -1,5 +1,5 @@
-// People and invites: anyone signed in sees who is in the library; admins add people and invite
-// them (an invite's code is in the answer only, never in a log).
+// People and invites: anyone signed in sees who is in the library; admins add people, invite them
+// (an invite's code is in the answer only, never in a log) and revoke their access.
 #include <fmt/format.h>
 
 #include "catalog/json_shapes.hpp"
@@ -83,6 +83,21 @@ Reply invite(Call& call) {
     return json_reply(201, catalog::to_json(*made, call.site.public_url));
 }
 
+// As `people revoke NAME`: ends every token, browser session and unused invite of the person (their
+// open pages and event streams stop at once). An admin cannot lock themselves out this way.
+Reply revoke(Call& call) {
+    if (auto refusal = refuse_unless_admin(call, "revoke people's access")) return std::move(*refusal);
+    auto who = call.lib.person(call.req.params.at("name"));
+    if (!who) return from_error(who.error());
+    if (who->id == call.person->id) {
+        return error_reply(409, "conflict",
+                           "you cannot revoke your own access here; sign out instead, or ask another admin");
+    }
+    auto ended = call.lib.revoke(who->id);
+    if (!ended) return from_error(ended.error());
+    return json_reply(200, {{"person", who->name}, {"revoked", *ended}});  // as `people revoke --json`
+}
+
 }  // namespace
 
 std::vector<Route> people_routes() {
@@ -90,6 +105,7 @@ std::vector<Route> people_routes() {
         {Method::get, "/api/v1/people", true, list_people},
         {Method::post, "/api/v1/people", true, add_person},
         {Method::post, "/api/v1/people/{name}/invites", true, invite},
+        {Method::post, "/api/v1/people/{name}/revoke", true, revoke},
     };
 }
 

@@ -53,6 +53,11 @@ Reply list_recordings(Call& call) {
 Reply show_recording(Call& call) {
     auto shown = catalog::overview(call.lib, call.req.params.at("id"));
     if (!shown) return from_error(shown.error());
+    // A guest sees the recording, not who in the team has watched it or was asked to.
+    if (call.person->guest) {
+        shown->views.clear();
+        shown->assignments.clear();
+    }
     // As `show --json`, less media_file: where the server keeps files is none of a client's business.
     return json_reply(200, catalog::to_json(*shown));
 }

@@ -1,4 +1,4 @@
-// Signing in with an invite, signing out, and who I am.
+// Signing in with an invite or a share link, signing out, and who I am.
 #include <fmt/format.h>
 
 #include "catalog/json_shapes.hpp"
@@ -14,6 +14,40 @@ std::string session_cookie(const Site& site, const std::string& value, EpochMs e
                        site.secure ? "; Secure" : "");
 }
 
+Reply with_session_cookie(Reply r, const Site& site, const catalog::SignIn& signed_in) {
+    r.headers.emplace_back("Set-Cookie",
+                           session_cookie(site, signed_in.session, signed_in.session_expires_at, now_ms()));
+    return r;
+}
+
+// A guest opening a share link: a session cookie for that one recording (no personal token).
+Reply share_sign_in(Call& call, const nlohmann::json& j) {
+    if (auto bad = unknown_field(j, {"share", "name"})) return std::move(*bad);
+    auto code = j.find("share");
+    auto name = j.find("name");
+    if (!code->is_string() || code->get_ref<const std::string&>().empty() ||
+        (name != j.end() && !name->is_null() && !name->is_string())) {
+        return error_reply(400, "invalid_input",
+                           "send {\"share\": CODE, \"name\"?: YOUR_NAME}, the code after /s# in the link");
+    }
+    const std::string typed = name != j.end() && name->is_string() ? name->get<std::string>() : "";
+    auto signed_in = call.access.redeem_share(code->get<std::string>(), typed);
+    if (!signed_in) {
+        const Error& e = signed_in.error();
+        if (e.code == ErrorCode::not_found) {
+            call.limiter.failed(call.req.peer, SignInLimiter::Clock::now());
+            return error_reply(401, "unauthorized", e.message);
+        }
+        if (e.code == ErrorCode::unauthorized) return error_reply(410, "link_ended", e.message);
+        // The only thing wrong with a good link and no name: comment mode asks for one.
+        if (e.code == ErrorCode::invalid_input && typed.empty()) return error_reply(400, "name_needed", e.message);
+        return from_error(e);
+    }
+    call.person = signed_in->person;  // for the log line
+    return with_session_cookie(json_reply(200, {{"person", catalog::to_json(signed_in->person)}}), call.site,
+                               *signed_in);
+}
+
 Reply sign_in(Call& call) {
     if (auto refusal = cross_site_refusal(call.req, call.site.origins)) {
         return error_reply(403, "cross_site", *refusal);
@@ -21,6 +55,7 @@ Reply sign_in(Call& call) {
     auto body = json_object_body(call.req);
     if (auto* bad = std::get_if<Reply>(&body)) return std::move(*bad);
     const auto& j = std::get<nlohmann::json>(body);
+    if (j.contains("share")) return share_sign_in(call, j);
     auto code = j.find("invite");
     if (code == j.end() || !code->is_string() || code->get_ref<const std::string&>().empty()) {
         return error_reply(400, "invalid_input", "send {\"invite\": CODE}, the code after /join# in the invite link");
@@ -32,12 +67,10 @@ Reply sign_in(Call& call) {
         return error_reply(401, "unauthorized", signed_in.error().message);
     }
     call.person = signed_in->person;  // for the log line
-    Reply r = json_reply(200, {{"token", signed_in->token},
-                               {"token_expires_at", format_iso_utc(signed_in->token_expires_at)},
-                               {"person", catalog::to_json(signed_in->person)}});
-    r.headers.emplace_back("Set-Cookie",
-                           session_cookie(call.site, signed_in->session, signed_in->session_expires_at, now_ms()));
-    return r;
+    return with_session_cookie(json_reply(200, {{"token", signed_in->token},
+                                                {"token_expires_at", format_iso_utc(signed_in->token_expires_at)},
+                                                {"person", catalog::to_json(signed_in->person)}}),
+                               call.site, *signed_in);
 }
 
 Reply sign_out(Call& call) {

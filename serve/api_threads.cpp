@@ -18,8 +18,10 @@ Reply resolve_thread(Call& call) {
     if (!rec) return from_error(rec.error());
     auto root = comment->thread_id == comment->id ? comment : call.lib.get_comment(comment->thread_id);
     if (!root) return from_error(root.error());
+    // A guest's comment carries the name they typed, which may be a team member's: never theirs.
     const std::string& me = call.person->name;
-    if (call.person->access != "admin" && rec->author != me && root->author != me) {
+    const bool started_it = !root->author_guest && root->author == me;
+    if (call.person->access != "admin" && rec->author != me && !started_it) {
         return error_reply(403, "forbidden",
                            fmt::format("only {} (who started this thread), {} (the recording's author) or an admin "
                                        "may resolve it; reply to it instead",

@@ -101,7 +101,7 @@ public:
           requests_(options_.requests_per_minute),
           watchdog_(std::chrono::seconds(options_.client_timeout_s)) {
         for (auto list : {session_routes(), recording_routes(), media_routes(), event_routes(), thread_routes(),
-                          chapter_routes(), watching_routes(), people_routes()}) {
+                          chapter_routes(), watching_routes(), people_routes(), share_routes()}) {
             for (auto& r : list) {
                 router_.add(r.method, r.pattern, static_cast<int>(routes_.size()));
                 routes_.push_back(r);
@@ -381,6 +381,9 @@ Reply ServerImpl::authorised(const Route& route, Call& call, Exchange&) {
     }
     if (call.credential->from_cookie && unsafe(call.req.method)) {
         if (auto refusal = csrf_refusal(call.req, site_.origins)) return error_reply(403, "csrf", *refusal);
+    }
+    if (person->guest) {
+        if (auto refusal = guest_refusal(route, call)) return std::move(*refusal);
     }
     if (auto r = call.lib.act_as(person->id); !r) return from_error(r.error());
     return route.handler(call);

@@ -77,7 +77,8 @@ std::string content_etag(std::string_view bytes) {
 
 // The viewer's page paths: each gets index.html.
 bool is_page(std::string_view path) {
-    static constexpr std::array<std::string_view, 6> pages{"/", "/join", "/training", "/inbox", "/team", "/people"};
+    static constexpr std::array<std::string_view, 7> pages{"/",      "/join", "/s",     "/training",
+                                                           "/inbox", "/team", "/people"};
     if (std::find(pages.begin(), pages.end(), path) != pages.end()) return true;
     if (path.starts_with("/r/")) return valid_id(path.substr(3));
     return false;

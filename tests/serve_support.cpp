@@ -397,7 +397,10 @@ std::string integrity(const CliLibrary& lib) {
     return *row ? st->text(0) : std::string("no answer");
 }
 
-std::int64_t count_rows(const CliLibrary& lib, const std::string& sql) {
+namespace {
+// The first column of the first row of `sql`, read by `read`.
+template <class Read>
+auto first_value(const CliLibrary& lib, const std::string& sql, Read read) {
     auto db = sql::Database::open(lib.root() / "catalog.db", 2000);
     REQUIRE(db.has_value());
     auto st = db->prepare(sql);
@@ -405,7 +408,31 @@ std::int64_t count_rows(const CliLibrary& lib, const std::string& sql) {
     auto row = st->step();
     REQUIRE(row.has_value());
     REQUIRE(*row);
-    return st->int64(0);
+    return read(*st);
+}
+}  // namespace
+
+std::int64_t count_rows(const CliLibrary& lib, const std::string& sql) {
+    return first_value(lib, sql, [](const sql::Statement& st) { return st.int64(0); });
+}
+
+std::string text_row(const CliLibrary& lib, const std::string& sql) {
+    return first_value(lib, sql, [](const sql::Statement& st) { return st.text(0); });
+}
+
+void run_sql(const CliLibrary& lib, const std::string& sql) {
+    auto db = sql::Database::open(lib.root() / "catalog.db", 2000);
+    REQUIRE(db.has_value());
+    auto done = db->exec(sql);
+    REQUIRE_MESSAGE(done.has_value(), sql);
+}
+
+void check_refused(const Http& r, long status, const std::string& code) {
+    CHECK(r.status == status);
+    CHECK(r.header("content-type") == "application/json");
+    auto j = r.json();
+    CHECK(j.at("error").at("code") == code);
+    CHECK(j.at("error").at("message").get<std::string>().size() > 10);
 }
 
 nlohmann::json browser_steps(const std::filesystem::path& script, const nlohmann::json& config) {

@@ -131,6 +131,13 @@ std::string integrity(const CliLibrary& lib);
 
 // A count from the library's catalog.db (read-only SQL), to show that a refusal changed nothing.
 std::int64_t count_rows(const CliLibrary& lib, const std::string& sql);
+// The text of the first row's first column: a whole library's state in one value, for instance.
+std::string text_row(const CliLibrary& lib, const std::string& sql);
+// Changes the catalog behind the server's back (as time passing would, say).
+void run_sql(const CliLibrary& lib, const std::string& sql);
+
+// A JSON error answer with this status and code, and a message that says something.
+void check_refused(const Http& r, long status, const std::string& code);
 
 // Runs a browser script (node and playwright-core: tests/e2e/*.mjs) with `config` as its JSON
 // file: what its steps saw ({"steps"} of the line it printed). Fails the test with what node said

@@ -1,9 +1,9 @@
 // For admins: Team progress (training modules x people, overdue in red) and People (invite, make
-// admin or member). The server refuses these to members whatever a page shows.
+// admin or member, revoke). The server refuses these to members whatever a page shows.
 import { get, post, onEvent } from './api.js';
 import { h, fill } from './dom.js';
 import { percent, due, ago } from './format.js';
-import { isAdmin, toast } from './app.js';
+import { isAdmin, session, toast } from './app.js';
 
 function adminsOnly(main) {
   fill(main, h('section', { class: 'empty' }, h('h1', {}, 'For admins'),
@@ -71,7 +71,17 @@ export async function peoplePage(main) {
       h('span', { class: 'muted' }, p.last_seen_at ? `last seen ${ago(p.last_seen_at)}` : 'never signed in'),
       h('button', { type: 'button', onclick: () => invite(p.id, { access: p.access === 'admin' ? 'member' : 'admin' })
         .then(draw).catch((e) => toast(e.message)) }, p.access === 'admin' ? 'Make member' : 'Make admin'),
-      h('button', { type: 'button', onclick: () => invite(p.id, {}).catch((e) => toast(e.message)) }, 'New invite'))));
+      h('button', { type: 'button', onclick: () => invite(p.id, {}).catch((e) => toast(e.message)) }, 'New invite'),
+      p.id === session.me.id ? null : h('button', { type: 'button', class: 'danger', onclick: () => revoke(p) }, 'Revoke'))));
+  }
+
+  async function revoke(p) {
+    if (!confirm(`Revoke ${p.name}'s access? Every sign-in and unused invite of theirs ends now; a new invite lets them back in.`)) return;
+    try {
+      const done = await post(`/people/${encodeURIComponent(p.id)}/revoke`);
+      toast(`${done.person}: ${done.revoked} sign-in(s) and invite(s) ended.`);
+      await draw();
+    } catch (err) { toast(err.message); }
   }
 
   form.addEventListener('submit', async (e) => {

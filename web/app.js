@@ -7,11 +7,13 @@ import { libraryPage } from './library.js';
 import { watchPage } from './watch.js';
 import { trainingPage, inboxPage } from './lists.js';
 import { teamPage, peoplePage } from './admin.js';
+import { sharePage, isGuest } from './share.js';
 
 export const session = { me: null };
 
 const views = [
   { match: /^\/join$/, page: 'join', render: joinPage, open: true },
+  { match: /^\/s$/, page: 'share', render: sharePage, open: true },
   { match: /^\/$/, page: 'library', render: libraryPage },
   { match: /^\/r\/([0-9a-z]{1,64})$/, page: 'library', render: watchPage },
   { match: /^\/training$/, page: 'training', render: trainingPage },
@@ -49,7 +51,9 @@ async function whoAmI() {
     session.me = null;
   }
   $('#you').hidden = !session.me;
-  $('#you-name').textContent = session.me ? session.me.name : '';
+  $('#you-name').textContent = session.me ? session.me.name + (isGuest() ? ' (guest)' : '') : '';
+  // A guest (share link) sees their one recording: no side bar, no library to go to.
+  document.body.classList.toggle('guest', isGuest());
   for (const el of document.querySelectorAll('[data-admin]')) el.hidden = !isAdmin();
   return session.me;
 }
@@ -62,7 +66,8 @@ function signedOut(main) {
   fill(main,
     h('section', { class: 'empty' },
       h('h1', {}, 'You are not signed in'),
-      h('p', {}, 'Open the invite link you were sent. No link, or it has expired? Ask an admin of this library for a new one.')));
+      h('p', {}, 'Open the invite link you were sent. No link, or it has expired? Ask an admin of this library for a new one.'),
+      h('p', { class: 'muted' }, 'Came by a link to one recording? It has ended: ask whoever sent it for a new one.')));
 }
 
 async function updateInboxCount() {
@@ -101,6 +106,8 @@ export async function render() {
       signedOut(main);
       return;
     }
+    const own = isGuest() ? `/r/${session.me.guest.recording_id}` : null;
+    if (own && !view.open && path !== own) return go(own, { replace: true });
     const params = path.match(view.match).slice(1);
     const done = (await view.render(main, ...params)) || null;
     if (mine !== generation) {
@@ -108,7 +115,7 @@ export async function render() {
       return;
     }
     cleanup = done;
-    if (session.me) {
+    if (session.me && !isGuest()) {
       updateInboxCount();
       onEvent((e) => { if (e.kind.startsWith('comment.')) updateInboxCount(); });
     }

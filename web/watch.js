@@ -8,6 +8,7 @@ import { session, isAdmin, toast } from './app.js';
 import { PlayedStretches, progressReporter } from './coverage.js';
 import { kindBadge } from './library.js';
 import { canEdit, editForm, assignForm } from './details.js';
+import { isGuest, guestBadge, sharePanel } from './share.js';
 
 const speeds = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 const frame = 1 / 30;
@@ -42,7 +43,7 @@ async function aacCopy(rec, waiting) {
 }
 
 function myView(rec) {
-  return (rec.views || []).find((v) => v.person === session.me.name) || null;
+  return (rec.views || []).find((v) => v.person === session.me.name && !v.guest) || null;
 }
 
 export async function watchPage(main, id) {
@@ -60,6 +61,9 @@ export async function watchPage(main, id) {
   const badges = h('span', { class: 'badges' });
   const editButton = h('button', { type: 'button', id: 'edit' }, 'Edit');
   const assignButton = h('button', { type: 'button', id: 'assign' }, 'Assign…');
+  const shareButton = h('button', { type: 'button', id: 'share' }, 'Share…');
+  // A guest (share link): this recording only; comments when their link allows them.
+  const guest = isGuest() ? session.me.guest : null;
   const panel = h('div', { class: 'panel' });
 
   // The timeline: watched stretches, what has played of the video now, chapter and comment marks.
@@ -93,8 +97,8 @@ export async function watchPage(main, id) {
 
   fill(main,
     h('header', { class: 'watch-head' },
-      h('a', { href: '/', class: 'back' }, '← Library'), title, badges, h('span', { class: 'grow' }), watchedLabel, markWatched,
-      editButton, assignButton),
+      guest ? null : h('a', { href: '/', class: 'back' }, '← Library'), title, badges, h('span', { class: 'grow' }), watchedLabel,
+      markWatched, editButton, assignButton, shareButton),
     h('div', { class: 'watch' },
       h('section', { class: 'player', 'aria-label': 'Player' }, stage,
         h('div', { class: 'timeline-wrap' }, timeline, tooltip),
@@ -109,15 +113,21 @@ export async function watchPage(main, id) {
     document.title = `${rec.title} · walkthrough`;
     fill(badges, kindBadge(rec.kind), rec.tags.map((t) => h('span', { class: 'tag' }, `#${t}`)));
     watchedLabel.textContent = view && view.watched ? `watched ${percent(view.coverage)} ✓` : `watched ${percent(view ? view.coverage : 0)}`;
-    markWatched.hidden = !!(view && view.watched);
-    editButton.hidden = !canEdit(rec);
+    markWatched.hidden = !!(view && view.watched) || !!guest;
+    editButton.hidden = !canEdit(rec) || !!guest;
     assignButton.hidden = !isAdmin();
+    shareButton.hidden = editButton.hidden;
+    form.hidden = !!guest && guest.mode !== 'comment';
   }
 
   const closePanel = () => fill(panel);
   editButton.addEventListener('click', () => {
     fill(panel, editForm(rec, (changed) => { Object.assign(rec, changed); drawHead(); }, closePanel));
     panel.querySelector('input').focus();
+  });
+  shareButton.addEventListener('click', () => {
+    fill(panel, sharePanel(rec, closePanel));
+    panel.querySelector('select').focus();
   });
   assignButton.addEventListener('click', async () => {
     try {
@@ -159,7 +169,8 @@ export async function watchPage(main, id) {
   }
 
   function canResolve(root) {
-    return isAdmin() || root.author === session.me.name || rec.author === session.me.name;
+    if (guest) return false;
+    return isAdmin() || (root.author === session.me.name && !root.author_guest) || rec.author === session.me.name;
   }
 
   function commentEl(c, root) {
@@ -168,11 +179,12 @@ export async function watchPage(main, id) {
       h('p', { class: 'comment-head' },
         c.at_ms !== null ? h('button', { type: 'button', class: 'moment', onclick: () => seek(c.at_ms / 1000),
           'aria-label': `Go to ${moment(c.at_ms)}` }, moment(c.at_ms)) : null,
-        h('span', { class: c.author === rec.author ? 'author accent' : 'author warn' }, c.author),
+        h('span', { class: c.author === rec.author && !c.author_guest ? 'author accent' : 'author warn' }, c.author),
+        c.author_guest ? guestBadge() : null,
         h('span', { class: 'muted' }, ago(c.created_at))),
       h('p', { class: 'comment-body' }, c.body), actions);
     if (!c.parent_id) {
-      actions.append(h('button', { type: 'button', onclick: () => replyTo(root, el) }, 'Reply'));
+      if (!guest || guest.mode === 'comment') actions.append(h('button', { type: 'button', onclick: () => replyTo(root, el) }, 'Reply'));
       if (c.resolved_at) actions.append(h('span', { class: 'good' }, `Resolved by ${c.resolved_by}`));
       else if (canResolve(root)) actions.append(h('button', { type: 'button', onclick: () => resolve(root) }, 'Resolve'));
     }
@@ -366,7 +378,8 @@ export async function watchPage(main, id) {
   if (asked === null && start >= durationMs() - 1000) start = 0;
   video.addEventListener('loadedmetadata', () => { if (start > 0) seek(start / 1000); tick(); }, { once: true });
 
-  onEvent((e) => {
+  // A guest has no live events (the server gives them none): their page shows what it loaded.
+  if (!guest) onEvent((e) => {
     if (e.recording_id !== rec.id && e.kind !== 'resync') return;
     if (e.kind.startsWith('comment.') || e.kind === 'resync') reloadComments().catch(() => {});
     if (e.kind === 'recording.changed' || e.kind === 'resync' || (e.kind === 'view.changed' && e.person === session.me.name)) {

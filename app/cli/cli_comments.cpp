@@ -43,10 +43,10 @@ void add_comment(CLI::App& app, Action& action) {
 // A comment's header line and its body, shown exactly, indented under it; replies under their thread.
 std::string comment_text(const catalog::Comment& c) {
     const bool reply = !c.parent_id.empty();
-    std::string head =
-        fmt::format("{}{} · {} · {}{}", reply ? "    ↳ " : "",
-                    c.at_ms ? format_moment(*c.at_ms) : (reply ? "reply" : "whole video"), one_line(c.author),
-                    format_local_time(c.created_at), c.resolved_at ? " · resolved" : "");
+    std::string head = fmt::format("{}{} · {} · {}{}", reply ? "    ↳ " : "",
+                                   c.at_ms ? format_moment(*c.at_ms) : (reply ? "reply" : "whole video"),
+                                   one_line(c.author) + (c.author_guest ? " (guest)" : ""),
+                                   format_local_time(c.created_at), c.resolved_at ? " · resolved" : "");
     const std::string indent = reply ? "      " : "  ";
     return fmt::format("{}  [{}]\n", head, c.id) + indent + indented(c.body, indent) + '\n';
 }

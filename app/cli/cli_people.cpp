@@ -9,8 +9,8 @@ namespace wt::app {
 namespace {
 
 std::string view_summary(const catalog::View& v) {
-    std::string s = fmt::format("{} has watched {:.0f} % (resume at {})", one_line(v.person), v.coverage * 100,
-                                format_moment(v.last_position_ms));
+    std::string s = fmt::format("{}{} has watched {:.0f} % (resume at {})", one_line(v.person),
+                                v.guest ? " (guest)" : "", v.coverage * 100, format_moment(v.last_position_ms));
     if (v.watched_at) s += fmt::format("; watched ({})", catalog::to_string(*v.how));
     return s;
 }

@@ -107,7 +107,7 @@ std::optional<double> resume_seconds(catalog::Library& lib, const catalog::Recor
     auto views = lib.views(rec.id);
     if (!views) return std::nullopt;
     for (const auto& v : *views)
-        if (v.person == lib.me().name) return catalog::resume_position_ms(v, rec.duration_ms) / 1000.0;
+        if (v.person == lib.me().name && !v.guest) return catalog::resume_position_ms(v, rec.duration_ms) / 1000.0;
     return std::nullopt;
 }
 

@@ -180,10 +180,11 @@ std::string show_text(const catalog::RecordingOverview& shown, const std::string
     h += fmt::format("  comments    {} ({} open threads)\n", rec.comment_count, rec.open_comment_count);
     if (!shown.chapters.empty()) h += "  chapters\n" + chapter_lines(shown.chapters, "    ");
     for (const auto& v : shown.views) {
-        h += fmt::format("  viewed by   {} · {:.0f} %{}\n", one_line(v.person), v.coverage * 100,
-                         v.watched_at ? fmt::format(" · watched {} ({})", format_local_time(*v.watched_at),
-                                                    catalog::to_string(*v.how))
-                                      : fmt::format(" · resume at {}", format_moment(v.last_position_ms)));
+        h += fmt::format(
+            "  viewed by   {}{} · {:.0f} %{}\n", one_line(v.person), v.guest ? " (guest)" : "", v.coverage * 100,
+            v.watched_at
+                ? fmt::format(" · watched {} ({})", format_local_time(*v.watched_at), catalog::to_string(*v.how))
+                : fmt::format(" · resume at {}", format_moment(v.last_position_ms)));
     }
     for (const auto& a : shown.assignments) {
         h += fmt::format("  assigned    {} · due {} · {}\n", one_line(a.assignee), a.due.value_or("-"),

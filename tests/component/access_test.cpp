@@ -1,5 +1,6 @@
 // Team-library access in the catalog: the first person is admin, invites are one-time and expire,
-// tokens and sessions are kept only as hashes and end on revoke, last seen is noted.
+// tokens and sessions are kept only as hashes and end on revoke, last seen is noted; share links
+// give guests of one recording sessions that end with the link.
 #include <doctest/doctest.h>
 
 #include "catalog/access.hpp"
@@ -18,6 +19,11 @@ struct AccessFixture : LibraryFixture {
         auto a = catalog::open_access(dir.path, o);
         REQUIRE_MESSAGE(a.has_value(), (a ? "" : a.error().message));
         return std::move(*a);
+    }
+    // The error's code, or nullopt when it succeeded.
+    template <class T>
+    static std::optional<ErrorCode> failure(const Result<T>& r) {
+        return r ? std::nullopt : std::optional(r.error().code);
     }
     std::int64_t count(const std::string& sql) {
         auto db = sql::Database::open(dir.path / "catalog.db", 1000);
@@ -162,4 +168,94 @@ TEST_CASE("act_as switches the acting person; progress in batches is clamped and
     auto again = ann->views("r1");
     REQUIRE(again.has_value());
     CHECK(again->at(0).covered_ms == 60'000);  // refusals changed nothing
+}
+
+TEST_CASE("share links: hashed, one guest per opening, ended by expiry, revocation or the recording's delete") {
+    AccessFixture f;
+    auto ann = f.open_as("ann");
+    REQUIRE(ann->add_person("bob", "", "").has_value());
+    f.add_recording("r1", "Payroll", "ann", 100'000);
+    auto access = f.access();
+    CHECK_FALSE(access->create_share("r1", "edit", 7, ann->me().id).has_value());
+    CHECK_FALSE(access->create_share("r1", "watch", 91, ann->me().id).has_value());
+    CHECK_FALSE(access->create_share("nope", "watch", 7, ann->me().id).has_value());
+    auto link = access->create_share("r1", "comment", 2, ann->me().id);
+    REQUIRE_MESSAGE(link.has_value(), (link ? "" : link.error().message));
+    CHECK(link->code.size() == 43);
+    CHECK(link->expires_at == f.now + 2 * k_day);
+    CHECK(link->created_by == "ann");
+    CHECK(f.count("SELECT count(*) FROM shares WHERE code_hash = '" + catalog::secret_hash(link->code) + "'") == 1);
+
+    // Comment mode needs a name; what was typed is kept as typed, apart from people's names.
+    CHECK(f.failure(access->redeem_share(link->code, "")) == ErrorCode::invalid_input);
+    CHECK(f.failure(access->redeem_share(link->code, "tab\there")) == ErrorCode::invalid_input);
+    CHECK(f.failure(access->redeem_share("wrong", "bob")) == ErrorCode::not_found);
+    auto guest = access->redeem_share(link->code, "  bob  ");
+    REQUIRE_MESSAGE(guest.has_value(), (guest ? "" : guest.error().message));
+    CHECK(guest->token.empty());
+    CHECK(guest->session_expires_at == link->expires_at);  // no longer than the link
+    REQUIRE(guest->person.guest.has_value());
+    CHECK(guest->person.guest->name == "bob");
+    CHECK(guest->person.guest->recording_id == "r1");
+    CHECK(guest->person.name != "bob");
+    auto who = access->authenticate(guest->session);
+    REQUIRE(who.has_value());
+    CHECK(who->guest->mode == "comment");
+
+    // Not one of the team: not listed, not found by name or id for assigning, inviting or revoking.
+    auto people = ann->people();
+    REQUIRE(people.has_value());
+    CHECK(people->size() == 2);
+    CHECK(ann->person("bob")->guest == std::nullopt);
+    CHECK_FALSE(ann->person(guest->person.id).has_value());
+    CHECK_FALSE(ann->assign("r1", guest->person.id, std::nullopt).has_value());
+    CHECK(ann->stats()->people == 2);
+
+    // Acting as the guest: a comment and a view marked as a guest's under the typed name.
+    REQUIRE(ann->act_as(guest->person.id).has_value());
+    auto c = ann->comment({"r1", "Looks right", 1000, std::nullopt});
+    REQUIRE(c.has_value());
+    CHECK(c->author == "bob");
+    CHECK(c->author_guest);
+    auto v = ann->record_progress("r1", 0, 10'000);
+    REQUIRE(v.has_value());
+    CHECK(v->person == "bob");
+    CHECK(v->guest);
+    REQUIRE(ann->act_as("bob").has_value());
+    auto mine = ann->comment({"r1", "Mine", std::nullopt, std::nullopt});
+    REQUIRE(mine.has_value());
+    CHECK_FALSE(mine->author_guest);
+
+    // Each opening is a guest of its own; revoking ends the link and every session it gave.
+    auto second = access->redeem_share(link->code, "Client");
+    REQUIRE(second.has_value());
+    auto listed = access->shares("r1");
+    REQUIRE(listed.has_value());
+    REQUIRE(listed->size() == 1);
+    CHECK(listed->at(0).guests == 2);
+    CHECK(listed->at(0).code.empty());
+    CHECK_FALSE(access->revoke_share("r1", "zzzz").has_value());
+    auto revoked = access->revoke_share("r1", link->id);
+    REQUIRE(revoked.has_value());
+    CHECK(revoked->revoked_at == f.now);
+    CHECK_FALSE(access->authenticate(guest->session).has_value());
+    CHECK_FALSE(access->authenticate(second->session).has_value());
+    CHECK(f.failure(access->redeem_share(link->code, "Again")) == ErrorCode::unauthorized);
+
+    // Expired: nobody new, and sessions end with the link.
+    auto watch = access->create_share("r1", "watch", 1, ann->me().id);
+    REQUIRE(watch.has_value());
+    auto viewer = access->redeem_share(watch->code, "");
+    REQUIRE(viewer.has_value());
+    CHECK(viewer->person.guest->name == "Guest");
+    f.now += k_day;
+    CHECK(f.failure(access->redeem_share(watch->code, "")) == ErrorCode::unauthorized);
+    CHECK_FALSE(access->authenticate(viewer->session).has_value());
+
+    // Deleting the recording removes its links; its guests' rows do not stand in the way.
+    f.now -= k_day;
+    CHECK(access->authenticate(viewer->session).has_value());
+    REQUIRE(ann->remove("r1").has_value());
+    CHECK(f.count("SELECT count(*) FROM shares") == 0);
+    CHECK_FALSE(access->authenticate(viewer->session).has_value());
 }

@@ -211,7 +211,9 @@ TEST_CASE("refusals: a member's admin action, a revoked token, a server that is 
         CHECK(t.ann.team_run({"serve"}).exit_code == 2);
     }
     SUBCASE("a revoked token: exit 6 and how to sign in again") {
-        REQUIRE(t.lib.run({"people", "revoke", "bob"}).exit_code == 0);
+        // Revoking is an admin's, also on the team library (POST /people/{name}/revoke).
+        CHECK(t.bob.team_run({"people", "revoke", "ann"}).exit_code == 7);
+        REQUIRE(t.ann.team_run({"people", "revoke", "bob"}).exit_code == 0);
         auto r = t.bob.team_run({"comment", t.payroll, "Still here?"});
         CHECK(r.exit_code == 6);
         CHECK(contains(r.err, "sign in again with `walkthrough connect " + t.server->url));

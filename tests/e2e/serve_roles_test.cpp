@@ -5,7 +5,6 @@
 // scripts, a line break) are kept exactly and never reach the log as they are.
 #include <doctest/doctest.h>
 
-#include "catalog/sqlite_ptr.hpp"
 #include "tests/serve_support.hpp"
 
 using nlohmann::json;
@@ -15,9 +14,8 @@ namespace {
 
 // Everything a refused request could have changed, as one text.
 std::string library_state(const CliLibrary& lib) {
-    auto db = wt::sql::Database::open(lib.root() / "catalog.db", 2000);
-    REQUIRE(db.has_value());
-    auto st = db->prepare(
+    return text_row(
+        lib,
         "SELECT (SELECT group_concat(name || ':' || access || ':' || email || ':' || role, '|') FROM people)"
         " || '#' || (SELECT count(*) FROM invites)"
         " || '#' || (SELECT coalesce(group_concat(recording_seq || ':' || assignee_seq || ':' || coalesce(due_on, ''), "
@@ -28,11 +26,6 @@ std::string library_state(const CliLibrary& lib) {
         " || '#' || (SELECT group_concat(id || ':' || title || ':' || description || ':' || kind, '|') FROM recordings)"
         " || '#' || (SELECT count(*) FROM views)"
         " || '#' || (SELECT count(*) FROM credentials WHERE revoked_at IS NULL)");
-    REQUIRE(st.has_value());
-    auto row = st->step();
-    REQUIRE(row.has_value());
-    REQUIRE(*row);
-    return st->text(0);
 }
 
 // ann (the admin) and her recording with a chapter; bob and carol (members), bob's recording; a
@@ -60,14 +53,6 @@ struct Team {
         return server->call({method, path, {auth(token)}, std::move(body)});
     }
 };
-
-void check_refused(const Http& r, long status, const std::string& code) {
-    CHECK(r.status == status);
-    CHECK(r.header("content-type") == "application/json");
-    auto j = r.json();
-    CHECK(j.at("error").at("code") == code);
-    CHECK(j.at("error").at("message").get<std::string>().size() > 10);
-}
 
 }  // namespace
 

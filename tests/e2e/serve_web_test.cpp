@@ -40,7 +40,7 @@ TEST_CASE("the viewer's page at / and its page paths; its files with their types
     CliLibrary lib;
     lib.ok({"people"});
     Served server(lib);
-    for (const char* path : {"/", "/join", "/training", "/inbox", "/team", "/people", "/r/4ckd6t8a4r"}) {
+    for (const char* path : {"/", "/join", "/s", "/training", "/inbox", "/team", "/people", "/r/4ckd6t8a4r"}) {
         INFO(path);
         check_page(raw_get(server, path));
     }

@@ -189,6 +189,7 @@ async function main() {
   await ann.page.getByRole('link', { name: 'People' }).click();
   await ann.page.locator('#people .row-item').first().waitFor();
   out.people_rows = await ann.page.locator('#people .row-item').count();
+  out.people_revoke_buttons = await ann.page.locator('#people').getByRole('button', { name: 'Revoke' }).count();
   await shot(ann.page, 'people');
   mark('ann_pages');
   // The author (an admin) edits her recording and assigns it; a member sees neither control.
@@ -205,13 +206,41 @@ async function main() {
   await ann.page.getByText('Assigned to carol, due 2099-01-31.').waitFor();
   await bob.page.goto(`${url}/r/${config.other}`);
   await bob.page.locator('.watch-title', { hasText: 'Expense report' }).waitFor();
-  out.member_edit_controls = await bob.page.locator('#edit:visible, #assign:visible').count();
+  out.member_edit_controls = await bob.page.locator('#edit:visible, #assign:visible, #share:visible').count();
   // A member who goes to an admin's page gets no controls there.
   await bob.page.goto(`${url}/people`);
   await bob.page.getByRole('heading', { name: 'For admins' }).waitFor();
   out.member_people_forms = await bob.page.locator('main form, main button').count();
 
   mark('edit_assign');
+  // Sharing with someone outside the team: ann makes a comment link for the training; a guest opens
+  // it, is asked their name (a team member's, on purpose), sees that recording only, and comments.
+  await ann.page.goto(`${url}/r/${config.training}`);
+  await ann.page.locator('#share').click();
+  await ann.page.locator('#share-mode').selectOption('comment');
+  await ann.page.locator('#share-form').getByRole('button', { name: 'Make link' }).click();
+  const shareUrl = await ann.page.locator('#share-url').inputValue();
+  await ann.page.locator('#share-links .share-link').first().waitFor();
+  await shot(ann.page, 'share');
+  const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const guest = await visitor.newPage();
+  guest.on('pageerror', (e) => { out.page_errors = (out.page_errors || []).concat(String(e)); });
+  await guest.goto(shareUrl);
+  await guest.locator('#guest-name').fill('bob');
+  check(!guest.url().includes('#'), 'the share code left the address bar');
+  await guest.getByRole('button', { name: 'Open the recording' }).click();
+  await guest.waitForURL(`${url}/r/${config.training}`, { timeout: 5000 });
+  await guest.locator('#comment-body').fill('Looks clear to me');
+  await guest.getByRole('button', { name: 'Comment', exact: true }).click();
+  await guest.locator('.comment', { hasText: 'Looks clear to me' }).locator('.badge.guest').waitFor({ timeout: 2000 });
+  out.guest_nav_visible = await guest.locator('#nav:visible, .back:visible').count();
+  out.guest_controls = await guest.locator('#edit:visible, #assign:visible, #share:visible, #mark-watched:visible').count();
+  await shot(guest, 'share-guest');
+  await guest.goto(`${url}/`);  // the library is not theirs: back to their recording
+  await guest.waitForURL(`${url}/r/${config.training}`, { timeout: 5000 });
+  await visitor.close();
+
+  mark('share');
   // Uploading a video from the library (tus-js-client from our server): it opens when done.
   await bob.page.goto(`${url}/`);
   await bob.page.locator('.card').first().waitFor();

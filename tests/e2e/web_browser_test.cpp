@@ -2,7 +2,8 @@
 // (tests/e2e/web_browser.mjs, run with node). This suite makes the library and the invites with
 // the CLI, runs the browser's steps against `walkthrough serve`, then checks through the CLI what
 // they did: playing a training to its end at 2x marked it watched and completed the assignment;
-// seeking past the middle and playing on did not; comments from the page landed as typed.
+// seeking past the middle and playing on did not; comments from the page landed as typed; a guest of
+// a share link saw one recording and commented as a guest.
 // WT_WEB_SCREENSHOTS=DIR also saves each page as DIR/web-*.png (README's pictures).
 #include <doctest/doctest.h>
 
@@ -127,6 +128,17 @@ TEST_CASE("in chromium: join, search a comment, play to the end, seek past the m
     CHECK(carols.at(0).at("recording_id") == other);
     CHECK(carols.at(0).at("due") == "2099-01-31");
     CHECK(steps.at("member_edit_controls") == 0);
+    CHECK(steps.at("people_revoke_buttons").get<int>() >= 3);  // everyone but ann herself
+    // A guest of a share link: no library around the recording, no author's controls, and their
+    // comment kept as a guest's under the name they typed (a team member's).
+    CHECK(steps.at("guest_nav_visible") == 0);
+    CHECK(steps.at("guest_controls") == 0);
+    bool guest_comment = false;
+    for (const auto& c : lib.ok({"comments", training})) {
+        if (c.at("body") == "Looks clear to me")
+            guest_comment = c.at("author") == "bob" && c.at("author_guest") == true;
+    }
+    CHECK(guest_comment);
     // An upload from the page became bob's recording.
     json uploaded = lib.ok({"show", steps.at("uploaded").get<std::string>()});
     CHECK(uploaded.at("author") == "bob");

@@ -246,7 +246,7 @@ std::string coverage_text(const std::optional<catalog::View>& v) {
 
 std::optional<catalog::View> view_of(const std::vector<catalog::View>& views, const std::string& person) {
     for (const auto& v : views)
-        if (v.person == person) return v;
+        if (v.person == person && !v.guest) return v;  // a guest may have typed a team member's name
     return std::nullopt;
 }
 

@@ -113,9 +113,13 @@ void draw_comment_list(ViewContext& ctx, const PlayerData& p) {
             ImGui::TextDisabled("whole video");
             ImGui::SameLine();
         }
-        ImGui::TextColored(to_vec4(c.author == ctx.s.me ? colour::accent : IM_COL32(235, 200, 120, 255)), "%s",
-                           c.author.c_str());
+        const bool mine = c.author == ctx.s.me && !c.author_guest;
+        ImGui::TextColored(to_vec4(mine ? colour::accent : IM_COL32(235, 200, 120, 255)), "%s", c.author.c_str());
         ImGui::SameLine();
+        if (c.author_guest) {  // came by a share link: not the team member of that name
+            ImGui::TextDisabled("(guest)");
+            ImGui::SameLine();
+        }
         ImGui::TextDisabled("%s ago", format_age(std::max<std::int64_t>(ctx.now - c.created_at, 0)).c_str());
         if (row.depth == 0 && row.resolved) {
             ImGui::SameLine();
