@@ -14,6 +14,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/core/finishing.hpp"
+#include "app/core/publishing.hpp"
 #include "app/core/team_spool.hpp"
 #include "catalog/json_shapes.hpp"
 #include "recorder/recorder.hpp"
@@ -200,7 +201,8 @@ Result<void> record_for_team(CliContext& ctx, const RecordCommandOptions& o, con
                          queued.error().message));
     } else {
         for (const auto& q : *queued)
-            if (q.source.ends_with(" " + filed->added.id)) j["upload"] = remote::to_json(q);
+            if (q.source == outbox_source(spool_root(server->name).string(), filed->added.id))
+                j["upload"] = remote::to_json(q);
         human += fmt::format("\nIt is being sent to '{}' in the background; `walkthrough uploads` shows how far it got.",
                              server->name);
     }

@@ -4,6 +4,10 @@
 
 namespace wt::app {
 
+std::string outbox_source(const std::string& library_root, const std::string& recording_id) {
+    return library_root + " " + recording_id;
+}
+
 Result<remote::Outgoing> queue_for_team(catalog::Library& lib, const std::string& library_root,
                                         const catalog::Ref& recording, const std::string& connection) {
     auto rec = lib.get(recording);
@@ -20,7 +24,7 @@ Result<remote::Outgoing> queue_for_team(catalog::Library& lib, const std::string
     details.description = rec->description;
     details.kind = rec->kind;
     details.tags = rec->tags;
-    return remote::enqueue(connection, file, details, *chapters, library_root + " " + rec->id);
+    return remote::enqueue(connection, file, details, *chapters, outbox_source(library_root, rec->id));
 }
 
 }  // namespace wt::app

@@ -9,7 +9,10 @@
 
 namespace wt::app {
 
-// `library_root` names where it came from (the outbox keeps "<folder> <id>").
+// Where a recording came from, as the outbox keeps it (Outgoing::source): "<folder> <id>".
+std::string outbox_source(const std::string& library_root, const std::string& recording_id);
+
+// `library_root` names where it came from (see outbox_source).
 Result<remote::Outgoing> queue_for_team(catalog::Library& lib, const std::string& library_root,
                                         const catalog::Ref& recording, const std::string& connection);
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "app/core/acting_person.hpp"
+#include "app/core/publishing.hpp"
 
 namespace wt::app {
 
@@ -104,22 +105,8 @@ Result<std::vector<remote::Outgoing>> queue_spooled(catalog::Library& spool, con
     std::vector<remote::Outgoing> queued;
     const std::string root = spool_root(connection).string();
     for (const auto& rec : *recordings) {
-        const std::string source = root + " " + rec.id;
-        if (!in_outbox.contains(source)) {
-            auto chapters = spool.chapters(rec.id);
-            if (!chapters) return std::unexpected(chapters.error());
-            const fs::path file = spool.absolute(rec.media_path);
-            if (file.empty()) {
-                return fail(ErrorCode::not_found,
-                            fmt::format("the recording '{}' waiting for '{}' has no video file ({})", rec.title,
-                                        connection, root));
-            }
-            catalog::NewRecording details;
-            details.title = rec.title;
-            details.description = rec.description;
-            details.kind = rec.kind;
-            details.tags = rec.tags;
-            auto entry = remote::enqueue(connection, file, details, *chapters, source);
+        if (!in_outbox.contains(outbox_source(root, rec.id))) {
+            auto entry = queue_for_team(spool, root, rec.id, connection);
             if (!entry) return std::unexpected(entry.error());
             queued.push_back(std::move(*entry));
         }
