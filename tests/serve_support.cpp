@@ -126,6 +126,27 @@ std::optional<int> Served::stop(std::chrono::milliseconds limit, std::chrono::mi
 
 std::string Served::log() const { return read_file(io_ / "err"); }
 
+std::map<std::string, std::string> Laptop::env() const {
+    std::map<std::string, std::string> e{{"XDG_CONFIG_HOME", (home / "config").string()},
+                                         {"XDG_DATA_HOME", (home / "data").string()}};
+    if (!display.empty()) e["DISPLAY"] = display;
+    return e;
+}
+
+RunResult Laptop::run(std::vector<std::string> args) const { return walkthrough(args, env()); }
+
+nlohmann::json Laptop::ok(std::vector<std::string> args) const {
+    args.insert(args.begin(), "--json");
+    auto r = run(args);
+    INFO("walkthrough " << args[1] << " stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return r.json();
+}
+
+std::filesystem::path Laptop::saved(const std::string& name) const {
+    return home / "config" / "walkthrough" / "servers" / (name + ".json");
+}
+
 Http Served::call(const HttpRequest& r) const { return request(url, r, ca_file); }
 
 Http request(const std::string& base_url, const HttpRequest& r, const std::string& ca_file) {

@@ -63,6 +63,19 @@ private:
     TempDir io_;
 };
 
+// One person's computer, for the CLI on a team library: its own $XDG_CONFIG_HOME (connections) and
+// $XDG_DATA_HOME (the outbox, the spool), and for `play` an X display when one is set.
+struct Laptop {
+    TempDir home;
+    std::string display;
+    std::map<std::string, std::string> env() const;
+    RunResult run(std::vector<std::string> args) const;
+    // `walkthrough --json ARGS`, required to succeed; its output parsed.
+    nlohmann::json ok(std::vector<std::string> args) const;
+    // Where `connect --name NAME` keeps the connection.
+    std::filesystem::path saved(const std::string& name) const;
+};
+
 // One request to BASE_URL + r.path; with `ca_file`, the only certificate authority trusted.
 Http request(const std::string& base_url, const HttpRequest& r, const std::string& ca_file = {});
 

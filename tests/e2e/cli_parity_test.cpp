@@ -45,31 +45,26 @@ public:
     OnServer() : server_(std::make_unique<Served>(lib_)) {}
     RunResult run(std::vector<std::string> args, const std::string& person) override {
         args.insert(args.begin(), {"--json", "--library", "team"});
-        return walkthrough(args, computer(person));
+        return computer(person).run(args);
     }
 
 private:
-    std::map<std::string, std::string> computer(const std::string& person) {
+    const Laptop& computer(const std::string& person) {
         auto found = computers_.find(person);
-        if (found != computers_.end()) return env_of(*found->second);
-        auto home = std::make_unique<TempDir>();
+        if (found != computers_.end()) return *found->second;
+        auto laptop = std::make_unique<Laptop>();
         std::vector<std::string> invite{"--json", "people", "invite", person};
         if (computers_.empty()) invite.insert(invite.end(), {"--role", "admin"});
         auto inv = lib_.run(invite);
         REQUIRE_MESSAGE(inv.exit_code == 0, inv.err);
-        const auto env = env_of(*home);
-        auto c = walkthrough({"connect", server_->url, inv.json().at("code"), "--name", "team"}, env);
+        auto c = laptop->run({"connect", server_->url, inv.json().at("code"), "--name", "team"});
         REQUIRE_MESSAGE(c.exit_code == 0, c.err);
-        computers_.emplace(person, std::move(home));
-        return env;
-    }
-    static std::map<std::string, std::string> env_of(const TempDir& home) {
-        return {{"XDG_CONFIG_HOME", (home / "config").string()}, {"XDG_DATA_HOME", (home / "data").string()}};
+        return *computers_.emplace(person, std::move(laptop)).first->second;
     }
 
     CliLibrary lib_;
     std::unique_ptr<Served> server_;
-    std::map<std::string, std::unique_ptr<TempDir>> computers_;
+    std::map<std::string, std::unique_ptr<Laptop>> computers_;
 };
 
 // What a command gave, with ids and times numbered by first appearance and file locations left out.

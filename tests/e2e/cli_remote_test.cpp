@@ -17,22 +17,8 @@ using namespace wt::test;
 
 namespace {
 
-// One person's computer: its own $XDG_CONFIG_HOME, where `connect` keeps servers.
-struct Client {
-    TempDir config;
-    std::string display;  // for `play`: an X display, when set
-    RunResult run(std::vector<std::string> args) const {
-        std::map<std::string, std::string> env{{"XDG_CONFIG_HOME", config.path.string()}};
-        if (!display.empty()) env["DISPLAY"] = display;
-        return walkthrough(args, env);
-    }
-    json ok(std::vector<std::string> args) const {
-        args.insert(args.begin(), "--json");
-        auto r = run(args);
-        INFO("walkthrough " << args[1] << " stderr: " << r.err);
-        REQUIRE(r.exit_code == 0);
-        return r.json();
-    }
+// One person's computer, working on the connection "team".
+struct Client : Laptop {
     // `walkthrough --library team ARGS --json`
     json team(std::vector<std::string> args) const {
         args.insert(args.begin(), {"--library", "team"});
@@ -41,9 +27,6 @@ struct Client {
     RunResult team_run(std::vector<std::string> args) const {
         args.insert(args.begin(), {"--library", "team"});
         return run(args);
-    }
-    std::filesystem::path saved(const std::string& name) const {
-        return config / "walkthrough" / "servers" / (name + ".json");
     }
 };
 

@@ -26,22 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// One person's computer: its config (connections) and data (the outbox) folders.
-struct Laptop {
-    TempDir home;
-    std::map<std::string, std::string> env() const {
-        return {{"XDG_CONFIG_HOME", (home / "config").string()}, {"XDG_DATA_HOME", (home / "data").string()}};
-    }
-    RunResult run(std::vector<std::string> args) const { return walkthrough(args, env()); }
-    json ok(std::vector<std::string> args) const {
-        args.insert(args.begin(), "--json");
-        auto r = run(args);
-        INFO("walkthrough " << args[1] << " stderr: " << r.err);
-        REQUIRE(r.exit_code == 0);
-        return r.json();
-    }
-};
-
 // `walkthrough ARGS` started in the background with the laptop's environment; killed by PID.
 struct Background {
     pid_t pid = -1;
