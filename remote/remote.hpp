@@ -129,9 +129,11 @@ struct SendOptions {
     // Hears the bytes the server has so far of `total`; false stops (it resumes next time).
     std::function<bool(const Outgoing&, std::int64_t sent, std::int64_t total)> progress;
 };
+// How long a failed send waits before the CLI or the app tries it again on its own.
+inline constexpr std::chrono::seconds k_retry_after{30};
 // Whether a recording in the outbox waits with nobody sending it: a try that was cut off (a killed
 // process, a reboot), or one that failed at least `retry_after` ago.
-bool outbox_waiting(std::chrono::seconds retry_after);
+bool outbox_waiting(std::chrono::seconds retry_after = k_retry_after);
 
 // Sends one recording of the outbox as far as it goes: makes its upload at the server (once),
 // resumes from the server's offset, and once the server has it, sets its chapters and removes the

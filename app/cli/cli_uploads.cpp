@@ -179,7 +179,7 @@ void add_uploads(CLI::App& app, Action& action) {
 
 void resume_uploads_in_background(const std::optional<std::string>& command) {
     if (command && (*command == "uploads" || *command == "publish")) return;
-    if (!remote::outbox_waiting(std::chrono::seconds(30)) && !spools_waiting()) return;
+    if (!remote::outbox_waiting() && !spools_waiting()) return;
     char self[4096];
     const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) return;

@@ -72,7 +72,8 @@ namespace {
 // it at once (a command and the background sender) would otherwise queue one recording twice.
 class SpoolLock {
 public:
-    explicit SpoolLock(const fs::path& root) : fd_(::open((root / "queue.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+    explicit SpoolLock(const fs::path& root)
+        : fd_(::open((root / "queue.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
         if (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0) {
             ::close(fd_);
             fd_ = -1;

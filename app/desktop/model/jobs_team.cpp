@@ -13,9 +13,6 @@ namespace wt::ui::jobs {
 
 namespace {
 
-// A failed try is tried again after this long (the next start, or the server coming back, sooner).
-constexpr std::chrono::seconds k_retry_after{30};
-
 UploadRow row_of(const remote::Outgoing& o) {
     UploadRow r;
     r.id = o.id;
@@ -26,7 +23,8 @@ UploadRow row_of(const remote::Outgoing& o) {
     r.sent_bytes = o.sent_bytes;
     r.last_error = o.last_error;
     if (o.state == remote::Outgoing::State::waiting && !o.last_error.empty())
-        r.retry_at = o.last_try_at + std::chrono::duration_cast<std::chrono::milliseconds>(k_retry_after).count();
+        r.retry_at =
+            o.last_try_at + std::chrono::duration_cast<std::chrono::milliseconds>(remote::k_retry_after).count();
     return r;
 }
 
