@@ -44,9 +44,8 @@ Result<AppSettings> load_settings(const fs::path& file) {
 Result<void> save_settings(const fs::path& file, const AppSettings& s) {
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
-    const nlohmann::json j{{"library", s.library}, {"folder", s.folder}, {"person", s.person},
-                           {"quality", s.quality}, {"mic", s.mic},       {"no_mic", s.no_mic},
-                           {"denoise", s.denoise}};
+    const nlohmann::json j{{"library", s.library}, {"folder", s.folder}, {"person", s.person},  {"quality", s.quality},
+                           {"mic", s.mic},         {"no_mic", s.no_mic}, {"denoise", s.denoise}};
     fs::path part = file;
     part += ".part";
     {

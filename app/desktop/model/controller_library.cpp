@@ -114,7 +114,7 @@ void Controller::on(const intent::ChangeLibrary& c) {
     close_player();
     state_.settings.library = c.folder;
     state_.connection = ConnectionData{};  // told again once the new one answers
-    state_.opened = false;  // until the new one answers: long work finishing now is not for it
+    state_.opened = false;                 // until the new one answers: long work finishing now is not for it
     on(intent::SaveSettings{state_.settings});
     // The generation carries on, so pages of the old library still on their way are dropped.
     const std::uint64_t generation = state_.library.generation;

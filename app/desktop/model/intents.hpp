@@ -122,10 +122,10 @@ using Intent =
                  intent::SaveDetails, intent::Delete, intent::Export, intent::Assign, intent::Play, intent::ClosePlayer,
                  intent::AddComment, intent::Resolve, intent::AddChapter, intent::RemoveChapter, intent::MarkWatched,
                  intent::SwitchPerson, intent::AddPerson, intent::SetResponseWindow, intent::ChangeLibrary,
-                 intent::SaveSettings, intent::PublishToTeam, intent::Import, intent::CheckSources, intent::StartRecording,
-                 intent::ListMicrophones, intent::ListWindows, intent::PickRegion, intent::EndPick,
-                 intent::PauseRecording, intent::ResumeRecording, intent::StopRecording, intent::DiscardRecording,
-                 intent::DismissBanner, intent::ReportError, intent::LoadThumbnail>;
+                 intent::SaveSettings, intent::PublishToTeam, intent::Import, intent::CheckSources,
+                 intent::StartRecording, intent::ListMicrophones, intent::ListWindows, intent::PickRegion,
+                 intent::EndPick, intent::PauseRecording, intent::ResumeRecording, intent::StopRecording,
+                 intent::DiscardRecording, intent::DismissBanner, intent::ReportError, intent::LoadThumbnail>;
 
 using Intents = std::vector<Intent>;
 

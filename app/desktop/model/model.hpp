@@ -162,8 +162,8 @@ struct LibraryChoice {
 
 // The connection to the team server whose library is open (nothing when it is a folder).
 struct ConnectionData {
-    std::string team;  // the connection's name; empty: the library is a folder on this computer
-    bool live = false;  // the server's event stream is open: changes arrive as they happen
+    std::string team;                      // the connection's name; empty: the library is a folder on this computer
+    bool live = false;                     // the server's event stream is open: changes arrive as they happen
     std::optional<EpochMs> offline_since;  // the server could not be reached since then
     std::string problem;                   // the last failure, as the client said it
     bool operator==(const ConnectionData&) const = default;

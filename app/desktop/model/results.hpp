@@ -216,7 +216,7 @@ using JobResult =
                  results::MicrophonesListed, results::WindowsListed, results::ScreenGrabbed, results::SourcesChecked,
                  results::RecordingStarted, results::RecordingNotStarted, results::RecordingNotFinished,
                  results::RecordingDiscarded, results::RecordingUnfiled, results::RecordingFiled,
-                 results::ThumbnailLoaded, results::LibrariesListed, results::ServerReachable,
-                 results::ServerChanged, results::UploadsListed, results::UploadProgress>;
+                 results::ThumbnailLoaded, results::LibrariesListed, results::ServerReachable, results::ServerChanged,
+                 results::UploadsListed, results::UploadProgress>;
 
 }  // namespace wt::ui

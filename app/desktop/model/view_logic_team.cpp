@@ -48,8 +48,7 @@ std::string upload_text(const UploadRow& u, EpochMs now) {
     if (u.state == "sending") {
         const int percent = u.size_bytes > 0 ? static_cast<int>(u.sent_bytes * 100 / u.size_bytes) : 0;
         if (u.bytes_per_second <= 0) return fmt::format("uploading {} %", percent);
-        return fmt::format("uploading {} % · {}/s", percent,
-                           human_size(static_cast<std::int64_t>(u.bytes_per_second)));
+        return fmt::format("uploading {} % · {}/s", percent, human_size(static_cast<std::int64_t>(u.bytes_per_second)));
     }
     if (u.retry_at > 0) {
         const std::int64_t left = (u.retry_at - now + 999) / 1000;
