@@ -51,7 +51,7 @@ EpochMs modified_ms(const fs::path& file) {
 
 std::string details_at_start(catalog::NewRecording details, const std::string& author) {
     details.id = catalog::new_recording_id();
-    details.author = author;
+    if (!author.empty()) details.author = author;
     return catalog::details_to_text(details);
 }
 

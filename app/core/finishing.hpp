@@ -30,7 +30,8 @@ struct BusyWait {
 inline constexpr std::chrono::seconds k_finish_wait = std::chrono::minutes(10);
 
 // The text to keep with a recording from its start (recorder::RecordOptions::details): what the
-// person typed, the id it will have and who is recording (`author`, the acting person's name).
+// person typed, the id it will have and who is recording (`author`, the acting person's name; empty
+// when not known yet, as for a team library not reached so far: the library it is filed into decides).
 std::string details_at_start(catalog::NewRecording details, const std::string& author);
 
 // Remuxes the claimed file to MP4 (faststart), adds it to the catalog (moving, not copying) and

@@ -4,7 +4,7 @@
 // the API reaches the open player by the server's events, with no reload asked for; a server that
 // goes away shows as offline since then, and once it is back the app is online again and reads
 // what changed meanwhile. A recording made in the app goes through the spool and the outbox to the
-// server, its state shown until it is published.
+// server, its state shown until it is published; also when the server was away from the start.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -205,4 +205,40 @@ TEST_CASE("recording in the app for a team library: into the spool, then sent, i
         found |= r.at("title") == "Expense claims" && r.at("author") == "ann" && r.at("tags") == json{"finance"};
     CHECK(found);
     REQUIRE(app.until([&] { return s.library.recordings.size() == 2; }));
+}
+
+TEST_CASE("a team server that is down when the app starts: recording still works, and is sent once it is back") {
+    TeamServer t;
+    const std::string listen = t.server->url.substr(std::string("http://").size());
+    REQUIRE(t.server->stop(std::chrono::milliseconds(5000)) == 0);
+    AppOnTeam app("team");
+    const AppState& s = app.s();
+    REQUIRE(app.until([&] { return s.connection.offline_since.has_value(); }));
+    REQUIRE_FALSE(s.opened);
+    CHECK(can_record(s));  // the spool is on this computer
+    auto& form = app.c->drafts().record;
+    form.video_input = "lavfi:testsrc2=size=320x240:rate=15";
+    form.audio_input = "lavfi:sine=frequency=440";
+    form.countdown = 0;
+    form.title = "Made on the train";
+    app.c->apply(intent::Navigate{Screen::record});
+    app.c->apply(intent::StartRecording{});
+    REQUIRE_MESSAGE(app.until([&] { return s.record.phase == RecordPhase::recording; }), s.record.error);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    app.c->apply(intent::StopRecording{});
+    // Safe on this computer and waiting for the server, with why.
+    REQUIRE(app.until([&] {
+        return s.record.phase == RecordPhase::setup && !s.uploads.empty() && !s.uploads.back().last_error.empty();
+    }));
+    CHECK(s.uploads.back().title == "Made on the train");
+    CHECK(s.uploads.back().state == "waiting");
+    CHECK(t.lib.ok({"list"}).size() == 1);
+    // The server comes back: the library opens by itself and the recording is sent.
+    t.server = std::make_unique<Served>(t.lib, std::vector<std::string>{}, listen);
+    REQUIRE(app.until([&] { return s.opened && !s.uploads.empty() && s.uploads.back().state == "published"; }, 60000));
+    auto listed = t.lib.ok({"list"});
+    REQUIRE(listed.size() == 2);
+    bool found = false;
+    for (const auto& r : listed) found |= r.at("title") == "Made on the train" && r.at("author") == "ann";
+    CHECK(found);
 }

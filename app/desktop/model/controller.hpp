@@ -213,7 +213,7 @@ private:
     void server_unreachable(const Error& why);  // offline since now (if it was not already)
     void list_libraries();
     std::filesystem::path this_computer_folder() const;
-    void send_uploads();  // what waits in the outbox, on the long-work worker
+    void send_uploads();         // what waits in the outbox, on the long-work worker
     void poll_uploads(Tick& t);  // sends again once a failed upload's wait is over
 
     static constexpr std::size_t k_long_queue = 64;  // jobs waiting on the long-work worker
@@ -225,6 +225,7 @@ private:
     std::vector<catalog::Interval> played_;  // not yet sent to the catalog
     std::int64_t last_report_us_ = 0;
     std::optional<EpochMs> next_upload_try_;  // when a recording that failed to send is tried again
+    std::string recording_for_team_;          // the connection the recording under way is for; empty: a folder
     bool was_playing_ = false;
     std::unique_ptr<Worker> worker_;       // quick catalog work; after the state: stops first
     std::unique_ptr<Worker> long_worker_;  // long work (its own connection); last: stops before worker_

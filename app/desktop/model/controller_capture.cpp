@@ -35,8 +35,8 @@ Result<recorder::RecordOptions> Controller::record_options() const {
     const RecordForm& f = drafts_.record;
     recorder::RecordOptions o;
     // For a team library the recording is made into this computer's spool for it (jobs_team.cpp).
-    o.incoming_dir = app::incoming_dir(state_.connection.team.empty() ? state_.root
-                                                                      : app::spool_root(state_.connection.team));
+    o.incoming_dir =
+        app::incoming_dir(state_.connection.team.empty() ? state_.root : app::spool_root(state_.connection.team));
     o.display = f.display;
     if (f.area == RecordForm::Area::region) {
         auto region = checked_region(f.region);
@@ -118,7 +118,9 @@ void Controller::stop_or_discard(bool discard) {
     r.phase = RecordPhase::stopping;
     const catalog::NewRecording d = typed_details(drafts_.record);
     auto rec = r.recorder;
-    if (!post_long([rec, d, discard](Worker::Env& env) { jobs::stop_recording(env, rec, d, discard); }, true)) {
+    const std::string team = recording_for_team_;
+    if (!post_long([rec, d, discard, team](Worker::Env& env) { jobs::stop_recording(env, rec, d, discard, team); },
+                   team.empty())) {
         r.phase = RecordPhase::recording;  // Stop stays possible
         busy_banner();
     }
@@ -143,7 +145,7 @@ void Controller::on(const intent::CheckSources&) {
 
 void Controller::on(const intent::StartRecording&) {
     if (state_.record.phase != RecordPhase::setup) return;
-    if (!state_.opened)
+    if (!can_record(state_))
         return banner(Level::error, "No library is open to record into.", "Choose a library folder in Settings.");
     auto o = record_options();
     if (!o) return banner(Level::warning, o.error().message);
@@ -155,6 +157,7 @@ void Controller::on(const intent::StartRecording&) {
     sync_meter();  // the meter lets go of the microphone before the recorder opens it
     // What is typed so far is kept with the file from its first frame (a crash keeps it).
     o->details = app::details_at_start(typed_details(drafts_.record), state_.me);
+    recording_for_team_ = state_.connection.team;
     if (!post_long([o = *o](Worker::Env& env) { jobs::start_recording(env, o); }, false)) {
         state_.record.phase = RecordPhase::setup;
         busy_banner();

@@ -74,8 +74,10 @@ void Controller::on(results::ServerReachable&& r) {
     c.offline_since.reset();
     c.problem.clear();
     if (!state_.opened) {
-        // It could not be opened while the server was away: now it can.
+        // It could not be opened while the server was away: now it can; and what was recorded
+        // meanwhile goes now rather than at its next retry.
         if (!state_.open_error.empty()) open_library(state_.root, state_.settings.person, false);
+        if (was_offline) send_uploads();
         return;
     }
     if (was_offline) {

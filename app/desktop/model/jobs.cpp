@@ -346,7 +346,7 @@ void start_recording(Env& env, const recorder::RecordOptions& options) {
 }
 
 void stop_recording(Env& env, const std::shared_ptr<recorder::Recorder>& rec, const catalog::NewRecording& details,
-                    bool discard) {
+                    bool discard, const std::string& team) {
     env.progress(discard ? "Discarding the recording…" : "Finishing the recording…", -1);
     auto done = rec->stop();
     if (!done) {
@@ -358,7 +358,7 @@ void stop_recording(Env& env, const std::shared_ptr<recorder::Recorder>& rec, co
         env.done_progress();
         return env.post(results::RecordingDiscarded{});
     }
-    if (!env.library()) {
+    if (team.empty() && !env.library()) {
         env.done_progress();
         return env.post(results::RecordingUnfiled{});
     }
@@ -372,11 +372,11 @@ void stop_recording(Env& env, const std::shared_ptr<recorder::Recorder>& rec, co
                                         -1);
                        }};
     // For a team library: into this computer's spool for it, then the outbox, which sends it.
-    auto added = env.team().empty() ? app::finish_recording(*env.library(), *done->claim, d, wait)
-                                    : file_for_team(env, *done, d, wait);
+    auto added = team.empty() ? app::finish_recording(*env.library(), *done->claim, d, wait)
+                              : file_for_team(env, team, *done, d, wait);
     env.done_progress();
-    env.post(results::RecordingFiled{std::move(added), done->warnings, done->file, env.root(), env.team()});
-    if (!env.team().empty()) send_uploads(env);
+    env.post(results::RecordingFiled{std::move(added), done->warnings, done->file, env.root(), team});
+    if (!team.empty()) send_uploads(env);
 }
 
 void thumbnail(Env& env, const std::string& id, const std::string& library_relative, int width) {

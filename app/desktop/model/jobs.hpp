@@ -61,8 +61,10 @@ void save_settings(Env&, const std::filesystem::path& file, const AppSettings& s
 void import(Env&, const catalog::NewRecording& what);
 void check_sources(Env&, const recorder::RecordOptions& options);
 void start_recording(Env&, const recorder::RecordOptions& options);
+// `team`: the connection the recording is for (its spool; the team library need not be open), or
+// empty for the open folder library.
 void stop_recording(Env&, const std::shared_ptr<recorder::Recorder>& rec, const catalog::NewRecording& details,
-                    bool discard);
+                    bool discard, const std::string& team);
 void thumbnail(Env&, const std::string& id, const std::string& library_relative, int width);
 
 // Recordings for a team library (jobs_team.cpp). The outbox as it is now; then sending what waits
@@ -71,9 +73,10 @@ void list_uploads(Env&);
 // "Publish to team…": a recording of the open folder library (at `root`) to the outbox, then sent.
 void publish(Env&, const std::string& id, const std::string& connection, const std::string& root);
 void send_uploads(Env&);
-// A finished recording for the team library open on `env`: into its spool, then the outbox.
-Result<catalog::Recording> file_for_team(Env&, recorder::FinishedRecording& done, const catalog::NewRecording& details,
-                                         const app::BusyWait& wait);
+// A finished recording for the team library of connection `team`: into its spool, then the outbox.
+// Needs no server: one that is away gets it later.
+Result<catalog::Recording> file_for_team(Env&, const std::string& team, recorder::FinishedRecording& done,
+                                         const catalog::NewRecording& details, const app::BusyWait& wait);
 
 // What the Record view offers to choose from (jobs_capture.cpp); no library needed.
 void list_microphones(Env&);

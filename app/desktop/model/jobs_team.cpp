@@ -90,9 +90,9 @@ void publish(Env& env, const std::string& id, const std::string& connection, con
     send_uploads(env);
 }
 
-Result<catalog::Recording> file_for_team(Env& env, recorder::FinishedRecording& done,
+Result<catalog::Recording> file_for_team(Env& env, const std::string& team, recorder::FinishedRecording& done,
                                          const catalog::NewRecording& details, const app::BusyWait& wait) {
-    auto saved = app::find_connection(env.team());
+    auto saved = app::find_connection(team);
     if (!saved) return std::unexpected(saved.error());
     app::Recovered recovered;
     auto spool = app::open_spool(*saved, recovered);

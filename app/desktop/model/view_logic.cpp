@@ -364,6 +364,8 @@ bool shows_recording_bar(RecordPhase phase) {
     return phase == RecordPhase::countdown || phase == RecordPhase::recording || phase == RecordPhase::stopping;
 }
 
+bool can_record(const AppState& s) { return s.opened || !s.connection.team.empty(); }
+
 std::string countdown_text(const recorder::RecordStats& s) {
     if (s.countdown_ms <= 0) return {};
     return std::to_string((s.countdown_ms + 999) / 1000);

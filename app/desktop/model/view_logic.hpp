@@ -106,6 +106,9 @@ void fill_record_defaults(const AppSettings& settings, RecordForm& form);
 
 // The window is the small recording bar in these phases.
 bool shows_recording_bar(RecordPhase phase);
+// There is somewhere to record into: the open library, or a team library's spool on this computer,
+// which needs no server (a team library not reached yet still records; it is sent when it is back).
+bool can_record(const AppState& s);
 // "3", "2", "1" while counting down; empty once recording.
 std::string countdown_text(const recorder::RecordStats& s);
 // "2:13 · 4.1 MB" (+ " · paused").

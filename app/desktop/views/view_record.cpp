@@ -286,7 +286,7 @@ void draw_record(ViewContext& ctx) {
     const bool starting = s.record.phase == RecordPhase::starting;
     ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(190, 50, 50, 255));
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, IM_COL32(215, 70, 70, 255));
-    ImGui::BeginDisabled(starting || !s.opened);
+    ImGui::BeginDisabled(starting || !can_record(s));
     if (ImGui::Button(starting ? "Starting…" : "●  Start recording", ImVec2(em * 12, ImGui::GetFrameHeight() * 1.3f)))
         ctx.emit(intent::StartRecording{});
     ImGui::EndDisabled();

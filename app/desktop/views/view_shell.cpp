@@ -163,7 +163,9 @@ void draw_app(ViewContext& ctx) {
     ImGui::BeginChild("content", ImVec2(0, 0), false,
                       ctx.s.screen == Screen::player ? ImGuiWindowFlags_NoScrollbar : 0);
     draw_banners(ctx);
-    if (!ctx.s.opened && ctx.s.screen != Screen::settings) {
+    const bool needs_library =
+        ctx.s.screen != Screen::settings && !(ctx.s.screen == Screen::record && can_record(ctx.s));
+    if (!ctx.s.opened && needs_library) {
         heading(ctx.s.open_error.empty() ? "Opening the library…" : "No library is open");
         if (!ctx.s.open_error.empty()) {
             ImGui::TextWrapped("%s", ctx.s.open_error.c_str());
