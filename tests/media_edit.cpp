@@ -102,10 +102,14 @@ std::string Picture::corners() const {
                        colour_at(in, height - 1 - in), colour_at(width - 1 - in, height - 1 - in));
 }
 
-Picture picture_by_ffmpeg(const fs::path& file) {
-    // Through a PNG, whose size ffprobe reads as it is (a video's would be before turning).
+Picture picture_by_ffmpeg(const fs::path& file, bool last) {
+    // Through a PNG, whose size ffprobe reads as it is (a video's would be before turning). For
+    // the last picture, every picture is written over the one before.
     const fs::path png = fs::path(file) += ".ref.png", raw = fs::path(file) += ".ref.rgb";
-    ffmpeg({"-i", file.string(), "-frames:v", "1", png.string()});
+    if (last)
+        ffmpeg({"-i", file.string(), "-update", "1", png.string()});
+    else
+        ffmpeg({"-i", file.string(), "-frames:v", "1", png.string()});
     const auto size =
         run({"ffprobe", "-v", "error", "-show_entries", "stream=width,height", "-of", "csv=p=0", png.string()});
     REQUIRE(size.exit_code == 0);

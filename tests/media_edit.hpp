@@ -50,9 +50,9 @@ struct Picture {
     std::string corners() const;
 };
 
-// The first picture of `file` (a video or an image) as the ffmpeg CLI shows it: turned by its
-// display matrix, as ffmpeg does by default. For a video, the reference for what our own outputs
-// must show; for our PNGs and JPEGs, what they show.
-Picture picture_by_ffmpeg(const std::filesystem::path& file);
+// The first picture of `file` (a video or an image) as the ffmpeg CLI shows it (or its last one,
+// `last`): turned by its display matrix, as ffmpeg does by default. For a video, the reference for
+// what our own outputs must show; for our PNGs and JPEGs, what they show.
+Picture picture_by_ffmpeg(const std::filesystem::path& file, bool last = false);
 
 }  // namespace wt::test

@@ -12,12 +12,19 @@
 #include <fmt/format.h>
 
 #include "tests/capture_env.hpp"
+#include "tests/media_edit.hpp"
 #include "tests/record_support.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace wt::test;
+
+namespace {
+// Pictures x264 holds back (recorder/video_encoder.cpp): after a change, as many unchanged ones are
+// encoded too, so that the change reaches the file.
+constexpr int k_lookahead_frames = 10;
+}  // namespace
 
 TEST_CASE("a recording lands in the library with the asked duration, both streams, BT.709 tags") {
     CliLibrary lib;
@@ -145,6 +152,31 @@ TEST_CASE("kill -9 loses at most the last 2 s; recover makes the rest playable a
     CHECK(lib.ok({"recover"}).empty());  // nothing twice
 }
 
+TEST_CASE("kill -9 on a still screen after a change: the change is in what is kept") {
+    // Blue, then from 1 s on a red square that stays: one change, then a still screen. x264 holds
+    // pictures back for its lookahead; on a still screen only one picture a second would follow,
+    // so without pushing the change out it would reach the file some 10 s later.
+    CliLibrary lib;
+    ChildProcess rec;
+    rec.start({binary_path(), "--library", lib.root().string(), "record", "--title", "still", "--video-input",
+               "lavfi:color=c=blue:s=320x240:r=30,drawbox=x=0:y=0:w=160:h=120:c=red:t=fill:enable='gte(t,1)'",
+               "--audio-input", k_tone},
+              {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "rec.log");
+    for (int i = 0; i < 100 && files_in(lib.root() / "incoming").empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE(with_extension(lib.root() / "incoming", ".mkv").size() == 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(4500));
+    ::kill(rec.pid(), SIGKILL);
+    CHECK(rec.wait() == 128 + SIGKILL);
+    json recovered = lib.run({"--json", "recover"}).json();
+    REQUIRE(recovered.size() == 1);
+    CHECK(recovered[0].at("duration_ms").get<int>() >= 2500);
+    const Picture last = picture_by_ffmpeg(lib.root() / recovered[0].at("media_path").get<std::string>(), true);
+    CHECK(last.colour_at(40, 30) == "red");
+    CHECK(last.colour_at(280, 200) == "blue");
+}
+
 TEST_CASE("no display: a clear error naming DISPLAY, nothing written") {
     CliLibrary lib;
     auto r =
@@ -232,8 +264,9 @@ TEST_CASE("the own X11 source: an unchanged screen is neither grabbed nor encode
     CHECK(captured <= 121);
     CHECK(j.at("frames_skipped_unchanged").get<int>() + encoded == captured);
     CHECK(j.at("frames_dropped") == 0);
-    CHECK(encoded >= 4);  // the first picture, then one a second
-    CHECK(encoded <= 6);
+    // The first picture and the ones that push it out of x264's lookahead, then one a second.
+    CHECK(encoded >= 4 + k_lookahead_frames);
+    CHECK(encoded <= 6 + k_lookahead_frames);
     const fs::path media = lib.root() / j.at("media_path").get<std::string>();
     const std::vector<double> written = packet_times(media, "v");
     REQUIRE(written.size() == static_cast<size_t>(encoded));
@@ -253,7 +286,9 @@ TEST_CASE("the own X11 source: a window moved on screen is captured at its momen
     REQUIRE(rec.wait() == 0);
     const json j = record_output(lib);
     const fs::path media = lib.root() / j.at("media_path").get<std::string>();
-    CHECK(j.at("frames_encoded").get<int>() <= 12);  // one change, and one picture a second
+    // The first picture and one change, each with what pushes it out of x264's lookahead, and one
+    // picture a second.
+    CHECK(j.at("frames_encoded").get<int>() <= 12 + 2 * k_lookahead_frames);
 
     const auto before = area_stats(media, 1.0, 40, 40, 60, 30);
     CHECK(before.at("YMAX") < 30);  // black root window there
