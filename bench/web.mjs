@@ -1,8 +1,9 @@
 // The web viewer's timings in Chromium on loopback, for bench/web (which makes the library and
 // starts the server): node bench/web.mjs URL INVITE_CODE RECORDING_ID LONG_RECORDING_ID
 // Prints one line of JSON: library page to first cards painted, watch page to the video's first
-// `playing`, first frame after a seek to a random moment (20 seeks), and the media bytes the page
-// of one full watch of the long recording played at 16x (the fastest a browser plays), counted by bench/web.
+// `playing`, first frame after a seek to a random moment (20 seeks, on the long screen recording and
+// on the synthetic clip), and the media bytes of one full watch of the long recording played at 16x
+// (the fastest a browser plays), counted by bench/web.
 import { chromium } from 'playwright-core';
 
 const [url, code, id, longId] = process.argv.slice(2);
@@ -42,9 +43,11 @@ try {
     await page.goto(`${url}/r/${id}`);
     playing.push(await page.waitForFunction(() => window.__playing, null, { timeout: 30000 }).then((h) => h.jsonValue()));
   }
-  // Seeks: paused, to a random moment, until the frame there is presented.
-  const seeks = await page.evaluate(async () => {
+  // Seeks: paused, to a random moment, until the frame there is presented; on the synthetic clip
+  // (every pixel moves in every frame: the decoder's worst case) and on the long screen recording.
+  const seekTimes = () => page.evaluate(async () => {
     const v = document.querySelector('#video');
+    if (v.readyState < 1) await new Promise((resolve) => v.addEventListener('loadedmetadata', resolve, { once: true }));
     v.pause();
     const out = [];
     for (let i = 0; i < 20; i++) {
@@ -58,6 +61,10 @@ try {
     }
     return out;
   });
+  const syntheticSeeks = await seekTimes();
+  await page.goto(`${url}/r/${longId}`);
+  await page.waitForSelector('#video');
+  const seeks = await seekTimes();
   // One full watch; what the server sent for it is counted from its log by bench/web (Chrome's own
   // counters do not cover media loads reliably).
   await page.goto(`${url}/r/${longId}`);
@@ -72,6 +79,7 @@ try {
     library_first_cards_ms: { median: median(library), all: library },
     watch_first_playing_ms: { median: median(playing), all: playing },
     seek_first_frame_ms: { median: median(seeks), p95: p95(seeks) },
+    seek_synthetic_first_frame_ms: { median: median(syntheticSeeks), p95: p95(syntheticSeeks) },
     full_watch: { duration_s: played },
   }));
 } finally {
