@@ -32,9 +32,6 @@ public:
 
     AVCodecContext* context() const { return encoder_.get(); }
     bool has_picture() const { return current_ != nullptr; }
-    // How many pictures x264 keeps before it writes one (its lookahead): a picture comes out once
-    // this many more went in, so a changed one needs that many after it to reach the file.
-    int held_frames() const { return held_frames_; }
 
 private:
     Result<void> send(AVFrame* frame, const PacketSink& sink);
@@ -48,7 +45,6 @@ private:
     int source_format_ = -1, source_width_ = 0, source_height_ = 0;
     std::int64_t frame_ms_ = 33;
     std::int64_t last_pts_ = -1;
-    int held_frames_ = 0;
 };
 
 // Opus (libopus), mono, 48 kHz, speech settings. Time base 1/48000: pts count samples.

@@ -32,10 +32,7 @@ constexpr size_t k_video_queue = 4;
 constexpr size_t k_audio_queue = 3000;
 // An unchanged screen is still written once a second: a Matroska cluster is only closed (and
 // written) when a packet arrives, so an idle screen with no microphone would otherwise keep the
-// last seconds in memory. And after a change the next few unchanged pictures are encoded too (as
-// many as x264 holds back, VideoEncoder::held_frames()): they push the changed one out of x264's
-// lookahead, which would otherwise wait for pictures that come once a second on an idle screen
-// (10 s for a 10-frame lookahead; a crash meanwhile would lose the change).
+// last seconds in memory.
 constexpr std::int64_t k_max_frame_gap_ms = 1000;
 constexpr int k_opus_bitrate = 32000;
 
@@ -212,7 +209,6 @@ void Recorder::Impl::output() {
     const bool shared_pictures = video_in->shares_unchanged_pictures();
     std::int64_t last_written_ms = -1;
     bool last_skipped = false;  // the latest picture was skipped as unchanged
-    int push_out = 0;           // unchanged pictures still to encode after the latest change
     auto fail_with = [&](const Error& e) {
         std::lock_guard lock(mutex);
         if (!output_failed) output_error = e, output_failed = true;
@@ -252,20 +248,18 @@ void Recorder::Impl::output() {
             const bool unchanged = shared_pictures ? same_buffer(previous.get(), item.frame.get())
                                                    : same_picture(previous.get(), item.frame.get());
             if (unchanged) {
-                if (push_out == 0 && ms - last_written_ms < k_max_frame_gap_ms) {
+                if (ms - last_written_ms < k_max_frame_gap_ms) {
                     std::lock_guard lock(mutex);
                     ++stats.frames_skipped_unchanged;
                     last_skipped = true;
                     continue;
                 }
                 r = video_enc->repeat(ms, video_sink);
-                push_out = std::max(0, push_out - 1);
                 std::lock_guard lock(mutex);
                 ++stats.frames_duplicated;
                 ++stats.frames_encoded;
             } else {
                 r = video_enc->encode(item.frame.get(), ms, video_sink);
-                push_out = video_enc->held_frames();
                 previous = std::move(item.frame);
                 std::lock_guard lock(mutex);
                 ++stats.frames_encoded;

@@ -55,9 +55,8 @@ struct RecordStats {
     std::int64_t frames_skipped_unchanged = 0;  // identical to the previous one: not converted, not encoded
     std::int64_t frames_dropped = 0;            // the encoder fell behind: dropped before encoding
     std::int64_t frames_over_fps = 0;           // the source delivered more than fps a second: the extra left out
-    std::int64_t frames_duplicated =
-        0;  // an unchanged picture written again (once a second, and after a change: recorder.cpp)
-    std::int64_t audio_drift_ms = 0;  // audio samples written minus audio time elapsed
+    std::int64_t frames_duplicated = 0;         // an unchanged picture written again (once a second, see recorder.cpp)
+    std::int64_t audio_drift_ms = 0;            // audio samples written minus audio time elapsed
     std::int64_t bytes_written = 0;
     bool has_audio = false;
     bool paused = false;

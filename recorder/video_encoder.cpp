@@ -14,14 +14,15 @@ namespace wt::recorder {
 
 namespace {
 
-// Mostly-static text: a long GOP (10 s) because keyframes dominate the size; no B-frames and one
-// thread. A 10-frame lookahead (mb-tree: what stays still gets the bits, what scrolls away does
-// not) made the busy workload's file 7 % smaller at a higher SSIM for the same CPU, measured by
-// bench/x264-trials (faster settings cost far more size than they saved CPU: superfast -33 % CPU,
-// +59 % size). x264 holds those 10 pictures back; the recorder keeps them from waiting on an idle
-// screen (held_frames(), recorder.cpp), so a crash still loses well under 2 s of what was shown.
-// CRF per preset; veryfast is the measured sweet spot for 1080p on 2 cores.
-constexpr int k_lookahead_frames = 10;
+// Mostly-static text: a long GOP (10 s) because keyframes dominate the size; no B-frames, no
+// lookahead and one thread, so x264 holds no frame back (every frame held back is lost on a
+// crash, and the budget is ≤ 2 s lost). Measured on the shared workload: lookahead 5 + 2 sliced threads
+// cost ~1 CPU-s/min more and made a 5 % larger file. A 10-frame lookahead (mb-tree) at CRF 24, with
+// the pictures that push a change out of it encoded too, made the busy workload's file 7 % smaller
+// at a higher SSIM, but peak RSS went from 125 to 190 MB and the shared workload's CPU nearly
+// doubled (bench/x264-trials, bench/record-vs-ffmpeg, 2026-12-04). CRF per preset; veryfast is the
+// measured sweet spot for 1080p on 2 cores: faster settings cost far more size than they save CPU
+// on moving text (superfast: x264 CPU -33 %, size +59 %).
 struct X264Settings {
     const char* crf;
     const char* preset;
@@ -32,7 +33,7 @@ X264Settings settings_for(Quality q) {
     case Quality::balanced: return {"21", "veryfast"};
     case Quality::compact: break;
     }
-    return {"24", "veryfast"};
+    return {"23", "veryfast"};
 }
 
 }  // namespace
@@ -64,12 +65,11 @@ Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(int width, int height, 
     const auto s = settings_for(quality);
     av_opt_set(c->priv_data, "preset", s.preset, 0);
     av_opt_set(c->priv_data, "crf", s.crf, 0);
-    av_opt_set(c->priv_data, "x264-params",
-               fmt::format("rc-lookahead={}:sync-lookahead=0:min-keyint={}", k_lookahead_frames, fps).c_str(), 0);
+    av_opt_set(c->priv_data, "x264-params", fmt::format("rc-lookahead=0:sync-lookahead=0:min-keyint={}", fps).c_str(),
+               0);
     int ret = avcodec_open2(c, codec, nullptr);
     if (ret < 0) return fail(ErrorCode::internal, fmt::format("cannot open libx264: {}", av::error_text(ret)));
     enc->frame_ms_ = std::max<std::int64_t>(1, 1000 / fps);
-    enc->held_frames_ = k_lookahead_frames;
     enc->converted_->format = c->pix_fmt;
     enc->converted_->width = c->width;
     enc->converted_->height = c->height;
