@@ -64,6 +64,29 @@ struct AppOnTeam {
     }
 };
 
+// Stops the team's server; returns where it listened, to start it there again.
+std::string stop_server(TeamServer& t) {
+    const std::string listen = t.server->url.substr(std::string("http://").size());
+    REQUIRE(t.server->stop(std::chrono::milliseconds(5000)) == 0);
+    return listen;
+}
+
+// Records 1.5 s of lavfi input in the app, titled `title`, and stops.
+void record_in_app(AppOnTeam& app, const std::string& title, const std::string& tags = {}) {
+    const AppState& s = app.s();
+    auto& form = app.c->drafts().record;
+    form.video_input = "lavfi:testsrc2=size=320x240:rate=15";
+    form.audio_input = "lavfi:sine=frequency=440";
+    form.countdown = 0;
+    form.title = title;
+    form.tags = tags;
+    app.c->apply(intent::Navigate{Screen::record});
+    app.c->apply(intent::StartRecording{});
+    REQUIRE_MESSAGE(app.until([&] { return s.record.phase == RecordPhase::recording; }), s.record.error);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    app.c->apply(intent::StopRecording{});
+}
+
 }  // namespace
 
 TEST_CASE("a team library by its connection's name: its recordings, live comments, offline and back") {
@@ -161,8 +184,7 @@ TEST_CASE("switching between this computer's folder and a team library is rememb
 
 TEST_CASE("a team server that is down when the app starts: offline, then opened once it is back") {
     TeamServer t;
-    const std::string listen = t.server->url.substr(std::string("http://").size());
-    REQUIRE(t.server->stop(std::chrono::milliseconds(5000)) == 0);
+    const std::string listen = stop_server(t);
     AppOnTeam app("team");
     const AppState& s = app.s();
     REQUIRE(app.until([&] { return s.connection.offline_since.has_value(); }));
@@ -180,17 +202,7 @@ TEST_CASE("recording in the app for a team library: into the spool, then sent, i
     AppOnTeam app("team");
     const AppState& s = app.s();
     REQUIRE_MESSAGE(app.until([&] { return s.opened && s.library.loaded; }), s.open_error);
-    auto& form = app.c->drafts().record;
-    form.video_input = "lavfi:testsrc2=size=320x240:rate=15";
-    form.audio_input = "lavfi:sine=frequency=440";
-    form.countdown = 0;
-    form.title = "Expense claims";
-    form.tags = "finance";
-    app.c->apply(intent::Navigate{Screen::record});
-    app.c->apply(intent::StartRecording{});
-    REQUIRE_MESSAGE(app.until([&] { return s.record.phase == RecordPhase::recording; }), s.record.error);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    app.c->apply(intent::StopRecording{});
+    record_in_app(app, "Expense claims", "finance");
     // Sent in the background: the Record view lists it until the server has it.
     REQUIRE(app.until([&] { return !s.uploads.empty() && s.uploads.back().state == "published"; }, 60000));
     const UploadRow& u = s.uploads.back();
@@ -209,23 +221,13 @@ TEST_CASE("recording in the app for a team library: into the spool, then sent, i
 
 TEST_CASE("a team server that is down when the app starts: recording still works, and is sent once it is back") {
     TeamServer t;
-    const std::string listen = t.server->url.substr(std::string("http://").size());
-    REQUIRE(t.server->stop(std::chrono::milliseconds(5000)) == 0);
+    const std::string listen = stop_server(t);
     AppOnTeam app("team");
     const AppState& s = app.s();
     REQUIRE(app.until([&] { return s.connection.offline_since.has_value(); }));
     REQUIRE_FALSE(s.opened);
     CHECK(can_record(s));  // the spool is on this computer
-    auto& form = app.c->drafts().record;
-    form.video_input = "lavfi:testsrc2=size=320x240:rate=15";
-    form.audio_input = "lavfi:sine=frequency=440";
-    form.countdown = 0;
-    form.title = "Made on the train";
-    app.c->apply(intent::Navigate{Screen::record});
-    app.c->apply(intent::StartRecording{});
-    REQUIRE_MESSAGE(app.until([&] { return s.record.phase == RecordPhase::recording; }), s.record.error);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    app.c->apply(intent::StopRecording{});
+    record_in_app(app, "Made on the train");
     // Safe on this computer and waiting for the server, with why.
     REQUIRE(app.until([&] {
         return s.record.phase == RecordPhase::setup && !s.uploads.empty() && !s.uploads.back().last_error.empty();
