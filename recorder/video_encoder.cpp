@@ -19,7 +19,7 @@ namespace {
 // crash, and the budget is ≤ 2 s lost). Measured on the shared workload: lookahead 5 + 2 sliced threads
 // cost ~1 CPU-s/min more and made a 5 % larger file. A 10-frame lookahead (mb-tree) at CRF 24, with
 // the pictures that push a change out of it encoded too, made the busy workload's file 7 % smaller
-// at a higher SSIM, but peak RSS went from 125 to 190 MB and the shared workload's CPU nearly
+// at a higher SSIM, but peak RSS went from 122-124 to 184-188 MB and the shared workload's CPU nearly
 // doubled (bench/x264-trials, bench/record-vs-ffmpeg, 2026-12-04). CRF per preset; veryfast is the
 // measured sweet spot for 1080p on 2 cores: faster settings cost far more size than they save CPU
 // on moving text (superfast: x264 CPU -33 %, size +59 %).
