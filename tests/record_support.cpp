@@ -1,5 +1,9 @@
 #include "tests/record_support.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include <doctest/doctest.h>
 
 namespace wt::test {
@@ -13,6 +17,20 @@ void start_record(ChildProcess& rec, const CliLibrary& lib, const std::vector<st
     env["WALKTHROUGH_LIBRARY"] = "";
     env["WALKTHROUGH_USER"] = "";
     rec.start(argv, env, lib.dir / log);
+}
+
+void start_record_into_incoming(ChildProcess& rec, const CliLibrary& lib, const std::vector<std::string>& args,
+                                const std::string& log, const std::string& as) {
+    const auto before = with_extension(lib.root() / "incoming", ".mkv");
+    auto started = [&] {
+        for (const auto& p : with_extension(lib.root() / "incoming", ".mkv")) {
+            if (std::find(before.begin(), before.end(), p) == before.end()) return true;
+        }
+        return false;
+    };
+    start_record(rec, lib, args, {}, log, as);
+    for (int i = 0; i < 250 && !started(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(started());
 }
 
 nlohmann::json record_output(const CliLibrary& lib, const std::string& log) {

@@ -24,6 +24,11 @@ void start_record(ChildProcess& rec, const CliLibrary& lib, const std::vector<st
                   std::map<std::string, std::string> env = {}, const std::string& log = "out.json",
                   const std::string& as = {});
 
+// start_record, then waits (up to 5 s) until its file is in incoming/ (one that was not there
+// before); REQUIREs that it came.
+void start_record_into_incoming(ChildProcess& rec, const CliLibrary& lib, const std::vector<std::string>& args,
+                                const std::string& log = "out.json", const std::string& as = {});
+
 // The JSON a background `--json record` printed to `log` (its stderr went there too, so warnings may
 // come first).
 nlohmann::json record_output(const CliLibrary& lib, const std::string& log = "out.json");

@@ -118,13 +118,11 @@ TEST_CASE("under nohup (SIGHUP ignored at start) a closed terminal does not stop
 TEST_CASE("kill -9 loses at most the last 2 s; recover makes the rest playable and marks it recovered") {
     CliLibrary lib;
     ChildProcess rec;
-    rec.start({binary_path(), "--library", lib.root().string(), "record", "--title", "doomed", "--video-input",
-               "lavfi:testsrc2=size=1280x720:rate=30", "--audio-input", k_tone},
-              {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "rec.log");
     // The file appears as recording starts, with what was typed for it next to it.
-    for (int i = 0; i < 100 && files_in(lib.root() / "incoming").empty(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    start_record_into_incoming(
+        rec, lib,
+        {"--title", "doomed", "--video-input", "lavfi:testsrc2=size=1280x720:rate=30", "--audio-input", k_tone},
+        "rec.log");
     REQUIRE(with_extension(lib.root() / "incoming", ".mkv").size() == 1);
     std::this_thread::sleep_for(std::chrono::seconds(5));
     ::kill(rec.pid(), SIGKILL);
@@ -152,13 +150,12 @@ TEST_CASE("kill -9 on a still screen after a change: the change is in what is ke
     // B-frames) would keep the change until enough pictures follow it, long after 2 s.
     CliLibrary lib;
     ChildProcess rec;
-    rec.start({binary_path(), "--library", lib.root().string(), "record", "--title", "still", "--video-input",
-               "lavfi:color=c=blue:s=320x240:r=30,drawbox=x=0:y=0:w=160:h=120:c=red:t=fill:enable='gte(t,1)'",
-               "--audio-input", k_tone},
-              {{"WALKTHROUGH_LIBRARY", ""}}, lib.dir / "rec.log");
-    for (int i = 0; i < 100 && files_in(lib.root() / "incoming").empty(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    start_record_into_incoming(
+        rec, lib,
+        {"--title", "still", "--video-input",
+         "lavfi:color=c=blue:s=320x240:r=30,drawbox=x=0:y=0:w=160:h=120:c=red:t=fill:enable='gte(t,1)'",
+         "--audio-input", k_tone},
+        "rec.log");
     REQUIRE(with_extension(lib.root() / "incoming", ".mkv").size() == 1);
     std::this_thread::sleep_for(std::chrono::milliseconds(4500));
     ::kill(rec.pid(), SIGKILL);

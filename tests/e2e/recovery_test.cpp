@@ -27,16 +27,7 @@ void start_recording_file(ChildProcess& rec, const CliLibrary& lib, const std::v
                           const std::string& log, const std::string& as = {}) {
     std::vector<std::string> all{"--video-input", k_moving, "--audio-input", k_tone};
     all.insert(all.end(), args.begin(), args.end());
-    const auto before = with_extension(lib.root() / "incoming", ".mkv");
-    auto started = [&] {
-        for (const auto& p : with_extension(lib.root() / "incoming", ".mkv")) {
-            if (std::find(before.begin(), before.end(), p) == before.end()) return true;
-        }
-        return false;
-    };
-    start_record(rec, lib, all, {}, log, as);
-    for (int i = 0; i < 250 && !started(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    REQUIRE(started());
+    start_record_into_incoming(rec, lib, all, log, as);
 }
 
 // A recording killed (-9) about `seconds` after its first second was written (on a loaded machine
