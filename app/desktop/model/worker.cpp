@@ -37,7 +37,6 @@ Result<catalog::Library*> Worker::Env::open(const std::filesystem::path& root, c
     if (!lib) return std::unexpected(lib.error());
     library_ = std::move(*lib);
     root_ = root;
-    team_ = team;
     return library_.get();
 }
 

@@ -37,19 +37,14 @@ public:
     class Env {
     public:
         catalog::Library* library() const { return library_.get(); }
-        const std::filesystem::path& root() const { return root_; }  // of the open library
-        // The connection's name when the open library is a team server's; empty for a folder.
-        // (`root` is then what named it: the name, or the server's URL.)
-        const std::string& team() const { return team_; }
+        // Of the open library: a folder, or a team library's connection name or server URL.
+        const std::filesystem::path& root() const { return root_; }
         // Replaces the connection (another library or acting person). `root` is a folder, or a
         // connection's name or server's URL (app/core/library_location.hpp): a team library, acting
         // as whoever signed in (the acting person is the credential's, so `options` names none
         // there). On failure the old one is closed too: nothing half-open stays around.
         Result<catalog::Library*> open(const std::filesystem::path& root, const catalog::OpenOptions& options);
-        void close() {
-            library_.reset();
-            team_.clear();
-        }
+        void close() { library_.reset(); }
         void post(JobResult result);
         // Long work: shown as a progress bar; posted at most ~10 times a second. fraction < 0: unknown.
         void progress(const std::string& what, double fraction);
@@ -61,7 +56,6 @@ public:
         Worker& worker_;
         std::unique_ptr<catalog::Library> library_;
         std::filesystem::path root_;
-        std::string team_;
         std::int64_t last_progress_us_ = 0;
     };
     using Job = std::function<void(Env&)>;
