@@ -305,8 +305,10 @@ public:
     // catalog needs to log the change); a file outside media/ is never touched.
     virtual Result<Removal> remove(const Ref& recording) = 0;
     // Refused (nothing written) unless the file it would copy is the recording's: a regular file
-    // (not a symbolic link) under media/, of the size the catalog holds.
-    virtual Result<ExportResult> export_to(const Ref& recording, const std::filesystem::path& dest) = 0;
+    // (not a symbolic link) under media/, of the size the catalog holds. `progress` hears the video's
+    // copy (or download); false from it cancels, leaving nothing.
+    virtual Result<ExportResult> export_to(const Ref& recording, const std::filesystem::path& dest,
+                                           const Progress& progress = {}) = 0;
     // The file a stored path (media_path, thumbnail_path) names: always under <library>/media/.
     // Empty when the stored path is empty or names anything else (a damaged or hostile row).
     virtual std::filesystem::path absolute(const std::string& library_relative) const = 0;

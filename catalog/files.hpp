@@ -46,6 +46,20 @@ private:
     bool published_ = false;
 };
 
+// Removes a path on scope exit unless disarmed (path cleared): the undo of a half-finished step.
+// Not copyable: a copied guard would run its undo twice, or from a temporary at once.
+struct RemoveOnFailure {
+    std::filesystem::path path;
+    RemoveOnFailure() = default;
+    explicit RemoveOnFailure(std::filesystem::path p) : path(std::move(p)) {}
+    RemoveOnFailure(const RemoveOnFailure&) = delete;
+    RemoveOnFailure& operator=(const RemoveOnFailure&) = delete;
+    ~RemoveOnFailure() {
+        std::error_code ec;
+        if (!path.empty()) std::filesystem::remove(path, ec);
+    }
+};
+
 // Renames `from` to `to` unless `to` exists (ErrorCode::conflict); same file system only.
 Result<void> rename_no_replace(const std::filesystem::path& from, const std::filesystem::path& to);
 

@@ -38,7 +38,8 @@ public:
     Result<Recording> get(const Ref& recording) override;
     Result<Recording> edit(const Ref& recording, const RecordingEdit&) override;
     Result<Removal> remove(const Ref& recording) override;
-    Result<ExportResult> export_to(const Ref& recording, const std::filesystem::path& dest) override;
+    Result<ExportResult> export_to(const Ref& recording, const std::filesystem::path& dest,
+                                   const Progress& progress) override;
     std::filesystem::path absolute(const std::string& library_relative) const override;
     Result<FilesReport> check_files() override;
 

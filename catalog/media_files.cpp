@@ -1,5 +1,6 @@
-// Moving media in and out of the library: import (probe, copy, thumbnail, catalog row) and
-// export (media + JSON sidecar), both through files.hpp so nothing is half-written or clobbered.
+// Moving media in and out of the library: import (probe, copy, thumbnail, catalog row) and export
+// (media + JSON sidecar, laid out by export.cpp), both through files.hpp so nothing is half-written
+// or clobbered.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,9 +8,9 @@
 #include <cerrno>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "avkit/media_info.hpp"
+#include "catalog/export.hpp"
 #include "catalog/files.hpp"
 #include "catalog/library_impl.hpp"
 
@@ -17,20 +18,6 @@ namespace fs = std::filesystem;
 
 namespace wt::catalog {
 namespace {
-
-// Removes a path on scope exit unless disarmed: the undo for a half-finished import.
-// Not copyable: a copied guard would run its undo twice, or from a temporary at once.
-struct RemoveOnFailure {
-    fs::path path;
-    RemoveOnFailure() = default;
-    explicit RemoveOnFailure(fs::path p) : path(std::move(p)) {}
-    RemoveOnFailure(const RemoveOnFailure&) = delete;
-    RemoveOnFailure& operator=(const RemoveOnFailure&) = delete;
-    ~RemoveOnFailure() {
-        std::error_code ec;
-        if (!path.empty()) fs::remove(path, ec);
-    }
-};
 
 // Gives a moved file back to where it came from unless disarmed.
 struct MoveBackOnFailure {
@@ -46,32 +33,6 @@ struct MoveBackOnFailure {
 std::string file_title(const fs::path& file) {
     std::string stem = file.stem().string();
     return stem.find_first_not_of(" \t") == std::string::npos ? std::string() : stem;
-}
-
-// A file name from a title: whole, valid UTF-8 characters only, at most 80 bytes; characters that
-// file systems or shells mind, control characters and broken UTF-8 become '_'.
-std::string safe_file_name(const std::string& title) {
-    std::string out;
-    for (size_t i = 0; i < title.size() && out.size() < 80;) {
-        unsigned char c = static_cast<unsigned char>(title[i]);
-        size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 1;
-        bool valid = len == 1 ? c < 0x80 : i + len <= title.size();
-        for (size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(title[i + k]) & 0xC0) == 0x80;
-        if (!valid) {
-            out += '_';
-            i += 1;
-            continue;
-        }
-        if (out.size() + len > 80) break;
-        if (len == 1 && (c < 0x20 || c == 0x7f ||
-                         std::string_view("/\\:\"'*?<>|").find(static_cast<char>(c)) != std::string_view::npos))
-            out += '_';
-        else
-            out.append(title, i, len);
-        i += len;
-    }
-    if (out.empty() || out[0] == '.') out = "recording" + out;
-    return out;
 }
 
 struct FdCloser {
@@ -214,28 +175,23 @@ Result<Recording> SqliteLibrary::import_recording(const NewRecording& in, const 
     return get(id);
 }
 
-Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& dest) {
-    auto rec = get(ref);
-    if (!rec) return std::unexpected(rec.error());
-    auto thread = comments(rec->id);
-    if (!thread) return std::unexpected(thread.error());
-    auto watched = views(rec->id);
-    if (!watched) return std::unexpected(watched.error());
-    auto parts = chapters(rec->id);
-    if (!parts) return std::unexpected(parts.error());
+Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& dest, const Progress& progress) {
+    auto plan = plan_export(*this, ref, dest);
+    if (!plan) return std::unexpected(plan.error());
+    const Recording& rec = plan->recording;
 
     // Only the recording's own file goes out: under media/, not a link to anything else, and of
     // the size the catalog holds.
-    auto media_src = stored_media_file(root_, rec->media_path);
+    auto media_src = stored_media_file(root_, rec.media_path);
     if (!media_src) return std::unexpected(media_src.error());
     const int source_fd = ::open(media_src->c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (source_fd < 0) {
         const int err = errno;
-        if (err == ELOOP) return fail(ErrorCode::conflict, not_the_recording(*rec, *media_src, "a symbolic link"));
+        if (err == ELOOP) return fail(ErrorCode::conflict, not_the_recording(rec, *media_src, "a symbolic link"));
         if (err == ENOENT) {
             return fail(ErrorCode::not_found, fmt::format("the video of {} ({}) is missing; nothing was exported. "
                                                           "`walkthrough doctor` lists such recordings",
-                                                          rec->id, media_src->string()));
+                                                          rec.id, media_src->string()));
         }
         return std::unexpected(io_error(*media_src, "read", err));
     }
@@ -243,94 +199,19 @@ Result<ExportResult> SqliteLibrary::export_to(const Ref& ref, const fs::path& de
     struct stat st {};
     if (::fstat(source_fd, &st) != 0) return std::unexpected(io_error(*media_src, "read", errno));
     if (!S_ISREG(st.st_mode))
-        return fail(ErrorCode::conflict, not_the_recording(*rec, *media_src, "not a regular file"));
-    if (st.st_size != rec->size_bytes) {
+        return fail(ErrorCode::conflict, not_the_recording(rec, *media_src, "not a regular file"));
+    if (st.st_size != rec.size_bytes) {
         return fail(ErrorCode::conflict,
-                    not_the_recording(*rec, *media_src,
-                                      fmt::format("{} bytes where the catalog says {}", st.st_size, rec->size_bytes)));
+                    not_the_recording(rec, *media_src,
+                                      fmt::format("{} bytes where the catalog says {}", st.st_size, rec.size_bytes)));
     }
 
-    ExportResult out;
-    std::error_code ec;
-    if (fs::is_directory(dest, ec)) {
-        out.media = dest / (safe_file_name(rec->title) + "-" + rec->id + media_src->extension().string());
-    } else {
-        if (!dest.parent_path().empty() && !fs::is_directory(dest.parent_path(), ec)) {
-            return fail(ErrorCode::not_found,
-                        fmt::format("the folder {} does not exist; create it or export somewhere else",
-                                    dest.parent_path().string()));
-        }
-        out.media = dest;
-        if (!out.media.has_extension()) out.media += media_src->extension();
-    }
-    out.sidecar = out.media;
-    out.sidecar.replace_extension(".json");
-    if (out.sidecar == out.media) {
-        return fail(
-            ErrorCode::invalid_input,
-            fmt::format("{} would be both the video and its .json sidecar; give the "
-                        "video's name, e.g. {}",
-                        out.media.string(), fs::path(out.media).replace_extension(media_src->extension()).string()));
-    }
-    for (const auto& p : {out.media, out.sidecar}) {  // said early; publish() checks again at the end
-        if (fs::exists(p, ec)) {
-            return fail(ErrorCode::conflict, fmt::format("{} already exists; nothing was overwritten, choose another "
-                                                         "destination",
-                                                         p.string()));
-        }
-    }
-
-    nlohmann::json j;
-    j["id"] = rec->id;
-    j["title"] = rec->title;
-    j["description"] = rec->description;
-    j["kind"] = to_string(rec->kind);
-    j["author"] = rec->author;
-    j["created_at"] = format_iso_utc(rec->created_at);
-    j["duration_ms"] = rec->duration_ms;
-    j["width"] = rec->width;
-    j["height"] = rec->height;
-    j["size_bytes"] = rec->size_bytes;
-    j["video_codec"] = rec->video_codec;
-    j["audio_codec"] = rec->audio_codec;
-    j["status"] = to_string(rec->status);
-    j["tags"] = rec->tags;
-    j["media_file"] = out.media.filename().string();
-    j["comments"] = nlohmann::json::array();
-    for (const auto& c : *thread) {
-        j["comments"].push_back(
-            {{"id", c.id},
-             {"author", c.author},
-             {"parent_id", c.parent_id.empty() ? nlohmann::json() : nlohmann::json(c.parent_id)},
-             {"at_ms", c.at_ms ? nlohmann::json(*c.at_ms) : nlohmann::json()},
-             {"body", c.body},
-             {"created_at", format_iso_utc(c.created_at)},
-             {"resolved_at", c.resolved_at ? nlohmann::json(format_iso_utc(*c.resolved_at)) : nlohmann::json()}});
-    }
-    j["chapters"] = nlohmann::json::array();
-    for (const auto& c : *parts) j["chapters"].push_back({{"at_ms", c.at_ms}, {"title", c.title}});
-    j["views"] = nlohmann::json::array();
-    for (const auto& v : *watched) {
-        j["views"].push_back(
-            {{"person", v.person},
-             {"coverage", v.coverage},
-             {"watched_at", v.watched_at ? nlohmann::json(format_iso_utc(*v.watched_at)) : nlohmann::json()}});
-    }
-
-    auto media = TempFile::create(out.media);
+    auto media = TempFile::create(plan->where.media);
     if (!media) return std::unexpected(media.error());
-    if (auto r = media->copy_from(source_fd, *media_src, rec->size_bytes, {}, 1.0); !r)
+    if (auto r = media->copy_from(source_fd, *media_src, rec.size_bytes, progress, 1.0); !r)
         return std::unexpected(r.error());
-    auto sidecar = TempFile::create(out.sidecar);
-    if (!sidecar) return std::unexpected(sidecar.error());
-    // Text that is not valid UTF-8 is written with replacement characters rather than failing.
-    if (auto r = sidecar->write(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"); !r)
-        return std::unexpected(r.error());
-    if (auto r = sidecar->publish(out.sidecar); !r) return std::unexpected(r.error());
-    RemoveOnFailure undo_sidecar{out.sidecar};
-    if (auto r = media->publish(out.media); !r) return std::unexpected(r.error());
-    undo_sidecar.path.clear();
-    return out;
+    if (auto r = finish_export(*media, *plan); !r) return std::unexpected(r.error());
+    return plan->where;
 }
 
 }  // namespace wt::catalog

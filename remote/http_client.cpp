@@ -39,12 +39,14 @@ struct Exchange {
     const HttpRequest* request = nullptr;
     bool too_large = false;
     bool stream_ended = false;  // the request's `stream` said stop
+    bool streamed = false;      // the request's `stream` has had a piece: it is not sent again
     int read_errno = 0;
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
     auto* ex = static_cast<Exchange*>(user);
     if (ex->request->stream && ex->response.status >= 200 && ex->response.status < 300) {
+        ex->streamed = true;
         if (ex->request->stream(std::string_view(data, size * n))) return size * n;
         ex->stream_ended = true;
         return 0;
@@ -255,7 +257,8 @@ Result<HttpResponse> HttpClient::send_once(const HttpRequest& request, bool& may
     }
     if (rc == CURLE_ABORTED_BY_CALLBACK || ex.stream_ended)
         return fail(ErrorCode::conflict, "the transfer was cancelled");
-    may_retry = nothing_sent(rc) || (idempotent(request.method) && !upload);
+    // A stream's pieces are already with its caller, which would get them twice.
+    may_retry = (nothing_sent(rc) || (idempotent(request.method) && !upload)) && !ex.streamed;
     const bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
                      rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM;
     if (tls) {

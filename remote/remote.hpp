@@ -57,8 +57,7 @@ Result<SignedIn> sign_in(const ServerOptions& server, const std::string& code_or
 Result<void> sign_out(const ServerOptions& server);
 
 // The team library, acting as the token's person (checked with GET /api/v1/me). Operations the API
-// does not offer (revoking people, settings, checking files, exporting) fail with a message saying
-// where to do them.
+// does not offer (settings, checking files) fail with a message saying where to do them.
 Result<std::unique_ptr<catalog::Library>> open_remote(const ServerOptions& server);
 
 // A server this computer is connected to.

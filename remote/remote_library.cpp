@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "catalog/json_shapes.hpp"
+#include "remote/download.hpp"
 #include "remote/http_client.hpp"
 
 namespace wt::remote {
@@ -188,8 +189,9 @@ public:
         return catalog::Removal{std::move(*rec), {}};
     }
 
-    Result<catalog::ExportResult> export_to(const catalog::Ref&, const fs::path&) override {
-        return not_here("exporting a recording", "`walkthrough --library FOLDER export ID DEST` on the server's library");
+    Result<catalog::ExportResult> export_to(const catalog::Ref& id, const fs::path& dest,
+                                            const catalog::Progress& progress) override {
+        return export_download(http_, *this, id, dest, progress);
     }
 
     fs::path absolute(const std::string&) const override { return {}; }  // no file of it is here

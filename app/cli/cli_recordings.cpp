@@ -60,6 +60,23 @@ std::string deleted_message(const catalog::Removal& gone) {
         gone.files_left.size() == 1 ? "is" : "are", gone.files_left.size() == 1 ? "it" : "them", rm);
 }
 
+// Progress of long work on a terminal only ("importing: copying  42 %"): scripts and --json get
+// clean output.
+bool shows_progress(const CliContext& ctx) { return !ctx.json && isatty(STDERR_FILENO); }
+
+catalog::Progress terminal_progress(const CliContext& ctx, const char* doing) {
+    if (!shows_progress(ctx)) return {};
+    return [doing](double f, std::string_view what) {
+        std::fprintf(stderr, "\r\033[K%s: %.*s %3d %%", doing, static_cast<int>(what.size()), what.data(),
+                     static_cast<int>(f * 100));
+        return true;
+    };
+}
+
+void end_terminal_progress(const CliContext& ctx) {
+    if (shows_progress(ctx)) std::fprintf(stderr, "\r\033[K");
+}
+
 struct ImportOptions {
     std::string file;
     EntryOptions entry;
@@ -70,18 +87,8 @@ Result<void> run_import(CliContext& ctx, const ImportOptions& o) {
     if (!in) return std::unexpected(in.error());
     in->file = o.file;
     return with_library(ctx, [&](catalog::Library& lib) {
-        // Progress on a terminal only: scripts and --json get clean output.
-        const bool show = !ctx.json && isatty(STDERR_FILENO);
-        catalog::Progress progress;
-        if (show) {
-            progress = [](double f, std::string_view what) {
-                std::fprintf(stderr, "\r\033[Kimporting: %.*s %3d %%", static_cast<int>(what.size()), what.data(),
-                             static_cast<int>(f * 100));
-                return true;
-            };
-        }
-        auto rec = lib.import_recording(*in, progress);
-        if (show) std::fprintf(stderr, "\r\033[K");
+        auto rec = lib.import_recording(*in, terminal_progress(ctx, "importing"));
+        end_terminal_progress(ctx);
         return emit_result(ctx, rec, [](const catalog::Recording& r) {
             return fmt::format("{}  imported '{}' ({}){}", r.id, one_line(r.title), describe_video(r),
                                r.note.empty() ? "" : "\nnote: " + r.note);
@@ -276,7 +283,8 @@ struct ExportOptions {
 
 Result<void> run_export(CliContext& ctx, const ExportOptions& o) {
     return with_library(ctx, [&](catalog::Library& lib) -> Result<void> {
-        auto out = lib.export_to(o.id, o.dest);
+        auto out = lib.export_to(o.id, o.dest, terminal_progress(ctx, "exporting"));
+        end_terminal_progress(ctx);
         if (!out) return std::unexpected(out.error());
         ctx.emit(
             {{"media", out->media.string()}, {"sidecar", out->sidecar.string()}},

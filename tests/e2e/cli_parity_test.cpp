@@ -8,6 +8,7 @@
 // admin's or an author's action (cli_remote_test and the serve_* suites test those refusals).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <regex>
@@ -114,8 +115,9 @@ private:
 };
 
 // The story: import, comments and threads, the inbox, people, assignments, watching, list filters,
-// search, edit, chapters, delete — what every command printed.
-std::vector<Said> tell(Teller& t, const fs::path& clip, const fs::path& other_clip) {
+// search, edit, chapters, export, delete — what every command printed (for export, what the
+// sidecar says and whether the video is the clip's bytes, into `export_dir`).
+std::vector<Said> tell(Teller& t, const fs::path& clip, const fs::path& other_clip, const fs::path& export_dir) {
     std::vector<Said> said;
     Normaliser norm;
     auto say = [&](const std::string& person, std::vector<std::string> args) {
@@ -165,6 +167,16 @@ std::vector<Said> tell(Teller& t, const fs::path& clip, const fs::path& other_cl
     say("dana", {"search", "payr"});
     say("dana", {"chapter", id, "--at", "0:01", "Intro"});
     say("dana", {"chapters", id});
+    {
+        auto r = t.run({"export", id, export_dir.string()}, "dana");
+        Said s{"dana: export", r.exit_code, json()};
+        if (r.exit_code == 0) {
+            auto files = json::parse(r.out);
+            s.out = {{"sidecar", norm(json::parse(read_file(files.at("sidecar").get<std::string>())))},
+                     {"video_is_the_clip", read_file(files.at("media").get<std::string>()) == read_file(clip)}};
+        }
+        said.push_back(s);
+    }
     say("dana", {"delete", id});
     say("dana", {"list"});
     say("dana", {"show", id});  // gone
@@ -178,10 +190,11 @@ TEST_CASE("the catalog story on a folder and on a team server gives the same out
     TempDir clips;
     const auto clip = make_clip(clips.path, "onboarding.mp4", 6);
     const auto other_clip = make_clip(clips.path, "numbers.mp4", 1, "160x120", false);
+    TempDir exported_here, exported_there;
     OnFolder folder;
     OnServer server;
-    const auto here = tell(folder, clip, other_clip);
-    const auto there = tell(server, clip, other_clip);
+    const auto here = tell(folder, clip, other_clip, exported_here.path);
+    const auto there = tell(server, clip, other_clip, exported_there.path);
     REQUIRE(here.size() == there.size());
     for (size_t i = 0; i < here.size(); ++i) {
         INFO(here[i].command);
@@ -193,4 +206,11 @@ TEST_CASE("the catalog story on a folder and on a team server gives the same out
     CHECK(here[0].out.at("title") == "Onboarding basics");
     CHECK(here.back().out.at("title") == "Quarterly numbers");
     CHECK(here[here.size() - 2].exit_code == 3);  // the deleted recording is not found
+    const auto exported =
+        std::find_if(here.begin(), here.end(), [](const Said& s) { return s.command == "dana: export"; });
+    REQUIRE(exported != here.end());
+    CHECK(exported->out.at("video_is_the_clip") == true);
+    CHECK(exported->out.at("sidecar").at("title") == "Payroll basics");
+    CHECK(exported->out.at("sidecar").at("chapters").size() == 1);
+    CHECK(exported->out.at("sidecar").at("comments").size() == 2);
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "player/frame_reader.hpp"
 #include "tests/capture_env.hpp"
@@ -168,6 +169,63 @@ TEST_CASE("every command on --library team changes the server's library as on it
     CHECK(t.bob.team({"people"}).size() == t.lib.ok({"people"}).size());
     CHECK(t.bob.team({"delete", demo}).at("deleted").at("id") == demo);
     CHECK(t.lib.run({"show", demo}).exit_code == 3);
+}
+
+TEST_CASE("export from a team library: the video byte for byte, its sidecar; refusals leave nothing") {
+    Team t;
+    REQUIRE(t.ann.team({"comment", t.payroll, "Check the totals", "--at", "0:00.5"}).at("author") == "ann");
+    REQUIRE(t.ann.team({"chapter", t.payroll, "--at", "0.25", "Totals"}).at("at_ms") == 250);
+    const std::filesystem::path stored =
+        t.lib.root() / t.lib.ok({"show", t.payroll}).at("media_path").get<std::string>();
+    const std::string video = read_file(stored);
+    REQUIRE(video.size() > 1000);
+
+    TempDir out;
+    auto done = t.bob.team({"export", t.payroll, out.path.string()});
+    const std::filesystem::path media = done.at("media").get<std::string>();
+    CHECK(media.parent_path() == out.path);
+    CHECK(media.filename() == "Payroll run-" + t.payroll + ".mp4");
+    CHECK(read_file(media) == video);
+    auto side = json::parse(read_file(done.at("sidecar").get<std::string>()));
+    CHECK(side.at("title") == "Payroll run");
+    CHECK(side.at("author") == "ann");
+    CHECK(side.at("size_bytes") == video.size());
+    CHECK(side.at("media_file") == media.filename().string());
+    REQUIRE(side.at("comments").size() == 1);
+    CHECK(side.at("comments")[0].at("body") == "Check the totals");
+    CHECK(side.at("chapters") == json::array({{{"at_ms", 250}, {"title", "Totals"}}}));
+    const auto exported = files_in(out.path);
+    CHECK(exported.size() == 2);
+
+    SUBCASE("again to the same place: refused, nothing overwritten") {
+        auto again = t.bob.team_run({"export", t.payroll, out.path.string()});
+        CHECK(again.exit_code == 1);
+        CHECK(contains(again.err, "already exists"));
+        CHECK(files_in(out.path) == exported);
+        CHECK(read_file(media) == video);
+    }
+    SUBCASE("the server's file is shorter than its catalog says: refused, no partial file") {
+        std::filesystem::resize_file(stored, video.size() / 2);
+        TempDir short_out;
+        auto r = t.bob.team_run({"export", t.payroll, short_out.path.string()});
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, fmt::format("sent {} of the {} bytes", video.size() / 2, video.size())));
+        CHECK(contains(r.err, "nothing was exported"));
+        CHECK(files_in(short_out.path).empty());
+    }
+    SUBCASE("the server is down: exit 8, nothing written") {
+        REQUIRE(t.server->stop(std::chrono::milliseconds(5000)) == 0);
+        TempDir down_out;
+        auto r = t.bob.team_run({"export", t.payroll, down_out.path.string()});
+        CHECK(r.exit_code == 8);
+        CHECK(contains(r.err, "cannot reach the team server"));
+        CHECK(files_in(down_out.path).empty());
+    }
+    SUBCASE("a recording that is not there: exit 3, nothing written") {
+        TempDir none;
+        CHECK(t.bob.team_run({"export", "zzzzzzzz", none.path.string()}).exit_code == 3);
+        CHECK(files_in(none.path).empty());
+    }
 }
 
 TEST_CASE("refusals: a member's admin action, a revoked token, a server that is down") {

@@ -210,7 +210,10 @@ void remove(Env& env, const std::string& id) {
 void export_to(Env& env, const std::string& id, const std::string& dir) {
     if (!env.library()) return;
     env.progress("Exporting…", -1);
-    auto done = env.library()->export_to(id, dir);
+    auto done = env.library()->export_to(id, dir, [&](double f, std::string_view step) {
+        env.progress(fmt::format("Exporting: {}", step), f);
+        return true;
+    });
     env.done_progress();
     if (!done) return post_error(env, done.error(), "Choose a folder you can write to with room for the video.");
     env.post(results::Exported{id, *done});
