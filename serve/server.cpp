@@ -42,6 +42,7 @@ struct Exchange {
     std::string body;
     std::unique_ptr<BodySink> sink;   // an upload: the body goes to a file
     std::optional<Reply> refusal;     // an upload refused part way: the answer once its body is over
+    std::optional<Reply> bodiless;    // an upload route's answer to a request without a body (tus POST, HEAD)
     Clock::time_point last_progress;  // of an upload, told to the watchdog now and then
     bool too_large = false;
     std::size_t discarded = 0;
@@ -184,6 +185,12 @@ MHD_Result ServerImpl::on_request(void* cls, MHD_Connection* c, const char* url,
         }
         return MHD_YES;
     }
+    if (ex->bodiless) {
+        if (*upload_size > 0) return MHD_NO;  // a body after all, where no length was said
+        Reply reply = std::move(*ex->bodiless);
+        ex->bodiless.reset();
+        return self->queue(c, *ex, std::move(reply));
+    }
     if (ex->sink || ex->refusal) return self->receive_upload(c, *ex, upload, upload_size);
     if (*upload_size > 0) {
         // A body without a length (chunked) that grows too large is read and dropped, then refused;
@@ -237,6 +244,15 @@ MHD_Result ServerImpl::start_upload(MHD_Connection* c, Exchange& ex) {
         return MHD_YES;
     }
     set_phase(c, Watchdog::Phase::responding);
+    // libmicrohttpd closes the connection after an answer queued before the request was read to its
+    // end, even an empty one. A request without a body gets its answer on the next call instead, so
+    // the client's POST, HEAD and PATCH of one upload share a connection.
+    const char* length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const bool chunked = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (!chunked && (!length || std::string_view(length) == "0")) {
+        ex.bodiless = std::move(reply);
+        return MHD_YES;
+    }
     return queue(c, ex, std::move(reply));
 }
 

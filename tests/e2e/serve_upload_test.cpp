@@ -327,6 +327,43 @@ TEST_CASE("tus: create, PATCH half and drop the connection, HEAD gives the offse
     CHECK(files_in(lib.root() / "uploads") == std::vector<std::string>{uid + ".json"});
 }
 
+TEST_CASE("tus: the POST, HEAD and PATCH of one upload share one kept-alive connection") {
+    CliLibrary lib;
+    const std::string video = read_file(make_clip(lib.dir.path, "clip.mp4", 1));
+    Served server(lib);
+    const std::string bob = server.sign_in("bob");
+    auto lower = [](std::string text) {
+        for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return text;
+    };
+    RawClient one(server.url);
+    REQUIRE(one.send(request_head("POST", "/api/v1/uploads", bob,
+                                  {k_tus, "Upload-Length: " + std::to_string(video.size()), "Content-Length: 0"})));
+    const std::string made = lower(one.receive(std::chrono::milliseconds(500)));
+    REQUIRE_MESSAGE(made.starts_with("http/1.1 201"), made);
+    CHECK_FALSE(contains(made, "connection: close"));
+    const auto at = made.find("location: " + server.url);
+    REQUIRE(at != std::string::npos);
+    const std::string path =
+        made.substr(at + 10 + server.url.size(), made.find("\r\n", at) - at - 10 - server.url.size());
+
+    REQUIRE(one.send(request_head("HEAD", path, bob, {k_tus})));
+    const std::string where = lower(one.receive(std::chrono::milliseconds(500)));
+    REQUIRE_MESSAGE(where.starts_with("http/1.1 200"), where);
+    CHECK(contains(where, "upload-offset: 0\r\n"));
+    CHECK_FALSE(contains(where, "connection: close"));
+
+    REQUIRE(one.send(request_head("PATCH", path, bob,
+                                  {k_tus, "Content-Type: application/offset+octet-stream", "Upload-Offset: 0",
+                                   "Content-Length: " + std::to_string(video.size())}) +
+                     video));
+    const std::string done = lower(one.receive(std::chrono::milliseconds(1000)));
+    REQUIRE_MESSAGE(done.starts_with("http/1.1 204"), done);
+    CHECK(contains(done, "upload-offset: " + std::to_string(video.size())));
+    CHECK(count_rows(lib, "SELECT count(*) FROM recordings") == 1);
+    CHECK_FALSE(one.closed_by_peer(std::chrono::milliseconds(100)));
+}
+
 TEST_CASE("tus: a damaged complete upload is refused with 422 and removed; a cookie needs the CSRF header") {
     CliLibrary lib;
     Served server(lib);
