@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
@@ -68,6 +69,12 @@ Result<std::unique_ptr<catalog::Library>> CliContext::open() {
     }
     for (const auto& p : recovered.problems) warn(p);
     return lib;
+}
+
+bool CliContext::shows_progress() const { return !json && isatty(STDERR_FILENO); }
+
+void CliContext::end_progress_line() const {
+    if (shows_progress()) std::fprintf(stderr, "\r\033[K");
 }
 
 void CliContext::emit(const nlohmann::json& j, const std::string& human) const {

@@ -1,6 +1,5 @@
 // record, recover
 #include <signal.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -159,10 +158,10 @@ Result<Filed> record_into(CliContext& ctx, catalog::Library& lib, const std::fil
     catch_record_signals();
     auto rec = recorder::Recorder::start(options);
     if (!rec) return std::unexpected(rec.error());
-    const bool talk = !ctx.json && isatty(STDERR_FILENO);
+    const bool talk = ctx.shows_progress();
     record_until_stopped(**rec, talk);
     auto done = (*rec)->stop();
-    if (talk) std::fprintf(stderr, "\r\033[K");
+    ctx.end_progress_line();
     if (!done) return std::unexpected(done.error());
     for (const auto& w : done->warnings) warn(w);
 

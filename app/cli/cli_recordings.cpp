@@ -1,5 +1,4 @@
 // import, list, search, show, edit, delete, export
-#include <unistd.h>
 
 #include <cstdio>
 
@@ -60,21 +59,14 @@ std::string deleted_message(const catalog::Removal& gone) {
         gone.files_left.size() == 1 ? "is" : "are", gone.files_left.size() == 1 ? "it" : "them", rm);
 }
 
-// Progress of long work on a terminal only ("importing: copying  42 %"): scripts and --json get
-// clean output.
-bool shows_progress(const CliContext& ctx) { return !ctx.json && isatty(STDERR_FILENO); }
-
+// "importing: copying  42 %" on a terminal (CliContext::shows_progress).
 catalog::Progress terminal_progress(const CliContext& ctx, const char* doing) {
-    if (!shows_progress(ctx)) return {};
+    if (!ctx.shows_progress()) return {};
     return [doing](double f, std::string_view what) {
         std::fprintf(stderr, "\r\033[K%s: %.*s %3d %%", doing, static_cast<int>(what.size()), what.data(),
                      static_cast<int>(f * 100));
         return true;
     };
-}
-
-void end_terminal_progress(const CliContext& ctx) {
-    if (shows_progress(ctx)) std::fprintf(stderr, "\r\033[K");
 }
 
 struct ImportOptions {
@@ -88,7 +80,7 @@ Result<void> run_import(CliContext& ctx, const ImportOptions& o) {
     in->file = o.file;
     return with_library(ctx, [&](catalog::Library& lib) {
         auto rec = lib.import_recording(*in, terminal_progress(ctx, "importing"));
-        end_terminal_progress(ctx);
+        ctx.end_progress_line();
         return emit_result(ctx, rec, [](const catalog::Recording& r) {
             return fmt::format("{}  imported '{}' ({}){}", r.id, one_line(r.title), describe_video(r),
                                r.note.empty() ? "" : "\nnote: " + r.note);
@@ -284,7 +276,7 @@ struct ExportOptions {
 Result<void> run_export(CliContext& ctx, const ExportOptions& o) {
     return with_library(ctx, [&](catalog::Library& lib) -> Result<void> {
         auto out = lib.export_to(o.id, o.dest, terminal_progress(ctx, "exporting"));
-        end_terminal_progress(ctx);
+        ctx.end_progress_line();
         if (!out) return std::unexpected(out.error());
         ctx.emit(
             {{"media", out->media.string()}, {"sidecar", out->sidecar.string()}},

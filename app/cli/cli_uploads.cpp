@@ -42,7 +42,7 @@ std::string outgoing_line(const remote::Outgoing& o) {
 remote::SendOptions send_options(const CliContext& ctx, std::int64_t rate) {
     remote::SendOptions options;
     options.max_bytes_per_second = rate;
-    if (ctx.json || !isatty(STDERR_FILENO)) return options;
+    if (!ctx.shows_progress()) return options;
     auto start = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
     auto first = std::make_shared<std::int64_t>(-1);
     options.progress = [start, first](const remote::Outgoing& o, std::int64_t sent, std::int64_t total) {
@@ -57,10 +57,6 @@ remote::SendOptions send_options(const CliContext& ctx, std::int64_t rate) {
         return true;
     };
     return options;
-}
-
-void end_progress_line(const CliContext& ctx) {
-    if (!ctx.json && isatty(STDERR_FILENO)) std::fprintf(stderr, "\r\033[K");
 }
 
 struct PublishOptions {
@@ -94,7 +90,7 @@ Result<void> run_publish(CliContext& ctx, const PublishOptions& o) {
             return {};
         }
         auto sent = remote::send(queued->id, send_options(ctx, o.rate));
-        end_progress_line(ctx);
+        ctx.end_progress_line();
         if (!sent) {
             if (sent.error().code == ErrorCode::bad_media || sent.error().code == ErrorCode::forbidden ||
                 sent.error().code == ErrorCode::invalid_input) {
@@ -149,7 +145,7 @@ Result<void> run_uploads(CliContext& ctx, const UploadsOptions& o) {
                 continue;
             }
             auto sent = remote::send(entry.id, options);
-            end_progress_line(ctx);
+            ctx.end_progress_line();
             if (!sent && sent.error().code == ErrorCode::busy) continue;  // another process sends it
             if (!sent && !first_error) first_error = sent.error();
         }

@@ -43,6 +43,11 @@ struct CliContext {
     // Prints a result: JSON on stdout with --json, else the human text (control characters made
     // harmless by printable).
     void emit(const nlohmann::json& j, const std::string& human) const;
+    // Whether long work shows a live line on stderr ("importing: copying  42 %"): on a terminal and
+    // without --json only, so scripts get clean output.
+    bool shows_progress() const;
+    // Clears that line (when one was shown).
+    void end_progress_line() const;
 };
 
 // "walkthrough: warning: TEXT" on stderr, TEXT made printable.
