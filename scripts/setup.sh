@@ -20,6 +20,7 @@ jobs=$(nproc)
 # bench/serve loads it with wrk and compares its media with nginx's (which the bench starts on its own port).
 # The web viewer's browser tests drive Debian's chromium headless with playwright-core (pinned like tus-js-client;
 # it downloads no browser).
+# The desktop tests take the screen with ImageMagick's import and crop it with its convert.
 # The app's fonts: DejaVu, Noto, Droid Sans Fallback (CJK) and Nanum (Hangul) cover most scripts.
 packages=(
   build-essential dpkg-dev cmake ninja-build pkg-config
@@ -28,7 +29,7 @@ packages=(
   libsdl2-dev libimgui-dev libstb-dev libgl-dev libsqlite3-dev
   doctest-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libmicrohttpd-dev libssl-dev libcurl4-openssl-dev curl openssl sqlite3 wrk nginx
-  fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-nanum ffmpeg xvfb pulseaudio xdotool xterm
+  fonts-dejavu-core fonts-noto-core fonts-droid-fallback fonts-nanum ffmpeg xvfb pulseaudio xdotool xterm imagemagick
   chromium
 )
 missing=()
