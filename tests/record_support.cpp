@@ -20,7 +20,7 @@ void start_record(ChildProcess& rec, const CliLibrary& lib, const std::vector<st
 }
 
 void start_record_into_incoming(ChildProcess& rec, const CliLibrary& lib, const std::vector<std::string>& args,
-                                const std::string& log, const std::string& as) {
+                                std::map<std::string, std::string> env, const std::string& log, const std::string& as) {
     const auto before = with_extension(lib.root() / "incoming", ".mkv");
     auto started = [&] {
         for (const auto& p : with_extension(lib.root() / "incoming", ".mkv")) {
@@ -28,7 +28,7 @@ void start_record_into_incoming(ChildProcess& rec, const CliLibrary& lib, const 
         }
         return false;
     };
-    start_record(rec, lib, args, {}, log, as);
+    start_record(rec, lib, args, std::move(env), log, as);
     for (int i = 0; i < 250 && !started(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     REQUIRE(started());
 }

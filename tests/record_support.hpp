@@ -25,9 +25,11 @@ void start_record(ChildProcess& rec, const CliLibrary& lib, const std::vector<st
                   const std::string& as = {});
 
 // start_record, then waits (up to 5 s) until its file is in incoming/ (one that was not there
-// before); REQUIREs that it came.
+// before); REQUIREs that it came. A test that acts at a moment of the recording starts counting
+// then, not while the binary is still loading (which takes over a second under ASan on a busy machine).
 void start_record_into_incoming(ChildProcess& rec, const CliLibrary& lib, const std::vector<std::string>& args,
-                                const std::string& log = "out.json", const std::string& as = {});
+                                std::map<std::string, std::string> env = {}, const std::string& log = "out.json",
+                                const std::string& as = {});
 
 // The JSON a background `--json record` printed to `log` (its stderr went there too, so warnings may
 // come first).

@@ -135,7 +135,7 @@ TEST_CASE("kill -9 loses at most the last 2 s; recover makes the rest playable a
     // The file appears as recording starts, with what was typed for it next to it.
     start_record_into_incoming(
         rec, lib,
-        {"--title", "doomed", "--video-input", "lavfi:testsrc2=size=1280x720:rate=30", "--audio-input", k_tone},
+        {"--title", "doomed", "--video-input", "lavfi:testsrc2=size=1280x720:rate=30", "--audio-input", k_tone}, {},
         "rec.log");
     REQUIRE(with_extension(lib.root() / "incoming", ".mkv").size() == 1);
     std::this_thread::sleep_for(std::chrono::seconds(5));
@@ -169,7 +169,7 @@ TEST_CASE("kill -9 on a still screen after a change: the change is in what is ke
         {"--title", "still", "--video-input",
          "lavfi:color=c=blue:s=320x240:r=30,drawbox=x=0:y=0:w=160:h=120:c=red:t=fill:enable='gte(t,1)'",
          "--audio-input", k_tone},
-        "rec.log");
+        {}, "rec.log");
     REQUIRE(with_extension(lib.root() / "incoming", ".mkv").size() == 1);
     std::this_thread::sleep_for(std::chrono::milliseconds(4500));
     ::kill(rec.pid(), SIGKILL);
@@ -284,7 +284,7 @@ TEST_CASE("the own X11 source: a window moved on screen is captured at its momen
     FlatWindow red(screen, "red", "20x5+400+300");
     CliLibrary lib;
     ChildProcess rec;
-    start_record(rec, lib, {"--no-mic", "--duration", "5"}, {{"DISPLAY", screen.display}});
+    start_record_into_incoming(rec, lib, {"--no-mic", "--duration", "5"}, {{"DISPLAY", screen.display}});
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     x_client(screen, {"xdotool", "windowmove", red.id, "20", "20"});
     REQUIRE(rec.wait() == 0);
@@ -311,7 +311,7 @@ TEST_CASE("the own X11 source: the pointer is drawn where it is, and moving it i
     x_client(screen, {"xdotool", "mousemove", "100", "100"});
     CliLibrary lib;
     ChildProcess rec;
-    start_record(rec, lib, {"--no-mic", "--duration", "4"}, {{"DISPLAY", screen.display}});
+    start_record_into_incoming(rec, lib, {"--no-mic", "--duration", "4"}, {{"DISPLAY", screen.display}});
     std::this_thread::sleep_for(std::chrono::milliseconds(2000));
     x_client(screen, {"xdotool", "mousemove", "500", "380"});
     REQUIRE(rec.wait() == 0);

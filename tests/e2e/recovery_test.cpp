@@ -27,7 +27,7 @@ void start_recording_file(ChildProcess& rec, const CliLibrary& lib, const std::v
                           const std::string& log, const std::string& as = {}) {
     std::vector<std::string> all{"--video-input", k_moving, "--audio-input", k_tone};
     all.insert(all.end(), args.begin(), args.end());
-    start_record_into_incoming(rec, lib, all, log, as);
+    start_record_into_incoming(rec, lib, all, {}, log, as);
 }
 
 // A recording killed (-9) about `seconds` after its first second was written (on a loaded machine
