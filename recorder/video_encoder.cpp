@@ -21,8 +21,9 @@ namespace {
 // the pictures that push a change out of it encoded too, made the busy workload's file 7 % smaller
 // at a higher SSIM, but peak RSS went from 122-124 to 184-188 MB and the shared workload's CPU nearly
 // doubled (bench/x264-trials, bench/record-vs-ffmpeg, 2026-12-04). CRF per preset; veryfast is the
-// measured sweet spot for 1080p on 2 cores: faster settings cost far more size than they save CPU
-// on moving text (superfast: x264 CPU -33 %, size +59 %).
+// measured sweet spot for 1080p on 2 cores: faster settings cost more size than they save CPU on
+// moving text (with hex search: superfast x264 CPU -33 %, size +59 %; with UMH, dia and superfast
+// cost CPU as well, for the bits of what they miss).
 // Motion search: UMH rather than veryfast's hex. Scrolled text moves further per picture than hex
 // finds, so it was coded afresh. On the busy workload UMH alone kept x264's CPU and made the file 41 %
 // smaller; with subme 1, no weighted prediction and no 8x8 transform too, x264's CPU fell 14 % and the

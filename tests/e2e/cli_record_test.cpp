@@ -92,7 +92,7 @@ TEST_CASE("SIGINT, SIGTERM and SIGHUP stop cleanly: the recording is finished an
         CAPTURE(sig);
         CliLibrary lib;
         ChildProcess rec;
-        start_record(rec, lib, {"--video-input", k_moving, "--audio-input", k_tone});
+        start_record_into_incoming(rec, lib, {"--video-input", k_moving, "--audio-input", k_tone});
         std::this_thread::sleep_for(std::chrono::milliseconds(2500));
         ::kill(rec.pid(), sig);
         CHECK(rec.wait() == 0);
@@ -349,9 +349,8 @@ TEST_CASE("the own X11 source: an X server that goes away ends the recording cle
     VirtualScreen screen("640x480x24");
     CliLibrary lib;
     ChildProcess rec;
-    start_record(rec, lib, {"--no-mic", "--duration", "10"}, {{"DISPLAY", screen.display}});
-    // 3 s: a sanitizer build takes over a second to start recording.
-    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+    start_record_into_incoming(rec, lib, {"--no-mic", "--duration", "10"}, {{"DISPLAY", screen.display}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(2000));
     screen.xvfb.stop();
     REQUIRE(rec.wait() == 0);  // Xlib would exit(1) on a lost connection; the recorder ends cleanly
     const json j = record_output(lib);
@@ -400,7 +399,8 @@ TEST_CASE("a microphone that disappears mid-recording: video goes on, silence is
     VirtualMicrophone mic;
     CliLibrary lib;
     ChildProcess rec;
-    start_record(rec, lib, {"--duration", "5", "--video-input", k_moving, "--mic", "test_mic.monitor"}, mic.env());
+    start_record_into_incoming(rec, lib, {"--duration", "5", "--video-input", k_moving, "--mic", "test_mic.monitor"},
+                               mic.env());
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     mic.daemon.stop();  // the sound server goes away (stopped by its PID)
     REQUIRE(rec.wait() == 0);
