@@ -287,7 +287,8 @@ Reply head(Call& call) {
 // One PATCH: appends what arrives to the part; the last byte imports it.
 class Append final : public BodySink {
 public:
-    Append(Found up, UniqueFd part, std::int64_t offset) : up_(std::move(up)), part_(std::move(part)), start_(offset) {}
+    Append(Found up, UniqueFd part, std::int64_t offset, UploadSenders::Hold sending)
+        : sending_(std::move(sending)), up_(std::move(up)), part_(std::move(part)), start_(offset) {}
     // A PATCH cut off keeps what arrived: the next HEAD says where to go on from.
     ~Append() override {
         if (part_.get() >= 0) (void)::fdatasync(part_.get());
@@ -318,6 +319,8 @@ public:
     }
 
 private:
+    UploadSenders::Hold sending_;  // let go after part_'s lock (declared before it, destroyed after)
+
     Reply answer(catalog::Library& lib) {
         const std::int64_t offset = start_ + written_;
         if (::fdatasync(part_.get()) != 0) {
@@ -367,6 +370,12 @@ Reply patch(Call& call) {
     }
     auto part = uploads::open_locked(up.part(), false);
     if (part.busy) {
+        // The owner's new PATCH while one is open: that one is dead to them (see upload_senders.hpp).
+        if (call.upload_senders && call.upload_senders->stop(up.uid)) {
+            return tus_error(409, "busy",
+                             "an earlier request was still sending this upload and has been stopped; ask HEAD "
+                             "and go on from there");
+        }
         return tus_error(409, "busy", "another request is sending this upload now; wait for it, then ask HEAD");
     }
     if (part.fd.get() < 0) return no_such_upload();  // removed meanwhile
@@ -378,7 +387,8 @@ Reply patch(Call& call) {
                          fmt::format("this PATCH goes past the upload's length ({} bytes)", up.state.length));
     }
     if (::lseek(part.fd.get(), 0, SEEK_END) < 0) return tus_error(500, "io", "the server could not read the upload");
-    call.sink = std::make_unique<Append>(std::move(up), std::move(part.fd), *offset);
+    auto sending = call.upload_senders ? call.upload_senders->hold(up.uid, call.connection) : UploadSenders::Hold{};
+    call.sink = std::make_unique<Append>(std::move(up), std::move(part.fd), *offset, std::move(sending));
     return Reply{};
 }
 

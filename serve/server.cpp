@@ -112,6 +112,7 @@ private:
     Reply authorised(const Route& route, Call& call, Exchange& ex);
     MHD_Result queue(MHD_Connection* c, Exchange& ex, Reply reply);
     Result<Worker*> worker();
+    static Watchdog::Connection* watched(MHD_Connection* c);
     void set_phase(MHD_Connection* c, Watchdog::Phase phase);
 
     Options options_;
@@ -131,6 +132,7 @@ private:
     std::atomic<int> streaming_{0};  // of those, the ones sending a file
     std::once_flag stopped_;
     Watchdog watchdog_;
+    UploadSenders upload_senders_{watchdog_};
     TlsFiles tls_;                      // the daemon reads them while it starts
     std::unique_ptr<EventHub> events_;  // outlives the daemon, whose callbacks reach it
     std::unique_ptr<ResponseCache> cache_;  // likewise; null when options_.cache_bytes is 0
@@ -154,9 +156,13 @@ Result<Worker*> ServerImpl::worker() {
     return workers_.emplace(me, std::move(w)).first->second.get();
 }
 
-void ServerImpl::set_phase(MHD_Connection* c, Watchdog::Phase phase) {
+Watchdog::Connection* ServerImpl::watched(MHD_Connection* c) {
     const auto* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    if (info) watchdog_.set_phase(static_cast<Watchdog::Connection*>(info->socket_context), phase);
+    return info ? static_cast<Watchdog::Connection*>(info->socket_context) : nullptr;
+}
+
+void ServerImpl::set_phase(MHD_Connection* c, Watchdog::Phase phase) {
+    watchdog_.set_phase(watched(c), phase);
 }
 
 MHD_Result ServerImpl::on_request(void* cls, MHD_Connection* c, const char* url, const char* method, const char*,
@@ -326,7 +332,9 @@ Reply ServerImpl::handle(MHD_Connection* c, Exchange& ex) {
               events_.get(),
               nullptr,
               cache_.get(),
-              aac_copies_.get()};
+              aac_copies_.get(),
+              &upload_senders_,
+              watched(c)};
     Reply r = authorised(route, call, ex);
     // A name may hold a line break or a terminal escape: never a forged log line.
     if (call.person) ex.person = one_line(cut_utf8(call.person->name, 100));

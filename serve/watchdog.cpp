@@ -39,6 +39,15 @@ void Watchdog::set_phase(Connection* c, Phase phase) {
     c->since = Clock::now();
 }
 
+bool Watchdog::cut(Connection* c) {
+    std::lock_guard lock(mutex_);
+    // Under the lock, as in run(): a connection still watched still has its fd.
+    if (!c || !connections_.contains(c) || c->phase == Phase::responding) return false;
+    if (!c->cut) ::shutdown(c->fd, SHUT_RDWR);
+    c->cut = true;
+    return true;
+}
+
 void Watchdog::run() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {

@@ -33,6 +33,9 @@ public:
     Connection* watch(int fd);
     void forget(Connection* c);
     void set_phase(Connection* c, Phase phase);
+    // Cuts `c` now, as if past its deadline, unless it is answering or no longer watched. Whether
+    // it was cut.
+    bool cut(Connection* c);
 
 private:
     void run();

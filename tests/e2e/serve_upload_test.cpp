@@ -327,6 +327,53 @@ TEST_CASE("tus: create, PATCH half and drop the connection, HEAD gives the offse
     CHECK(files_in(lib.root() / "uploads") == std::vector<std::string>{uid + ".json"});
 }
 
+TEST_CASE("tus: a PATCH left hanging (a closed tab, a lost network) is stopped by the owner's next PATCH only") {
+    CliLibrary lib;
+    const std::string video = read_file(make_clip(lib.dir.path, "clip.mp4", 2));
+    const auto size = static_cast<std::int64_t>(video.size());
+    const std::int64_t half = size / 2;
+    Served server(lib);  // the client timeout is 15 s: without a takeover the upload is held that long
+    const std::string bob = server.sign_in("bob");
+    const std::string carol = server.sign_in("carol");
+    const std::string path = create_upload(server, bob, size, "Taken over");
+
+    // Half of a PATCH arrives, then nothing: the connection stays open, as after a network lost silently.
+    RawClient hanging(server.url);
+    REQUIRE(hanging.send(request_head("PATCH", path, bob,
+                                      {k_tus, "Content-Type: application/offset+octet-stream", "Upload-Offset: 0",
+                                       "Content-Length: " + std::to_string(size)})));
+    REQUIRE(hanging.send(video.substr(0, half)));
+    REQUIRE(offset_reaching(server, bob, path, half) == half);
+
+    // Someone else's PATCH does not reach the upload, so it stops nothing.
+    CHECK(patch(server, carol, path, half, video.substr(half)).status == 404);
+    CHECK_FALSE(hanging.closed_by_peer(std::chrono::milliseconds(300)));
+
+    // The owner's PATCH: refused this once (the hanging one still holds the upload) and that one is cut.
+    const auto asked = std::chrono::steady_clock::now();
+    auto first = patch(server, bob, path, half, video.substr(half));
+    CHECK(first.status == 409);
+    CHECK(first.body.find("has been stopped") != std::string::npos);
+    CHECK(hanging.closed_by_peer(std::chrono::milliseconds(2000)));
+
+    // As a tus client retries: HEAD, then the rest from there; well within the 15 s client timeout.
+    Http done;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        const std::int64_t offset = offset_reaching(server, bob, path, half);
+        CHECK(offset == half);  // what the hanging request delivered is kept
+        done = patch(server, bob, path, offset, video.substr(static_cast<size_t>(offset)));
+        if (done.status != 409) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE_MESSAGE(done.status == 204, done.body);
+    CHECK(std::chrono::steady_clock::now() - asked < std::chrono::seconds(5));
+    const std::string id = done.header("walkthrough-recording");
+    REQUIRE_FALSE(id.empty());
+    CHECK(server.get("/api/v1/recordings/" + id + "/media", bob).body == video);
+    CHECK(lib.ok({"show", id}).at("title") == "Taken over");
+    CHECK(count_rows(lib, "SELECT count(*) FROM recordings") == 1);
+}
+
 TEST_CASE("tus: the POST, HEAD and PATCH of one upload share one kept-alive connection") {
     CliLibrary lib;
     const std::string video = read_file(make_clip(lib.dir.path, "clip.mp4", 1));

@@ -1,0 +1,38 @@
+#include "serve/upload_senders.hpp"
+
+#include <utility>
+
+namespace wt::serve {
+
+UploadSenders::Hold::Hold(Hold&& other) noexcept
+    : senders_(std::exchange(other.senders_, nullptr)), uid_(std::move(other.uid_)), serial_(other.serial_) {}
+
+UploadSenders::Hold::~Hold() {
+    if (senders_) senders_->release(uid_, serial_);
+}
+
+UploadSenders::Hold UploadSenders::hold(const std::string& uid, Watchdog::Connection* connection) {
+    std::lock_guard lock(mutex_);
+    const std::uint64_t serial = next_serial_++;
+    senders_[uid] = Sender{connection, serial};
+    return Hold(this, uid, serial);
+}
+
+bool UploadSenders::stop(const std::string& uid) {
+    Watchdog::Connection* connection = nullptr;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = senders_.find(uid);
+        if (it == senders_.end()) return false;
+        connection = it->second.connection;
+    }
+    // The watchdog cuts it only while it is still watched: a connection gone meanwhile is not touched.
+    return watchdog_.cut(connection);
+}
+
+void UploadSenders::release(const std::string& uid, std::uint64_t serial) {
+    std::lock_guard lock(mutex_);
+    if (auto it = senders_.find(uid); it != senders_.end() && it->second.serial == serial) senders_.erase(it);
+}
+
+}  // namespace wt::serve
