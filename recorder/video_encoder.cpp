@@ -29,6 +29,9 @@ namespace {
 // smaller; with subme 1, no weighted prediction and no 8x8 transform too, x264's CPU fell 14 % and the
 // file 37 %, at a higher SSIM (0.99887 against 0.99817). On the shared workload: the same CPU, 1 %
 // larger, SSIM 0.99957 against 0.99962 (bench/x264-trials, 2026-12-04, hex-subme2 against recorder).
+// Subme 0 (whole-pixel motion only): what moves on a screen moves by whole pixels, so the file is the
+// same (busy 0.436x against 0.437x the CLI's, shared 0.812x against 0.808x, SSIM equal) for 11 % less
+// x264 CPU on the busy workload and 21 % on the shared one (lowest of 3 runs each).
 struct X264Settings {
     const char* crf;
     const char* preset;
@@ -72,7 +75,7 @@ Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(int width, int height, 
     av_opt_set(c->priv_data, "preset", s.preset, 0);
     av_opt_set(c->priv_data, "crf", s.crf, 0);
     const auto x264_params =
-        fmt::format("rc-lookahead=0:sync-lookahead=0:min-keyint={}:me=umh:subme=1:weightp=0:8x8dct=0", fps);
+        fmt::format("rc-lookahead=0:sync-lookahead=0:min-keyint={}:me=umh:subme=0:weightp=0:8x8dct=0", fps);
     av_opt_set(c->priv_data, "x264-params", x264_params.c_str(), 0);
     int ret = avcodec_open2(c, codec, nullptr);
     if (ret < 0) return fail(ErrorCode::internal, fmt::format("cannot open libx264: {}", av::error_text(ret)));
