@@ -313,8 +313,9 @@ public:
     Reply finish(catalog::Library& lib) override {
         Reply r = answer(lib);
         // Let go of the part now: the client may send its next PATCH as soon as it has the answer,
-        // before this request's end is noticed.
+        // before this request's end is noticed; and that PATCH finds no sender to stop.
         part_.reset();
+        sending_.reset();
         return r;
     }
 

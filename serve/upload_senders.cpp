@@ -7,8 +7,10 @@ namespace wt::serve {
 UploadSenders::Hold::Hold(Hold&& other) noexcept
     : senders_(std::exchange(other.senders_, nullptr)), uid_(std::move(other.uid_)), serial_(other.serial_) {}
 
-UploadSenders::Hold::~Hold() {
-    if (senders_) senders_->release(uid_, serial_);
+UploadSenders::Hold::~Hold() { reset(); }
+
+void UploadSenders::Hold::reset() {
+    if (auto* senders = std::exchange(senders_, nullptr)) senders->release(uid_, serial_);
 }
 
 UploadSenders::Hold UploadSenders::hold(const std::string& uid, Watchdog::Connection* connection) {
@@ -19,15 +21,11 @@ UploadSenders::Hold UploadSenders::hold(const std::string& uid, Watchdog::Connec
 }
 
 bool UploadSenders::stop(const std::string& uid) {
-    Watchdog::Connection* connection = nullptr;
-    {
-        std::lock_guard lock(mutex_);
-        auto it = senders_.find(uid);
-        if (it == senders_.end()) return false;
-        connection = it->second.connection;
-    }
-    // The watchdog cuts it only while it is still watched: a connection gone meanwhile is not touched.
-    return watchdog_.cut(connection);
+    // Cut under our lock: a request ends (its Hold let go) before its connection closes, so a sender
+    // still listed is a connection still open, and its address cannot yet be a new connection's.
+    std::lock_guard lock(mutex_);
+    auto it = senders_.find(uid);
+    return it != senders_.end() && watchdog_.cut(it->second.connection);
 }
 
 void UploadSenders::release(const std::string& uid, std::uint64_t serial) {

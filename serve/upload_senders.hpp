@@ -27,6 +27,7 @@ public:
         Hold(Hold&& other) noexcept;
         Hold& operator=(Hold&&) = delete;
         ~Hold();
+        void reset();  // let go now (the request is answering)
 
     private:
         friend class UploadSenders;
@@ -39,7 +40,8 @@ public:
 
     // `connection` is sending upload `uid` now (it holds the part's lock).
     Hold hold(const std::string& uid, Watchdog::Connection* connection);
-    // Cuts the connection sending `uid`, unless it is answering. Whether one was cut.
+    // Cuts the connection sending `uid`, unless it is answering. Whether one was cut. (Under this
+    // object's lock, then the watchdog's: the watchdog never calls back, so the order is fixed.)
     bool stop(const std::string& uid);
 
 private:
