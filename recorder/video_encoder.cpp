@@ -30,8 +30,8 @@ namespace {
 // file 37 %, at a higher SSIM (0.99887 against 0.99817). On the shared workload: the same CPU, 1 %
 // larger, SSIM 0.99957 against 0.99962 (bench/x264-trials, 2026-12-04, hex-subme2 against recorder).
 // Subme 0 (whole-pixel motion only): what moves on a screen moves by whole pixels, so the file is the
-// same (busy 0.436x against 0.437x the CLI's, shared 0.812x against 0.808x, SSIM equal) for 11 % less
-// x264 CPU on the busy workload and 21 % on the shared one (lowest of 3 runs each).
+// same (busy 0.436x against 0.437x the CLI's, shared 0.812x against 0.808x, SSIM equal) for 11-12 % less
+// x264 CPU on the busy workload and 15-21 % on the shared one (lowest of 3 runs, two pairs of runs).
 struct X264Settings {
     const char* crf;
     const char* preset;
