@@ -19,7 +19,7 @@
 #include "catalog/catalog.hpp"
 #include "serve/guard.hpp"
 #include "serve/http.hpp"
-#include "serve/upload_senders.hpp"
+#include "serve/watchdog.hpp"
 
 namespace wt::serve {
 
@@ -61,7 +61,7 @@ struct Call {
     std::unique_ptr<BodySink> sink;         // set by a route that takes its body as a file
     ResponseCache* cache = nullptr;         // answers to costly reads; none: always made afresh
     AacCopies* aac_copies = nullptr;        // recordings' copies with AAC sound (media?audio=aac)
-    UploadSenders* upload_senders = nullptr;  // which connection sends each tus upload now
+    Watchdog* watchdog = nullptr;                // knows which connection sends each tus upload
     Watchdog::Connection* connection = nullptr;  // this request's, as the watchdog knows it
 };
 

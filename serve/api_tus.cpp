@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -284,11 +285,33 @@ Reply head(Call& call) {
     return r;
 }
 
+// Marks a connection, to the watchdog, as the one receiving a PATCH of an upload, until reset.
+class Sending {
+public:
+    Sending(Watchdog* watchdog, Watchdog::Connection* connection, const std::string& uid)
+        : watchdog_(watchdog), connection_(connection) {
+        if (watchdog_) watchdog_->set_upload(connection_, uid);
+    }
+    Sending(const Sending&) = delete;
+    Sending& operator=(const Sending&) = delete;
+    ~Sending() { reset(); }
+    void reset() {
+        if (auto* w = std::exchange(watchdog_, nullptr)) w->set_upload(connection_, {});
+    }
+
+private:
+    Watchdog* watchdog_;
+    Watchdog::Connection* connection_;
+};
+
 // One PATCH: appends what arrives to the part; the last byte imports it.
 class Append final : public BodySink {
 public:
-    Append(Found up, UniqueFd part, std::int64_t offset, UploadSenders::Hold sending)
-        : sending_(std::move(sending)), up_(std::move(up)), part_(std::move(part)), start_(offset) {}
+    Append(Call& call, Found up, UniqueFd part, std::int64_t offset)
+        : sending_(call.watchdog, call.connection, up.uid),
+          up_(std::move(up)),
+          part_(std::move(part)),
+          start_(offset) {}
     // A PATCH cut off keeps what arrived: the next HEAD says where to go on from.
     ~Append() override {
         if (part_.get() >= 0) (void)::fdatasync(part_.get());
@@ -320,7 +343,7 @@ public:
     }
 
 private:
-    UploadSenders::Hold sending_;  // let go after part_'s lock (declared before it, destroyed after)
+    Sending sending_;  // reset after part_'s lock is let go (declared before it, destroyed after)
 
     Reply answer(catalog::Library& lib) {
         const std::int64_t offset = start_ + written_;
@@ -371,8 +394,8 @@ Reply patch(Call& call) {
     }
     auto part = uploads::open_locked(up.part(), false);
     if (part.busy) {
-        // The owner's new PATCH while one is open: that one is dead to them (see upload_senders.hpp).
-        if (call.upload_senders && call.upload_senders->stop(up.uid)) {
+        // The owner's new PATCH while one is open: that one is dead to them (Watchdog::cut_upload_sender).
+        if (call.watchdog && call.watchdog->cut_upload_sender(up.uid)) {
             return tus_error(409, "busy",
                              "an earlier request was still sending this upload and has been stopped; ask HEAD "
                              "and go on from there");
@@ -388,8 +411,7 @@ Reply patch(Call& call) {
                          fmt::format("this PATCH goes past the upload's length ({} bytes)", up.state.length));
     }
     if (::lseek(part.fd.get(), 0, SEEK_END) < 0) return tus_error(500, "io", "the server could not read the upload");
-    auto sending = call.upload_senders ? call.upload_senders->hold(up.uid, call.connection) : UploadSenders::Hold{};
-    call.sink = std::make_unique<Append>(std::move(up), std::move(part.fd), *offset, std::move(sending));
+    call.sink = std::make_unique<Append>(call, std::move(up), std::move(part.fd), *offset);
     return Reply{};
 }
 

@@ -132,7 +132,6 @@ private:
     std::atomic<int> streaming_{0};  // of those, the ones sending a file
     std::once_flag stopped_;
     Watchdog watchdog_;
-    UploadSenders upload_senders_{watchdog_};
     TlsFiles tls_;                      // the daemon reads them while it starts
     std::unique_ptr<EventHub> events_;  // outlives the daemon, whose callbacks reach it
     std::unique_ptr<ResponseCache> cache_;  // likewise; null when options_.cache_bytes is 0
@@ -333,7 +332,7 @@ Reply ServerImpl::handle(MHD_Connection* c, Exchange& ex) {
               nullptr,
               cache_.get(),
               aac_copies_.get(),
-              &upload_senders_,
+              &watchdog_,
               watched(c)};
     Reply r = authorised(route, call, ex);
     // A name may hold a line break or a terminal escape: never a forged log line.

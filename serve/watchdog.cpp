@@ -17,7 +17,7 @@ Watchdog::~Watchdog() {
 }
 
 Watchdog::Connection* Watchdog::watch(int fd) {
-    auto* c = new Connection{fd, Phase::waiting, Clock::now(), false};
+    auto* c = new Connection{fd, Phase::waiting, Clock::now(), false, {}};
     std::lock_guard lock(mutex_);
     connections_.insert(c);
     return c;
@@ -39,13 +39,22 @@ void Watchdog::set_phase(Connection* c, Phase phase) {
     c->since = Clock::now();
 }
 
-bool Watchdog::cut(Connection* c) {
+void Watchdog::set_upload(Connection* c, std::string upload) {
+    if (!c) return;
     std::lock_guard lock(mutex_);
-    // Under the lock, as in run(): a connection still watched still has its fd.
-    if (!c || !connections_.contains(c) || c->phase == Phase::responding) return false;
-    if (!c->cut) ::shutdown(c->fd, SHUT_RDWR);
-    c->cut = true;
-    return true;
+    if (connections_.contains(c)) c->upload = std::move(upload);
+}
+
+bool Watchdog::cut_upload_sender(const std::string& upload) {
+    std::lock_guard lock(mutex_);
+    for (auto* c : connections_) {
+        if (c->upload != upload || c->phase == Phase::responding) continue;
+        // Under the lock, as in run(): a connection still watched still has its fd.
+        if (!c->cut) ::shutdown(c->fd, SHUT_RDWR);
+        c->cut = true;
+        return true;
+    }
+    return false;
 }
 
 void Watchdog::run() {

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 
 namespace wt::serve {
@@ -22,6 +23,7 @@ public:
         Phase phase = Phase::waiting;
         Clock::time_point since;
         bool cut = false;
+        std::string upload;  // the tus upload whose PATCH it is receiving, if any
     };
 
     explicit Watchdog(std::chrono::seconds deadline);
@@ -33,9 +35,13 @@ public:
     Connection* watch(int fd);
     void forget(Connection* c);
     void set_phase(Connection* c, Phase phase);
-    // Cuts `c` now, as if past its deadline, unless it is answering or no longer watched. Whether
-    // it was cut.
-    bool cut(Connection* c);
+    // `c` is receiving a PATCH of tus upload `upload` (empty: no longer).
+    void set_upload(Connection* c, std::string upload);
+    // A tus client sends one PATCH of an upload at a time, so the owner's next PATCH while one is
+    // still open means the open one is dead to its sender (a closed tab, a network gone without a
+    // word): its connection is cut now, as tusd does, rather than holding the upload until the
+    // deadline. One answering (importing the finished upload) is left alone. Whether one was cut.
+    bool cut_upload_sender(const std::string& upload);
 
 private:
     void run();

@@ -59,7 +59,8 @@ TEST_CASE("a recording lands in the library with the asked duration, both stream
     CHECK(files_in(lib.root() / "incoming").empty());  // nothing left behind
 
     // The x264 settings bench/x264-trials chose, as x264 wrote them into the stream: UMH finds
-    // scrolled text, whole pixels only (a screen moves by whole pixels), nothing held back (no lookahead, no B-frames, one thread).
+    // scrolled text, whole pixels only (a screen moves by whole pixels), nothing held back (no
+    // lookahead, no B-frames, one thread).
     const std::string bytes = read_file(media);
     const auto at = bytes.find("x264 - core");
     REQUIRE(at != std::string::npos);
