@@ -63,8 +63,30 @@ int seek_to_start(AVFormatContext* ctx, PullDecoder& decoder, std::int64_t start
     return ret >= 0 ? ret : seek(ctx, decoder, start);
 }
 
+// The first keyframe at or after `target`, when it comes no later than `latest`: one picture to
+// decode. Nothing when there is none in that span, or the format cannot seek to one; `moved` tells
+// whether the file was read from elsewhere than the start meanwhile.
+Result<FramePtr> keyframe_between(AVFormatContext* ctx, PullDecoder& decoder, std::int64_t target,
+                                  std::int64_t latest, bool& moved) {
+    if (av_seek_frame(ctx, decoder.stream(), target, 0) < 0) return FramePtr();
+    decoder.restart();
+    moved = true;
+    auto got = decode_until(decoder, target);
+    if (!got) return std::unexpected(got.error());
+    const AVFrame* f = got->frame.get();
+    // A format that seeks to any packet (MPEG-TS) may hand back a picture decoded from the middle of
+    // a keyframe interval: only a keyframe is taken.
+    if (!f->data[0] || !f->key_frame || f->best_effort_timestamp == AV_NOPTS_VALUE ||
+        f->best_effort_timestamp < target || f->best_effort_timestamp > latest)
+        return FramePtr();
+    return std::move(got->frame);
+}
+
 // The frame to show: about 10 % in, past the first second (often a blank or title frame) when the
 // video is longer than 2 s; otherwise, or when seeking fails or finds nothing, the first frame.
+// "About": the first keyframe after the 10 % mark when it comes before the middle, since it decodes
+// alone, where the picture at the mark itself may need every picture since the keyframe before it
+// (a recording of a still screen keeps a keyframe for up to 10 s of changes: ~0.2 s of CPU at 1080p).
 Result<FramePtr> pick_frame(AVFormatContext* ctx, PullDecoder& decoder) {
     const AVStream* st = ctx->streams[decoder.stream()];
     std::int64_t duration_us = ctx->duration;
@@ -78,6 +100,10 @@ Result<FramePtr> pick_frame(AVFormatContext* ctx, PullDecoder& decoder) {
     if (duration_us != AV_NOPTS_VALUE && duration_us > 2 * AV_TIME_BASE) {
         const std::int64_t target =
             start + av_rescale_q(std::max<std::int64_t>(duration_us / 10, AV_TIME_BASE), AV_TIME_BASE_Q, st->time_base);
+        const std::int64_t middle = start + av_rescale_q(duration_us / 2, AV_TIME_BASE_Q, st->time_base);
+        auto key = keyframe_between(ctx, decoder, target, middle, moved);
+        if (!key) return std::unexpected(key.error());
+        if (*key) return std::move(*key);
         // MPEG-TS/PS seek to any packet rather than a keyframe, so decoding resumes at the next
         // keyframe, possibly far past the target. Then step back further and try again.
         for (std::int64_t back : {0, 2, 10, -1}) {
@@ -178,7 +204,7 @@ Result<void> write_thumbnail(const fs::path& video, const fs::path& jpeg_out, in
         return fail(ErrorCode::bad_media,
                     fmt::format("{} has no video to draw a thumbnail from", detail::quoted(video)));
     // Many threads: decoding from a keyframe up to the target can take many frames.
-    auto dec = open_decoder(ctx->streams[index]);
+    auto dec = open_decoder(ctx->streams[index], {.threads = 1});
     if (!dec)
         return fail(dec.error().code,
                     fmt::format("cannot draw a thumbnail from {}: {}", detail::quoted(video), dec.error().message));

@@ -14,6 +14,7 @@
 
 #include "common/clock.hpp"
 #include "recorder/screen_convert.hpp"
+#include "recorder/screen_picture.hpp"
 
 // Xlib last: it defines macros (None, Status, Bool, True, False) that other headers trip over.
 #include <X11/Xlib.h>
@@ -88,7 +89,7 @@ struct X11Screen::State {
     bool cursor_stale = true;  // its shape changed (XFixesCursorNotify): fetch it again
     ScreenRect drawn_cursor;   // where it is in the picture (area coordinates), empty = not drawn
 
-    av::FramePtr picture = av::make_frame();  // yuv420p; handed out by reference
+    ScreenPicture picture;                    // yuv420p; handed out by reference
     std::vector<std::uint8_t> scratch;        // k_chunk_rows of yuv420p, to compare before writing
     bool full_refresh = true;                 // grab every row at the next tick
 
@@ -254,20 +255,7 @@ Result<std::unique_ptr<X11Screen>> X11Screen::open(const ScreenTarget& target, s
                                                       target.window ? "window" : "screen", target.display));
     }
 
-    AVFrame* p = s.picture.get();
-    if (!p) return fail(ErrorCode::internal, "out of memory");
-    p->format = AV_PIX_FMT_YUV420P;
-    p->width = s.area.width;
-    p->height = s.area.height;
-    p->color_primaries = AVCOL_PRI_BT709;
-    p->color_trc = AVCOL_TRC_BT709;
-    p->colorspace = AVCOL_SPC_BT709;
-    p->color_range = AVCOL_RANGE_MPEG;
-    if (av_frame_get_buffer(p, 0) < 0) return fail(ErrorCode::internal, "out of memory for the screen picture");
-    std::memset(p->data[0], 16, static_cast<size_t>(p->linesize[0]) * static_cast<size_t>(p->height));
-    for (int plane : {1, 2}) {
-        std::memset(p->data[plane], 128, static_cast<size_t>(p->linesize[plane]) * static_cast<size_t>(p->height / 2));
-    }
+    if (auto r = s.picture.allocate(s.area.width, s.area.height); !r) return std::unexpected(r.error());
     s.scratch.resize(static_cast<size_t>(s.area.width) * k_chunk_rows * 3 / 2);
 
     // The first grab now: what cannot be captured fails here, before anything is written.
@@ -352,7 +340,7 @@ Result<bool> X11Screen::update() {
     }
     if (dirty.empty()) return false;
 
-    AVFrame* pic = s.picture.get();
+    AVFrame* pic = s.picture.current();
     const int w = s.area.width;
     std::uint8_t* sy = s.scratch.data();
     std::uint8_t* su = sy + static_cast<size_t>(w) * k_chunk_rows;
@@ -397,9 +385,13 @@ Result<bool> X11Screen::update() {
                        std::memcmp(plane_row(2, y0 / 2 + r), sv + r * (w / 2), w / 2) == 0;
             }
             if (same) continue;
-            // Copy-on-write: a picture still queued or held by the encoder is never changed under it.
-            if (!changed && av_frame_make_writable(pic) < 0) return fail(ErrorCode::internal, "out of memory");
-            changed = true;
+            // A picture still queued or held by the encoder is never changed under it.
+            if (!changed) {
+                if (auto r = s.picture.begin_change(); !r) return std::unexpected(r.error());
+                pic = s.picture.current();
+                changed = true;
+            }
+            s.picture.mark_rows(y0, y0 + n);
             for (int r = 0; r < n; ++r) std::memcpy(plane_row(0, y0 + r), sy + r * w, w);
             for (int r = 0; r < n / 2; ++r) {
                 std::memcpy(plane_row(1, y0 / 2 + r), su + r * (w / 2), w / 2);
@@ -429,7 +421,7 @@ Result<av::FramePtr> X11Screen::next_frame() {
     const std::int64_t grab_us = monotonic_us();
     if (auto changed = update(); !changed) return std::unexpected(changed.error());
     av::FramePtr frame = av::make_frame();
-    if (!frame || av_frame_ref(frame.get(), s.picture.get()) < 0) return fail(ErrorCode::internal, "out of memory");
+    if (!frame || av_frame_ref(frame.get(), s.picture.current()) < 0) return fail(ErrorCode::internal, "out of memory");
     frame->pts = grab_us;
     return frame;
 }
