@@ -34,31 +34,40 @@ namespace {
 constexpr int k_chunk_rows = 16;
 // Damaged row ranges closer than this are grabbed as one band: one round trip instead of two.
 constexpr int k_merge_gap_rows = 32;
+// A band's columns are widened to multiples of this: even for 4:2:0, and whole vectors for the conversion.
+constexpr int k_column_step = 16;
 
 using x11::install_handlers;
 using x11::Trap;
 using x11::TrapScope;
 
-struct RowRange {
-    int from = 0, to = 0;  // [from, to)
+// Part of the picture to grab: rows [from, to) and columns [left, right).
+struct Band {
+    int from = 0, to = 0;
+    int left = 0, right = 0;
 };
 
 bool operator==(const ScreenRect& a, const ScreenRect& b) {
     return a.x == b.x && a.y == b.y && a.width == b.width && a.height == b.height;
 }
 
-// Sorted, merged, widened to even rows (4:2:0 converts row pairs), within [0, height).
-std::vector<RowRange> merge_rows(std::vector<RowRange> rows, int height) {
-    std::sort(rows.begin(), rows.end(), [](const RowRange& a, const RowRange& b) { return a.from < b.from; });
-    std::vector<RowRange> out;
-    for (RowRange r : rows) {
-        r.from = std::max(0, r.from & ~1);
-        r.to = std::min(height, (r.to + 1) & ~1);
-        if (r.from >= r.to) continue;
-        if (!out.empty() && r.from <= out.back().to + k_merge_gap_rows) {
-            out.back().to = std::max(out.back().to, r.to);
+// Sorted by row, merged (bands whose rows meet take the columns of both), widened to even rows
+// (4:2:0 converts row pairs) and to columns in steps of k_column_step, within the picture.
+std::vector<Band> merge_bands(std::vector<Band> bands, int width, int height) {
+    std::sort(bands.begin(), bands.end(), [](const Band& a, const Band& b) { return a.from < b.from; });
+    std::vector<Band> out;
+    for (Band b : bands) {
+        b.from = std::max(0, b.from & ~1);
+        b.to = std::min(height, (b.to + 1) & ~1);
+        b.left = std::max(0, b.left / k_column_step * k_column_step);
+        b.right = std::min(width, (b.right + k_column_step - 1) / k_column_step * k_column_step);
+        if (b.from >= b.to || b.left >= b.right) continue;
+        if (!out.empty() && b.from <= out.back().to + k_merge_gap_rows) {
+            out.back().to = std::max(out.back().to, b.to);
+            out.back().left = std::min(out.back().left, b.left);
+            out.back().right = std::max(out.back().right, b.right);
         } else {
-            out.push_back(r);
+            out.push_back(b);
         }
     }
     return out;
@@ -114,8 +123,8 @@ namespace {
 
 void on_display_lost(Display*, void* state) { static_cast<X11Screen::State*>(state)->lost = true; }
 
-// The cursor as rows of the picture to redraw: nothing when it is off the area.
-RowRange cursor_rows(const ScreenRect& c) { return {c.y, c.y + c.height}; }
+// The cursor's rectangle as a band of the picture to redraw.
+Band cursor_band(const ScreenRect& c) { return {c.y, c.y + c.height, c.x, c.x + c.width}; }
 
 ScreenRect clip(const ScreenRect& r, int width, int height) {
     const int x0 = std::max(r.x, 0), y0 = std::max(r.y, 0);
@@ -270,6 +279,82 @@ Result<std::unique_ptr<X11Screen>> X11Screen::open(const ScreenTarget& target, s
     return out;
 }
 
+namespace {
+
+// The bytes of one row of a band `width` pixels wide as the X server packs it (its scanline pad).
+std::ptrdiff_t band_stride(const XImage& im, int width) {
+    return static_cast<std::ptrdiff_t>((width * im.bits_per_pixel + im.bitmap_pad - 1) / im.bitmap_pad) *
+           (im.bitmap_pad / 8);
+}
+
+// The band's pixels into the shared memory, packed at its first row's place there (so bands never
+// overlap): XShmGetImage asks for the image's width and height and writes them at its offset.
+bool grab(X11Screen::State& s, const Band& b) {
+    XImage& im = *s.image;
+    char* const base = im.data;
+    const int width = im.width, height = im.height, stride = im.bytes_per_line;
+    im.width = b.right - b.left;
+    im.height = b.to - b.from;
+    im.bytes_per_line = static_cast<int>(band_stride(im, im.width));
+    im.data = base + static_cast<std::ptrdiff_t>(b.from) * stride;
+    s.trap.error_code = 0;
+    const bool ok = XShmGetImage(s.display, s.drawable, &im, s.area.x + b.left, s.area.y + b.from, AllPlanes);
+    im.width = width;
+    im.height = height;
+    im.bytes_per_line = stride;
+    im.data = base;
+    return ok && !s.trap.error_code;
+}
+
+// Draws the cursor (empty: none) into a grabbed band, converts it, and writes the chunks of rows that
+// differ from the picture before into the picture: whether any did. `begun`: an earlier band of this
+// update began the change already.
+Result<bool> write_band(X11Screen::State& s, const Band& b, const ScreenRect& cursor, bool begun) {
+    const XImage& im = *s.image;
+    const int w = b.right - b.left;
+    const std::ptrdiff_t stride = band_stride(im, w);
+    auto* band = reinterpret_cast<std::uint8_t*>(im.data) + static_cast<std::ptrdiff_t>(b.from) * im.bytes_per_line;
+    if (cursor.width > 0) {
+        const CursorImage image{s.cursor, s.cursor_width, s.cursor_height};
+        blend_cursor(image, cursor.x - b.left, cursor.y, band, stride, w, b.from, b.to - b.from);
+    }
+    std::uint8_t* sy = s.scratch.data();
+    std::uint8_t* su = sy + static_cast<size_t>(w) * k_chunk_rows;
+    std::uint8_t* sv = su + static_cast<size_t>(w / 2) * (k_chunk_rows / 2);
+    // Row `row` of `plane` at the band's first column.
+    auto at = [&](const AVFrame* f, int plane, int row) {
+        return f->data[plane] + static_cast<std::ptrdiff_t>(row) * f->linesize[plane] + (plane ? b.left / 2 : b.left);
+    };
+    bool wrote = false;
+    for (int y0 = b.from; y0 < b.to; y0 += k_chunk_rows) {
+        const int n = std::min(k_chunk_rows, b.to - y0);
+        bgrx_to_yuv420p(band + (y0 - b.from) * stride, stride, w, n, sy, w, su, sv, w / 2);
+        const AVFrame* before = s.picture.previous();
+        bool same = true;
+        for (int r = 0; r < n && same; ++r) same = std::memcmp(at(before, 0, y0 + r), sy + r * w, w) == 0;
+        for (int r = 0; r < n / 2 && same; ++r) {
+            same = std::memcmp(at(before, 1, y0 / 2 + r), su + r * (w / 2), w / 2) == 0 &&
+                   std::memcmp(at(before, 2, y0 / 2 + r), sv + r * (w / 2), w / 2) == 0;
+        }
+        if (same) continue;
+        // A picture still queued or held by the encoder is never changed under it.
+        if (!begun && !wrote) {
+            if (auto r = s.picture.begin_change(); !r) return std::unexpected(r.error());
+        }
+        wrote = true;
+        s.picture.mark_rows(y0, y0 + n, b.left, b.right);
+        AVFrame* pic = s.picture.current();
+        for (int r = 0; r < n; ++r) std::memcpy(at(pic, 0, y0 + r), sy + r * w, w);
+        for (int r = 0; r < n / 2; ++r) {
+            std::memcpy(at(pic, 1, y0 / 2 + r), su + r * (w / 2), w / 2);
+            std::memcpy(at(pic, 2, y0 / 2 + r), sv + r * (w / 2), w / 2);
+        }
+    }
+    return wrote;
+}
+
+}  // namespace
+
 Result<bool> X11Screen::update() {
     State& s = *s_;
     TrapScope scope(s.trap);
@@ -292,8 +377,8 @@ Result<bool> X11Screen::update() {
         if (ev.type == s.damage_event + XDamageNotify) damaged = true;
         if (ev.type == s.fixes_event + XFixesCursorNotify) s.cursor_stale = true;
     }
-    std::vector<RowRange> dirty;
-    if (s.full_refresh) dirty.push_back({0, s.area.height});
+    std::vector<Band> dirty;
+    if (s.full_refresh) dirty.push_back({0, s.area.height, 0, s.area.width});
     if (damaged) {
         // ReportNonEmpty: one event until the damage is taken; taking it re-arms the event.
         XDamageSubtract(s.display, s.damage, 0, s.region);
@@ -302,7 +387,7 @@ Result<bool> X11Screen::update() {
         for (int i = 0; i < n; ++i) {
             const ScreenRect r = clip({rects[i].x - s.area.x, rects[i].y - s.area.y, rects[i].width, rects[i].height},
                                       s.area.width, s.area.height);
-            if (r.width > 0) dirty.push_back({r.y, r.y + r.height});
+            if (r.width > 0) dirty.push_back({r.y, r.y + r.height, r.x, r.x + r.width});
         }
         if (rects) XFree(rects);
     }
@@ -335,30 +420,19 @@ Result<bool> X11Screen::update() {
     const bool cursor_visible = clip(cursor, s.area.width, s.area.height).width > 0;
     if (!cursor_visible) cursor = {};
     if (shape_changed || !(cursor == s.drawn_cursor)) {
-        if (s.drawn_cursor.width > 0) dirty.push_back(cursor_rows(s.drawn_cursor));
-        if (cursor_visible) dirty.push_back(cursor_rows(cursor));
+        if (s.drawn_cursor.width > 0) dirty.push_back(cursor_band(s.drawn_cursor));
+        if (cursor_visible) dirty.push_back(cursor_band(cursor));
     }
     if (dirty.empty()) return false;
 
-    AVFrame* pic = s.picture.current();
-    const int w = s.area.width;
-    std::uint8_t* sy = s.scratch.data();
-    std::uint8_t* su = sy + static_cast<size_t>(w) * k_chunk_rows;
-    std::uint8_t* sv = su + static_cast<size_t>(w / 2) * (k_chunk_rows / 2);
-    const CursorImage cursor_image{s.cursor, s.cursor_width, s.cursor_height};
-    XImage& im = *s.image;
-    char* const base = im.data;
-    const int full_height = im.height;
     bool changed = false;
-    for (const RowRange band : merge_rows(std::move(dirty), s.area.height)) {
-        // Only the band: XShmGetImage sends the image's height and its offset in the segment.
-        s.trap.error_code = 0;
-        im.height = band.to - band.from;
-        im.data = base + static_cast<ptrdiff_t>(band.from) * im.bytes_per_line;
-        const bool ok = XShmGetImage(s.display, s.drawable, &im, s.area.x, s.area.y + band.from, AllPlanes);
-        im.height = full_height;
-        im.data = base;
-        if (!ok || s.trap.error_code) {
+    // However the loop below ends, a change begun is completed before the picture is handed out.
+    struct FinishChange {
+        ScreenPicture& picture;
+        ~FinishChange() { picture.finish_change(); }
+    } finish{s.picture};
+    for (const Band& band : merge_bands(std::move(dirty), s.area.width, s.area.height)) {
+        if (!grab(s, band)) {
             const int code = s.trap.error_code;
             s.trap.error_code = 0;
             // A window that is being resized, moved partly off the screen or unmapped keeps its
@@ -367,37 +441,9 @@ Result<bool> X11Screen::update() {
             s.full_refresh = true;
             return changed;
         }
-        auto* rows = reinterpret_cast<std::uint8_t*>(base) + static_cast<ptrdiff_t>(band.from) * im.bytes_per_line;
-        if (cursor_visible) {
-            blend_cursor(cursor_image, cursor.x, cursor.y, rows, im.bytes_per_line, w, band.from, band.to - band.from);
-        }
-        for (int y0 = band.from; y0 < band.to; y0 += k_chunk_rows) {
-            const int n = std::min(k_chunk_rows, band.to - y0);
-            bgrx_to_yuv420p(rows + static_cast<ptrdiff_t>(y0 - band.from) * im.bytes_per_line, im.bytes_per_line, w, n,
-                            sy, w, su, sv, w / 2);
-            auto plane_row = [&](int plane, int row) {
-                return pic->data[plane] + static_cast<ptrdiff_t>(row) * pic->linesize[plane];
-            };
-            bool same = true;
-            for (int r = 0; r < n && same; ++r) same = std::memcmp(plane_row(0, y0 + r), sy + r * w, w) == 0;
-            for (int r = 0; r < n / 2 && same; ++r) {
-                same = std::memcmp(plane_row(1, y0 / 2 + r), su + r * (w / 2), w / 2) == 0 &&
-                       std::memcmp(plane_row(2, y0 / 2 + r), sv + r * (w / 2), w / 2) == 0;
-            }
-            if (same) continue;
-            // A picture still queued or held by the encoder is never changed under it.
-            if (!changed) {
-                if (auto r = s.picture.begin_change(); !r) return std::unexpected(r.error());
-                pic = s.picture.current();
-                changed = true;
-            }
-            s.picture.mark_rows(y0, y0 + n);
-            for (int r = 0; r < n; ++r) std::memcpy(plane_row(0, y0 + r), sy + r * w, w);
-            for (int r = 0; r < n / 2; ++r) {
-                std::memcpy(plane_row(1, y0 / 2 + r), su + r * (w / 2), w / 2);
-                std::memcpy(plane_row(2, y0 / 2 + r), sv + r * (w / 2), w / 2);
-            }
-        }
+        auto wrote = write_band(s, band, cursor_visible ? cursor : ScreenRect{}, changed);
+        if (!wrote) return std::unexpected(wrote.error());
+        changed = changed || *wrote;
     }
     s.drawn_cursor = cursor;
     s.full_refresh = false;
