@@ -41,11 +41,11 @@ private:
         std::uint64_t version = 0;  // the picture's version it holds
     };
     av::FramePtr current_;
-    av::FramePtr previous_;  // during a change: a reference to the picture before it
+    av::FramePtr previous_;                        // during a change: a reference to the picture before it
     std::optional<std::uint64_t> catch_up_since_;  // during a change into a spare: the version it holds
-    std::uint64_t version_ = 0;                  // raised by each begin_change()
+    std::uint64_t version_ = 0;                    // raised by each begin_change()
     std::vector<std::uint64_t> row_pair_version_;  // the version that last wrote luma rows 2i, 2i+1
-    std::vector<Spare> spares_;                  // former pictures, at most k_max_spares
+    std::vector<Spare> spares_;                    // former pictures, at most k_max_spares
 };
 
 }  // namespace wt::recorder

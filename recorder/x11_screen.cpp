@@ -98,9 +98,9 @@ struct X11Screen::State {
     bool cursor_stale = true;  // its shape changed (XFixesCursorNotify): fetch it again
     ScreenRect drawn_cursor;   // where it is in the picture (area coordinates), empty = not drawn
 
-    ScreenPicture picture;                    // yuv420p; handed out by reference
-    std::vector<std::uint8_t> scratch;        // k_chunk_rows of yuv420p, to compare before writing
-    bool full_refresh = true;                 // grab every row at the next tick
+    ScreenPicture picture;              // yuv420p; handed out by reference
+    std::vector<std::uint8_t> scratch;  // k_chunk_rows of yuv420p, to compare before writing
+    bool full_refresh = true;           // grab every row at the next tick
 
     std::int64_t start_us = -1;  // the first tick, on the recorder's clock
     std::int64_t tick = 0;
